@@ -1,0 +1,31 @@
+// GEMM: the naive oracle against the blocked kernel on the shapes the layers use.
+import { gemm, gemmNaive } from '../kernels/gemm.js';
+import { alloc, Rng } from '../index.js';
+import type { BenchCase } from './measure.js';
+
+/** [m, n, k, transA, transB] */
+export type GemmShape = [number, number, number, boolean, boolean];
+
+export const gemmShapes: GemmShape[] = [
+  [512, 512, 512, false, false],
+  [512, 512, 512, false, true],
+  [512, 512, 512, true, false],
+  [64, 1024, 512, false, false],
+  [1, 400, 165, false, false],
+];
+
+export function gemmCases(shapes: readonly GemmShape[]): BenchCase[] {
+  const rng = new Rng(1);
+  return shapes.flatMap(([m, n, k, ta, tb]) => {
+    const a = alloc('f32', m * k), b = alloc('f32', k * n), c = alloc('f32', m * n);
+    rng.fillUniform(a, -1, 1);
+    rng.fillUniform(b, -1, 1);
+    const form = `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`;
+    const config = `${m}x${n}x${k}${form === 'NN' ? '' : ` ${form}`}`;
+    const base = { cell: 'gemm', config, pass: 'forward' as const, flops: 2 * m * n * k };
+    return [
+      { ...base, name: `gemm ${config} naive`, variant: 'naive', fn: () => gemmNaive(c, a, b, m, n, k, ta, tb, 0) },
+      { ...base, name: `gemm ${config} blocked`, variant: 'blocked', fn: () => gemm(c, a, b, m, n, k, ta, tb, 0) },
+    ];
+  });
+}

@@ -1,0 +1,38 @@
+// Timing with tinybench, reported as ms per call and GFLOP/s.
+import { Bench } from 'tinybench';
+
+export interface BenchResult {
+  name: string;
+  cell: string;
+  config: string;
+  variant: string;
+  pass: 'forward' | 'train';
+  ms: number;
+  gflops: number;
+}
+
+export interface BenchCase extends Omit<BenchResult, 'ms' | 'gflops'> {
+  /** Floating-point operations in one call. */
+  flops: number;
+  fn: () => void;
+}
+
+export interface BenchBudget {
+  /** Time per task in ms. */
+  time: number;
+  /** Minimum calls per task. */
+  iterations: number;
+}
+
+/** Run every case in one Bench (so that all figures come from the same run). */
+export async function measure(cases: readonly BenchCase[], budget: BenchBudget): Promise<BenchResult[]> {
+  const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: 2 });
+  for (const c of cases) bench.add(c.name, c.fn);
+  await bench.run();
+  return cases.map((c, q) => {
+    const result = bench.tasks[q].result;
+    if (result.state !== 'completed') throw new Error(`bench: task ${c.name} did not complete (${result.state})`);
+    const ms = result.latency.mean;
+    return { name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, ms, gflops: c.flops / (ms * 1e6) };
+  });
+}

@@ -1,0 +1,41 @@
+// `rnnlab gradcheck`: every op (and, as they arrive, every cell) checked against finite
+// differences, in float64 with PyTorch's tolerances and in float32 with looser ones.
+import { GRADCHECK_DEFAULTS, opCases, runCases, type DType, type GradcheckOptions } from '../index.js';
+import { commonOptions, type Command } from './command.js';
+import { formatTable } from './table.js';
+
+export const gradcheckCommand: Command = {
+  name: 'gradcheck',
+  summary: 'check every op\'s gradient against central finite differences',
+  usage: '[--dtype f64|f32|both] [--op TEXT] [--eps E] [--atol A] [--rtol R] [--json]',
+  options: {
+    dtype: { type: 'string', help: 'which precisions to check', choices: ['f64', 'f32', 'both'], default: 'both' },
+    op: { type: 'string', help: 'only the cases whose name contains this text' },
+    eps: { type: 'number', help: `finite-difference step (default ${GRADCHECK_DEFAULTS.f64.eps} in f64, ${GRADCHECK_DEFAULTS.f32.eps} in f32)` },
+    atol: { type: 'number', help: `absolute tolerance (default ${GRADCHECK_DEFAULTS.f64.atol} in f64, ${GRADCHECK_DEFAULTS.f32.atol} in f32)` },
+    rtol: { type: 'number', help: `relative tolerance (default ${GRADCHECK_DEFAULTS.f64.rtol} in f64, ${GRADCHECK_DEFAULTS.f32.rtol} in f32)` },
+    ...commonOptions,
+  },
+  run(options) {
+    const dtypes: DType[] = options.dtype === 'both' ? ['f64', 'f32'] : [options.dtype as DType];
+    const filter = options.op as string | undefined;
+    const cases = opCases.filter((c) => filter === undefined || c.name.includes(filter));
+    if (cases.length === 0) throw new Error(`gradcheck: no case name contains '${filter}'`);
+    const overrides: GradcheckOptions = {};
+    for (const key of ['eps', 'atol', 'rtol'] as const) if (options[key] !== undefined) overrides[key] = options[key] as number;
+    const results = runCases(cases, dtypes, overrides);
+    const failed = results.filter((r) => !r.report.ok).length;
+    const rows = results.map((r) => [
+      r.name, r.dtype, r.report.maxRelErr.toExponential(2),
+      `eps ${r.report.eps} atol ${r.report.atol} rtol ${r.report.rtol}`,
+      r.report.ok ? 'pass' : `FAIL (${r.report.inputs.filter((i) => !i.ok).map((i) => i.name).join(', ')})`,
+    ]);
+    console.log(formatTable(['op', 'dtype', 'worst rel err', 'bounds', 'result'], rows));
+    console.log(`${results.length - failed} of ${results.length} passed`);
+    if (options.json) {
+      const ops = results.map((r) => ({ name: r.name, dtype: r.dtype, maxRelErr: r.report.maxRelErr, ok: r.report.ok }));
+      console.log(JSON.stringify({ ops, failed }));
+    }
+    return failed === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,32 @@
+// The one place numeric buffers are made. Ops, cells and training code call `alloc`
+// instead of `new Float32Array`, so a later backend can decide where buffers live, and
+// a spec can count allocations (none may happen inside a time loop).
+import type { Buf } from '../kernels/types.js';
+
+/** Element type of a tensor: float32 for speed, float64 for gradient checks. */
+export type DType = 'f32' | 'f64';
+
+let allocations = 0;
+
+export function alloc(dtype: 'i32', length: number): Int32Array;
+export function alloc(dtype: DType, length: number): Buf;
+export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
+  if (!Number.isInteger(length) || length < 0) {
+    throw new Error(`alloc: length must be a non-negative integer, got ${length}`);
+  }
+  allocations++;
+  if (dtype === 'f32') return new Float32Array(length);
+  if (dtype === 'f64') return new Float64Array(length);
+  if (dtype === 'i32') return new Int32Array(length);
+  throw new Error(`alloc: dtype must be 'f32', 'f64' or 'i32', got ${String(dtype)}`);
+}
+
+/** How many buffers `alloc` has made since the process started. */
+export function allocationCount(): number {
+  return allocations;
+}
+
+/** The dtype of a buffer made by `alloc`. */
+export function dtypeOf(buf: Buf): DType {
+  return buf instanceof Float64Array ? 'f64' : 'f32';
+}

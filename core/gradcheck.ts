@@ -1,0 +1,178 @@
+// Gradient checking: the tape's gradients against central finite differences,
+//
+//   ∂L/∂x_q ≈ (L(x + ε e_q) − L(x − ε e_q)) / (x_q⁺ − x_q⁻)
+//
+// for every element q of every input, where x_q± are the perturbed values as actually
+// stored (in float32, x + ε is rounded, and dividing by the stored step removes that error).
+//
+// An element passes when |analytic − numeric| ≤ atol + rtol·|numeric| (PyTorch's rule).
+// The defaults follow PyTorch's gradcheck for float64. Float32 keeps about 7 digits, so its
+// step must be much larger and its bounds looser (see GRADCHECK_DEFAULTS and the README).
+import type { Buf } from '../kernels/types.js';
+import { alloc, type DType } from './alloc.js';
+import { shapeStr } from './shape.js';
+import { Tape } from './tape.js';
+import { Tensor } from './tensor.js';
+
+export interface GradcheckOptions {
+  /** Finite-difference step. */
+  eps?: number;
+  /** Absolute tolerance. */
+  atol?: number;
+  /** Relative tolerance. */
+  rtol?: number;
+}
+
+export const GRADCHECK_DEFAULTS: Readonly<Record<DType, Required<GradcheckOptions>>> = Object.freeze({
+  // PyTorch's torch.autograd.gradcheck defaults.
+  f64: { eps: 1e-6, atol: 1e-5, rtol: 1e-3 },
+  // float32 resolves about 6e-8 relative: with ε = 1e-3 the rounding of L contributes
+  // about 6e-8·|L| / 2e-3 ≈ 3e-5·|L| to each difference quotient, and curvature ε²·|L'''|.
+  f32: { eps: 1e-3, atol: 1e-3, rtol: 1e-2 },
+});
+
+/** Relative errors are taken against max(|analytic|, |numeric|, this floor). */
+export const REL_ERR_FLOOR = 1e-3;
+
+export interface GradcheckInputReport {
+  name: string;
+  shape: readonly number[];
+  maxAbsErr: number;
+  maxRelErr: number;
+  /** Flat index of the element with the largest relative error (-1 for an empty input). */
+  worstIndex: number;
+  analytic: number;
+  numeric: number;
+  /** Elements failing atol + rtol·|numeric|. */
+  failures: number;
+  ok: boolean;
+}
+
+export interface GradcheckReport {
+  ok: boolean;
+  dtype: DType;
+  eps: number;
+  atol: number;
+  rtol: number;
+  inputs: GradcheckInputReport[];
+  /** The largest maxRelErr over all inputs. */
+  maxRelErr: number;
+}
+
+/**
+ * Check `loss(tape)`'s gradient with respect to each tensor in `inputs`. `loss` must read
+ * the inputs' current data each time it is called (gradcheck perturbs them in place and
+ * restores them exactly) and return a one-element tensor. The inputs' requiresGrad and
+ * grad are restored afterwards.
+ */
+export function gradcheck(
+  loss: (tape: Tape | null) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {},
+): GradcheckReport {
+  if (typeof loss !== 'function') throw new Error(`gradcheck: loss must be a function (tape) => Tensor, got ${typeof loss}`);
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('gradcheck: inputs must be a non-empty array of tensors');
+  inputs.forEach((t, q) => {
+    if (!(t instanceof Tensor)) throw new Error(`gradcheck: inputs[${q}] must be a Tensor, got ${typeof t}`);
+  });
+  const dtype: DType = inputs[0].dtype;
+  inputs.forEach((t, q) => {
+    if (t.dtype !== dtype) throw new Error(`gradcheck: inputs[${q}] has dtype ${t.dtype}, expected ${dtype} like inputs[0]`);
+    checkFinite(labelOf(t, q), t.data);
+  });
+  const { eps, atol, rtol } = { ...GRADCHECK_DEFAULTS[dtype], ...options };
+  for (const [key, v] of Object.entries({ eps, atol, rtol })) {
+    if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v)) || (key === 'eps' && v === 0)) {
+      throw new Error(`gradcheck: ${key} must be a finite number${key === 'eps' ? ' > 0' : ' ≥ 0'}, got ${v}`);
+    }
+  }
+
+  const analytic = analyticGradients(loss, inputs);
+  const reports = inputs.map((input, q) => compare(loss, input, labelOf(input, q), analytic[q], eps, atol, rtol));
+  return {
+    ok: reports.every((r) => r.ok),
+    dtype, eps, atol, rtol,
+    inputs: reports,
+    maxRelErr: Math.max(0, ...reports.map((r) => r.maxRelErr)),
+  };
+}
+
+function labelOf(t: Tensor, q: number): string {
+  return t.name === '' ? `inputs[${q}]` : t.name;
+}
+
+function checkFinite(label: string, data: Buf): void {
+  for (let q = 0; q < data.length; q++) {
+    if (!Number.isFinite(data[q])) {
+      throw new Error(`gradcheck: ${label}[${q}] is ${data[q]}; gradcheck needs finite input values`);
+    }
+  }
+}
+
+/** One recorded forward and backward; the inputs' own grads and flags are left as they were. */
+function analyticGradients(loss: (tape: Tape | null) => Tensor, inputs: readonly Tensor[]): Buf[] {
+  const saved = inputs.map((t) => ({ requiresGrad: t.requiresGrad, grad: t.grad === null ? null : snapshot(t.grad, t.size) }));
+  try {
+    for (const t of inputs) {
+      t.requiresGrad = true;
+      t.zeroGrad();
+    }
+    const tape = new Tape();
+    const out = evaluate(loss, tape, 'the recorded run');
+    tape.backward(out);
+    return inputs.map((t) => snapshot(t.grad, t.size));
+  } finally {
+    inputs.forEach((t, q) => {
+      t.requiresGrad = saved[q].requiresGrad;
+      const g = saved[q].grad;
+      if (g === null) t.grad = null;
+      else t.grad!.set(g);
+    });
+  }
+}
+
+function evaluate(loss: (tape: Tape | null) => Tensor, tape: Tape | null, when: string): Tensor {
+  const out = loss(tape);
+  if (!(out instanceof Tensor) || out.size !== 1) {
+    const got = out instanceof Tensor ? `shape ${shapeStr(out.shape)}` : typeof out;
+    throw new Error(`gradcheck: loss must return a one-element Tensor, got ${got}`);
+  }
+  if (!Number.isFinite(out.data[0])) throw new Error(`gradcheck: the loss is ${out.data[0]} in ${when}; it must be finite`);
+  return out;
+}
+
+function compare(
+  loss: (tape: Tape | null) => Tensor, input: Tensor, label: string, analytic: Buf,
+  eps: number, atol: number, rtol: number,
+): GradcheckInputReport {
+  const report: GradcheckInputReport = {
+    name: label, shape: input.shape, maxAbsErr: 0, maxRelErr: 0, worstIndex: -1, analytic: 0, numeric: 0, failures: 0, ok: true,
+  };
+  const data = input.data;
+  for (let q = 0; q < input.size; q++) {
+    const original = data[q];
+    data[q] = original + eps;
+    const plusStored = data[q];
+    const plus = evaluate(loss, null, `${label}[${q}] + eps`).data[0];
+    data[q] = original - eps;
+    const minusStored = data[q];
+    const minus = evaluate(loss, null, `${label}[${q}] − eps`).data[0];
+    data[q] = original;
+    const numeric = (plus - minus) / (plusStored - minusStored);
+    const a = analytic[q];
+    const absErr = Math.abs(a - numeric);
+    const relErr = absErr / Math.max(Math.abs(a), Math.abs(numeric), REL_ERR_FLOOR);
+    if (absErr > atol + rtol * Math.abs(numeric)) report.failures++;
+    report.maxAbsErr = Math.max(report.maxAbsErr, absErr);
+    if (report.worstIndex < 0 || relErr > report.maxRelErr) {
+      Object.assign(report, { maxRelErr: relErr, worstIndex: q, analytic: a, numeric });
+    }
+  }
+  report.ok = report.failures === 0;
+  return report;
+}
+
+/** A float64 copy of a buffer (or zeros of the given size when there is none). */
+function snapshot(data: Buf | null, size: number): Buf {
+  const copy = alloc('f64', size);
+  if (data !== null) copy.set(data);
+  return copy;
+}

@@ -1,0 +1,12 @@
+export { alloc, allocationCount, type DType } from './alloc.js';
+export { sizeOf, shapeStr, type Shape } from './shape.js';
+export { Tensor, type TensorOptions } from './tensor.js';
+export { Tape, type TapeEntry, type Backward } from './tape.js';
+export { Rng } from './rng.js';
+export { ParamStore } from './params.js';
+export * as ops from './ops/index.js';
+export {
+  gradcheck, GRADCHECK_DEFAULTS, REL_ERR_FLOOR,
+  type GradcheckOptions, type GradcheckReport, type GradcheckInputReport,
+} from './gradcheck.js';
+export { opCases, runCases, randomTensor, weightedSum, type GradcheckCase, type CaseResult } from './opCases.js';

@@ -1,0 +1,69 @@
+// The tape: the record of a forward computation, walked backwards to get gradients.
+//
+// Each op appends one entry {backward, out, inputs, saved}. `backward` is a shared
+// module-level function of the op (never a fresh closure) that reads out.grad and adds
+// into the inputs' grads. The recording order is already a topological order, so
+// `backward(loss)` is a plain reverse loop: no recursion, so a 10,000-step unroll
+// cannot overflow the stack. A tape is always passed in explicitly; there is no global.
+import type { Buf } from '../kernels/types.js';
+import { shapeStr } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+export interface TapeEntry<S = unknown> {
+  readonly backward: Backward<S>;
+  readonly out: Tensor;
+  readonly inputs: readonly Tensor[];
+  readonly saved: S;
+}
+
+export type Backward<S = unknown> = (entry: TapeEntry<S>) => void;
+
+export class Tape {
+  private entries: TapeEntry<any>[] = [];
+
+  /** Append one op's entry. Ops call this through `record`, which skips it when no gradient is wanted. */
+  push<S>(backward: Backward<S>, out: Tensor, inputs: readonly Tensor[], saved: S): void {
+    this.entries.push({ backward, out, inputs, saved });
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Back-propagate from `root`: its gradient is set to `seed` (or 1 for a scalar), and
+   * every recorded entry is walked in reverse. Gradients add into existing ones; clear
+   * them (or the parameter store's) before a fresh pass.
+   */
+  backward(root: Tensor, seed?: Buf): void {
+    const grad = root.ensureGrad();
+    if (seed === undefined) {
+      if (root.size !== 1) {
+        throw new Error(`Tape.backward: root must be a scalar loss (one element) when no seed is given, got shape ${shapeStr(root.shape)}`);
+      }
+      if (!Number.isFinite(root.data[0])) {
+        throw new Error(`Tape.backward: the loss must be finite, got ${root.data[0]}`);
+      }
+      grad[0] += 1;
+    } else {
+      if (seed.length !== root.size) {
+        throw new Error(`Tape.backward: seed must have ${root.size} elements like root ${shapeStr(root.shape)}, got ${seed.length}`);
+      }
+      for (let q = 0; q < seed.length; q++) grad[q] += seed[q];
+    }
+    for (let e = this.entries.length - 1; e >= 0; e--) {
+      const entry = this.entries[e];
+      if (entry.out.grad !== null) entry.backward(entry);
+    }
+  }
+
+  /** Forget every entry (after a truncated-BPTT chunk, or a training step). */
+  reset(): void {
+    this.entries = [];
+  }
+}
+
+/** True when an op's result must be recorded: a tape is present and some input wants a gradient. */
+export function wantsGrad(tape: Tape | null, inputs: readonly Tensor[]): boolean {
+  return tape !== null && inputs.some((t) => t.requiresGrad);
+}

@@ -1,0 +1,3 @@
+// rnnlab's public API: everything a user imports comes from here.
+export * from './core/index.js';
+export * as kernels from './kernels/index.js';

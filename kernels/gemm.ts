@@ -1,0 +1,156 @@
+// General matrix multiply, the one kernel every layer leans on.
+//
+//   C = op(A) · op(B) + beta · C,   op(X) = X or Xᵀ
+//
+//   a: [m,k] row-major, or [k,m] when transA
+//   b: [k,n] row-major, or [n,k] when transB
+//   c: [m,n] row-major
+//
+// beta 0 overwrites C (old contents, even NaN, are never read), beta 1 accumulates.
+// The offsets let a caller address a block inside a larger buffer (one time step of a
+// sequence, the recurrent rows of a packed weight) without making a view.
+import type { Buf } from './types.js';
+
+/** The reference: one dot product per output element, summed in a double. The oracle for `gemm`. */
+export function gemmNaive(
+  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
+  transA: boolean, transB: boolean, beta: number,
+  offC = 0, offA = 0, offB = 0,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) {
+        const aip = transA ? a[offA + p * m + i] : a[offA + i * k + p];
+        const bpj = transB ? b[offB + j * k + p] : b[offB + p * n + j];
+        sum += aip * bpj;
+      }
+      const at = offC + i * n + j;
+      c[at] = beta === 0 ? sum : beta * c[at] + sum;
+    }
+  }
+}
+
+/** The tuned GEMM: same contract as `gemmNaive`, blocked for cache and registers. */
+export function gemm(
+  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
+  transA: boolean, transB: boolean, beta: number,
+  offC = 0, offA = 0, offB = 0,
+): void {
+  // Where A(i,p) lives: row i steps by aRow, column p by aCol.
+  const aRow = transA ? 1 : k;
+  const aCol = transA ? m : 1;
+  if (transB) gemmDot(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB);
+  else gemmRows(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB);
+}
+
+function scaleC(c: Buf, from: number, count: number, beta: number): void {
+  if (beta === 1) return;
+  if (beta === 0) c.fill(0, from, from + count);
+  else for (let q = from; q < from + count; q++) c[q] *= beta;
+}
+
+const COL_BLOCK = 256;
+
+// B is [k,n] row-major: each row of C is a sum of rows of B weighted by A(i,p).
+// Four rows of C and two rows of B per pass, over column blocks that stay in L1.
+function gemmRows(
+  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
+  aRow: number, aCol: number, beta: number, offC: number, offA: number, offB: number,
+): void {
+  scaleC(c, offC, m * n, beta);
+  for (let j0 = 0; j0 < n; j0 += COL_BLOCK) {
+    const j1 = Math.min(n, j0 + COL_BLOCK);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const c0 = offC + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+      const a0 = offA + i * aRow;
+      let p = 0;
+      for (; p + 2 <= k; p += 2) {
+        const ap = a0 + p * aCol, aq = ap + aCol;
+        const x00 = a[ap], x10 = a[ap + aRow], x20 = a[ap + 2 * aRow], x30 = a[ap + 3 * aRow];
+        const x01 = a[aq], x11 = a[aq + aRow], x21 = a[aq + 2 * aRow], x31 = a[aq + 3 * aRow];
+        const bp = offB + p * n, bq = bp + n;
+        for (let j = j0; j < j1; j++) {
+          const u = b[bp + j], v = b[bq + j];
+          c[c0 + j] += x00 * u + x01 * v;
+          c[c1 + j] += x10 * u + x11 * v;
+          c[c2 + j] += x20 * u + x21 * v;
+          c[c3 + j] += x30 * u + x31 * v;
+        }
+      }
+      for (; p < k; p++) {
+        const ap = a0 + p * aCol;
+        const x0 = a[ap], x1 = a[ap + aRow], x2 = a[ap + 2 * aRow], x3 = a[ap + 3 * aRow];
+        const bp = offB + p * n;
+        for (let j = j0; j < j1; j++) {
+          const u = b[bp + j];
+          c[c0 + j] += x0 * u;
+          c[c1 + j] += x1 * u;
+          c[c2 + j] += x2 * u;
+          c[c3 + j] += x3 * u;
+        }
+      }
+    }
+    for (; i < m; i++) {
+      const ci = offC + i * n;
+      const ai = offA + i * aRow;
+      for (let p = 0; p < k; p++) {
+        const x = a[ai + p * aCol];
+        const bp = offB + p * n;
+        for (let j = j0; j < j1; j++) c[ci + j] += x * b[bp + j];
+      }
+    }
+  }
+}
+
+// B is [n,k] row-major (transB): C(i,j) is the dot product of A's row i and B's row j.
+// Two rows by two columns per pass, four sums held in doubles.
+function gemmDot(
+  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
+  aRow: number, aCol: number, beta: number, offC: number, offA: number, offB: number,
+): void {
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const ai = offA + i * aRow, ai1 = ai + aRow;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const bj = offB + j * k, bj1 = bj + k;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[ai + p * aCol], x1 = a[ai1 + p * aCol];
+        const y0 = b[bj + p], y1 = b[bj1 + p];
+        s00 += x0 * y0; s01 += x0 * y1;
+        s10 += x1 * y0; s11 += x1 * y1;
+      }
+      store(c, offC + i * n + j, s00, beta);
+      store(c, offC + i * n + j + 1, s01, beta);
+      store(c, offC + (i + 1) * n + j, s10, beta);
+      store(c, offC + (i + 1) * n + j + 1, s11, beta);
+    }
+    for (; j < n; j++) {
+      const bj = offB + j * k;
+      let s0 = 0, s1 = 0;
+      for (let p = 0; p < k; p++) {
+        const y = b[bj + p];
+        s0 += a[ai + p * aCol] * y;
+        s1 += a[ai1 + p * aCol] * y;
+      }
+      store(c, offC + i * n + j, s0, beta);
+      store(c, offC + (i + 1) * n + j, s1, beta);
+    }
+  }
+  for (; i < m; i++) {
+    const ai = offA + i * aRow;
+    for (let j = 0; j < n; j++) {
+      const bj = offB + j * k;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ai + p * aCol] * b[bj + p];
+      store(c, offC + i * n + j, s, beta);
+    }
+  }
+}
+
+function store(c: Buf, at: number, sum: number, beta: number): void {
+  c[at] = beta === 0 ? sum : beta * c[at] + sum;
+}

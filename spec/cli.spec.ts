@@ -1,0 +1,54 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './helpers.js';
+
+const cli = join(repoRoot, 'dist/cli/main.js');
+function rnnlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const lastJson = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!);
+
+test('gradcheck --json: every op passes in float64 with relative error under 1e-6', () => {
+  const r = rnnlab('gradcheck', '--dtype', 'f64', '--json');
+  assert.is(r.code, 0, r.err);
+  const report = lastJson(r.out);
+  assert.is(report.failed, 0);
+  assert.ok(report.ops.length >= 29);
+  for (const op of report.ops) {
+    assert.equal(Object.keys(op), ['name', 'dtype', 'maxRelErr', 'ok']);
+    assert.ok(op.ok && op.maxRelErr < 1e-6, `${op.name}: ${op.maxRelErr}`);
+  }
+  assert.match(r.out, /^op\s+dtype\s+worst rel err\s+bounds\s+result/m);
+});
+
+test('gradcheck exits 1 and reports failures when float32 uses eps 1e-6', () => {
+  const r = rnnlab('gradcheck', '--dtype', 'f32', '--eps', '1e-6', '--op', 'tanh', '--json');
+  assert.is(r.code, 1);
+  assert.is(lastJson(r.out).failed, 1);
+  assert.match(r.out, /FAIL/);
+});
+
+test('--help works for the program and every command; bad usage exits 2 with a clear message', () => {
+  const top = rnnlab('--help');
+  assert.is(top.code, 0);
+  const commands = [...top.out.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1]);
+  assert.ok(commands.includes('gradcheck'));
+  for (const name of commands) {
+    const h = rnnlab(name, '--help');
+    assert.is(h.code, 0, name);
+    assert.match(h.out, `usage: rnnlab ${name}`);
+    assert.match(h.out, '--json');
+  }
+  const bad = rnnlab('gradcheck', '--dtype', 'f16');
+  assert.is(bad.code, 2);
+  assert.match(bad.err, "gradcheck: --dtype must be one of f64, f32, both, got 'f16'");
+  const unknown = rnnlab('gradcheck', '--nope');
+  assert.is(unknown.code, 2);
+  assert.match(unknown.err, 'unknown option --nope');
+  assert.is(rnnlab('frobnicate').code, 2);
+});
+
+test.run();

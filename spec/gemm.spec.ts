@@ -1,0 +1,68 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { gemm, gemmNaive } from '../kernels/gemm.js';
+import { alloc, type DType } from '../core/alloc.js';
+import { Rng } from '../core/rng.js';
+import { maxAbsDiff, relToMax } from './helpers.js';
+
+const sizes = [1, 2, 7, 33, 65];
+const forms: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+
+function random(rng: Rng, dtype: DType, n: number) {
+  const b = alloc(dtype, n);
+  rng.fillUniform(b, -1, 1);
+  return b;
+}
+
+test('gemmNaive computes a hand-worked product in every transpose form', () => {
+  // A = [[1,2,3],[4,5,6]] (2×3), B = [[7,8],[9,10],[11,12]] (3×2): A·B = [[58,64],[139,154]]
+  const A = Float64Array.of(1, 2, 3, 4, 5, 6), At = Float64Array.of(1, 4, 2, 5, 3, 6);
+  const B = Float64Array.of(7, 8, 9, 10, 11, 12), Bt = Float64Array.of(7, 9, 11, 8, 10, 12);
+  const expected = [58, 64, 139, 154];
+  for (const [ta, tb] of forms) {
+    const c = new Float64Array(4);
+    gemmNaive(c, ta ? At : A, tb ? Bt : B, 2, 2, 3, ta, tb, 0);
+    assert.equal(Array.from(c), expected, `transA ${ta} transB ${tb}`);
+  }
+  const c = Float64Array.of(1, 1, 1, 1);
+  gemmNaive(c, A, B, 2, 2, 3, false, false, 1);
+  assert.equal(Array.from(c), [59, 65, 140, 155], 'beta 1 accumulates');
+});
+
+for (const dtype of ['f64', 'f32'] as const) {
+  test(`gemm matches gemmNaive on odd shapes, all transposes, beta 0 and 1 (${dtype})`, () => {
+    const rng = new Rng(11);
+    const tol = dtype === 'f64' ? 1e-12 : 1e-5;
+    for (const m of sizes) for (const n of sizes) for (const k of sizes) for (const [ta, tb] of forms) {
+      const a = random(rng, dtype, m * k), b = random(rng, dtype, k * n);
+      const start = random(rng, dtype, m * n);
+      for (const beta of [0, 1]) {
+        const fast = alloc(dtype, m * n), slow = alloc(dtype, m * n);
+        fast.set(start); slow.set(start);
+        gemm(fast, a, b, m, n, k, ta, tb, beta);
+        gemmNaive(slow, a, b, m, n, k, ta, tb, beta);
+        const err = relToMax(fast, slow);
+        if (!(err <= tol)) assert.unreachable(`m ${m} n ${n} k ${k} transA ${ta} transB ${tb} beta ${beta}: error ${err}`);
+      }
+    }
+  });
+}
+
+test('gemm with beta 0 overwrites C, even NaN', () => {
+  const c = Float64Array.of(NaN, Infinity, NaN, NaN);
+  gemm(c, Float64Array.of(1, 2), Float64Array.of(3, 4), 2, 2, 1, false, false, 0);
+  assert.equal(Array.from(c), [3, 4, 6, 8]);
+});
+
+test('gemm honours offsets into larger buffers', () => {
+  const rng = new Rng(5);
+  const [m, n, k] = [3, 5, 4];
+  const a = random(rng, 'f64', 10 + m * k), b = random(rng, 'f64', 7 + k * n);
+  const fast = new Float64Array(3 + m * n), slow = new Float64Array(m * n);
+  gemm(fast, a, b, m, n, k, false, false, 0, 3, 10, 7);
+  gemmNaive(slow, a.subarray(10), b.subarray(7), m, n, k, false, false, 0);
+  assert.ok(maxAbsDiff(fast.subarray(3), slow) < 1e-14);
+  assert.is(fast[0], 0, 'nothing written before the offset');
+});
+
+test.run();
