@@ -1,7 +1,8 @@
 export { alloc, allocationCount, type DType } from './alloc.js';
 export { sizeOf, shapeStr, type Shape } from './shape.js';
 export { Tensor, type TensorOptions } from './tensor.js';
-export { Tape, type TapeEntry, type Backward } from './tape.js';
+export { Tape, wantsGrad, type TapeEntry, type Backward, type Releasable } from './tape.js';
+export { record, output, checkTensors, checkIndices, rowsAndCols } from './ops/common.js';
 export { Rng } from './rng.js';
 export { ParamStore } from './params.js';
 export * as ops from './ops/index.js';

@@ -78,6 +78,8 @@ export const opCases: GradcheckCase[] = [
     ops.softmaxCrossEntropy(t, ops.scale(t, z, 2), targets, { mask: [1, 1, 0, 1, 0, 1, 1] })),
   weighted('mse', [[3, 4], [3, 4]], (t, [p, y]) => ops.mse(t, p, y)),
   weighted('embedding', [[5, 3]], (t, [w]) => ops.embedding(t, w, [4, 1, 4, 0, 2, 1], [2, 3])),
+  weighted('gather', [[4, 3]], (t, [x]) => ops.gather(t, ops.tanh(t, x), [3, 2, 1, 0, 0])),
+  weighted('maximum', [[3, 4], [3, 4]], (t, [a, b]) => ops.maximum(t, a, b)),
   weighted('dropout', [[4, 5]], (t, [x]) => ops.dropout(t, x, { p: 0.3, rng: new Rng(7), training: true })),
 ];
 

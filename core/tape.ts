@@ -11,19 +11,30 @@ import type { Tensor } from './tensor.js';
 
 export interface TapeEntry<S = unknown> {
   readonly backward: Backward<S>;
+  /** The op's output (its first, for an op with several). */
   readonly out: Tensor;
+  /** All of the op's outputs: a recurrent layer returns its outputs and its final states. */
+  readonly outs: readonly Tensor[];
   readonly inputs: readonly Tensor[];
   readonly saved: S;
+  /** A reusable workspace the entry's saved values live in, handed back after backward or reset. */
+  readonly holds: Releasable | null;
 }
 
 export type Backward<S = unknown> = (entry: TapeEntry<S>) => void;
+
+/** Something an entry borrows until its backward has run or the tape is reset. */
+export interface Releasable {
+  release(): void;
+}
 
 export class Tape {
   private entries: TapeEntry<any>[] = [];
 
   /** Append one op's entry. Ops call this through `record`, which skips it when no gradient is wanted. */
-  push<S>(backward: Backward<S>, out: Tensor, inputs: readonly Tensor[], saved: S): void {
-    this.entries.push({ backward, out, inputs, saved });
+  push<S>(backward: Backward<S>, outs: Tensor | readonly Tensor[], inputs: readonly Tensor[], saved: S, holds: Releasable | null = null): void {
+    const all = Array.isArray(outs) ? outs : [outs as Tensor];
+    this.entries.push({ backward, out: all[0], outs: all, inputs, saved, holds });
   }
 
   get length(): number {
@@ -53,12 +64,14 @@ export class Tape {
     }
     for (let e = this.entries.length - 1; e >= 0; e--) {
       const entry = this.entries[e];
-      if (entry.out.grad !== null) entry.backward(entry);
+      if (entry.outs.some((t) => t.grad !== null)) entry.backward(entry);
+      entry.holds?.release();
     }
   }
 
-  /** Forget every entry (after a truncated-BPTT chunk, or a training step). */
+  /** Forget every entry (after a truncated-BPTT chunk, or a training step), handing back workspaces. */
   reset(): void {
+    for (const entry of this.entries) entry.holds?.release();
     this.entries = [];
   }
 }

@@ -23,6 +23,16 @@ export function affine(out: Buf, a: Buf, s: number, t: number, n: number): void 
   for (let q = 0; q < n; q++) out[q] = s * a[q] + t;
 }
 
+/** out = max(a, b), all [n]. */
+export function maximum(out: Buf, a: Buf, b: Buf, n: number): void {
+  for (let q = 0; q < n; q++) out[q] = a[q] >= b[q] ? a[q] : b[q];
+}
+
+/** The gradient of max(a, b) reaches a where a ≥ b (forA), else b: d += dout where chosen. */
+export function maximumBackward(d: Buf, dout: Buf, a: Buf, b: Buf, n: number, forA: boolean): void {
+  for (let q = 0; q < n; q++) if ((a[q] >= b[q]) === forA) d[q] += dout[q];
+}
+
 /** y += s·x, all [n]: how a gradient flows back through a sum or a scaling. */
 export function axpy(y: Buf, s: number, x: Buf, n: number): void {
   for (let q = 0; q < n; q++) y[q] += s * x[q];

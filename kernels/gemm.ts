@@ -7,8 +7,9 @@
 //   c: [m,n] row-major
 //
 // beta 0 overwrites C (old contents, even NaN, are never read), beta 1 accumulates.
-// The offsets let a caller address a block inside a larger buffer (one time step of a
-// sequence, the recurrent rows of a packed weight) without making a view.
+// Offsets and leading dimensions (BLAS's lda, ldb, ldc: the distance between the starts
+// of consecutive stored rows) address a block inside a larger buffer: one time step of a
+// sequence, the recurrent rows of a packed weight, one gate's columns.
 import type { Buf } from './types.js';
 
 /** The reference: one dot product per output element, summed in a double. The oracle for `gemm`. */
@@ -16,38 +17,47 @@ export function gemmNaive(
   c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
   transA: boolean, transB: boolean, beta: number,
   offC = 0, offA = 0, offB = 0,
+  ldc = n, lda = transA ? m : k, ldb = transB ? k : n,
 ): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let sum = 0;
       for (let p = 0; p < k; p++) {
-        const aip = transA ? a[offA + p * m + i] : a[offA + i * k + p];
-        const bpj = transB ? b[offB + j * k + p] : b[offB + p * n + j];
+        const aip = transA ? a[offA + p * lda + i] : a[offA + i * lda + p];
+        const bpj = transB ? b[offB + j * ldb + p] : b[offB + p * ldb + j];
         sum += aip * bpj;
       }
-      const at = offC + i * n + j;
+      const at = offC + i * ldc + j;
       c[at] = beta === 0 ? sum : beta * c[at] + sum;
     }
   }
 }
 
-/** The tuned GEMM: same contract as `gemmNaive`, blocked for cache and registers. */
+/**
+ * The tuned GEMM: same contract as `gemmNaive`, blocked for cache and registers. It adds
+ * each product into C as it goes, so in float32 it rounds differently from the naive
+ * double-accumulated sum (about 1e-6 relative).
+ */
 export function gemm(
   c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
   transA: boolean, transB: boolean, beta: number,
   offC = 0, offA = 0, offB = 0,
+  ldc = n, lda = transA ? m : k, ldb = transB ? k : n,
 ): void {
   // Where A(i,p) lives: row i steps by aRow, column p by aCol.
-  const aRow = transA ? 1 : k;
-  const aCol = transA ? m : 1;
-  if (transB) gemmDot(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB);
-  else gemmRows(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB);
+  const aRow = transA ? 1 : lda;
+  const aCol = transA ? lda : 1;
+  if (transB) gemmDot(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB, ldc, ldb);
+  else gemmRows(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB, ldc, ldb);
 }
 
-function scaleC(c: Buf, from: number, count: number, beta: number): void {
+function scaleC(c: Buf, m: number, n: number, beta: number, offC: number, ldc: number): void {
   if (beta === 1) return;
-  if (beta === 0) c.fill(0, from, from + count);
-  else for (let q = from; q < from + count; q++) c[q] *= beta;
+  for (let i = 0; i < m; i++) {
+    const row = offC + i * ldc;
+    if (beta === 0) c.fill(0, row, row + n);
+    else for (let j = row; j < row + n; j++) c[j] *= beta;
+  }
 }
 
 const COL_BLOCK = 256;
@@ -55,22 +65,22 @@ const COL_BLOCK = 256;
 // B is [k,n] row-major: each row of C is a sum of rows of B weighted by A(i,p).
 // Four rows of C and two rows of B per pass, over column blocks that stay in L1.
 function gemmRows(
-  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
-  aRow: number, aCol: number, beta: number, offC: number, offA: number, offB: number,
+  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number, aRow: number, aCol: number,
+  beta: number, offC: number, offA: number, offB: number, ldc: number, ldb: number,
 ): void {
-  scaleC(c, offC, m * n, beta);
+  scaleC(c, m, n, beta, offC, ldc);
   for (let j0 = 0; j0 < n; j0 += COL_BLOCK) {
     const j1 = Math.min(n, j0 + COL_BLOCK);
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      const c0 = offC + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+      const c0 = offC + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
       const a0 = offA + i * aRow;
       let p = 0;
       for (; p + 2 <= k; p += 2) {
         const ap = a0 + p * aCol, aq = ap + aCol;
         const x00 = a[ap], x10 = a[ap + aRow], x20 = a[ap + 2 * aRow], x30 = a[ap + 3 * aRow];
         const x01 = a[aq], x11 = a[aq + aRow], x21 = a[aq + 2 * aRow], x31 = a[aq + 3 * aRow];
-        const bp = offB + p * n, bq = bp + n;
+        const bp = offB + p * ldb, bq = bp + ldb;
         for (let j = j0; j < j1; j++) {
           const u = b[bp + j], v = b[bq + j];
           c[c0 + j] += x00 * u + x01 * v;
@@ -82,7 +92,7 @@ function gemmRows(
       for (; p < k; p++) {
         const ap = a0 + p * aCol;
         const x0 = a[ap], x1 = a[ap + aRow], x2 = a[ap + 2 * aRow], x3 = a[ap + 3 * aRow];
-        const bp = offB + p * n;
+        const bp = offB + p * ldb;
         for (let j = j0; j < j1; j++) {
           const u = b[bp + j];
           c[c0 + j] += x0 * u;
@@ -93,11 +103,11 @@ function gemmRows(
       }
     }
     for (; i < m; i++) {
-      const ci = offC + i * n;
+      const ci = offC + i * ldc;
       const ai = offA + i * aRow;
       for (let p = 0; p < k; p++) {
         const x = a[ai + p * aCol];
-        const bp = offB + p * n;
+        const bp = offB + p * ldb;
         for (let j = j0; j < j1; j++) c[ci + j] += x * b[bp + j];
       }
     }
@@ -107,15 +117,16 @@ function gemmRows(
 // B is [n,k] row-major (transB): C(i,j) is the dot product of A's row i and B's row j.
 // Two rows by two columns per pass, four sums held in doubles.
 function gemmDot(
-  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number,
-  aRow: number, aCol: number, beta: number, offC: number, offA: number, offB: number,
+  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number, aRow: number, aCol: number,
+  beta: number, offC: number, offA: number, offB: number, ldc: number, ldb: number,
 ): void {
   let i = 0;
   for (; i + 2 <= m; i += 2) {
     const ai = offA + i * aRow, ai1 = ai + aRow;
+    const ci = offC + i * ldc, ci1 = ci + ldc;
     let j = 0;
     for (; j + 2 <= n; j += 2) {
-      const bj = offB + j * k, bj1 = bj + k;
+      const bj = offB + j * ldb, bj1 = bj + ldb;
       let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
       for (let p = 0; p < k; p++) {
         const x0 = a[ai + p * aCol], x1 = a[ai1 + p * aCol];
@@ -123,30 +134,30 @@ function gemmDot(
         s00 += x0 * y0; s01 += x0 * y1;
         s10 += x1 * y0; s11 += x1 * y1;
       }
-      store(c, offC + i * n + j, s00, beta);
-      store(c, offC + i * n + j + 1, s01, beta);
-      store(c, offC + (i + 1) * n + j, s10, beta);
-      store(c, offC + (i + 1) * n + j + 1, s11, beta);
+      store(c, ci + j, s00, beta);
+      store(c, ci + j + 1, s01, beta);
+      store(c, ci1 + j, s10, beta);
+      store(c, ci1 + j + 1, s11, beta);
     }
     for (; j < n; j++) {
-      const bj = offB + j * k;
+      const bj = offB + j * ldb;
       let s0 = 0, s1 = 0;
       for (let p = 0; p < k; p++) {
         const y = b[bj + p];
         s0 += a[ai + p * aCol] * y;
         s1 += a[ai1 + p * aCol] * y;
       }
-      store(c, offC + i * n + j, s0, beta);
-      store(c, offC + (i + 1) * n + j, s1, beta);
+      store(c, ci + j, s0, beta);
+      store(c, ci1 + j, s1, beta);
     }
   }
   for (; i < m; i++) {
     const ai = offA + i * aRow;
     for (let j = 0; j < n; j++) {
-      const bj = offB + j * k;
+      const bj = offB + j * ldb;
       let s = 0;
       for (let p = 0; p < k; p++) s += a[ai + p * aCol] * b[bj + p];
-      store(c, offC + i * n + j, s, beta);
+      store(c, offC + i * ldc + j, s, beta);
     }
   }
 }

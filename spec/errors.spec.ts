@@ -19,7 +19,7 @@ test('shape mismatches name the op, both shapes and the argument', () => {
   assert.throws(() => ops.stack(null, [f64([2]), f64([3])]), /stack: items\[1\] has shape \[3\], expected \[2\]/);
   assert.throws(() => ops.reshape(null, f64([2, 3]), [4, 2]), /reshape: shape \[4,2\] holds 8 values, x \[2,3\] holds 6/);
   assert.throws(() => ops.mse(null, f64([2, 3]), f64([3, 2])), /mse: target must have prediction's shape \[2,3\], got \[3,2\]/);
-  assert.throws(() => ops.embedding(null, f64([4]), [0]), /embedding: weight must be 2-D \[vocab, dim\], got \[4\]/);
+  assert.throws(() => ops.embedding(null, f64([4]), [0]), /embedding: weight must be 2-D \[rows, dim\], got \[4\]/);
   assert.throws(() => Tensor.from([1, 2, 3], [2, 2]), /Tensor.from: shape \[2,2\] holds 4 values, but 3 were given/);
   assert.throws(() => new Tensor(new Float64Array(3), [2, 2]), /Tensor: shape \[2,2\] holds 4 values, but data has 3/);
 });

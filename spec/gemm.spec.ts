@@ -65,4 +65,31 @@ test('gemm honours offsets into larger buffers', () => {
   assert.is(fast[0], 0, 'nothing written before the offset');
 });
 
+test('gemm and gemmNaive honour leading dimensions: a block of columns inside wider rows', () => {
+  // A is the 3×4 block at column 2 of a 3×9 buffer, B the 4×5 block at column 1 of a 4×8
+  // buffer, C the 3×5 block at column 3 of a 3×10 buffer; each form is compared with the
+  // product of the blocks copied out.
+  const rng = new Rng(12);
+  const [m, n, k] = [3, 5, 4];
+  for (const [ta, tb] of forms) {
+    const [aRows, aCols] = ta ? [k, m] : [m, k];
+    const [bRows, bCols] = tb ? [n, k] : [k, n];
+    const lda = aCols + 5, ldb = bCols + 3, ldc = n + 5;
+    const a = random(rng, 'f64', aRows * lda), b = random(rng, 'f64', bRows * ldb);
+    const packedA = new Float64Array(aRows * aCols), packedB = new Float64Array(bRows * bCols);
+    for (let r = 0; r < aRows; r++) for (let q = 0; q < aCols; q++) packedA[r * aCols + q] = a[r * lda + 2 + q];
+    for (let r = 0; r < bRows; r++) for (let q = 0; q < bCols; q++) packedB[r * bCols + q] = b[r * ldb + 1 + q];
+    const expected = new Float64Array(m * n);
+    gemmNaive(expected, packedA, packedB, m, n, k, ta, tb, 0);
+    for (const kernel of [gemm, gemmNaive]) {
+      const c = new Float64Array(m * ldc).fill(7);
+      kernel(c, a, b, m, n, k, ta, tb, 0, 3, 2, 1, ldc, lda, ldb);
+      const block = Array.from({ length: m * n }, (_, q) => c[Math.floor(q / n) * ldc + 3 + (q % n)]);
+      assert.ok(maxAbsDiff(block, expected) < 1e-14, `${kernel.name} transA ${ta} transB ${tb}`);
+      assert.is(c[0], 7, 'columns outside the block are untouched');
+      assert.is(c[ldc - 1], 7);
+    }
+  }
+});
+
 test.run();

@@ -4,7 +4,7 @@ import { opCases, runCases } from '../core/opCases.js';
 import { GRADCHECK_DEFAULTS } from '../core/gradcheck.js';
 
 const names = ['matmul', 'add', 'sub', 'mul', 'scale', 'affine', 'sigmoid', 'tanh', 'relu', 'concat', 'slice', 'split',
-  'selectStep', 'stack', 'reshape', 'sum', 'mean', 'softmaxCrossEntropy', 'mse', 'embedding', 'dropout'];
+  'selectStep', 'stack', 'reshape', 'sum', 'mean', 'softmaxCrossEntropy', 'mse', 'embedding', 'gather', 'maximum', 'dropout'];
 
 test('every op has a gradient-check case', () => {
   for (const name of names) assert.ok(opCases.some((c) => c.name.split(' ')[0] === name), `no case for ${name}`);

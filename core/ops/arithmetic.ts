@@ -6,6 +6,7 @@
 //   mul: y = a ⊙ b    ∂a += ∂y ⊙ b        ∂b += ∂y ⊙ a
 //   scale: y = s·a    ∂a += s·∂y
 //   affine: y = s·a + t   ∂a += s·∂y     (1 − a is affine(a, −1, 1))
+//   maximum: y = max(a, b)  ∂y goes to the larger of the two (to a on a tie)
 import * as ew from '../../kernels/elementwise.js';
 import { rowSum } from '../../kernels/reduce.js';
 import { sameShape } from '../shape.js';
@@ -114,4 +115,20 @@ export function affine(tape: Tape | null, a: Tensor, s: number, t: number): Tens
 function affineBackward(e: TapeEntry<AffineSaved>): void {
   const a = e.inputs[0];
   ew.axpy(a.ensureGrad(), e.saved.scale, e.out.grad!, a.size);
+}
+
+export function maximum(tape: Tape | null, a: Tensor, b: Tensor): Tensor {
+  checkTensors('maximum', { a, b });
+  if (!sameShape(a.shape, b.shape)) throw new Error(`maximum: b must have a's shape ${shapeStr(a.shape)}, got ${shapeStr(b.shape)}`);
+  const out = output(tape, [a, b], a.shape);
+  ew.maximum(out.data, a.data, b.data, a.size);
+  record(tape, maximumBackward, out, [a, b], null);
+  return out;
+}
+
+function maximumBackward(e: TapeEntry<null>): void {
+  const [a, b] = e.inputs;
+  const dy = e.out.grad!;
+  if (a.requiresGrad) ew.maximumBackward(a.ensureGrad(), dy, a.data, b.data, a.size, true);
+  if (b.requiresGrad) ew.maximumBackward(b.ensureGrad(), dy, a.data, b.data, b.size, false);
 }

@@ -1,7 +1,7 @@
 // What every op shares: making its output, recording its entry, checking its arguments.
 import { alloc } from '../alloc.js';
 import { shapeStr, type Shape } from '../shape.js';
-import { type Backward, type Tape, wantsGrad } from '../tape.js';
+import { type Backward, type Releasable, type Tape, wantsGrad } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import type { IndexBuf } from '../../kernels/types.js';
 
@@ -12,8 +12,9 @@ export function output(tape: Tape | null, inputs: readonly Tensor[], shape: Shap
 }
 
 /** Record the op on the tape when its output wants a gradient. */
-export function record<S>(tape: Tape | null, backward: Backward<S>, out: Tensor, inputs: readonly Tensor[], saved: S): void {
-  if (tape !== null && out.requiresGrad) tape.push(backward, out, inputs, saved);
+export function record<S>(tape: Tape | null, backward: Backward<S>, out: Tensor | readonly Tensor[], inputs: readonly Tensor[], saved: S, holds: Releasable | null = null): void {
+  const first = Array.isArray(out) ? out[0] : (out as Tensor);
+  if (tape !== null && first.requiresGrad) tape.push(backward, out, inputs, saved, holds);
 }
 
 function shapeSize(shape: Shape): number {

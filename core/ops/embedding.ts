@@ -1,6 +1,7 @@
-// Embedding lookup: row indices → rows of a table.
+// Row lookup: indices → rows of a table. An embedding is a lookup into a weight matrix;
+// the same op reorders the rows of a sequence (reversing each sequence in place, say).
 //
-//   y[q] = W[index[q]]          W: [V, D], index: [n] (any index shape), y: [..., D]
+//   y[q] = W[index[q]]          W: [N, D], index: [n] (any index shape), y: [..., D]
 //   ∂W[index[q]] += ∂y[q]       a row looked up twice receives both gradients
 import { gatherRows, scatterAddRows } from '../../kernels/gather.js';
 import type { IndexBuf } from '../../kernels/types.js';
@@ -9,25 +10,32 @@ import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { checkIndices, checkTensors, output, record, shapeStr } from './common.js';
 
-interface EmbeddingSaved { index: IndexBuf }
+interface GatherSaved { index: IndexBuf }
 
-/** Look up rows of `weight` [V, D]; `indexShape` (default [n]) gives the output [...indexShape, D]. */
-export function embedding(
-  tape: Tape | null, weight: Tensor, indices: ArrayLike<number>, indexShape?: Shape,
-): Tensor {
-  checkTensors('embedding', { weight });
-  if (weight.shape.length !== 2) throw new Error(`embedding: weight must be 2-D [vocab, dim], got ${shapeStr(weight.shape)}`);
-  const [vocab, dim] = weight.shape;
-  const shape = indexShape === undefined ? [indices?.length ?? 0] : checkShape('embedding', indexShape);
-  const index = checkIndices('embedding', 'indices', indices, vocab, sizeOf(shape));
-  const out = output(tape, [weight], [...shape, dim]);
-  gatherRows(out.data, weight.data, index, index.length, dim);
-  record(tape, embeddingBackward, out, [weight], { index });
+/** Rows `indices` of a 2-D `table` [N, D]; `indexShape` (default [n]) gives the output [...indexShape, D]. */
+export function gather(tape: Tape | null, table: Tensor, indices: ArrayLike<number>, indexShape?: Shape): Tensor {
+  return lookup('gather', 'table', tape, table, indices, indexShape);
+}
+
+/** Look up rows of `weight` [vocab, dim]; `indexShape` (default [n]) gives the output [...indexShape, dim]. */
+export function embedding(tape: Tape | null, weight: Tensor, indices: ArrayLike<number>, indexShape?: Shape): Tensor {
+  return lookup('embedding', 'weight', tape, weight, indices, indexShape);
+}
+
+function lookup(op: string, name: string, tape: Tape | null, table: Tensor, indices: ArrayLike<number>, indexShape?: Shape): Tensor {
+  checkTensors(op, { [name]: table });
+  if (table.shape.length !== 2) throw new Error(`${op}: ${name} must be 2-D [rows, dim], got ${shapeStr(table.shape)}`);
+  const [rows, dim] = table.shape;
+  const shape = indexShape === undefined ? [indices?.length ?? 0] : checkShape(op, indexShape);
+  const index = checkIndices(op, 'indices', indices, rows, sizeOf(shape));
+  const out = output(tape, [table], [...shape, dim]);
+  gatherRows(out.data, table.data, index, index.length, dim);
+  record(tape, gatherBackward, out, [table], { index });
   return out;
 }
 
-function embeddingBackward(e: TapeEntry<EmbeddingSaved>): void {
-  const weight = e.inputs[0];
+function gatherBackward(e: TapeEntry<GatherSaved>): void {
+  const table = e.inputs[0];
   const index = e.saved.index;
-  scatterAddRows(weight.ensureGrad(), e.out.grad!, index, index.length, weight.shape[1]);
+  scatterAddRows(table.ensureGrad(), e.out.grad!, index, index.length, table.shape[1]);
 }
