@@ -53,6 +53,14 @@ export function addRow(out: Buf, a: Buf, v: Buf, rows: number, cols: number): vo
   for (let r = 0, q = 0; r < rows; r++) for (let j = 0; j < cols; j++, q++) out[q] = a[q] + v[j];
 }
 
+/** buf[at + r·ld + j] += v[vAt + j] for r < rows, j < cols: a bias added to a block of rows in place. */
+export function addRowAt(buf: Buf, at: number, v: Buf, rows: number, cols: number, ld = cols, vAt = 0): void {
+  for (let r = 0; r < rows; r++) {
+    const row = at + r * ld;
+    for (let j = 0; j < cols; j++) buf[row + j] += v[vAt + j];
+  }
+}
+
 /** out[r,j] = a[r,j] − v[j];  a, out: [rows, cols], v: [cols]. */
 export function subRow(out: Buf, a: Buf, v: Buf, rows: number, cols: number): void {
   for (let r = 0, q = 0; r < rows; r++) for (let j = 0; j < cols; j++, q++) out[q] = a[q] - v[j];

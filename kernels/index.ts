@@ -5,3 +5,7 @@ export * from './activations.js';
 export * from './reduce.js';
 export * from './softmaxCrossEntropy.js';
 export * from './gather.js';
+export * from './lstmCell.js';
+export * from './gruCell.js';
+export * from './rnnCell.js';
+export * from './sequence.js';

@@ -1,0 +1,104 @@
+// What the fused sequence ops share: argument checks, the step-order bookkeeping, and the
+// outputs a pass hands back.
+import { alloc, shapeStr, Tensor, type DType } from '../../core/index.js';
+import type { IndexBuf } from '../../kernels/types.js';
+import { gatherRows, scatterAddRows } from '../../kernels/gather.js';
+import { stepRows } from '../../kernels/sequence.js';
+import { Workspace } from './workspace.js';
+
+/** The sizes of one pass: T steps, B rows, I inputs, H hidden units. */
+export interface PassSizes {
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+}
+
+/** x [T, B, I] and a state [B, H] (h₀, c₀) must agree with the cell's sizes and dtype. */
+export function checkPassInputs(op: string, x: Tensor, states: Record<string, Tensor>, inputSize: number, hiddenSize: number, dtype: DType): PassSizes {
+  if (!(x instanceof Tensor)) throw new Error(`${op}: x must be a Tensor [T, B, ${inputSize}]`);
+  if (x.shape.length !== 3 || x.shape[2] !== inputSize) {
+    throw new Error(`${op}: x must be [T, B, ${inputSize}] (time-major, input size ${inputSize}), got ${shapeStr(x.shape)}`);
+  }
+  if (x.dtype !== dtype) throw new Error(`${op}: x has dtype ${x.dtype}, expected ${dtype} like the parameters`);
+  const [T, B] = x.shape;
+  for (const [name, t] of Object.entries(states)) {
+    if (!(t instanceof Tensor) || t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== hiddenSize) {
+      const got = t instanceof Tensor ? shapeStr(t.shape) : typeof t;
+      throw new Error(`${op}: ${name} must be [${B}, ${hiddenSize}] (batch, hidden), got ${got}`);
+    }
+    if (t.dtype !== dtype) throw new Error(`${op}: ${name} has dtype ${t.dtype}, expected ${dtype} like the parameters`);
+  }
+  return { T, B, I: inputSize, H: hiddenSize };
+}
+
+/** Buffers every fused pass has: lengths, the step-order row map, the inputs in step order and their gradient. */
+export abstract class SequenceWorkspace extends Workspace {
+  readonly lengths: IndexBuf;
+  readonly rowOf: IndexBuf;
+  readonly xs: ReturnType<typeof alloc>;
+  readonly dxs: ReturnType<typeof alloc>;
+
+  constructor(T: number, B: number, dtype: DType, I: number) {
+    super(T, B, dtype);
+    this.lengths = alloc('i32', B);
+    this.rowOf = alloc('i32', T * B);
+    this.xs = alloc(dtype, T * B * I);
+    this.dxs = alloc(dtype, T * B * I);
+  }
+
+  /** Fill lengths (T for every row when none are given), the row map, and xs in step order. */
+  prepare(op: string, x: Tensor, lengths: ArrayLike<number> | null, reverse: boolean, sizes: PassSizes): void {
+    const { T, B, I } = sizes;
+    if (lengths === null) this.lengths.fill(T);
+    else copyLengths(op, this.lengths, lengths, T, B);
+    stepRows(this.rowOf, this.lengths, reverse, T, B);
+    gatherRows(this.xs, x.data, this.rowOf, T * B, I);
+  }
+
+  /** ∂x += dxs, moved back from step order to sequence order. */
+  scatterInputGrad(x: Tensor, sizes: PassSizes): void {
+    scatterAddRows(x.ensureGrad(), this.dxs, this.rowOf, sizes.T * sizes.B, sizes.I);
+  }
+}
+
+/**
+ * The outputs of a pass (y [T, B, H], the final h [B, H] and, for an LSTM, c [B, H]),
+ * kept in the workspace and reused: a later forward of the same layer overwrites them
+ * unless this pass is still recorded on a tape.
+ */
+export class PassOutputs {
+  readonly y: Tensor;
+  readonly h: Tensor;
+  readonly c: Tensor | null;
+
+  constructor(T: number, B: number, H: number, dtype: DType, withCell: boolean) {
+    this.y = Tensor.zeros([T, B, H], dtype, { name: 'y' });
+    this.h = Tensor.zeros([B, H], dtype, { name: 'h_n' });
+    this.c = withCell ? Tensor.zeros([B, H], dtype, { name: 'c_n' }) : null;
+  }
+
+  /** Set requiresGrad and clear gradients left from a previous pass. */
+  reset(requiresGrad: boolean): Tensor[] {
+    const all = this.c === null ? [this.y, this.h] : [this.y, this.h, this.c];
+    for (const t of all) {
+      t.requiresGrad = requiresGrad;
+      t.zeroGrad();
+    }
+    return all;
+  }
+}
+
+/** Copy per-sequence lengths into `out`, each an integer in [1, T]. */
+export function copyLengths(op: string, out: IndexBuf, lengths: ArrayLike<number>, T: number, B: number): void {
+  if (lengths === null || typeof lengths !== 'object' || lengths.length !== B) {
+    throw new Error(`${op}: lengths must hold one length per sequence (${B}), got ${lengths === null || typeof lengths !== 'object' ? String(lengths) : lengths.length}`);
+  }
+  for (let b = 0; b < B; b++) {
+    const n = lengths[b];
+    if (!Number.isInteger(n) || n < 1 || n > T) {
+      throw new Error(`${op}: lengths[${b}] must be an integer in [1, ${T}] (the sequence has ${T} steps), got ${n}`);
+    }
+    out[b] = n;
+  }
+}

@@ -1,0 +1,145 @@
+// The fused GRU over a whole sequence, in both forms (kernels/gruCell.ts): one tape entry.
+//
+//   xp = xs · W_x + b_ih                      all T steps at once, [T·B, I] × [I, 3H]
+//   reset after, each step s:
+//     hp[s] = h_{s−1} · W_h + b_hh            one GEMM, [B, H] × [H, 3H]
+//     gruStepForward                          r, z, n, h
+//   reset before, each step s:
+//     hp[s]_{r,z} = h_{s−1} · W_h,{r,z}       [B, H] × [H, 2H]
+//     r, z, and r ⊙ h_{s−1}
+//     hp[s]_n = (r ⊙ h_{s−1}) · W_h,n         [B, H] × [H, H]
+//     n, h
+//
+// Backward walks the steps in reverse; the weight gradients are GEMMs over all T·B rows
+// after the loop: ∂W_x = xsᵀ ∂xp, ∂W_h = hsᵀ ∂hp (reset before: (r ⊙ h)ᵀ ∂hp for the n block).
+// W: [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1}.
+import { alloc, record, wantsGrad, type DType, type Tape, type TapeEntry, Tensor } from '../../core/index.js';
+import { addRowAt, axpy } from '../../kernels/elementwise.js';
+import { gemm } from '../../kernels/gemm.js';
+import {
+  gruBeforeGatesBackward, gruBeforeGatesForward, gruBeforeOutputBackward, gruBeforeOutputForward,
+  gruStepBackward, gruStepForward, type GruBuffers, type GruGradBuffers,
+} from '../../kernels/gruCell.js';
+import { rowSum } from '../../kernels/reduce.js';
+import { addOutputGrads, scatterOutputs } from '../../kernels/sequence.js';
+import { checkPassInputs, PassOutputs, SequenceWorkspace, type PassSizes } from './common.js';
+import type { WorkspacePool } from './workspace.js';
+
+export interface GruParams {
+  W: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+}
+
+export class GruWorkspace extends SequenceWorkspace {
+  readonly buffers: GruBuffers;
+  readonly grads: GruGradBuffers;
+  readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
+  readonly outputs: PassOutputs;
+
+  constructor(T: number, B: number, dtype: DType, readonly hidden: number, I: number) {
+    super(T, B, dtype, I);
+    const H = hidden;
+    this.buffers = {
+      xp: alloc(dtype, T * B * 3 * H), hp: alloc(dtype, T * B * 3 * H), act: alloc(dtype, T * B * 3 * H),
+      rh: alloc(dtype, T * B * H), hs: alloc(dtype, (T + 1) * B * H),
+    };
+    this.dhPair = [alloc(dtype, B * H), alloc(dtype, B * H)];
+    this.grads = {
+      dXp: alloc(dtype, T * B * 3 * H), dHp: alloc(dtype, T * B * 3 * H),
+      dh: this.dhPair[0], dhPrev: this.dhPair[1], dRh: alloc(dtype, B * H),
+    };
+    this.outputs = new PassOutputs(T, B, H, dtype, false);
+  }
+}
+
+interface GruSaved { ws: GruWorkspace; generation: number; params: GruParams; sizes: PassSizes; resetAfter: boolean }
+
+export function gruSequence(
+  tape: Tape | null, pool: WorkspacePool<GruWorkspace>, resetAfter: boolean, params: GruParams,
+  x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
+): { y: Tensor; h: Tensor; c: null } {
+  const op = 'gru (fused)';
+  const H = params.W.shape[1] / 3, I = params.W.shape[0] - H, G = 3 * H;
+  const sizes = checkPassInputs(op, x, { h0 }, I, H, params.W.dtype);
+  const { T, B } = sizes;
+  const inputs = [x, h0, ...[params.W, params.bIh, params.bHh].filter((p): p is Tensor => p !== null)];
+  const recording = wantsGrad(tape, inputs);
+  const ws = pool.acquire(T, B, x.dtype, recording);
+  ws.prepare(op, x, lengths, reverse, sizes);
+  const buf = ws.buffers, W = params.W.data, wH = I * G;
+
+  gemm(buf.xp, ws.xs, W, T * B, G, I, false, false, 0);
+  if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
+  buf.hs.set(h0.data);
+  for (let s = 0; s < T; s++) {
+    const at = s * B * G;
+    if (resetAfter) {
+      gemm(buf.hp, buf.hs, W, B, G, H, false, false, 0, at, s * B * H, wH);
+      if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, G);
+      gruStepForward(buf, H, s, B, ws.lengths);
+    } else {
+      gemm(buf.hp, buf.hs, W, B, 2 * H, H, false, false, 0, at, s * B * H, wH, G, H, G);
+      if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, 2 * H, G);
+      gruBeforeGatesForward(buf, H, s, B, ws.lengths);
+      gemm(buf.hp, buf.rh, W, B, H, H, false, false, 0, at + 2 * H, s * B * H, wH + 2 * H, G, H, G);
+      if (params.bHh !== null) addRowAt(buf.hp, at + 2 * H, params.bHh.data, B, H, G, 2 * H);
+      gruBeforeOutputForward(buf, H, s, B, ws.lengths);
+    }
+  }
+
+  const out = ws.outputs;
+  scatterOutputs(out.y.data, buf.hs, ws.rowOf, ws.lengths, T, B, H);
+  out.h.data.set(buf.hs.subarray(T * B * H));
+  const outs = out.reset(recording);
+  if (recording) record(tape, gruSequenceBackward, outs, inputs, { ws, generation: ws.generation, params, sizes, resetAfter }, ws);
+  return { y: out.y, h: out.h, c: null };
+}
+
+function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
+  const { ws, generation, params, sizes, resetAfter } = e.saved;
+  ws.checkGeneration(generation, 'gru (fused) backward');
+  const { T, B, I, H } = sizes;
+  const G = 3 * H, wH = I * G;
+  const [x, h0] = e.inputs;
+  const { y, h } = ws.outputs;
+  const buf = ws.buffers, g = ws.grads, W = params.W.data;
+
+  let [dh, dhPrev] = ws.dhPair;
+  dh.fill(0);
+  if (h.grad !== null) dh.set(h.grad);
+  for (let s = T - 1; s >= 0; s--) {
+    if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
+    g.dh = dh;
+    g.dhPrev = dhPrev;
+    const at = s * B * G;
+    if (resetAfter) {
+      gruStepBackward(buf, g, H, s, B, ws.lengths);
+      gemm(dhPrev, g.dHp, W, B, H, G, false, true, 1, 0, at, wH);
+    } else {
+      gruBeforeOutputBackward(buf, g, H, s, B, ws.lengths);
+      gemm(g.dRh, g.dHp, W, B, H, H, false, true, 0, 0, at + 2 * H, wH + 2 * H, H, G, G);
+      gruBeforeGatesBackward(buf, g, H, s, B, ws.lengths);
+      gemm(dhPrev, g.dHp, W, B, H, 2 * H, false, true, 1, 0, at, wH, H, G, G);
+    }
+    [dh, dhPrev] = [dhPrev, dh];
+  }
+  if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, dh, B * H);
+
+  const rows = T * B;
+  if (params.W.requiresGrad) {
+    const dW = params.W.ensureGrad();
+    gemm(dW, ws.xs, g.dXp, I, G, rows, true, false, 1);
+    if (resetAfter) gemm(dW, buf.hs, g.dHp, H, G, rows, true, false, 1, wH);
+    else {
+      gemm(dW, buf.hs, g.dHp, H, 2 * H, rows, true, false, 1, wH, 0, 0, G, H, G);
+      gemm(dW, buf.rh, g.dHp, H, H, rows, true, false, 1, wH + 2 * H, 0, 2 * H, G, H, G);
+    }
+  }
+  if (params.bIh !== null && params.bIh.requiresGrad) rowSum(params.bIh.ensureGrad(), g.dXp, rows, G, 1, 1);
+  if (params.bHh !== null && params.bHh.requiresGrad) rowSum(params.bHh.ensureGrad(), g.dHp, rows, G, 1, 1);
+  if (x.requiresGrad) {
+    gemm(ws.dxs, g.dXp, W, rows, I, G, false, true, 0);
+    ws.scatterInputGrad(x, sizes);
+  }
+}

@@ -1,0 +1,186 @@
+// The fused LSTM over a whole sequence: one tape entry for the pass.
+//
+//   pre = xs · W_x + b            all T steps at once: one [T·B, I] × [I, G·H] GEMM
+//   for each step s:
+//     pre[s] += h_{s−1} · W_h     the one GEMM inside the time loop, [B, H] × [H, G·H]
+//     (FGR: pre[s] += [f,i,o]_{s−1} · W_fgr)
+//     lstmStepForward             gates, c, tanh(c), h in one pointwise pass
+//
+// Backward runs the steps in reverse with lstmStepBackward and one GEMM per step for
+// ∂h_{s−1} = ∂pre[s] · W_hᵀ, then forms the weight gradients once for all steps:
+// ∂W_x = xsᵀ · ∂pre and ∂W_h = hsᵀ · ∂pre over all T·B rows.
+//
+// W: [I+H, G·H], rows 0..I−1 act on x_t and rows I..I+H−1 on h_{t−1}. xs holds the
+// input in step order (each sequence reversed within its length for the backward direction).
+import { record, wantsGrad, type DType, type Tape, type TapeEntry, Tensor } from '../../core/index.js';
+import { addRowAt, axpy } from '../../kernels/elementwise.js';
+import { gemm } from '../../kernels/gemm.js';
+import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../kernels/lstmCell.js';
+import { rowSum } from '../../kernels/reduce.js';
+import { addOutputGrads, carryInactive, scatterOutputs } from '../../kernels/sequence.js';
+import { alloc } from '../../core/index.js';
+import { checkPassInputs, PassOutputs, SequenceWorkspace, type PassSizes } from './common.js';
+import { WorkspacePool } from './workspace.js';
+
+export interface LstmParams {
+  W: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+  pI: Tensor | null;
+  pF: Tensor | null;
+  pO: Tensor | null;
+  /** Full gate recurrence [3H, 3H]: previous f, i, o → f, i, o pre-activations. */
+  fgr: Tensor | null;
+}
+
+export class LstmWorkspace extends SequenceWorkspace {
+  readonly buffers: LstmBuffers;
+  readonly grads: LstmGradBuffers;
+  /** The two [B, H] buffers ∂h_s and ∂h_{s−1} alternate between. */
+  readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
+  /** [B, 4H] gradient reaching the gates from the next step's gate recurrence (FGR only). */
+  readonly dRec: ReturnType<typeof alloc> | null;
+  readonly outputs: PassOutputs;
+
+  constructor(T: number, B: number, dtype: DType, readonly layout: LstmLayout, I: number, gateRecurrence: boolean) {
+    super(T, B, dtype, I);
+    const H = layout.hidden, W = layout.width;
+    this.buffers = {
+      pre: alloc(dtype, T * B * W), act: alloc(dtype, T * B * 4 * H),
+      cs: alloc(dtype, (T + 1) * B * H), tcs: alloc(dtype, T * B * H), hs: alloc(dtype, (T + 1) * B * H),
+      pI: null, pF: null, pO: null,
+    };
+    this.dhPair = [alloc(dtype, B * H), alloc(dtype, B * H)];
+    this.dRec = gateRecurrence ? alloc(dtype, B * 4 * H) : null;
+    this.grads = {
+      dPre: alloc(dtype, T * B * W), dh: this.dhPair[0], dc: alloc(dtype, B * H),
+      dGateRecurrent: this.dRec, dpI: null, dpF: null, dpO: null,
+    };
+    this.outputs = new PassOutputs(T, B, H, dtype, true);
+  }
+}
+
+interface LstmSaved { ws: LstmWorkspace; generation: number; params: LstmParams; sizes: PassSizes }
+
+export interface LstmPass {
+  y: Tensor;
+  h: Tensor;
+  c: Tensor;
+}
+
+/** Run the fused LSTM over x [T, B, I] from h0, c0 [B, H]; the pool must make workspaces for this layout. */
+export function lstmSequence(
+  tape: Tape | null, pool: WorkspacePool<LstmWorkspace>, layout: LstmLayout, params: LstmParams,
+  x: Tensor, h0: Tensor, c0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
+): LstmPass {
+  const op = 'lstm (fused)';
+  const H = layout.hidden, Wd = layout.width;
+  const I = params.W.shape[0] - H;
+  const sizes = checkPassInputs(op, x, { h0, c0 }, I, H, params.W.dtype);
+  const { T, B } = sizes;
+  const inputs = [x, h0, c0, ...Object.values(params).filter((p): p is Tensor => p !== null)];
+  const recording = wantsGrad(tape, inputs);
+  const ws = pool.acquire(T, B, x.dtype, recording);
+  ws.prepare(op, x, lengths, reverse, sizes);
+  const buf = ws.buffers;
+  buf.pI = params.pI?.data ?? null;
+  buf.pF = params.pF?.data ?? null;
+  buf.pO = params.pO?.data ?? null;
+  const W = params.W.data;
+
+  gemm(buf.pre, ws.xs, W, T * B, Wd, I, false, false, 0);
+  if (params.bIh !== null) addRowAt(buf.pre, 0, params.bIh.data, T * B, Wd);
+  if (params.bHh !== null) addRowAt(buf.pre, 0, params.bHh.data, T * B, Wd);
+  buf.hs.set(h0.data);
+  buf.cs.set(c0.data);
+  for (let s = 0; s < T; s++) {
+    gemm(buf.pre, buf.hs, W, B, Wd, H, false, false, 1, s * B * Wd, s * B * H, I * Wd);
+    if (params.fgr !== null && s > 0) gateRecurrenceForward(buf, params.fgr.data, s, B, H);
+    lstmStepForward(buf, layout, s, B, ws.lengths);
+  }
+
+  const out = ws.outputs;
+  scatterOutputs(out.y.data, buf.hs, ws.rowOf, ws.lengths, T, B, H);
+  out.h.data.set(buf.hs.subarray(T * B * H));
+  out.c!.data.set(buf.cs.subarray(T * B * H));
+  const outs = out.reset(recording);
+  if (recording) record(tape, lstmSequenceBackward, outs, inputs, { ws, generation: ws.generation, params, sizes }, ws);
+  return { y: out.y, h: out.h, c: out.c! };
+}
+
+// Full gate recurrence: the f, i, o pre-activations of step s also see f, i, o of step s−1.
+// act rows are [f | i | g | o] (4H wide), pre rows [f | i | c | o], W_fgr rows and columns [f | i | o].
+function gateRecurrenceForward(buf: LstmBuffers, fgr: LstmBuffers['pre'], s: number, B: number, H: number): void {
+  const prevAct = (s - 1) * B * 4 * H, pre = s * B * 4 * H;
+  for (const [src, fgrRow] of [[0, 0], [3 * H, 2 * H]] as const) {
+    const width = src === 0 ? 2 * H : H;
+    gemm(buf.pre, buf.act, fgr, B, 2 * H, width, false, false, 1, pre, prevAct + src, fgrRow * 3 * H, 4 * H, 4 * H, 3 * H);
+    gemm(buf.pre, buf.act, fgr, B, H, width, false, false, 1, pre + 3 * H, prevAct + src, fgrRow * 3 * H + 2 * H, 4 * H, 4 * H, 3 * H);
+  }
+}
+
+function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
+  const { ws, generation, params, sizes } = e.saved;
+  ws.checkGeneration(generation, 'lstm (fused) backward');
+  const { T, B, I, H } = sizes;
+  const Wd = ws.layout.width;
+  const [x, h0, c0] = e.inputs;
+  const { y, h, c } = ws.outputs;
+  const buf = ws.buffers, g = ws.grads;
+  const W = params.W.data;
+
+  let [dh, dhNext] = ws.dhPair;
+  dh.fill(0);
+  g.dc.fill(0);
+  if (h.grad !== null) dh.set(h.grad);
+  if (c!.grad !== null) g.dc.set(c!.grad);
+  g.dpI = params.pI?.ensureGrad() ?? null;
+  g.dpF = params.pF?.ensureGrad() ?? null;
+  g.dpO = params.pO?.ensureGrad() ?? null;
+  const dRec = ws.dRec;
+  for (let s = T - 1; s >= 0; s--) {
+    if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
+    g.dh = dh;
+    if (dRec !== null) {
+      dRec.fill(0);
+      if (s < T - 1) gateRecurrenceBackward(dRec, g.dPre, params.fgr!.data, s + 1, B, H);
+    }
+    lstmStepBackward(buf, g, ws.layout, s, B, ws.lengths);
+    gemm(dhNext, g.dPre, W, B, H, Wd, false, true, 0, 0, s * B * Wd, I * Wd);
+    carryInactive(dhNext, dh, ws.lengths, s, B, H);
+    [dh, dhNext] = [dhNext, dh];
+  }
+  if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, dh, B * H);
+  if (c0.requiresGrad) axpy(c0.ensureGrad(), 1, g.dc, B * H);
+
+  const rows = T * B;
+  if (params.W.requiresGrad) {
+    const dW = params.W.ensureGrad();
+    gemm(dW, ws.xs, g.dPre, I, Wd, rows, true, false, 1);
+    gemm(dW, buf.hs, g.dPre, H, Wd, rows, true, false, 1, I * Wd);
+  }
+  for (const b of [params.bIh, params.bHh]) if (b !== null && b.requiresGrad) rowSum(b.ensureGrad(), g.dPre, rows, Wd, 1, 1);
+  if (params.fgr !== null && params.fgr.requiresGrad && T > 1) gateRecurrenceWeightGrad(params.fgr.ensureGrad(), buf.act, g.dPre, T, B, H);
+  if (x.requiresGrad) {
+    gemm(ws.dxs, g.dPre, W, rows, I, Wd, false, true, 0);
+    ws.scatterInputGrad(x, sizes);
+  }
+}
+
+// ∂[f,i,o]_{s−1} = ∂pre[s]_{f,i,o} · W_fgrᵀ, written into dRec ([B, 4H], act layout).
+function gateRecurrenceBackward(dRec: LstmBuffers['pre'], dPre: LstmBuffers['pre'], fgr: LstmBuffers['pre'], s: number, B: number, H: number): void {
+  const pre = s * B * 4 * H;
+  for (const [dst, fgrRow, width] of [[0, 0, 2 * H], [3 * H, 2 * H, H]] as const) {
+    gemm(dRec, dPre, fgr, B, width, 2 * H, false, true, 1, dst, pre, fgrRow * 3 * H, 4 * H, 4 * H, 3 * H);
+    gemm(dRec, dPre, fgr, B, width, H, false, true, 1, dst, pre + 3 * H, fgrRow * 3 * H + 2 * H, 4 * H, 4 * H, 3 * H);
+  }
+}
+
+// ∂W_fgr += [f,i,o]_{s−1}ᵀ · ∂pre[s]_{f,i,o} summed over s = 1..T−1: act rows 0..(T−1)B, ∂pre rows B..TB.
+function gateRecurrenceWeightGrad(dFgr: LstmBuffers['pre'], act: LstmBuffers['pre'], dPre: LstmBuffers['pre'], T: number, B: number, H: number): void {
+  const rows = (T - 1) * B, later = B * 4 * H;
+  for (const [src, fgrRow, height] of [[0, 0, 2 * H], [3 * H, 2 * H, H]] as const) {
+    gemm(dFgr, act, dPre, height, 2 * H, rows, true, false, 1, fgrRow * 3 * H, src, later, 3 * H, 4 * H, 4 * H);
+    gemm(dFgr, act, dPre, height, H, rows, true, false, 1, fgrRow * 3 * H + 2 * H, src, later + 3 * H, 3 * H, 4 * H, 4 * H);
+  }
+}

@@ -1,0 +1,76 @@
+// The GRU cell (Cho et al. 2014) in both published forms. Equations: kernels/gruCell.ts.
+//
+// Parameters: W [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1};
+// b_ih, b_hh [3H] (or one b, applied with the input projection, or none). With the reset
+// applied after the recurrent matmul the two biases differ in meaning: b_hn sits inside r ⊙ (·).
+import { ops, type Tape, Tensor } from '../core/index.js';
+import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
+import { gruSequence, GruWorkspace, type GruParams } from './fused/gruSequence.js';
+import { WorkspacePool } from './fused/workspace.js';
+
+export interface GruOptions {
+  /** true (default): n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), as PyTorch; false: r applied before W_hn (Cho et al.). */
+  resetAfter?: boolean;
+  bias?: BiasKind;
+}
+
+type Block = 'r' | 'z' | 'n';
+interface GruPrepared {
+  Wx: Record<Block, Tensor>;
+  Wh: Record<Block, Tensor>;
+  bx: Partial<Record<Block, Tensor>>;
+  bh: Partial<Record<Block, Tensor>>;
+}
+
+export class GruCell extends Cell {
+  readonly kind = 'gru';
+  readonly hasCellState = false;
+  readonly resetAfter: boolean;
+  readonly fused: GruParams;
+  private readonly pool: WorkspacePool<GruWorkspace>;
+
+  constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: GruOptions = {}) {
+    super(store, prefix, inputSize, hiddenSize);
+    if (options.resetAfter !== undefined && typeof options.resetAfter !== 'boolean') {
+      throw new Error(`${prefix}: resetAfter must be true or false, got ${String(options.resetAfter)}`);
+    }
+    this.resetAfter = options.resetAfter ?? true;
+    const W = this.addParam('W', [inputSize + hiddenSize, 3 * hiddenSize]);
+    const { bIh, bHh } = this.addBiases(3 * hiddenSize, checkBiasKind(prefix, options.bias));
+    this.fused = { W, bIh, bHh };
+    this.pool = new WorkspacePool((T, B, dtype) => new GruWorkspace(T, B, dtype, hiddenSize, inputSize));
+  }
+
+  override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, _c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
+    return gruSequence(tape, this.pool, this.resetAfter, this.fused, x, h0, lengths, reverse);
+  }
+
+  prepare(tape: Tape | null): GruPrepared {
+    const { W, bIh, bHh } = this.fused;
+    const I = this.inputSize, H = this.hiddenSize;
+    const rows = (from: number, count: number) => ops.gather(tape, W, Array.from({ length: count }, (_, q) => from + q));
+    const Wx = rows(0, I), Wh = rows(I, H);
+    const blocks = (t: Tensor) => {
+      const [r, z, n] = ops.split(tape, t, [H, H, H]);
+      return { r, z, n };
+    };
+    return { Wx: blocks(Wx), Wh: blocks(Wh), bx: bIh === null ? {} : blocks(bIh), bh: bHh === null ? {} : blocks(bHh) };
+  }
+
+  step(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): Tensor[] {
+    const p = prepared as GruPrepared;
+    const h = state[0];
+    const affine = (input: Tensor, weight: Tensor, bias: Tensor | undefined) => {
+      const a = ops.matmul(tape, input, weight);
+      return bias === undefined ? a : ops.add(tape, a, bias);
+    };
+    const gate = (b: 'r' | 'z') => ops.sigmoid(tape, ops.add(tape, affine(x, p.Wx[b], p.bx[b]), affine(h, p.Wh[b], p.bh[b])));
+    const r = gate('r'), z = gate('z');
+    const recurrent = this.resetAfter
+      ? ops.mul(tape, r, affine(h, p.Wh.n, p.bh.n))
+      : affine(ops.mul(tape, r, h), p.Wh.n, p.bh.n);
+    const n = ops.tanh(tape, ops.add(tape, affine(x, p.Wx.n, p.bx.n), recurrent));
+    // h' = (1 − z) ⊙ n + z ⊙ h, written as n + z ⊙ (h − n)
+    return [ops.add(tape, n, ops.mul(tape, z, ops.sub(tape, h, n)))];
+  }
+}

@@ -1,0 +1,65 @@
+// The Elman RNN (Elman 1990): h_t = act(W_x x_t + W_h h_{t−d} + b), act tanh or relu.
+// With delay d > 1 the recurrent connection reaches d steps back (long-delay recurrence,
+// an early remedy for vanishing gradients: k steps of backpropagation pass through only
+// k/d Jacobians, so ‖∂h_t/∂h_{t−k}‖ decays like λ^{k/d} instead of λ^k).
+//
+// Parameters: W [I+H, H], rows 0..I−1 on x_t and I..I+H−1 on h_{t−d}; b_ih, b_hh [H]
+// (or one b, or none). The unfused state is [h_{t−1}, …, h_{t−d}].
+import { ops, type Tape, Tensor } from '../core/index.js';
+import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
+import { rnnSequence, RnnWorkspace, type RnnParams } from './fused/rnnSequence.js';
+import { WorkspacePool } from './fused/workspace.js';
+
+export interface RnnOptions {
+  nonlinearity?: 'tanh' | 'relu';
+  /** How many steps back the recurrent connection reaches (default 1). */
+  delay?: number;
+  bias?: BiasKind;
+}
+
+interface RnnPrepared { bias: Tensor | null }
+
+export class RnnCell extends Cell {
+  readonly kind = 'rnn';
+  readonly hasCellState = false;
+  readonly relu: boolean;
+  readonly delay: number;
+  readonly fused: RnnParams;
+  private readonly pool: WorkspacePool<RnnWorkspace>;
+
+  constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: RnnOptions = {}) {
+    super(store, prefix, inputSize, hiddenSize);
+    const nonlinearity = options.nonlinearity ?? 'tanh';
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
+      throw new Error(`${prefix}: nonlinearity must be 'tanh' or 'relu', got ${String(nonlinearity)}`);
+    }
+    this.relu = nonlinearity === 'relu';
+    this.delay = options.delay ?? 1;
+    if (!Number.isInteger(this.delay) || this.delay < 1) throw new Error(`${prefix}: delay must be an integer ≥ 1, got ${options.delay}`);
+    const W = this.addParam('W', [inputSize + hiddenSize, hiddenSize]);
+    const { bIh, bHh } = this.addBiases(hiddenSize, checkBiasKind(prefix, options.bias));
+    this.fused = { W, bIh, bHh };
+    this.pool = new WorkspacePool((T, B, dtype) => new RnnWorkspace(T, B, dtype, hiddenSize, inputSize));
+  }
+
+  override initialState(h0: Tensor): Tensor[] {
+    return Array.from({ length: this.delay }, () => h0);
+  }
+
+  override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, _c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
+    return rnnSequence(tape, this.pool, this.relu, this.delay, this.fused, x, h0, lengths, reverse);
+  }
+
+  prepare(tape: Tape | null): RnnPrepared {
+    const { bIh, bHh } = this.fused;
+    return { bias: bIh === null ? null : bHh === null ? bIh : ops.add(tape, bIh, bHh) };
+  }
+
+  step(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): Tensor[] {
+    const { bias } = prepared as RnnPrepared;
+    let pre = ops.matmul(tape, ops.concat(tape, [x, state[this.delay - 1]]), this.fused.W);
+    if (bias !== null) pre = ops.add(tape, pre, bias);
+    const h = this.relu ? ops.relu(tape, pre) : ops.tanh(tape, pre);
+    return [h, ...state.slice(0, this.delay - 1)];
+  }
+}

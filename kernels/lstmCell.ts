@@ -1,0 +1,149 @@
+// The fused LSTM step: one pass turns a step's pre-activations into the gates, the cell
+// state and the output, and one pass back turns ∂h_t, ∂c_t into ∂pre-activations and ∂c_{t−1}.
+//
+//   f = σ(a_f + p_f ⊙ c₋₁)        forget gate    (≡ 1 without a forget gate, NFG)
+//   i = σ(a_i + p_i ⊙ c₋₁)        input gate     (= 1 − f when coupled, CIFG; ≡ 1 without, NIG)
+//   g = tanh(a_c)                 block input    (= a_c without input activation, NIAF)
+//   c = f ⊙ c₋₁ + i ⊙ g           cell state: ∂c/∂c₋₁ = f, the constant error carousel
+//   o = σ(a_o + p_o ⊙ c)          output gate    (≡ 1 without, NOG)
+//   h = o ⊙ tanh(c)               output         (= o ⊙ c without output activation, NOAF)
+//
+// Peephole terms p ⊙ c appear only with peepholes (Gers & Schmidhuber 2000).
+//
+// Buffers, per step s of a sequence of T steps and B rows (time-major):
+//   pre  [T, B, G·H]  pre-activations a, one column block per present gate (layout below)
+//   act  [T, B, 4H]   f, i, g, o (constants stored for absent gates)
+//   cs   [T+1, B, H]  cs[0] = c₀, cs[s+1] = c after step s
+//   tcs  [T, B, H]    tanh(c) (c itself under NOAF)
+//   hs   [T+1, B, H]  hs[0] = h₀, hs[s+1] = h after step s
+// A row b is active at step s while s < lengths[b]; an inactive row carries its state
+// unchanged and passes gradients straight through.
+import { sigmoidScalar } from './activations.js';
+import type { Buf, IndexBuf } from './types.js';
+
+/** Where each gate's block sits in a pre-activation row (−1: the gate is absent), and the switches. */
+export interface LstmLayout {
+  hidden: number;
+  /** G·H: the width of a pre-activation row. */
+  width: number;
+  f: number;
+  i: number;
+  c: number;
+  o: number;
+  coupled: boolean;
+  peephole: boolean;
+  inputActivation: boolean;
+  outputActivation: boolean;
+}
+
+export interface LstmBuffers {
+  pre: Buf;
+  act: Buf;
+  cs: Buf;
+  tcs: Buf;
+  hs: Buf;
+  /** Peephole weights [H] each, or null. */
+  pI: Buf | null;
+  pF: Buf | null;
+  pO: Buf | null;
+}
+
+export interface LstmGradBuffers {
+  /** [T, B, G·H] written for step s. */
+  dPre: Buf;
+  /** [B, H] ∂L/∂h_s in; left as is (the caller forms ∂L/∂h_{s−1}). */
+  dh: Buf;
+  /** [B, H] ∂L/∂c_s in, ∂L/∂c_{s−1} out. */
+  dc: Buf;
+  /** [B, 4H] gradient reaching f, i, o of this step from the next step's gate recurrence (FGR), or null. */
+  dGateRecurrent: Buf | null;
+  /** Peephole gradients [H] each (accumulated), or null. */
+  dpI: Buf | null;
+  dpF: Buf | null;
+  dpO: Buf | null;
+}
+
+export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: number, lengths: IndexBuf): void {
+  const H = L.hidden, W = L.width;
+  const { pre, act, cs, tcs, hs, pI, pF, pO } = b;
+  for (let r = 0; r < rows; r++) {
+    const cPrev = (s * rows + r) * H, cNext = cPrev + rows * H;
+    if (s >= lengths[r]) {
+      for (let j = 0; j < H; j++) {
+        cs[cNext + j] = cs[cPrev + j];
+        hs[cNext + j] = hs[cPrev + j];
+      }
+      continue;
+    }
+    const p = (s * rows + r) * W, a = (s * rows + r) * 4 * H, t = (s * rows + r) * H;
+    for (let j = 0; j < H; j++) {
+      const cp = cs[cPrev + j];
+      const f = L.f < 0 ? 1 : sigmoidScalar(pre[p + L.f + j] + (pF === null ? 0 : pF[j] * cp));
+      const i = L.coupled ? 1 - f : L.i < 0 ? 1 : sigmoidScalar(pre[p + L.i + j] + (pI === null ? 0 : pI[j] * cp));
+      const g = L.inputActivation ? Math.tanh(pre[p + L.c + j]) : pre[p + L.c + j];
+      const c = f * cp + i * g;
+      const o = L.o < 0 ? 1 : sigmoidScalar(pre[p + L.o + j] + (pO === null ? 0 : pO[j] * c));
+      const tc = L.outputActivation ? Math.tanh(c) : c;
+      act[a + j] = f;
+      act[a + H + j] = i;
+      act[a + 2 * H + j] = g;
+      act[a + 3 * H + j] = o;
+      cs[cNext + j] = c;
+      tcs[t + j] = tc;
+      hs[cNext + j] = o * tc;
+    }
+  }
+}
+
+export function lstmStepBackward(b: LstmBuffers, d: LstmGradBuffers, L: LstmLayout, s: number, rows: number, lengths: IndexBuf): void {
+  const H = L.hidden, W = L.width;
+  const { act, cs, tcs, pI, pF, pO } = b;
+  const { dPre, dh, dc, dGateRecurrent: dRec, dpI, dpF, dpO } = d;
+  for (let r = 0; r < rows; r++) {
+    const p = (s * rows + r) * W;
+    if (s >= lengths[r]) {
+      dPre.fill(0, p, p + W);
+      continue;
+    }
+    const a = (s * rows + r) * 4 * H, t = (s * rows + r) * H, cPrev = t, cNow = t + rows * H, q = r * H;
+    for (let j = 0; j < H; j++) {
+      const f = act[a + j], i = act[a + H + j], g = act[a + 2 * H + j], o = act[a + 3 * H + j];
+      const cp = cs[cPrev + j], c = cs[cNow + j], tc = tcs[t + j];
+      const dhj = dh[q + j];
+      let dO = dhj * tc;
+      let dC = dc[q + j] + dhj * o * (L.outputActivation ? 1 - tc * tc : 1);
+      let dF = 0, dI = 0;
+      if (dRec !== null) {
+        const x = r * 4 * H + j;
+        dF = dRec[x];
+        dI = dRec[x + H];
+        dO += dRec[x + 3 * H];
+      }
+      const daO = L.o < 0 ? 0 : dO * o * (1 - o);
+      if (pO !== null) {
+        dC += daO * pO[j];
+        dpO![j] += daO * c;
+      }
+      dF += dC * cp;
+      dI += dC * g;
+      const dG = dC * i;
+      let dCp = dC * f;
+      if (L.coupled) dF -= dI;
+      const daI = L.coupled || L.i < 0 ? 0 : dI * i * (1 - i);
+      const daF = L.f < 0 ? 0 : dF * f * (1 - f);
+      if (pF !== null) {
+        dCp += daF * pF[j];
+        dpF![j] += daF * cp;
+      }
+      if (pI !== null) {
+        dCp += daI * pI[j];
+        dpI![j] += daI * cp;
+      }
+      if (L.f >= 0) dPre[p + L.f + j] = daF;
+      if (L.i >= 0) dPre[p + L.i + j] = daI;
+      dPre[p + L.c + j] = L.inputActivation ? dG * (1 - g * g) : dG;
+      if (L.o >= 0) dPre[p + L.o + j] = daO;
+      dc[q + j] = dCp;
+    }
+  }
+}
