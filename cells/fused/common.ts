@@ -89,16 +89,22 @@ export class PassOutputs {
   }
 }
 
-/** Copy per-sequence lengths into `out`, each an integer in [1, T]. */
-export function copyLengths(op: string, out: IndexBuf, lengths: ArrayLike<number>, T: number, B: number): void {
+/** Per-sequence lengths must be B integers, each in [1, T]. */
+export function checkLengths(where: string, lengths: ArrayLike<number>, T: number, B: number): void {
   if (lengths === null || typeof lengths !== 'object' || lengths.length !== B) {
-    throw new Error(`${op}: lengths must hold one length per sequence (${B}), got ${lengths === null || typeof lengths !== 'object' ? String(lengths) : lengths.length}`);
+    const got = lengths === null || typeof lengths !== 'object' ? String(lengths) : `${lengths.length}`;
+    throw new Error(`${where}: lengths must hold one length per sequence (${B}), got ${got}`);
   }
   for (let b = 0; b < B; b++) {
     const n = lengths[b];
     if (!Number.isInteger(n) || n < 1 || n > T) {
-      throw new Error(`${op}: lengths[${b}] must be an integer in [1, ${T}] (the sequence has ${T} steps), got ${n}`);
+      throw new Error(`${where}: lengths[${b}] must be an integer in [1, ${T}] (x has ${T} steps), got ${n}`);
     }
-    out[b] = n;
   }
+}
+
+/** Copy checked per-sequence lengths into `out`. */
+export function copyLengths(where: string, out: IndexBuf, lengths: ArrayLike<number>, T: number, B: number): void {
+  checkLengths(where, lengths, T, B);
+  for (let b = 0; b < B; b++) out[b] = lengths[b];
 }

@@ -1,0 +1,252 @@
+// A recurrent layer in PyTorch's sense: a cell unrolled over a time-major sequence
+// [T, B, I] (batch-first [B, T, I] as an option), numLayers of them stacked, each
+// optionally bidirectional, with dropout between layers (never along time).
+//
+//   const lstm = new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true });
+//   const { y, h, c } = lstm.forward(tape, x, { h0, c0, lengths });
+//
+// y: [T, B, D·H] (concat) or [T, B, H] (sum, mean, mul, max); h, c: [numLayers·D, B, H]
+// ordered layer 0 forward, layer 0 reverse, layer 1 forward, ... (D = 2 when bidirectional).
+import { ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
+import { cellKinds, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
+import { GruCell } from './gru.js';
+import { LstmCell, type LstmOptions } from './lstm.js';
+import { MutCell } from './mut.js';
+import { RnnCell } from './rnn.js';
+import { unrollUnfused } from './unroll.js';
+import { checkLengths } from './fused/common.js';
+
+export const mergeModes = ['concat', 'sum', 'mean', 'mul', 'max'] as const;
+export type MergeMode = (typeof mergeModes)[number];
+
+export interface LayerOptions {
+  cell: CellKind;
+  inputSize: number;
+  hiddenSize: number;
+  numLayers?: number;
+  bidirectional?: boolean;
+  /** How the two directions' outputs combine (default 'concat', as PyTorch). */
+  merge?: MergeMode;
+  /** Dropout probability on the input of every layer after the first (training only). */
+  dropout?: number;
+  batchFirst?: boolean;
+  /** Default build for forward: 'fused' where the cell has one (RNN, LSTM, GRU), else 'unfused'. */
+  build?: Build;
+  /** true/'double' (PyTorch's b_ih and b_hh), 'single', false/'none'. */
+  bias?: boolean | BiasKind;
+  /** RNN: 'tanh' (default) or 'relu'. */
+  nonlinearity?: 'tanh' | 'relu';
+  /** RNN: long-delay recurrence h_t from h_{t−delay}. */
+  delay?: number;
+  /** LSTM variant switches (see cells/lstm.ts). */
+  variant?: LstmOptions['variant'];
+  forgetBias?: number;
+  /** GRU: reset applied after (default) or before the recurrent matmul. */
+  resetAfter?: boolean;
+  /** The store to put the parameters in (a new one of `dtype` otherwise). */
+  store?: ParamStore;
+  dtype?: DType;
+  /** Parameter names start with this (default: the cell kind). */
+  name?: string;
+  /** Seed of the initialisation (PyTorch's uniform ±1/√H). */
+  seed?: number;
+}
+
+export interface ForwardOptions {
+  h0?: Tensor;
+  c0?: Tensor;
+  /** Per-sequence lengths for a padded batch, each in [1, T]. */
+  lengths?: ArrayLike<number>;
+  /** Turns dropout on. */
+  training?: boolean;
+  /** Draws the dropout masks (needed when training with dropout > 0). */
+  rng?: Rng;
+  build?: Build;
+}
+
+export interface LayerOutput {
+  y: Tensor;
+  h: Tensor;
+  c: Tensor | null;
+}
+
+export interface ParameterCount {
+  total: number;
+  perLayer: { layer: number; direction: 'forward' | 'reverse'; count: number }[];
+}
+
+export class RecurrentLayer {
+  readonly kind: CellKind;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly directions: 1 | 2;
+  readonly merge: MergeMode;
+  readonly dropout: number;
+  readonly batchFirst: boolean;
+  readonly build: Build;
+  readonly store: ParamStore;
+  readonly name: string;
+  /** cells[layer][direction] */
+  readonly cells: Cell[][];
+
+  constructor(options: LayerOptions) {
+    const o = options;
+    if (!cellKinds.includes(o.cell)) throw new Error(`RecurrentLayer: cell must be one of ${cellKinds.join(', ')}, got ${String(o.cell)}`);
+    this.kind = o.cell;
+    this.name = o.name ?? o.cell;
+    this.inputSize = positive(this.name, 'inputSize', o.inputSize);
+    this.hiddenSize = positive(this.name, 'hiddenSize', o.hiddenSize);
+    this.numLayers = positive(this.name, 'numLayers', o.numLayers ?? 1);
+    this.directions = o.bidirectional ? 2 : 1;
+    this.merge = o.merge ?? 'concat';
+    if (!mergeModes.includes(this.merge)) throw new Error(`${this.name}: merge must be one of ${mergeModes.join(', ')}, got ${String(this.merge)}`);
+    this.dropout = o.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`${this.name}: dropout must be in [0, 1), got ${o.dropout}`);
+    this.batchFirst = o.batchFirst ?? false;
+    const fusable = o.cell === 'rnn' || o.cell === 'lstm' || o.cell === 'gru';
+    this.build = o.build ?? (fusable ? 'fused' : 'unfused');
+    this.checkBuild(this.build);
+    this.store = o.store ?? new ParamStore(o.dtype ?? 'f32');
+    const bias: BiasKind = o.bias === undefined || o.bias === true ? 'double' : o.bias === false ? 'none' : o.bias;
+    this.cells = [];
+    for (let k = 0; k < this.numLayers; k++) {
+      const input = k === 0 ? this.inputSize : this.layerOutputSize();
+      const row: Cell[] = [];
+      for (let d = 0; d < this.directions; d++) row.push(makeCell(this.store, `${this.name}.l${k}${d === 1 ? '_reverse' : ''}`, input, o, bias));
+      this.cells.push(row);
+    }
+    const rng = new Rng(o.seed ?? 0);
+    for (const row of this.cells) for (const cell of row) cell.initialize(rng);
+  }
+
+  /** Features per time step of each layer's output: D·H when concatenating, else H. */
+  layerOutputSize(): number {
+    return this.merge === 'concat' ? this.directions * this.hiddenSize : this.hiddenSize;
+  }
+
+  get hasCellState(): boolean {
+    return this.kind === 'lstm';
+  }
+
+  private checkBuild(build: Build): void {
+    if (build !== 'fused' && build !== 'unfused') throw new Error(`${this.name}: build must be 'fused' or 'unfused', got ${String(build)}`);
+    if (build === 'fused' && !(this.kind === 'rnn' || this.kind === 'lstm' || this.kind === 'gru')) {
+      throw new Error(`${this.name}: ${this.kind} has no fused build; use build 'unfused'`);
+    }
+  }
+
+  forward(tape: Tape | null, input: Tensor, options: ForwardOptions = {}): LayerOutput {
+    const build = options.build ?? this.build;
+    this.checkBuild(build);
+    const x = this.timeMajor(tape, input);
+    const [T, B] = x.shape;
+    if (options.lengths !== undefined) checkLengths(this.name, options.lengths, T, B);
+    const states = this.numLayers * this.directions;
+    const h0 = this.initial('h0', options.h0, states, B);
+    const c0 = this.hasCellState ? this.initial('c0', options.c0, states, B) : null;
+    if (!this.hasCellState && options.c0 !== undefined) throw new Error(`${this.name}: c0 is only for an LSTM, got one for ${this.kind}`);
+    if (this.dropout > 0 && options.training && !(options.rng instanceof Rng)) {
+      throw new Error(`${this.name}: training with dropout ${this.dropout} needs options.rng, a seeded Rng`);
+    }
+    const lengths = options.lengths ?? null;
+    const hs: Tensor[] = [], cs: Tensor[] = [];
+    let seq = x;
+    for (let k = 0; k < this.numLayers; k++) {
+      if (k > 0 && this.dropout > 0) seq = ops.dropout(tape, seq, { p: this.dropout, rng: options.rng!, training: options.training ?? false });
+      const ys: Tensor[] = [];
+      for (let d = 0; d < this.directions; d++) {
+        const cell = this.cells[k][d];
+        const at = k * this.directions + d;
+        const hInit = h0 === null ? zeros(B, this.hiddenSize, x.dtype) : ops.selectStep(tape, h0, at);
+        const cInit = !this.hasCellState ? null : c0 === null ? zeros(B, this.hiddenSize, x.dtype) : ops.selectStep(tape, c0, at);
+        const pass = build === 'fused'
+          ? cell.fusedPass!(tape, seq, hInit, cInit, lengths, d === 1)
+          : unrollUnfused(tape, cell, seq, hInit, cInit, lengths, d === 1);
+        ys.push(pass.y);
+        hs.push(pass.h);
+        if (pass.c !== null) cs.push(pass.c);
+      }
+      seq = this.directions === 1 ? ys[0] : mergeDirections(tape, this.merge, ys[0], ys[1]);
+    }
+    return {
+      y: this.batchFirst ? swapBatchAndTime(tape, seq) : seq,
+      h: ops.stack(tape, hs),
+      c: this.hasCellState ? ops.stack(tape, cs) : null,
+    };
+  }
+
+  /** x checked (shape, dtype, finite values) and made time-major. */
+  private timeMajor(tape: Tape | null, x: Tensor): Tensor {
+    const layout = this.batchFirst ? '[B, T, I]' : '[T, B, I]';
+    if (!(x instanceof Tensor) || x.shape.length !== 3 || x.shape[2] !== this.inputSize) {
+      const got = x instanceof Tensor ? shapeStr(x.shape) : typeof x;
+      throw new Error(`${this.name}: x must be ${layout} with I = inputSize ${this.inputSize}, got ${got}`);
+    }
+    if (x.dtype !== this.store.dtype) throw new Error(`${this.name}: x has dtype ${x.dtype}, expected ${this.store.dtype} like the parameters`);
+    if (x.shape[0] === 0 || x.shape[1] === 0) throw new Error(`${this.name}: x must have at least one step and one sequence, got ${shapeStr(x.shape)}`);
+    checkFinite(this.name, 'x', x);
+    return this.batchFirst ? swapBatchAndTime(tape, x) : x;
+  }
+
+  private initial(name: 'h0' | 'c0', t: Tensor | undefined, states: number, B: number): Tensor | null {
+    if (t === undefined) return null;
+    const H = this.hiddenSize;
+    if (!(t instanceof Tensor) || t.shape.length !== 3 || t.shape[0] !== states || t.shape[1] !== B || t.shape[2] !== H) {
+      const got = t instanceof Tensor ? shapeStr(t.shape) : typeof t;
+      throw new Error(`${this.name}: ${name} must be [numLayers·directions, B, H] = [${states}, ${B}, ${H}], got ${got}`);
+    }
+    if (t.dtype !== this.store.dtype) throw new Error(`${this.name}: ${name} has dtype ${t.dtype}, expected ${this.store.dtype}`);
+    checkFinite(this.name, name, t);
+    return t;
+  }
+
+  parameterCount(): ParameterCount {
+    const perLayer = this.cells.flatMap((row, layer) =>
+      row.map((cell, d) => ({ layer, direction: d === 0 ? 'forward' as const : 'reverse' as const, count: cell.parameterCount() })));
+    return { total: perLayer.reduce((n, p) => n + p.count, 0), perLayer };
+  }
+}
+
+function makeCell(store: ParamStore, prefix: string, inputSize: number, o: LayerOptions, bias: BiasKind): Cell {
+  const H = o.hiddenSize;
+  switch (o.cell) {
+    case 'rnn': return new RnnCell(store, prefix, inputSize, H, { nonlinearity: o.nonlinearity, delay: o.delay, bias });
+    case 'lstm': return new LstmCell(store, prefix, inputSize, H, { variant: o.variant, forgetBias: o.forgetBias, bias });
+    case 'gru': return new GruCell(store, prefix, inputSize, H, { resetAfter: o.resetAfter, bias });
+    default: return new MutCell(store, prefix, o.cell, inputSize, H, { bias: bias !== 'none' });
+  }
+}
+
+function mergeDirections(tape: Tape | null, merge: MergeMode, forward: Tensor, reverse: Tensor): Tensor {
+  switch (merge) {
+    case 'concat': return ops.concat(tape, [forward, reverse]);
+    case 'sum': return ops.add(tape, forward, reverse);
+    case 'mean': return ops.scale(tape, ops.add(tape, forward, reverse), 0.5);
+    case 'mul': return ops.mul(tape, forward, reverse);
+    case 'max': return ops.maximum(tape, forward, reverse);
+  }
+}
+
+/** [A, C, F] ↔ [C, A, F]: batch-first to time-major and back. */
+function swapBatchAndTime(tape: Tape | null, x: Tensor): Tensor {
+  const [A, C, F] = x.shape;
+  const order = Array.from({ length: A * C }, (_, q) => (q % A) * C + Math.floor(q / A));
+  return ops.reshape(tape, ops.gather(tape, ops.reshape(tape, x, [A * C, F]), order), [C, A, F]);
+}
+
+function zeros(B: number, H: number, dtype: DType): Tensor {
+  return Tensor.zeros([B, H], dtype);
+}
+
+function positive(where: string, name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${v}`);
+  return v;
+}
+
+function checkFinite(where: string, name: string, t: Tensor): void {
+  const data = t.data;
+  for (let q = 0; q < data.length; q++) {
+    if (!Number.isFinite(data[q])) throw new Error(`${where}: ${name}[${q}] is ${data[q]}; inputs must be finite`);
+  }
+}
