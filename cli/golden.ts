@@ -3,7 +3,9 @@
 // and backward with the case's loss, and compares the loss, every output and every gradient.
 //
 // Tolerances: float64 within 1e-9, float32 within 1e-4, each relative to the largest
-// magnitude in the reference tensor.
+// magnitude in the reference tensor. Beyond the shared format, a recurrent case may give
+// per-sequence `lengths` (an integer input) and `config.batchFirst`, as the cases in
+// spec/fixtures/golden-packed do.
 import { readFileSync } from 'node:fs';
 import { ops, Tape, Tensor, type DType } from '../index.js';
 import { exportStateDict, importStateDict, type StateDict } from '../cells/interop.js';
@@ -169,6 +171,7 @@ function runRecurrent(c: GoldenCase, dtype: DType, build: Build, compare: Compar
     numLayers,
     bidirectional,
     bias: cfg.bias === false ? 'none' : spec.bias ?? 'double',
+    batchFirst: cfg.batchFirst === true,
     dtype,
     build,
   });
@@ -190,7 +193,8 @@ function runRecurrent(c: GoldenCase, dtype: DType, build: Build, compare: Compar
     return { given, used };
   };
   const h0 = state('h0'), c0 = state('c0');
-  const out = layer.forward(tape, x, { h0: h0.used, c0: c0.used });
+  const lengths = c.inputs.lengths?.data;
+  const out = layer.forward(tape, x, { h0: h0.used, c0: c0.used, lengths });
   const loss = weightedLoss(tape, c, { y: out.y, h_n: out.h, c_n: out.c }, dtype);
   layer.store.zeroGrad();
   tape.backward(loss);

@@ -2,9 +2,10 @@
 // The `rnnlab` command: `rnnlab <command> [options]`, `rnnlab <command> --help`.
 import { formatHelp, parseArgs, UsageError } from './args.js';
 import type { Command } from './command.js';
+import { goldenCommand } from './goldenCommand.js';
 import { gradcheckCommand } from './gradcheckCommand.js';
 
-const commands: Command[] = [gradcheckCommand];
+const commands: Command[] = [gradcheckCommand, goldenCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

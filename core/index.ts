@@ -11,3 +11,7 @@ export {
   type GradcheckOptions, type GradcheckReport, type GradcheckInputReport,
 } from './gradcheck.js';
 export { opCases, runCases, randomTensor, weightedSum, type GradcheckCase, type CaseResult } from './opCases.js';
+export {
+  encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, writeFileAtomic,
+  type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile,
+} from './safetensors.js';
