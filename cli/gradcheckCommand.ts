@@ -1,12 +1,13 @@
-// `rnnlab gradcheck`: every op (and, as they arrive, every cell) checked against finite
-// differences, in float64 with PyTorch's tolerances and in float32 with looser ones.
+// `rnnlab gradcheck`: every op, and every cell with each of its options, checked against
+// finite differences, in float64 with PyTorch's tolerances and in float32 with looser ones.
 import { GRADCHECK_DEFAULTS, opCases, runCases, type DType, type GradcheckOptions } from '../index.js';
+import { cellCases } from '../cells/cellCases.js';
 import { commonOptions, type Command } from './command.js';
 import { formatTable } from './table.js';
 
 export const gradcheckCommand: Command = {
   name: 'gradcheck',
-  summary: 'check every op\'s gradient against central finite differences',
+  summary: 'check the gradient of every op and cell against central finite differences',
   usage: '[--dtype f64|f32|both] [--op TEXT] [--eps E] [--atol A] [--rtol R] [--json]',
   options: {
     dtype: { type: 'string', help: 'which precisions to check', choices: ['f64', 'f32', 'both'], default: 'both' },
@@ -19,7 +20,7 @@ export const gradcheckCommand: Command = {
   run(options) {
     const dtypes: DType[] = options.dtype === 'both' ? ['f64', 'f32'] : [options.dtype as DType];
     const filter = options.op as string | undefined;
-    const cases = opCases.filter((c) => filter === undefined || c.name.includes(filter));
+    const cases = [...opCases, ...cellCases].filter((c) => filter === undefined || c.name.includes(filter));
     if (cases.length === 0) throw new Error(`gradcheck: no case name contains '${filter}'`);
     const overrides: GradcheckOptions = {};
     for (const key of ['eps', 'atol', 'rtol'] as const) if (options[key] !== undefined) overrides[key] = options[key] as number;
@@ -30,7 +31,7 @@ export const gradcheckCommand: Command = {
       `eps ${r.report.eps} atol ${r.report.atol} rtol ${r.report.rtol}`,
       r.report.ok ? 'pass' : `FAIL (${r.report.inputs.filter((i) => !i.ok).map((i) => i.name).join(', ')})`,
     ]);
-    console.log(formatTable(['op', 'dtype', 'worst rel err', 'bounds', 'result'], rows));
+    console.log(formatTable(['case', 'dtype', 'worst rel err', 'bounds', 'result'], rows));
     console.log(`${results.length - failed} of ${results.length} passed`);
     if (options.json) {
       const ops = results.map((r) => ({ name: r.name, dtype: r.dtype, maxRelErr: r.report.maxRelErr, ok: r.report.ok }));

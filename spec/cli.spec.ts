@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './helpers.js';
+import { opCases } from '../core/opCases.js';
+import { cellCases } from '../cells/cellCases.js';
 
 const cli = join(repoRoot, 'dist/cli/main.js');
 function rnnlab(...args: string[]) {
@@ -11,21 +13,21 @@ function rnnlab(...args: string[]) {
 }
 const lastJson = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!);
 
-test('gradcheck --json: every op passes in float64 with relative error under 1e-6', () => {
+test('gradcheck --json: every op and cell passes in float64 with relative error under 1e-6', () => {
   const r = rnnlab('gradcheck', '--dtype', 'f64', '--json');
   assert.is(r.code, 0, r.err);
   const report = lastJson(r.out);
   assert.is(report.failed, 0);
-  assert.ok(report.ops.length >= 29);
+  assert.is(report.ops.length, opCases.length + cellCases.length);
   for (const op of report.ops) {
     assert.equal(Object.keys(op), ['name', 'dtype', 'maxRelErr', 'ok']);
     assert.ok(op.ok && op.maxRelErr < 1e-6, `${op.name}: ${op.maxRelErr}`);
   }
-  assert.match(r.out, /^op\s+dtype\s+worst rel err\s+bounds\s+result/m);
+  assert.match(r.out, /^case\s+dtype\s+worst rel err\s+bounds\s+result/m);
 });
 
 test('gradcheck exits 1 and reports failures when float32 uses eps 1e-6', () => {
-  const r = rnnlab('gradcheck', '--dtype', 'f32', '--eps', '1e-6', '--op', 'tanh', '--json');
+  const r = rnnlab('gradcheck', '--dtype', 'f32', '--eps', '1e-6', '--op', 'sigmoid', '--json');
   assert.is(r.code, 1);
   assert.is(lastJson(r.out).failed, 1);
   assert.match(r.out, /FAIL/);

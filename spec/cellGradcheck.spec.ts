@@ -1,0 +1,30 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCases } from '../core/opCases.js';
+import { cellCases } from '../cells/cellCases.js';
+import { lstmVariants } from '../cells/lstm.js';
+import { mergeModes } from '../cells/layer.js';
+
+test('there is a case for every cell, LSTM variant and merge mode, in both builds where fused exists', () => {
+  const names = cellCases.map((c) => c.name);
+  for (const cell of ['rnn tanh', 'rnn relu', 'rnn delay 2', 'lstm', 'gru reset after', 'gru reset before']) {
+    assert.ok(names.includes(`${cell} (fused)`) && names.includes(`${cell} (unfused)`), cell);
+  }
+  for (const mut of ['mut1', 'mut2', 'mut3']) assert.ok(names.includes(`${mut} (unfused)`), mut);
+  for (const v of lstmVariants) assert.ok(names.includes(`lstm ${v} (fused)`), v);
+  for (const m of mergeModes.filter((m) => m !== 'concat')) assert.ok(names.some((n) => n.includes(`merge ${m}`)), m);
+});
+
+for (const r of runCases(cellCases, ['f64'])) {
+  test(`${r.name}: float64 gradient check`, () => {
+    for (const input of r.report.inputs) assert.ok(input.ok, `${input.name}: worst abs error ${input.maxAbsErr} at ${input.worstIndex}`);
+  });
+}
+
+for (const r of runCases(cellCases, ['f32'])) {
+  test(`${r.name}: float32 gradient check`, () => {
+    assert.ok(r.report.ok, JSON.stringify(r.report.inputs.filter((i) => !i.ok).map((i) => [i.name, i.maxAbsErr])));
+  });
+}
+
+test.run();

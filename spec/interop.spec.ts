@@ -1,0 +1,151 @@
+// PyTorch state dicts and .safetensors files.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from '../index.js';
+import { exportStateDict, importStateDict, type StateDict } from '../cells/interop.js';
+import { RecurrentLayer, type LayerOptions } from '../cells/layer.js';
+import { readGoldenCase } from '../cli/golden.js';
+import { repoRoot } from './helpers.js';
+
+const golden = (name: string) => readGoldenCase(join(repoRoot, 'spec/fixtures/golden', name));
+
+const layers: Omit<LayerOptions, 'dtype'>[] = [
+  { cell: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true },
+  { cell: 'gru', inputSize: 4, hiddenSize: 3 },
+  { cell: 'rnn', inputSize: 2, hiddenSize: 3, numLayers: 2, bias: false },
+  { cell: 'lstm', inputSize: 3, hiddenSize: 2, variant: ['peephole', 'cifg'], bias: 'single' },
+  { cell: 'lstm', inputSize: 3, hiddenSize: 2, variant: 'fgr' },
+  { cell: 'mut3', inputSize: 3, hiddenSize: 2 },
+];
+
+for (const dtype of ['f64', 'f32'] as const) {
+  for (const options of layers) {
+    test(`export(import(s)) returns every tensor bit for bit: ${dtype} ${JSON.stringify(options)}`, () => {
+      const source = new RecurrentLayer({ ...options, dtype, seed: 1 });
+      const s = exportStateDict(source);
+      const target = new RecurrentLayer({ ...options, dtype, seed: 2 });
+      importStateDict(target, s);
+      const back = exportStateDict(target);
+      assert.equal(Object.keys(back).sort(), Object.keys(s).sort());
+      for (const [name, t] of Object.entries(s)) {
+        assert.equal(back[name].shape, t.shape, name);
+        assert.equal(new Uint8Array(back[name].data.buffer, back[name].data.byteOffset, back[name].data.byteLength),
+          new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), name);
+      }
+      assert.equal([...target.store.data], [...source.store.data], 'and the parameters themselves');
+    });
+  }
+}
+
+test('the PyTorch names of an nn.LSTM with two bidirectional layers, and the gate order i, f, g, o', () => {
+  const g = golden('lstm_2layer_bidir_b2_t4_i3_h5.json');
+  const layer = new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, dtype: 'f64' });
+  importStateDict(layer, g.params);
+  assert.equal(Object.keys(exportStateDict(layer)).sort(), Object.keys(g.params).sort());
+  // Our block f is PyTorch's second block: W[p, 0·H + j] = weight_ih_l0[1·H + j, p].
+  const W = layer.cells[0][0].params()[0][1];
+  const H = 5, G = 20;
+  assert.is(W.data[2 * G + 0 * H + 1], g.params.weight_ih_l0.data[(H + 1) * 3 + 2]);
+  assert.is(W.data[2 * G + 1 * H + 1], g.params.weight_ih_l0.data[(0 + 1) * 3 + 2], 'our i is their first block');
+  assert.is(W.data[(3 + 4) * G + 3 * H + 0], g.params.weight_hh_l0.data[(3 * H + 0) * 5 + 4], 'recurrent rows follow the input rows');
+});
+
+test('importStateDict rejects a bad dict and leaves the layer as it was', () => {
+  const layer = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, dtype: 'f64' });
+  const before = [...layer.store.data];
+  const good = exportStateDict(layer);
+  const without = (name: string): StateDict => Object.fromEntries(Object.entries(good).filter(([k]) => k !== name));
+  assert.throws(() => importStateDict(layer, without('bias_hh_l0')), /importStateDict: missing bias_hh_l0; gru expects weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0/);
+  assert.throws(() => importStateDict(layer, { ...good, weight_ih_l1: good.weight_ih_l0 }), /unexpected names weight_ih_l1/);
+  assert.throws(() => importStateDict(layer, { ...good, weight_hh_l0: { shape: [4, 12], data: good.weight_hh_l0.data } }), /weight_hh_l0 must be \[12,4\], got \[4,12\]/);
+  const nan = { shape: [12], data: Float64Array.from(good.bias_ih_l0.data, (v, q) => (q === 5 ? NaN : v + 1)) };
+  assert.throws(() => importStateDict(layer, { ...good, bias_ih_l0: nan, weight_ih_l0: { shape: [12, 3], data: new Float64Array(36).fill(9) } }),
+    /bias_ih_l0\[5\] is NaN; values must be finite/);
+  assert.equal([...layer.store.data], before, 'nothing was half-loaded');
+});
+
+test('safetensors: the reference writer\'s byte layout (sorted, compact JSON, space padding to 8)', () => {
+  // One F32 tensor attn0 [1,1,2,3] holding 0..5, no metadata: the header JSON is 65 bytes,
+  // padded with 7 spaces to 72, then 24 bytes of little-endian floats.
+  const bytes = encodeSafetensors({ attn0: { shape: [1, 1, 2, 3], data: Float32Array.of(0, 1, 2, 3, 4, 5) } });
+  const json = '{"attn0":{"dtype":"F32","shape":[1,1,2,3],"data_offsets":[0,24]}}';
+  assert.is(json.length, 65);
+  const expected = new Uint8Array(8 + 72 + 24);
+  expected[0] = 72;
+  expected.set(new TextEncoder().encode(json + ' '.repeat(7)), 8);
+  expected.set(new Uint8Array(Float32Array.of(0, 1, 2, 3, 4, 5).buffer), 80);
+  assert.equal([...bytes], [...expected]);
+  // No tensors, metadata {framework: pt}: 34 bytes of JSON padded to 40.
+  const meta = encodeSafetensors({}, { framework: 'pt' });
+  assert.is(new TextDecoder().decode(meta.subarray(8)), '{"__metadata__":{"framework":"pt"}}     ');
+  assert.is(meta[0], 40);
+  // F64 tensors come before F32 ones, then names in order.
+  const mixed = decodeSafetensors(encodeSafetensors({ b: { shape: [1], data: Float32Array.of(1) }, a: { shape: [1], data: Float32Array.of(2) }, z: { shape: [1], data: Float64Array.of(3) } }));
+  assert.equal(Object.keys(mixed.tensors), ['z', 'a', 'b']);
+});
+
+test('safetensors round-trips F32, F64 and metadata through a file; a PyTorch state dict round-trips', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-'));
+  try {
+    const layer = new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, dtype: 'f64', seed: 4 });
+    const path = join(dir, 'lstm.safetensors');
+    saveSafetensors(path, { ...exportStateDict(layer), extra32: { shape: [2, 2], data: Float32Array.of(0.1, -2, 3e-8, 4) } }, { format: 'pt', note: 'ünïcode' });
+    const file = loadSafetensors(path);
+    assert.equal(file.metadata, { format: 'pt', note: 'ünïcode' });
+    assert.is(file.tensors.extra32.dtype, 'F32');
+    assert.equal([...file.tensors.extra32.data], [...Float32Array.of(0.1, -2, 3e-8, 4)]);
+    const { extra32: _, ...dict } = file.tensors;
+    const copy = new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, dtype: 'f64', seed: 9 });
+    importStateDict(copy, dict);
+    assert.equal([...copy.store.data], [...layer.store.data]);
+    assert.equal(readdirSync(dir), ['lstm.safetensors'], 'no temporary file left behind');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('safetensors rejects truncated and corrupted files with a clear error', () => {
+  const bytes = encodeSafetensors({ w: { shape: [3], data: Float64Array.of(1, 2, 3) } });
+  assert.throws(() => decodeSafetensors(bytes.subarray(0, 5)), /is 5 bytes long; a file needs at least the 8-byte header length/);
+  assert.throws(() => decodeSafetensors(bytes.subarray(0, 30)), /declares a 56-byte header but holds only 22 bytes after the length \(truncated\?\)/);
+  assert.throws(() => decodeSafetensors(bytes.subarray(0, bytes.length - 8)), /has 16 data bytes but its tensors cover 24 \(truncated\?\)/);
+  const corrupt = bytes.slice();
+  corrupt[9] = 0x7b;
+  assert.throws(() => decodeSafetensors(corrupt), /has a header that is not valid UTF-8 JSON/);
+  const wrongSize = encodeHeader('{"w":{"dtype":"F64","shape":[4],"data_offsets":[0,24]}}', 24);
+  assert.throws(() => decodeSafetensors(wrongSize), /tensor w whose data_offsets \[0, 24\) do not hold \[4\] F64 values/);
+  const gap = encodeHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}', 12);
+  assert.throws(() => decodeSafetensors(gap), /tensor b at byte 8, expected 4: the tensors must be back to back/);
+  const int = encodeHeader('{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}', 8);
+  assert.throws(() => decodeSafetensors(int), /tensor a of dtype I64; rnnlab reads F32 and F64/);
+});
+
+test('an interrupted write leaves the previous file intact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-'));
+  try {
+    const path = join(dir, 'model.safetensors');
+    saveSafetensors(path, { w: { shape: [2], data: Float64Array.of(1, 2) } });
+    const before = readFileSync(path);
+    // A write that fails part-way: the data cannot be encoded (shape and data disagree).
+    assert.throws(() => saveSafetensors(path, { w: { shape: [3], data: Float64Array.of(1, 2) } }), /tensor w has shape \[3\] but 2 values/);
+    // A write that fails at the file system: the folder holding the temporary file is gone.
+    assert.throws(() => saveSafetensors(join(dir, 'missing', 'model.safetensors'), { w: { shape: [1], data: Float64Array.of(1) } }), /ENOENT/);
+    assert.equal([...readFileSync(path)], [...before]);
+    assert.equal(readdirSync(dir), ['model.safetensors']);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+function encodeHeader(json: string, dataBytes: number): Uint8Array {
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + dataBytes);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  return out;
+}
+
+test.run();
