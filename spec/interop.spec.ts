@@ -87,6 +87,19 @@ test('safetensors: the reference writer\'s byte layout (sorted, compact JSON, sp
   assert.equal(Object.keys(mixed.tensors), ['z', 'a', 'b']);
 });
 
+test('a file written by the reference safetensors writer loads here, and the same tensors encode to the same bytes', () => {
+  const bytes = readFileSync(join(repoRoot, 'spec/fixtures/safetensors/reference-writer.safetensors'));
+  const file = decodeSafetensors(bytes);
+  assert.equal(file.metadata, { format: 'pt' });
+  assert.equal(Object.keys(file.tensors), ['weight_ih_l0', 'alpha', 'bias_ih_l0']);
+  assert.equal([...file.tensors.weight_ih_l0.data], [0.5, -1.25, 3e-9, 7, 1e10, -0]);
+  assert.is(Object.is(file.tensors.weight_ih_l0.data[5], -0), true);
+  assert.equal(file.tensors.alpha.shape, [2, 1]);
+  assert.equal([...file.tensors.bias_ih_l0.data], [...Float32Array.of(0.1, -2.5, 4)]);
+  const again = encodeSafetensors(Object.fromEntries(Object.entries(file.tensors).map(([k, v]) => [k, { shape: v.shape, data: v.data }])), file.metadata);
+  assert.equal([...again], [...bytes]);
+});
+
 test('safetensors round-trips F32, F64 and metadata through a file; a PyTorch state dict round-trips', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-'));
   try {
