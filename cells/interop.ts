@@ -61,7 +61,7 @@ function mappings(cell: Cell, suffix: string): Mapping[] {
   if (cell instanceof MutCell) {
     for (const [name, t] of params) {
       if (t.shape.length === 1) out.push({ name: name + suffix, shape: [...t.shape], ours: t, index: identity(t.size) });
-      else out.push({ name: name + suffix, shape: [t.shape[1], t.shape[0]], ours: t, index: transposeIndex(t.shape[0], t.shape[1], 0, t.shape[1], 0) });
+      else out.push({ name: name + suffix, shape: [t.shape[1], t.shape[0]], ours: t, index: transposeIndex(t.shape[0], t.shape[1]) });
     }
     return out;
   }
@@ -115,9 +115,9 @@ function identity(n: number): Int32Array {
 }
 
 /** theirs [cols, rows] is ours [rows, cols] transposed. */
-function transposeIndex(rows: number, cols: number, rowFrom: number, ld: number, colFrom: number): Int32Array {
+function transposeIndex(rows: number, cols: number): Int32Array {
   const index = alloc('i32', rows * cols);
-  for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) index[c * rows + r] = (rowFrom + r) * ld + colFrom + c;
+  for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) index[c * rows + r] = r * cols + c;
   return index;
 }
 

@@ -14,6 +14,7 @@
 //   hs  [T+1, B, H] hs[0] = h₀, hs[s+1] = h after step s
 // A row is active at step s while s < lengths[row]; an inactive row carries h unchanged.
 import { sigmoidScalar } from './activations.js';
+import { copyBlock } from './gather.js';
 import type { Buf, IndexBuf } from './types.js';
 
 export interface GruBuffers {
@@ -43,7 +44,7 @@ export function gruStepForward(b: GruBuffers, H: number, s: number, rows: number
   for (let r = 0; r < rows; r++) {
     const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
     if (s >= lengths[r]) {
-      for (let j = 0; j < H; j++) hs[hNext + j] = hs[hPrev + j];
+      copyBlock(hs, hNext, hs, hPrev, H);
       continue;
     }
     const g = (s * rows + r) * 3 * H;
@@ -109,7 +110,7 @@ export function gruBeforeOutputForward(b: GruBuffers, H: number, s: number, rows
   for (let r = 0; r < rows; r++) {
     const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
     if (s >= lengths[r]) {
-      for (let j = 0; j < H; j++) hs[hNext + j] = hs[hPrev + j];
+      copyBlock(hs, hNext, hs, hPrev, H);
       continue;
     }
     const g = (s * rows + r) * 3 * H;

@@ -19,6 +19,7 @@
 // A row b is active at step s while s < lengths[b]; an inactive row carries its state
 // unchanged and passes gradients straight through.
 import { sigmoidScalar } from './activations.js';
+import { copyBlock } from './gather.js';
 import type { Buf, IndexBuf } from './types.js';
 
 /** Where each gate's block sits in a pre-activation row (−1: the gate is absent), and the switches. */
@@ -69,10 +70,8 @@ export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: 
   for (let r = 0; r < rows; r++) {
     const cPrev = (s * rows + r) * H, cNext = cPrev + rows * H;
     if (s >= lengths[r]) {
-      for (let j = 0; j < H; j++) {
-        cs[cNext + j] = cs[cPrev + j];
-        hs[cNext + j] = hs[cPrev + j];
-      }
+      copyBlock(cs, cNext, cs, cPrev, H);
+      copyBlock(hs, cNext, hs, cPrev, H);
       continue;
     }
     const p = (s * rows + r) * W, a = (s * rows + r) * 4 * H, t = (s * rows + r) * H;

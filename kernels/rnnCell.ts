@@ -6,13 +6,14 @@
 //
 // pre [T, B, H]; hs [T+1, B, H] with hs[0] = h₀ and hs[s+1] = h after step s.
 // A row is active at step s while s < lengths[row]; an inactive row carries h unchanged.
+import { copyBlock } from './gather.js';
 import type { Buf, IndexBuf } from './types.js';
 
 export function rnnStepForward(pre: Buf, hs: Buf, relu: boolean, H: number, s: number, rows: number, lengths: IndexBuf): void {
   for (let r = 0; r < rows; r++) {
     const p = (s * rows + r) * H, next = p + rows * H;
     if (s >= lengths[r]) {
-      for (let j = 0; j < H; j++) hs[next + j] = hs[p + j];
+      copyBlock(hs, next, hs, p, H);
       continue;
     }
     if (relu) for (let j = 0; j < H; j++) hs[next + j] = pre[p + j] > 0 ? pre[p + j] : 0;

@@ -24,7 +24,8 @@ for (const [, kind, target, body] of blocks) {
     test(`README shows what \`${target}\` prints`, () => {
       const argv = target.replace(/^npx rnnlab /, 'node dist/cli/main.js ').split(' ');
       assert.is(argv[0], 'node', 'output blocks run node or npx rnnlab');
-      const r = spawnSync(process.execPath, argv.slice(1), { cwd: repoRoot, encoding: 'utf8' });
+      const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+      const r = spawnSync(process.execPath, argv.slice(1), { cwd: repoRoot, encoding: 'utf8', env });
       assert.is(r.stderr, '');
       assert.fixture(r.stdout, body);
     });

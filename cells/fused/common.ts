@@ -1,10 +1,10 @@
 // What the fused sequence ops share: argument checks, the step-order bookkeeping, and the
 // outputs a pass hands back.
-import { alloc, shapeStr, Tensor, type DType } from '../../core/index.js';
-import type { IndexBuf } from '../../kernels/types.js';
+import { alloc, record, shapeStr, Tensor, wantsGrad, type Backward, type DType, type Tape } from '../../core/index.js';
+import type { Buf, IndexBuf } from '../../kernels/types.js';
 import { gatherRows, scatterAddRows } from '../../kernels/gather.js';
-import { stepRows } from '../../kernels/sequence.js';
-import { Workspace } from './workspace.js';
+import { scatterOutputs, stepRows } from '../../kernels/sequence.js';
+import { Workspace, type WorkspacePool } from './workspace.js';
 
 /** The sizes of one pass: T steps, B rows, I inputs, H hidden units. */
 export interface PassSizes {
@@ -32,19 +32,28 @@ export function checkPassInputs(op: string, x: Tensor, states: Record<string, Te
   return { T, B, I: inputSize, H: hiddenSize };
 }
 
-/** Buffers every fused pass has: lengths, the step-order row map, the inputs in step order and their gradient. */
+/**
+ * Buffers every fused pass has: lengths, the step-order row map, the inputs in step order
+ * and their gradient, the states hs [T+1, B, H] (and cs for an LSTM), and the outputs.
+ */
 export abstract class SequenceWorkspace extends Workspace {
   readonly lengths: IndexBuf;
   readonly rowOf: IndexBuf;
-  readonly xs: ReturnType<typeof alloc>;
-  readonly dxs: ReturnType<typeof alloc>;
+  readonly xs: Buf;
+  readonly dxs: Buf;
+  readonly hs: Buf;
+  readonly cs: Buf | null;
+  readonly outputs: PassOutputs;
 
-  constructor(T: number, B: number, dtype: DType, I: number) {
+  constructor(T: number, B: number, dtype: DType, I: number, H: number, withCell: boolean) {
     super(T, B, dtype);
     this.lengths = alloc('i32', B);
     this.rowOf = alloc('i32', T * B);
     this.xs = alloc(dtype, T * B * I);
     this.dxs = alloc(dtype, T * B * I);
+    this.hs = alloc(dtype, (T + 1) * B * H);
+    this.cs = withCell ? alloc(dtype, (T + 1) * B * H) : null;
+    this.outputs = new PassOutputs(T, B, H, dtype, withCell);
   }
 
   /** Fill lengths (T for every row when none are given), the row map, and xs in step order. */
@@ -60,6 +69,48 @@ export abstract class SequenceWorkspace extends Workspace {
   scatterInputGrad(x: Tensor, sizes: PassSizes): void {
     scatterAddRows(x.ensureGrad(), this.dxs, this.rowOf, sizes.T * sizes.B, sizes.I);
   }
+}
+
+/** What beginPass hands a fused pass. */
+export interface PassStart<W> {
+  sizes: PassSizes;
+  inputs: Tensor[];
+  recording: boolean;
+  ws: W;
+}
+
+/**
+ * Start a fused pass: check x and the initial states against the cell, take a workspace
+ * (held when the pass will be recorded), put x in step order and h₀ (c₀) in slot 0.
+ */
+export function beginPass<W extends SequenceWorkspace>(
+  op: string, tape: Tape | null, pool: WorkspacePool<W>, x: Tensor, states: { h0: Tensor; c0?: Tensor },
+  params: readonly (Tensor | null)[], inputSize: number, hiddenSize: number, lengths: ArrayLike<number> | null, reverse: boolean,
+): PassStart<W> {
+  const dtype = params[0]!.dtype;
+  const sizes = checkPassInputs(op, x, states, inputSize, hiddenSize, dtype);
+  const inputs = [x, states.h0, ...(states.c0 === undefined ? [] : [states.c0]), ...params.filter((p): p is Tensor => p !== null)];
+  const recording = wantsGrad(tape, inputs);
+  const ws = pool.acquire(sizes.T, sizes.B, dtype, recording);
+  ws.prepare(op, x, lengths, reverse, sizes);
+  ws.hs.set(states.h0.data);
+  if (states.c0 !== undefined) ws.cs!.set(states.c0.data);
+  return { sizes, inputs, recording, ws };
+}
+
+/** End a fused pass: outputs from the states, recorded with its backward when wanted. */
+export function endPass<W extends SequenceWorkspace, S>(
+  tape: Tape | null, start: PassStart<W>, backward: Backward<S>, saved: S,
+): { y: Tensor; h: Tensor; c: Tensor | null } {
+  const { ws, sizes, recording, inputs } = start;
+  const { T, B, H } = sizes;
+  const out = ws.outputs;
+  scatterOutputs(out.y.data, ws.hs, ws.rowOf, ws.lengths, T, B, H);
+  out.h.data.set(ws.hs.subarray(T * B * H));
+  if (out.c !== null) out.c.data.set(ws.cs!.subarray(T * B * H));
+  const outs = out.reset(recording);
+  if (recording) record(tape, backward, outs, inputs, saved, ws);
+  return { y: out.y, h: out.h, c: out.c };
 }
 
 /**

@@ -13,7 +13,7 @@
 // Backward walks the steps in reverse; the weight gradients are GEMMs over all T·B rows
 // after the loop: ∂W_x = xsᵀ ∂xp, ∂W_h = hsᵀ ∂hp (reset before: (r ⊙ h)ᵀ ∂hp for the n block).
 // W: [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1}.
-import { alloc, record, wantsGrad, type DType, type Tape, type TapeEntry, Tensor } from '../../core/index.js';
+import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
 import { addRowAt, axpy } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
 import {
@@ -21,8 +21,8 @@ import {
   gruStepBackward, gruStepForward, type GruBuffers, type GruGradBuffers,
 } from '../../kernels/gruCell.js';
 import { rowSum } from '../../kernels/reduce.js';
-import { addOutputGrads, scatterOutputs } from '../../kernels/sequence.js';
-import { checkPassInputs, PassOutputs, SequenceWorkspace, type PassSizes } from './common.js';
+import { addOutputGrads } from '../../kernels/sequence.js';
+import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './common.js';
 import type { WorkspacePool } from './workspace.js';
 
 export interface GruParams {
@@ -35,21 +35,19 @@ export class GruWorkspace extends SequenceWorkspace {
   readonly buffers: GruBuffers;
   readonly grads: GruGradBuffers;
   readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
-  readonly outputs: PassOutputs;
 
   constructor(T: number, B: number, dtype: DType, readonly hidden: number, I: number) {
-    super(T, B, dtype, I);
+    super(T, B, dtype, I, hidden, false);
     const H = hidden;
     this.buffers = {
       xp: alloc(dtype, T * B * 3 * H), hp: alloc(dtype, T * B * 3 * H), act: alloc(dtype, T * B * 3 * H),
-      rh: alloc(dtype, T * B * H), hs: alloc(dtype, (T + 1) * B * H),
+      rh: alloc(dtype, T * B * H), hs: this.hs,
     };
     this.dhPair = [alloc(dtype, B * H), alloc(dtype, B * H)];
     this.grads = {
       dXp: alloc(dtype, T * B * 3 * H), dHp: alloc(dtype, T * B * 3 * H),
       dh: this.dhPair[0], dhPrev: this.dhPair[1], dRh: alloc(dtype, B * H),
     };
-    this.outputs = new PassOutputs(T, B, H, dtype, false);
   }
 }
 
@@ -59,19 +57,13 @@ export function gruSequence(
   tape: Tape | null, pool: WorkspacePool<GruWorkspace>, resetAfter: boolean, params: GruParams,
   x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
 ): { y: Tensor; h: Tensor; c: null } {
-  const op = 'gru (fused)';
   const H = params.W.shape[1] / 3, I = params.W.shape[0] - H, G = 3 * H;
-  const sizes = checkPassInputs(op, x, { h0 }, I, H, params.W.dtype);
-  const { T, B } = sizes;
-  const inputs = [x, h0, ...[params.W, params.bIh, params.bHh].filter((p): p is Tensor => p !== null)];
-  const recording = wantsGrad(tape, inputs);
-  const ws = pool.acquire(T, B, x.dtype, recording);
-  ws.prepare(op, x, lengths, reverse, sizes);
+  const start = beginPass('gru (fused)', tape, pool, x, { h0 }, [params.W, params.bIh, params.bHh], I, H, lengths, reverse);
+  const { ws, sizes: { T, B } } = start;
   const buf = ws.buffers, W = params.W.data, wH = I * G;
 
   gemm(buf.xp, ws.xs, W, T * B, G, I, false, false, 0);
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
-  buf.hs.set(h0.data);
   for (let s = 0; s < T; s++) {
     const at = s * B * G;
     if (resetAfter) {
@@ -88,11 +80,7 @@ export function gruSequence(
     }
   }
 
-  const out = ws.outputs;
-  scatterOutputs(out.y.data, buf.hs, ws.rowOf, ws.lengths, T, B, H);
-  out.h.data.set(buf.hs.subarray(T * B * H));
-  const outs = out.reset(recording);
-  if (recording) record(tape, gruSequenceBackward, outs, inputs, { ws, generation: ws.generation, params, sizes, resetAfter }, ws);
+  const out = endPass(tape, start, gruSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, resetAfter });
   return { y: out.y, h: out.h, c: null };
 }
 

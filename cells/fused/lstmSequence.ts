@@ -12,15 +12,14 @@
 //
 // W: [I+H, G·H], rows 0..I−1 act on x_t and rows I..I+H−1 on h_{t−1}. xs holds the
 // input in step order (each sequence reversed within its length for the backward direction).
-import { record, wantsGrad, type DType, type Tape, type TapeEntry, Tensor } from '../../core/index.js';
+import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
 import { addRowAt, axpy } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
 import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../kernels/lstmCell.js';
 import { rowSum } from '../../kernels/reduce.js';
-import { addOutputGrads, carryInactive, scatterOutputs } from '../../kernels/sequence.js';
-import { alloc } from '../../core/index.js';
-import { checkPassInputs, PassOutputs, SequenceWorkspace, type PassSizes } from './common.js';
-import { WorkspacePool } from './workspace.js';
+import { addOutputGrads, carryInactive } from '../../kernels/sequence.js';
+import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './common.js';
+import type { WorkspacePool } from './workspace.js';
 
 export interface LstmParams {
   W: Tensor;
@@ -40,14 +39,13 @@ export class LstmWorkspace extends SequenceWorkspace {
   readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
   /** [B, 4H] gradient reaching the gates from the next step's gate recurrence (FGR only). */
   readonly dRec: ReturnType<typeof alloc> | null;
-  readonly outputs: PassOutputs;
 
   constructor(T: number, B: number, dtype: DType, readonly layout: LstmLayout, I: number, gateRecurrence: boolean) {
-    super(T, B, dtype, I);
     const H = layout.hidden, W = layout.width;
+    super(T, B, dtype, I, H, true);
     this.buffers = {
       pre: alloc(dtype, T * B * W), act: alloc(dtype, T * B * 4 * H),
-      cs: alloc(dtype, (T + 1) * B * H), tcs: alloc(dtype, T * B * H), hs: alloc(dtype, (T + 1) * B * H),
+      cs: this.cs!, tcs: alloc(dtype, T * B * H), hs: this.hs,
       pI: null, pF: null, pO: null,
     };
     this.dhPair = [alloc(dtype, B * H), alloc(dtype, B * H)];
@@ -56,7 +54,6 @@ export class LstmWorkspace extends SequenceWorkspace {
       dPre: alloc(dtype, T * B * W), dh: this.dhPair[0], dc: alloc(dtype, B * H),
       dGateRecurrent: this.dRec, dpI: null, dpF: null, dpO: null,
     };
-    this.outputs = new PassOutputs(T, B, H, dtype, true);
   }
 }
 
@@ -73,38 +70,26 @@ export function lstmSequence(
   tape: Tape | null, pool: WorkspacePool<LstmWorkspace>, layout: LstmLayout, params: LstmParams,
   x: Tensor, h0: Tensor, c0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
 ): LstmPass {
-  const op = 'lstm (fused)';
-  const H = layout.hidden, Wd = layout.width;
-  const I = params.W.shape[0] - H;
-  const sizes = checkPassInputs(op, x, { h0, c0 }, I, H, params.W.dtype);
-  const { T, B } = sizes;
-  const inputs = [x, h0, c0, ...Object.values(params).filter((p): p is Tensor => p !== null)];
-  const recording = wantsGrad(tape, inputs);
-  const ws = pool.acquire(T, B, x.dtype, recording);
-  ws.prepare(op, x, lengths, reverse, sizes);
+  const H = layout.hidden, Wd = layout.width, I = params.W.shape[0] - H;
+  const { bIh, bHh, pI, pF, pO, fgr } = params;
+  const start = beginPass('lstm (fused)', tape, pool, x, { h0, c0 }, [params.W, bIh, bHh, pI, pF, pO, fgr], I, H, lengths, reverse);
+  const { ws, sizes: { T, B } } = start;
   const buf = ws.buffers;
-  buf.pI = params.pI?.data ?? null;
-  buf.pF = params.pF?.data ?? null;
-  buf.pO = params.pO?.data ?? null;
+  buf.pI = pI?.data ?? null;
+  buf.pF = pF?.data ?? null;
+  buf.pO = pO?.data ?? null;
   const W = params.W.data;
 
   gemm(buf.pre, ws.xs, W, T * B, Wd, I, false, false, 0);
-  if (params.bIh !== null) addRowAt(buf.pre, 0, params.bIh.data, T * B, Wd);
-  if (params.bHh !== null) addRowAt(buf.pre, 0, params.bHh.data, T * B, Wd);
-  buf.hs.set(h0.data);
-  buf.cs.set(c0.data);
+  if (bIh !== null) addRowAt(buf.pre, 0, bIh.data, T * B, Wd);
+  if (bHh !== null) addRowAt(buf.pre, 0, bHh.data, T * B, Wd);
   for (let s = 0; s < T; s++) {
     gemm(buf.pre, buf.hs, W, B, Wd, H, false, false, 1, s * B * Wd, s * B * H, I * Wd);
-    if (params.fgr !== null && s > 0) gateRecurrenceForward(buf, params.fgr.data, s, B, H);
+    if (fgr !== null && s > 0) gateRecurrenceForward(buf, fgr.data, s, B, H);
     lstmStepForward(buf, layout, s, B, ws.lengths);
   }
 
-  const out = ws.outputs;
-  scatterOutputs(out.y.data, buf.hs, ws.rowOf, ws.lengths, T, B, H);
-  out.h.data.set(buf.hs.subarray(T * B * H));
-  out.c!.data.set(buf.cs.subarray(T * B * H));
-  const outs = out.reset(recording);
-  if (recording) record(tape, lstmSequenceBackward, outs, inputs, { ws, generation: ws.generation, params, sizes }, ws);
+  const out = endPass(tape, start, lstmSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes });
   return { y: out.y, h: out.h, c: out.c! };
 }
 

@@ -7,13 +7,13 @@
 //
 // Backward accumulates ∂L/∂h for every step in dHs (a step's gradient can come from the
 // step d later), then ∂W_x = xsᵀ ∂pre and ∂W_h = Σ_s h_{s−d}ᵀ ∂pre[s] as few GEMMs as the delay allows.
-import { alloc, record, wantsGrad, type DType, type Tape, type TapeEntry, Tensor } from '../../core/index.js';
+import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
 import { addRowAt, axpy } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
 import { rowSum } from '../../kernels/reduce.js';
 import { rnnStepBackward, rnnStepForward } from '../../kernels/rnnCell.js';
-import { addOutputGrads, scatterOutputs } from '../../kernels/sequence.js';
-import { checkPassInputs, PassOutputs, SequenceWorkspace, type PassSizes } from './common.js';
+import { addOutputGrads } from '../../kernels/sequence.js';
+import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './common.js';
 import type { WorkspacePool } from './workspace.js';
 
 export interface RnnParams {
@@ -24,18 +24,14 @@ export interface RnnParams {
 
 export class RnnWorkspace extends SequenceWorkspace {
   readonly pre: ReturnType<typeof alloc>;
-  readonly hs: ReturnType<typeof alloc>;
   readonly dPre: ReturnType<typeof alloc>;
   readonly dHs: ReturnType<typeof alloc>;
-  readonly outputs: PassOutputs;
 
   constructor(T: number, B: number, dtype: DType, H: number, I: number) {
-    super(T, B, dtype, I);
+    super(T, B, dtype, I, H, false);
     this.pre = alloc(dtype, T * B * H);
-    this.hs = alloc(dtype, (T + 1) * B * H);
     this.dPre = alloc(dtype, T * B * H);
     this.dHs = alloc(dtype, (T + 1) * B * H);
-    this.outputs = new PassOutputs(T, B, H, dtype, false);
   }
 }
 
@@ -48,29 +44,19 @@ export function rnnSequence(
   tape: Tape | null, pool: WorkspacePool<RnnWorkspace>, relu: boolean, delay: number, params: RnnParams,
   x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
 ): { y: Tensor; h: Tensor; c: null } {
-  const op = 'rnn (fused)';
   const H = params.W.shape[1], I = params.W.shape[0] - H;
-  const sizes = checkPassInputs(op, x, { h0 }, I, H, params.W.dtype);
-  const { T, B } = sizes;
-  const inputs = [x, h0, ...[params.W, params.bIh, params.bHh].filter((p): p is Tensor => p !== null)];
-  const recording = wantsGrad(tape, inputs);
-  const ws = pool.acquire(T, B, x.dtype, recording);
-  ws.prepare(op, x, lengths, reverse, sizes);
+  const start = beginPass('rnn (fused)', tape, pool, x, { h0 }, [params.W, params.bIh, params.bHh], I, H, lengths, reverse);
+  const { ws, sizes: { T, B } } = start;
   const W = params.W.data;
 
   gemm(ws.pre, ws.xs, W, T * B, H, I, false, false, 0);
   for (const b of [params.bIh, params.bHh]) if (b !== null) addRowAt(ws.pre, 0, b.data, T * B, H);
-  ws.hs.set(h0.data);
   for (let s = 0; s < T; s++) {
     gemm(ws.pre, ws.hs, W, B, H, H, false, false, 1, s * B * H, sourceSlot(s, delay) * B * H, I * H);
     rnnStepForward(ws.pre, ws.hs, relu, H, s, B, ws.lengths);
   }
 
-  const out = ws.outputs;
-  scatterOutputs(out.y.data, ws.hs, ws.rowOf, ws.lengths, T, B, H);
-  out.h.data.set(ws.hs.subarray(T * B * H));
-  const outs = out.reset(recording);
-  if (recording) record(tape, rnnSequenceBackward, outs, inputs, { ws, generation: ws.generation, params, sizes, relu, delay }, ws);
+  const out = endPass(tape, start, rnnSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, relu, delay });
   return { y: out.y, h: out.h, c: null };
 }
 
