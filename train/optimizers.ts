@@ -1,0 +1,260 @@
+// Optimizers over the flat parameter buffer of a ParamStore, following PyTorch 1.13's update
+// rules step for step (torch/optim/*.py), so that their trajectories agree with PyTorch's.
+// Each step reads store.grad and updates store.data in place; the state (moment buffers,
+// the step count) lives in buffers made once, named for checkpoints.
+//
+//   SGD      g = ∇ + λθ;  b = μb + (1−τ)g (b = g at the first step);  g = g + μb (Nesterov) or b;  θ −= η g
+//   RMSprop  g = ∇ + λθ;  s = αs + (1−α)g²;  centered: m = αm + (1−α)g, d = √(s − m²) + ε, else d = √s + ε;
+//            with momentum b = μb + g/d, θ −= η b;  without, θ −= η g/d
+//   Adagrad  g = ∇ + λθ;  η_t = η / (1 + (t−1)·decay);  S += g²;  θ −= η_t g / (√S + ε)
+//   Adam     g = ∇ + λθ;  m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  (AMSGrad: v̂ = max(v̂, v));
+//            θ −= (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
+//   AdamW    as Adam with λ = 0 in g, and θ *= 1 − ηλ first (decoupled weight decay)
+import { alloc, type Buf, type ParamStore } from '../index.js';
+
+export type OptimizerName = 'sgd' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw';
+export const optimizerNames: readonly OptimizerName[] = ['sgd', 'rmsprop', 'adagrad', 'adam', 'adamw'];
+
+export abstract class Optimizer {
+  abstract readonly name: OptimizerName;
+  /** Steps taken so far. */
+  stepCount = 0;
+  /** The learning rate; schedules change it between steps. */
+  lr: number;
+  private readonly buffers = new Map<string, Buf>();
+  private readonly sizeAtStart: number;
+
+  constructor(readonly store: ParamStore, lr: number) {
+    checkNumber('lr', lr, 0);
+    this.lr = lr;
+    this.sizeAtStart = store.size;
+  }
+
+  /** A state buffer the size of the parameters, zero-filled (or filled with `value`). */
+  protected buffer(name: string, value = 0): Buf {
+    const b = alloc(this.store.dtype, this.store.size);
+    if (value !== 0) b.fill(value);
+    this.buffers.set(name, b);
+    return b;
+  }
+
+  /** The state buffers by name, for a checkpoint. */
+  state(): Map<string, Buf> {
+    return this.buffers;
+  }
+
+  /** One update of store.data from store.grad. */
+  step(): void {
+    if (this.store.size !== this.sizeAtStart) {
+      throw new Error(`${this.name}: the parameter store grew from ${this.sizeAtStart} to ${this.store.size} values after the optimizer was made; make it after the model`);
+    }
+    this.stepCount++;
+    this.update(this.store.data, this.store.grad, this.store.size);
+  }
+
+  protected abstract update(p: Buf, g: Buf, n: number): void;
+}
+
+export interface SgdOptions { lr: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number }
+
+export class SGD extends Optimizer {
+  readonly name = 'sgd';
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  private readonly b: Buf | null;
+
+  constructor(store: ParamStore, o: SgdOptions) {
+    super(store, o.lr);
+    this.momentum = checkNumber('momentum', o.momentum ?? 0, 0);
+    this.dampening = checkNumber('dampening', o.dampening ?? 0);
+    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, 0);
+    this.nesterov = o.nesterov ?? false;
+    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
+      throw new Error('sgd: nesterov needs momentum > 0 and dampening 0');
+    }
+    this.b = this.momentum !== 0 ? this.buffer('momentum_buffer') : null;
+  }
+
+  protected update(p: Buf, g: Buf, n: number): void {
+    const { lr, momentum: mu, dampening, nesterov, weightDecay: wd, b } = this;
+    const first = this.stepCount === 1;
+    for (let q = 0; q < n; q++) {
+      let d = wd !== 0 ? g[q] + wd * p[q] : g[q];
+      if (b !== null) {
+        b[q] = first ? d : mu * b[q] + (1 - dampening) * d;
+        d = nesterov ? d + mu * b[q] : b[q];
+      }
+      p[q] -= lr * d;
+    }
+  }
+}
+
+export interface RmspropOptions { lr: number; alpha?: number; eps?: number; momentum?: number; centered?: boolean; weightDecay?: number }
+
+export class RMSprop extends Optimizer {
+  readonly name = 'rmsprop';
+  readonly alpha: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly centered: boolean;
+  readonly weightDecay: number;
+  private readonly s: Buf;
+  private readonly m: Buf | null;
+  private readonly b: Buf | null;
+
+  constructor(store: ParamStore, o: RmspropOptions) {
+    super(store, o.lr);
+    this.alpha = checkNumber('alpha', o.alpha ?? 0.99, 0);
+    this.eps = checkNumber('eps', o.eps ?? 1e-8, 0);
+    this.momentum = checkNumber('momentum', o.momentum ?? 0, 0);
+    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, 0);
+    this.centered = o.centered ?? false;
+    this.s = this.buffer('square_avg');
+    this.m = this.centered ? this.buffer('grad_avg') : null;
+    this.b = this.momentum > 0 ? this.buffer('momentum_buffer') : null;
+  }
+
+  protected update(p: Buf, g: Buf, n: number): void {
+    const { lr, alpha, eps, momentum: mu, weightDecay: wd, s, m, b } = this;
+    for (let q = 0; q < n; q++) {
+      const d = wd !== 0 ? g[q] + wd * p[q] : g[q];
+      s[q] = alpha * s[q] + (1 - alpha) * d * d;
+      let avg: number;
+      if (m !== null) {
+        m[q] = alpha * m[q] + (1 - alpha) * d;
+        avg = Math.sqrt(s[q] - m[q] * m[q]) + eps;
+      } else avg = Math.sqrt(s[q]) + eps;
+      if (b !== null) {
+        b[q] = mu * b[q] + d / avg;
+        p[q] -= lr * b[q];
+      } else p[q] -= lr * (d / avg);
+    }
+  }
+}
+
+export interface AdagradOptions { lr: number; lrDecay?: number; eps?: number; initialAccumulatorValue?: number; weightDecay?: number }
+
+export class Adagrad extends Optimizer {
+  readonly name = 'adagrad';
+  readonly lrDecay: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private readonly sum: Buf;
+
+  constructor(store: ParamStore, o: AdagradOptions) {
+    super(store, o.lr);
+    this.lrDecay = checkNumber('lrDecay', o.lrDecay ?? 0, 0);
+    this.eps = checkNumber('eps', o.eps ?? 1e-10, 0);
+    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, 0);
+    this.sum = this.buffer('sum', checkNumber('initialAccumulatorValue', o.initialAccumulatorValue ?? 0, 0));
+  }
+
+  protected update(p: Buf, g: Buf, n: number): void {
+    const { eps, weightDecay: wd, sum } = this;
+    const clr = this.lr / (1 + (this.stepCount - 1) * this.lrDecay);
+    for (let q = 0; q < n; q++) {
+      const d = wd !== 0 ? g[q] + wd * p[q] : g[q];
+      sum[q] += d * d;
+      p[q] -= clr * (d / (Math.sqrt(sum[q]) + eps));
+    }
+  }
+}
+
+export interface AdamOptions { lr: number; betas?: [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean }
+
+export class Adam extends Optimizer {
+  readonly name: 'adam' | 'adamw';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly amsgrad: boolean;
+  private readonly m: Buf;
+  private readonly v: Buf;
+  private readonly vMax: Buf | null;
+
+  /** decoupled: AdamW's weight decay (θ *= 1 − ηλ) instead of Adam's L2 term in the gradient. */
+  constructor(store: ParamStore, o: AdamOptions, readonly decoupled = false) {
+    super(store, o.lr);
+    this.name = decoupled ? 'adamw' : 'adam';
+    const [b1, b2] = o.betas ?? [0.9, 0.999];
+    this.beta1 = checkNumber('betas[0]', b1, 0, 1);
+    this.beta2 = checkNumber('betas[1]', b2, 0, 1);
+    this.eps = checkNumber('eps', o.eps ?? 1e-8, 0);
+    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? (decoupled ? 1e-2 : 0), 0);
+    this.amsgrad = o.amsgrad ?? false;
+    this.m = this.buffer('exp_avg');
+    this.v = this.buffer('exp_avg_sq');
+    this.vMax = this.amsgrad ? this.buffer('max_exp_avg_sq') : null;
+  }
+
+  protected update(p: Buf, g: Buf, n: number): void {
+    const { lr, beta1, beta2, eps, weightDecay: wd, decoupled, m, v, vMax } = this;
+    const t = this.stepCount;
+    const stepSize = lr / (1 - beta1 ** t);
+    const correction2 = Math.sqrt(1 - beta2 ** t);
+    const shrink = 1 - lr * wd;
+    for (let q = 0; q < n; q++) {
+      let d = g[q];
+      if (wd !== 0) {
+        if (decoupled) p[q] *= shrink;
+        else d += wd * p[q];
+      }
+      m[q] = beta1 * m[q] + (1 - beta1) * d;
+      v[q] = beta2 * v[q] + (1 - beta2) * d * d;
+      let second = v[q];
+      if (vMax !== null) second = vMax[q] = Math.max(vMax[q], v[q]);
+      p[q] -= stepSize * (m[q] / (Math.sqrt(second) / correction2 + eps));
+    }
+  }
+}
+
+export class AdamW extends Adam {
+  constructor(store: ParamStore, o: AdamOptions) {
+    super(store, o, true);
+  }
+}
+
+/** Options by PyTorch's names (lr, momentum, betas, weight_decay, ...) or ours (weightDecay, ...). */
+export type OptimizerConfig = Record<string, unknown>;
+
+const renames: Record<string, string> = {
+  weight_decay: 'weightDecay', lr_decay: 'lrDecay', initial_accumulator_value: 'initialAccumulatorValue',
+};
+
+/** Make an optimizer by name; unknown names and unknown options are errors. */
+export function makeOptimizer(name: string, store: ParamStore, config: OptimizerConfig): Optimizer {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) o[renames[k] ?? k] = v;
+  const known: Record<OptimizerName, string[]> = {
+    sgd: ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'],
+    rmsprop: ['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay'],
+    adagrad: ['lr', 'lrDecay', 'eps', 'initialAccumulatorValue', 'weightDecay'],
+    adam: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'],
+    adamw: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'],
+  };
+  if (!(optimizerNames as readonly string[]).includes(name)) {
+    throw new Error(`optimizer must be one of ${optimizerNames.join(', ')}, got ${name}`);
+  }
+  for (const k of Object.keys(o)) {
+    if (!known[name as OptimizerName].includes(k)) throw new Error(`${name}: unknown option ${k}; it takes ${known[name as OptimizerName].join(', ')}`);
+  }
+  if (typeof o.lr !== 'number') throw new Error(`${name}: lr must be a number, got ${String(o.lr)}`);
+  switch (name as OptimizerName) {
+    case 'sgd': return new SGD(store, o as unknown as SgdOptions);
+    case 'rmsprop': return new RMSprop(store, o as unknown as RmspropOptions);
+    case 'adagrad': return new Adagrad(store, o as unknown as AdagradOptions);
+    case 'adam': return new Adam(store, o as unknown as AdamOptions);
+    case 'adamw': return new AdamW(store, o as unknown as AdamOptions);
+  }
+}
+
+function checkNumber(name: string, v: number, min = -Infinity, max = Infinity): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    const range = min === -Infinity ? '' : max === Infinity ? ` ≥ ${min}` : ` in [${min}, ${max}]`;
+    throw new Error(`optimizer: ${name} must be a finite number${range}, got ${v}`);
+  }
+  return v;
+}
