@@ -6,7 +6,7 @@
 //   per tensor:                    the same, each tensor against its own norm
 //
 // They act on gradient buffers in place: a ParamStore's flat grad, or a list of buffers.
-import type { Buf, ParamStore } from '../index.js';
+import type { Buf, ParamStore } from '../core/index.js';
 
 type Grads = ParamStore | readonly Buf[];
 

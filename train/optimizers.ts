@@ -10,7 +10,7 @@
 //   Adam     g = ∇ + λθ;  m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  (AMSGrad: v̂ = max(v̂, v));
 //            θ −= (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
 //   AdamW    as Adam with λ = 0 in g, and θ *= 1 − ηλ first (decoupled weight decay)
-import { alloc, type Buf, type ParamStore } from '../index.js';
+import { alloc, type Buf, type ParamStore } from '../core/index.js';
 
 export type OptimizerName = 'sgd' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw';
 export const optimizerNames: readonly OptimizerName[] = ['sgd', 'rmsprop', 'adagrad', 'adam', 'adamw'];
