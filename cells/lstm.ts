@@ -92,10 +92,15 @@ export class LstmCell extends Cell {
 
   override initialize(rng: Rng): void {
     super.initialize(rng);
-    if (this.forgetBias === undefined) return;
+    if (this.forgetBias !== undefined) this.setForgetBias(this.forgetBias);
+  }
+
+  /** Set the forget-gate bias (b_ih's f block to the value, b_hh's to 0); no-op without a forget gate or bias. */
+  setForgetBias(value: number): void {
     const { bIh, bHh } = this.fused;
     const f = this.layout.f, H = this.hiddenSize;
-    if (bIh !== null) bIh.data.fill(this.forgetBias, f, f + H);
+    if (f < 0) return;
+    if (bIh !== null) bIh.data.fill(value, f, f + H);
     if (bHh !== null) bHh.data.fill(0, f, f + H);
   }
 

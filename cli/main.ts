@@ -4,8 +4,9 @@ import { formatHelp, parseArgs, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { goldenCommand } from './goldenCommand.js';
 import { gradcheckCommand } from './gradcheckCommand.js';
+import { trainCommand } from './trainCommand.js';
 
-const commands: Command[] = [gradcheckCommand, goldenCommand];
+const commands: Command[] = [trainCommand, gradcheckCommand, goldenCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -7,6 +7,7 @@ export { record, output, checkTensors, checkIndices, rowsAndCols } from './ops/c
 export { Rng } from './rng.js';
 export { ParamStore } from './params.js';
 export * as ops from './ops/index.js';
+export type { Reduction, CrossEntropyOptions, DropoutOptions } from './ops/index.js';
 export {
   gradcheck, GRADCHECK_DEFAULTS, REL_ERR_FLOOR,
   type GradcheckOptions, type GradcheckReport, type GradcheckInputReport,

@@ -1,0 +1,10 @@
+export { Cell, cellKinds, type CellKind, type Build, type BiasKind, type Pass } from './cell.js';
+export { RecurrentLayer, mergeModes, type LayerOptions, type ForwardOptions, type LayerOutput, type MergeMode, type ParameterCount } from './layer.js';
+export { LstmCell, lstmVariants, type LstmVariant, type LstmOptions } from './lstm.js';
+export { GruCell, type GruOptions } from './gru.js';
+export { RnnCell, type RnnOptions } from './rnn.js';
+export { MutCell, type MutKind, type MutOptions } from './mut.js';
+export { Linear, Embedding } from './linear.js';
+export { unrollUnfused } from './unroll.js';
+export { exportStateDict, importStateDict, type StateDict, type NamedArray } from './interop.js';
+export { cellCases } from './cellCases.js';

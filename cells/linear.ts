@@ -1,0 +1,67 @@
+// The dense layers around a recurrent core: Linear (y = x W + b, the read-out per step)
+// and Embedding (token → vector). Parameters live in a ParamStore beside the layer's.
+//
+//   Linear:    x [..., in] → y [..., out],  W [in, out], b [out]
+//   Embedding: tokens (any shape) → [..., dim],  E [vocab, dim]
+import { ops, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
+
+export class Linear {
+  readonly W: Tensor;
+  readonly b: Tensor | null;
+
+  constructor(readonly store: ParamStore, readonly name: string, readonly inputSize: number, readonly outputSize: number, bias = true) {
+    for (const [k, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${k} must be a positive integer, got ${v}`);
+    }
+    this.W = store.add(`${name}.W`, [inputSize, outputSize]);
+    this.b = bias ? store.add(`${name}.b`, [outputSize]) : null;
+  }
+
+  /** PyTorch's nn.Linear default: uniform in ±1/√in for W and b. */
+  initialize(rng: Rng): void {
+    const bound = 1 / Math.sqrt(this.inputSize);
+    rng.fillUniform(this.W.data, -bound, bound);
+    if (this.b !== null) rng.fillUniform(this.b.data, -bound, bound);
+  }
+
+  /** x [..., in] → [..., out]: leading axes are flattened into rows for one GEMM. */
+  forward(tape: Tape | null, x: Tensor): Tensor {
+    const lead = x.shape.slice(0, -1);
+    if (x.shape[x.shape.length - 1] !== this.inputSize) {
+      throw new Error(`${this.name}: x must end in ${this.inputSize} features, got shape [${x.shape.join(',')}]`);
+    }
+    const rows = ops.reshape(tape, x, [x.size / this.inputSize, this.inputSize]);
+    let y = ops.matmul(tape, rows, this.W);
+    if (this.b !== null) y = ops.add(tape, y, this.b);
+    return ops.reshape(tape, y, [...lead, this.outputSize]);
+  }
+
+  parameterCount(): number {
+    return this.W.size + (this.b?.size ?? 0);
+  }
+}
+
+export class Embedding {
+  readonly E: Tensor;
+
+  constructor(readonly store: ParamStore, readonly name: string, readonly vocabSize: number, readonly dim: number) {
+    for (const [k, v] of [['vocabSize', vocabSize], ['dim', dim]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${k} must be a positive integer, got ${v}`);
+    }
+    this.E = store.add(`${name}.E`, [vocabSize, dim]);
+  }
+
+  /** PyTorch's nn.Embedding default: standard normal. */
+  initialize(rng: Rng): void {
+    rng.fillNormal(this.E.data, 0, 1);
+  }
+
+  /** tokens of the given shape → [...shape, dim]. */
+  forward(tape: Tape | null, tokens: ArrayLike<number>, shape: Shape): Tensor {
+    return ops.embedding(tape, this.E, tokens, shape);
+  }
+
+  parameterCount(): number {
+    return this.E.size;
+  }
+}

@@ -1,0 +1,113 @@
+// Checkpoints: resuming is bit-identical to not stopping; bad files are rejected whole.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeSafetensors, encodeSafetensors } from '../index.js';
+import { defaultRunConfig, TaskRun, type RunConfig } from '../train/run.js';
+import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
+
+const config = (over: Partial<RunConfig> = {}): RunConfig => ({
+  ...defaultRunConfig, task: 'adding', cell: 'lstm', seqLen: 8, hidden: 6, batch: 4, steps: 12, testSize: 16, evalEvery: 0, ...over,
+});
+
+function withDir(body: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-ckpt-'));
+  try {
+    body(dir);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+}
+
+const bytes = (b: ArrayBufferView) => [...new Uint8Array(b.buffer, b.byteOffset, b.byteLength)];
+
+for (const over of [{}, { cell: 'gru' as const, optimizer: 'rmsprop' as const, layers: 2 }, { task: 'copy', seqLen: 3, cell: 'lstm' as const, optimizer: 'sgd' as const, bidirectional: true }]) {
+  test(`saving at step 5 and resuming gives the same weights bit for bit as 12 steps straight: ${JSON.stringify(over)}`, () => {
+    withDir((dir) => {
+      const straight = new TaskRun(config(over));
+      straight.run();
+      const first = new TaskRun(config({ ...over, steps: 5 }));
+      first.run();
+      const path = join(dir, 'run.safetensors');
+      first.save(path);
+      const resumed = TaskRun.resume(path, { steps: 12 });
+      assert.is(resumed.step, 5);
+      resumed.run();
+      assert.equal(bytes(resumed.model.store.data), bytes(straight.model.store.data));
+      for (const [name, buf] of straight.trainer.optimizer.state()) {
+        assert.equal(bytes(resumed.trainer.optimizer.state().get(name)!), bytes(buf), name);
+      }
+      assert.is(resumed.trainer.optimizer.stepCount, 12);
+      assert.equal(resumed.dataRng.getState(), straight.dataRng.getState());
+    });
+  });
+}
+
+test('the checkpoint holds parameters, optimizer state, random streams, step and config', () => {
+  withDir((dir) => {
+    const run = new TaskRun(config({ steps: 3 }));
+    run.run();
+    const path = join(dir, 'c.safetensors');
+    run.save(path);
+    const file = decodeSafetensors(readFileSync(path));
+    assert.is(file.metadata.format, 'rnnlab-checkpoint/1');
+    assert.is(file.metadata.step, '3');
+    assert.equal(JSON.parse(file.metadata.optimizer), { name: 'adam', lr: 0.01, stepCount: 3 });
+    assert.equal(Object.keys(JSON.parse(file.metadata.rngs)), ['data', 'dropout']);
+    assert.is(JSON.parse(file.metadata.config).task, 'adding');
+    assert.ok(Object.keys(file.tensors).includes('param/rnn.l0.W'));
+    assert.ok(Object.keys(file.tensors).includes('optim/exp_avg'));
+  });
+});
+
+test('a truncated, corrupted or mismatched checkpoint is rejected and nothing is half-loaded', () => {
+  withDir((dir) => {
+    const run = new TaskRun(config({ steps: 2 }));
+    run.run();
+    const path = join(dir, 'c.safetensors');
+    run.save(path);
+    const target = new TaskRun(config({ steps: 2, seed: 7 }));
+    const before = [...target.model.store.data];
+    const good = readFileSync(path);
+    writeFileSync(join(dir, 'cut.safetensors'), good.subarray(0, good.length - 10));
+    assert.throws(() => loadCheckpoint(join(dir, 'cut.safetensors'), { store: target.model.store }), /data bytes but its tensors cover .* \(truncated\?\)/);
+    const corrupt = Buffer.from(good);
+    corrupt[12] = 0;
+    writeFileSync(join(dir, 'corrupt.safetensors'), corrupt);
+    assert.throws(() => loadCheckpoint(join(dir, 'corrupt.safetensors'), { store: target.model.store }), /safetensors: .*corrupt\.safetensors has a header that is not valid UTF-8 JSON/);
+    const bigger = new TaskRun(config({ hidden: 7 }));
+    assert.throws(() => loadCheckpoint(path, { store: bigger.model.store, optimizer: bigger.trainer.optimizer }),
+      /parameter rnn\.l0\.W is \[8,24\] in the file but \[9,28\] in the model; nothing was loaded/);
+    const sgd = new TaskRun(config({ optimizer: 'sgd' }));
+    assert.throws(() => loadCheckpoint(path, { store: sgd.model.store, optimizer: sgd.trainer.optimizer }), /its optimizer is adam, the run's is sgd/);
+    // A file with one tensor changed in shape: everything is checked before anything is written.
+    const file = decodeSafetensors(good);
+    const tensors = Object.fromEntries(Object.entries(file.tensors).map(([k, v]) => [k, { shape: v.shape, data: v.data }]));
+    tensors['param/head.b'] = { shape: [2], data: Float32Array.of(1, 2) };
+    writeFileSync(join(dir, 'odd.safetensors'), encodeSafetensors(tensors, file.metadata));
+    assert.throws(() => loadCheckpoint(join(dir, 'odd.safetensors'), { store: target.model.store }), /parameter head\.b is \[2\] in the file but \[1\] in the model/);
+    assert.equal([...target.model.store.data], before);
+    const notCheckpoint = join(dir, 'plain.safetensors');
+    writeFileSync(notCheckpoint, encodeSafetensors({ w: { shape: [1], data: Float32Array.of(1) } }));
+    assert.throws(() => loadCheckpoint(notCheckpoint, { store: target.model.store }), /format is undefined, expected rnnlab-checkpoint\/1/);
+  });
+});
+
+test('saving over an existing checkpoint is atomic: a failed write leaves the old file whole', () => {
+  withDir((dir) => {
+    const run = new TaskRun(config({ steps: 1 }));
+    run.run();
+    const path = join(dir, 'c.safetensors');
+    saveCheckpoint(path, { store: run.model.store }, 1);
+    const before = readFileSync(path);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    assert.throws(() => saveCheckpoint(path, { store: run.model.store }, 2, cyclic), /circular/);
+    assert.equal([...readFileSync(path)], [...before]);
+    assert.equal(readdirSync(dir), ['c.safetensors']);
+  });
+});
+
+test.run();

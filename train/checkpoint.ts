@@ -1,0 +1,115 @@
+// Checkpoints: everything a training run needs to continue exactly where it stopped, in one
+// .safetensors file (written atomically: a temporary file, then a rename).
+//
+//   tensors     param/<name>   every parameter, in the store's dtype
+//               optim/<name>   every optimizer state buffer (moments, accumulators)
+//   __metadata__ format  'rnnlab-checkpoint/1'
+//               step     training steps done
+//               optimizer {name, lr, stepCount} as JSON
+//               rngs     {name: [four 32-bit words]} as JSON: every random stream the run draws from
+//               schedule the learning-rate schedule's state as JSON
+//               config   the caller's description of the run (model, task, flags) as JSON
+//
+// Loading checks every name, shape and dtype against the model and optimizer first and
+// writes nothing unless all of it fits, so a rejected file leaves the run as it was.
+import { loadSafetensors, saveSafetensors, shapeStr, type Buf, type ParamStore, type Rng } from '../core/index.js';
+import type { Optimizer } from './optimizers.js';
+import type { Schedule } from './schedule.js';
+
+export const CHECKPOINT_FORMAT = 'rnnlab-checkpoint/1';
+
+export interface TrainingState {
+  store: ParamStore;
+  optimizer?: Optimizer;
+  rngs?: Record<string, Rng>;
+  schedule?: Schedule;
+}
+
+export interface CheckpointInfo {
+  step: number;
+  config: unknown;
+}
+
+export function saveCheckpoint(path: string, state: TrainingState, step: number, config: unknown = null): void {
+  const tensors: Record<string, { shape: readonly number[]; data: Buf }> = {};
+  for (const [name, t] of state.store.entries()) tensors[`param/${name}`] = { shape: t.shape, data: t.data };
+  const optimizer = state.optimizer;
+  if (optimizer !== undefined) for (const [name, buf] of optimizer.state()) tensors[`optim/${name}`] = { shape: [buf.length], data: buf };
+  const rngs = Object.fromEntries(Object.entries(state.rngs ?? {}).map(([name, rng]) => [name, rng.getState()]));
+  saveSafetensors(path, tensors, {
+    format: CHECKPOINT_FORMAT,
+    step: String(step),
+    optimizer: JSON.stringify(optimizer === undefined ? null : { name: optimizer.name, lr: optimizer.lr, stepCount: optimizer.stepCount }),
+    rngs: JSON.stringify(rngs),
+    schedule: JSON.stringify(state.schedule?.state() ?? null),
+    config: JSON.stringify(config),
+  });
+}
+
+/** Read a checkpoint's step and config without loading it (to rebuild the model it fits). */
+export function readCheckpointInfo(path: string): CheckpointInfo {
+  const { metadata } = loadSafetensors(path);
+  checkFormat(path, metadata);
+  return { step: Number(metadata.step), config: parse(path, metadata, 'config') };
+}
+
+export function loadCheckpoint(path: string, state: TrainingState): CheckpointInfo {
+  const { tensors, metadata } = loadSafetensors(path);
+  checkFormat(path, metadata);
+  const fail = (why: string): never => {
+    throw new Error(`checkpoint ${path}: ${why}; nothing was loaded`);
+  };
+  const { store, optimizer } = state;
+  const expected = new Set<string>();
+  for (const [name, t] of store.entries()) {
+    const key = `param/${name}`;
+    expected.add(key);
+    const saved = tensors[key];
+    if (saved === undefined) fail(`it has no parameter ${name} (the model has ${store.entries().length} parameters)`);
+    if (saved.shape.length !== t.shape.length || saved.shape.some((d, q) => d !== t.shape[q])) {
+      fail(`parameter ${name} is ${shapeStr(saved.shape)} in the file but ${shapeStr(t.shape)} in the model`);
+    }
+    if ((saved.dtype === 'F64') !== (store.dtype === 'f64')) fail(`parameter ${name} is ${saved.dtype} in the file but the model is ${store.dtype}`);
+  }
+  const optimizerMeta = parse(path, metadata, 'optimizer') as { name: string; lr: number; stepCount: number } | null;
+  if (optimizer !== undefined) {
+    if (optimizerMeta === null) fail('it holds no optimizer state');
+    if (optimizerMeta!.name !== optimizer.name) fail(`its optimizer is ${optimizerMeta!.name}, the run's is ${optimizer.name}`);
+    for (const [name, buf] of optimizer.state()) {
+      const key = `optim/${name}`;
+      expected.add(key);
+      const saved = tensors[key];
+      if (saved === undefined || saved.data.length !== buf.length) fail(`optimizer state ${name} is missing or has the wrong size`);
+    }
+  }
+  const extra = Object.keys(tensors).filter((k) => !expected.has(k) && (optimizer !== undefined || !k.startsWith('optim/')));
+  if (extra.length > 0) fail(`it holds tensors the model does not have: ${extra.slice(0, 5).join(', ')}`);
+  const rngStates = parse(path, metadata, 'rngs') as Record<string, number[]>;
+  for (const name of Object.keys(state.rngs ?? {})) if (rngStates?.[name] === undefined) fail(`it has no state for the random stream ${name}`);
+
+  for (const [name, t] of store.entries()) t.data.set(tensors[`param/${name}`].data);
+  if (optimizer !== undefined) {
+    for (const [name, buf] of optimizer.state()) buf.set(tensors[`optim/${name}`].data);
+    optimizer.lr = optimizerMeta!.lr;
+    optimizer.stepCount = optimizerMeta!.stepCount;
+  }
+  for (const [name, rng] of Object.entries(state.rngs ?? {})) rng.setState(rngStates[name]);
+  const scheduleState = parse(path, metadata, 'schedule');
+  if (state.schedule !== undefined && scheduleState !== null) state.schedule.setState(scheduleState as Record<string, number>);
+  return { step: Number(metadata.step), config: parse(path, metadata, 'config') };
+}
+
+function checkFormat(path: string, metadata: Record<string, string>): void {
+  if (metadata.format !== CHECKPOINT_FORMAT) {
+    throw new Error(`checkpoint ${path}: format is ${JSON.stringify(metadata.format)}, expected ${CHECKPOINT_FORMAT}`);
+  }
+  if (!/^\d+$/.test(metadata.step ?? '')) throw new Error(`checkpoint ${path}: step is ${JSON.stringify(metadata.step)}, expected a whole number`);
+}
+
+function parse(path: string, metadata: Record<string, string>, key: string): unknown {
+  try {
+    return JSON.parse(metadata[key] ?? 'null');
+  } catch {
+    throw new Error(`checkpoint ${path}: metadata ${key} is not valid JSON`);
+  }
+}

@@ -1,0 +1,147 @@
+// A training run on one of the tasks: the model, the optimizer, the loop over seeded
+// batches with full backpropagation through time, evaluations on a fixed test set,
+// checkpoints to save and resume. The CLI's `train` command and the specs both use it.
+import { Rng } from '../core/index.js';
+import type { CellKind } from '../cells/index.js';
+import { loadCheckpoint, readCheckpointInfo, saveCheckpoint } from './checkpoint.js';
+import { initializeLayer } from './init.js';
+import { makeOptimizer, type OptimizerName } from './optimizers.js';
+import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
+import { makeTask, type Task, type TaskBatch } from './tasks/index.js';
+import { Trainer, type StepReport } from './trainer.js';
+
+export interface RunConfig {
+  task: string;
+  cell: CellKind;
+  /** The task's length parameter (T, or the digits of arith); the task's default when absent. */
+  seqLen?: number;
+  hidden: number;
+  layers: number;
+  bidirectional: boolean;
+  batch: number;
+  steps: number;
+  lr: number;
+  optimizer: OptimizerName;
+  /** Clip the global gradient norm to this (0: no clipping). */
+  clip: number;
+  seed: number;
+  /** LSTM forget-gate bias at initialisation. */
+  forgetBias: number;
+  /** Examples in the fixed test set. */
+  testSize: number;
+  /** Evaluate every this many steps (0: only at the end). */
+  evalEvery: number;
+}
+
+export const defaultRunConfig: Omit<RunConfig, 'task' | 'cell'> = {
+  hidden: 32, layers: 1, bidirectional: false, batch: 64, steps: 1000, lr: 0.01,
+  optimizer: 'adam', clip: 1, seed: 1, forgetBias: 1, testSize: 512, evalEvery: 250,
+};
+
+export interface Evaluation {
+  step: number;
+  examples: number;
+  trainLoss: number;
+  value: number;
+}
+
+export interface RunSummary {
+  task: string;
+  cell: CellKind;
+  steps: number;
+  examples: number;
+  metric: string;
+  value: number;
+  baseline: number;
+  evaluations: Evaluation[];
+  skipped: number;
+}
+
+export interface RunHooks {
+  onStep?(report: StepReport, run: TaskRun): void;
+  onEvaluation?(evaluation: Evaluation, run: TaskRun): void;
+}
+
+export class TaskRun {
+  readonly config: RunConfig;
+  readonly task: Task;
+  readonly model: ReturnType<typeof modelForTask>;
+  readonly trainer: Trainer;
+  /** Draws the training batches. */
+  readonly dataRng: Rng;
+  /** Draws the dropout masks. */
+  readonly dropoutRng: Rng;
+  readonly testSet: TaskBatch[];
+  step = 0;
+  readonly evaluations: Evaluation[] = [];
+
+  constructor(config: RunConfig) {
+    this.config = config;
+    this.task = makeTask(config.task, config.seqLen);
+    this.model = modelForTask(this.task, {
+      cell: config.cell, hiddenSize: config.hidden, numLayers: config.layers, bidirectional: config.bidirectional,
+    }, { seed: config.seed });
+    initializeLayer(this.model.rnn, new Rng(config.seed + 1), { forgetBias: config.cell === 'lstm' ? config.forgetBias : undefined });
+    const optimizer = makeOptimizer(config.optimizer, this.model.store, { lr: config.lr });
+    this.trainer = new Trainer({ optimizer, clip: config.clip > 0 ? { mode: 'norm', max: config.clip } : undefined });
+    this.dataRng = new Rng(config.seed);
+    this.dropoutRng = new Rng(config.seed + 2);
+    const testRng = new Rng(config.seed + 1_000_003);
+    this.testSet = [];
+    for (let left = config.testSize; left > 0; left -= 256) this.testSet.push(this.task.batch(testRng, Math.min(256, left)));
+  }
+
+  /** Continue a run from a checkpoint written by `save`; its config replaces the one given. */
+  static resume(path: string, overrides: Partial<RunConfig> = {}): TaskRun {
+    const info = readCheckpointInfo(path);
+    const run = new TaskRun({ ...(info.config as RunConfig), ...overrides });
+    run.step = loadCheckpoint(path, run.state()).step;
+    return run;
+  }
+
+  private state() {
+    return { store: this.model.store, optimizer: this.trainer.optimizer, rngs: { data: this.dataRng, dropout: this.dropoutRng } };
+  }
+
+  save(path: string): void {
+    saveCheckpoint(path, this.state(), this.step, this.config);
+  }
+
+  /** The task's measure on the test set (mean over its batches, weighted by size). */
+  evaluate(): number {
+    let total = 0, count = 0;
+    for (const b of this.testSet) {
+      total += taskMetric(this.model, this.task, b) * b.B;
+      count += b.B;
+    }
+    return total / count;
+  }
+
+  /** Train until `config.steps` steps are done. */
+  run(hooks: RunHooks = {}): RunSummary {
+    const { batch, steps, evalEvery } = this.config;
+    let trainLoss = NaN;
+    while (this.step < steps) {
+      const data = this.task.batch(this.dataRng, batch);
+      const report = this.trainer.step((tape) => taskLoss(tape, this.model, this.task, data, { training: true, rng: this.dropoutRng }));
+      this.step++;
+      trainLoss = report.loss;
+      hooks.onStep?.(report, this);
+      if ((evalEvery > 0 && this.step % evalEvery === 0) || this.step === steps) {
+        const evaluation = { step: this.step, examples: this.step * batch, trainLoss, value: this.evaluate() };
+        this.evaluations.push(evaluation);
+        hooks.onEvaluation?.(evaluation, this);
+      }
+    }
+    return this.summary();
+  }
+
+  summary(): RunSummary {
+    const last = this.evaluations.at(-1);
+    return {
+      task: this.task.name, cell: this.config.cell, steps: this.step, examples: this.step * this.config.batch,
+      metric: this.task.metric.name, value: last?.value ?? this.evaluate(), baseline: this.task.metric.baseline,
+      evaluations: this.evaluations, skipped: this.trainer.skipped,
+    };
+  }
+}

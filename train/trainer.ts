@@ -1,0 +1,103 @@
+// One training step, the way the textbooks teach it: forward on a fresh tape, backward,
+// a check that nothing became NaN or infinite, clipping, the optimizer's update, the
+// schedule. A non-finite loss or gradient is reported with the step and the first
+// tensor affected, and either stops training (the default) or skips the step; the weights
+// are never overwritten with NaN (a step that would do so is undone and reported).
+import { alloc, Tape, type Buf, type ParamStore, type Tensor } from '../core/index.js';
+import { clipGradNorm, clipGradValue, norm } from './clip.js';
+import type { Optimizer } from './optimizers.js';
+import type { Schedule } from './schedule.js';
+
+export interface TrainerOptions {
+  optimizer: Optimizer;
+  /** Clip gradients by global 2-norm ('norm', Pascanu et al.) or element-wise ('value', Mikolov). */
+  clip?: { mode: 'norm' | 'value'; max: number };
+  schedule?: Schedule;
+  /** What a NaN or infinite loss or gradient does: stop training (throw) or skip the step. */
+  onNonFinite?: 'stop' | 'skip';
+}
+
+export interface StepReport {
+  step: number;
+  loss: number;
+  /** The gradient's global 2-norm before clipping (NaN when the step was skipped). */
+  gradNorm: number;
+  skipped: boolean;
+}
+
+export class NonFiniteError extends Error {
+  constructor(readonly step: number, readonly where: string, readonly value: number) {
+    super(`step ${step}: ${where} is ${value}; training stopped (set onNonFinite: 'skip' to skip such steps)`);
+  }
+}
+
+export class Trainer {
+  readonly store: ParamStore;
+  readonly optimizer: Optimizer;
+  readonly options: TrainerOptions;
+  skipped = 0;
+  private readonly tape = new Tape();
+  private readonly backup: Buf;
+
+  constructor(options: TrainerOptions) {
+    this.options = options;
+    this.optimizer = options.optimizer;
+    this.store = options.optimizer.store;
+    this.backup = alloc(this.store.dtype, this.store.size);
+    const mode = options.onNonFinite ?? 'stop';
+    if (mode !== 'stop' && mode !== 'skip') throw new Error(`Trainer: onNonFinite must be 'stop' or 'skip', got ${String(mode)}`);
+    if (options.clip !== undefined && options.clip.mode !== 'norm' && options.clip.mode !== 'value') {
+      throw new Error(`Trainer: clip.mode must be 'norm' or 'value', got ${String(options.clip.mode)}`);
+    }
+  }
+
+  /** One step on the loss `lossOf` records on the tape it is given. */
+  step(lossOf: (tape: Tape) => Tensor): StepReport {
+    const step = this.optimizer.stepCount + 1;
+    const tape = this.tape;
+    this.store.zeroGrad();
+    try {
+      const loss = lossOf(tape);
+      const value = loss.item();
+      if (!Number.isFinite(value)) return this.nonFinite(step, 'the loss', value, value);
+      tape.backward(loss);
+      const bad = firstNonFinite(this.store, 'grad');
+      if (bad !== null) return this.nonFinite(step, `the gradient of ${bad.name}[${bad.index}]`, bad.value, value);
+      let gradNorm: number;
+      const clip = this.options.clip;
+      if (clip?.mode === 'value') {
+        gradNorm = norm(this.store.grad);
+        clipGradValue(this.store, clip.max);
+      } else if (clip?.mode === 'norm') gradNorm = clipGradNorm(this.store, clip.max);
+      else gradNorm = norm(this.store.grad);
+      this.backup.set(this.store.data);
+      this.optimizer.step();
+      const broken = firstNonFinite(this.store, 'data');
+      if (broken !== null) {
+        this.store.data.set(this.backup);
+        this.optimizer.stepCount--;
+        return this.nonFinite(step, `the update of ${broken.name}[${broken.index}]`, broken.value, value);
+      }
+      this.options.schedule?.afterStep(this.optimizer);
+      return { step, loss: value, gradNorm, skipped: false };
+    } finally {
+      tape.reset();
+    }
+  }
+
+  private nonFinite(step: number, where: string, value: number, loss: number): StepReport {
+    if ((this.options.onNonFinite ?? 'stop') === 'stop') throw new NonFiniteError(step, where, value);
+    this.skipped++;
+    this.store.zeroGrad();
+    return { step, loss, gradNorm: NaN, skipped: true };
+  }
+}
+
+/** The first parameter (in store order) whose data or gradient holds a NaN or infinity. */
+export function firstNonFinite(store: ParamStore, which: 'data' | 'grad'): { name: string; index: number; value: number } | null {
+  for (const [name, t] of store.entries()) {
+    const buf = which === 'data' ? t.data : t.ensureGrad();
+    for (let q = 0; q < buf.length; q++) if (!Number.isFinite(buf[q])) return { name, index: q, value: buf[q] };
+  }
+  return null;
+}
