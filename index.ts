@@ -2,3 +2,4 @@
 export * from './core/index.js';
 export * as kernels from './kernels/index.js';
 export * from './cells/index.js';
+export * from './train/index.js';

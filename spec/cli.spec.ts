@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { repoRoot } from './helpers.js';
 import { opCases } from '../core/opCases.js';
 import { cellCases } from '../cells/cellCases.js';
@@ -31,6 +33,33 @@ test('gradcheck exits 1 and reports failures when float32 uses eps 1e-6', () => 
   assert.is(r.code, 1);
   assert.is(lastJson(r.out).failed, 1);
   assert.match(r.out, /FAIL/);
+});
+
+test('train --json reports the task, cell, steps, examples, metric, value and baseline; --save and --resume continue a run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-cli-'));
+  try {
+    const path = join(dir, 'adding.safetensors');
+    const first = rnnlab('train', '--task', 'adding', '--cell', 'gru', '--seq-len', '10', '--hidden', '8', '--batch', '8', '--steps', '20', '--eval-every', '10', '--save', path, '--json');
+    assert.is(first.code, 0, first.err);
+    const a = lastJson(first.out);
+    assert.equal(Object.keys(a), ['task', 'cell', 'steps', 'examples', 'metric', 'value', 'baseline']);
+    assert.equal([a.task, a.cell, a.steps, a.examples, a.metric], ['adding', 'gru', 20, 160, 'mse']);
+    assert.ok(a.value > 0 && Math.abs(a.baseline - 1 / 6) < 1e-12);
+    assert.match(first.out, /step 10  examples 80/);
+    const resumed = rnnlab('train', '--resume', path, '--steps', '30', '--json');
+    assert.is(resumed.code, 0, resumed.err);
+    const b = lastJson(resumed.out);
+    assert.equal([b.task, b.cell, b.steps, b.examples], ['adding', 'gru', 30, 240]);
+    assert.match(resumed.out, /step 30  examples 240/);
+    const missing = rnnlab('train', '--cell', 'lstm');
+    assert.is(missing.code, 2);
+    assert.match(missing.err, 'train: --task is required');
+    const bad = rnnlab('train', '--task', 'adding', '--cell', 'lstm', '--hidden', '2.5');
+    assert.is(bad.code, 2);
+    assert.match(bad.err, 'train: --hidden must be an integer ≥ 1, got 2.5');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test('--help works for the program and every command; bad usage exits 2 with a clear message', () => {

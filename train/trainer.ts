@@ -54,35 +54,51 @@ export class Trainer {
   /** One step on the loss `lossOf` records on the tape it is given. */
   step(lossOf: (tape: Tape) => Tensor): StepReport {
     const step = this.optimizer.stepCount + 1;
-    const tape = this.tape;
     this.store.zeroGrad();
     try {
-      const loss = lossOf(tape);
+      const loss = lossOf(this.tape);
       const value = loss.item();
       if (!Number.isFinite(value)) return this.nonFinite(step, 'the loss', value, value);
-      tape.backward(loss);
-      const bad = firstNonFinite(this.store, 'grad');
-      if (bad !== null) return this.nonFinite(step, `the gradient of ${bad.name}[${bad.index}]`, bad.value, value);
-      let gradNorm: number;
-      const clip = this.options.clip;
-      if (clip?.mode === 'value') {
-        gradNorm = norm(this.store.grad);
-        clipGradValue(this.store, clip.max);
-      } else if (clip?.mode === 'norm') gradNorm = clipGradNorm(this.store, clip.max);
-      else gradNorm = norm(this.store.grad);
-      this.backup.set(this.store.data);
-      this.optimizer.step();
-      const broken = firstNonFinite(this.store, 'data');
-      if (broken !== null) {
-        this.store.data.set(this.backup);
-        this.optimizer.stepCount--;
-        return this.nonFinite(step, `the update of ${broken.name}[${broken.index}]`, broken.value, value);
-      }
-      this.options.schedule?.afterStep(this.optimizer);
-      return { step, loss: value, gradNorm, skipped: false };
+      this.tape.backward(loss);
+      return this.update(step, value);
     } finally {
-      tape.reset();
+      this.tape.reset();
     }
+  }
+
+  /**
+   * One step on gradients computed elsewhere (truncated BPTT runs its own tapes):
+   * `gradients` fills the store's zeroed gradients and returns the loss.
+   */
+  stepWith(gradients: () => number): StepReport {
+    const step = this.optimizer.stepCount + 1;
+    this.store.zeroGrad();
+    const value = gradients();
+    if (!Number.isFinite(value)) return this.nonFinite(step, 'the loss', value, value);
+    return this.update(step, value);
+  }
+
+  /** Check the gradients, clip, update (undone if it would write NaN), advance the schedule. */
+  private update(step: number, loss: number): StepReport {
+    const bad = firstNonFinite(this.store, 'grad');
+    if (bad !== null) return this.nonFinite(step, `the gradient of ${bad.name}[${bad.index}]`, bad.value, loss);
+    let gradNorm: number;
+    const clip = this.options.clip;
+    if (clip?.mode === 'value') {
+      gradNorm = norm(this.store.grad);
+      clipGradValue(this.store, clip.max);
+    } else if (clip?.mode === 'norm') gradNorm = clipGradNorm(this.store, clip.max);
+    else gradNorm = norm(this.store.grad);
+    this.backup.set(this.store.data);
+    this.optimizer.step();
+    const broken = firstNonFinite(this.store, 'data');
+    if (broken !== null) {
+      this.store.data.set(this.backup);
+      this.optimizer.stepCount--;
+      return this.nonFinite(step, `the update of ${broken.name}[${broken.index}]`, broken.value, loss);
+    }
+    this.options.schedule?.afterStep(this.optimizer);
+    return { step, loss, gradNorm, skipped: false };
   }
 
   private nonFinite(step: number, where: string, value: number, loss: number): StepReport {

@@ -1,0 +1,113 @@
+// The task generators make what their papers describe, seeded.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Rng } from '../index.js';
+import { addingTask, arithTask, copyTask, makeTask, orderTask, taskNames, xmlTask } from '../train/tasks/index.js';
+import { digitPairs } from '../train/seq2seq.js';
+
+test('adding: values in [0, 1), one marker in each half, the target their sum; baseline 1/6', () => {
+  const T = 10, B = 50;
+  const b = addingTask(T).batch(new Rng(1), B);
+  for (let s = 0; s < B; s++) {
+    const marked = [];
+    let sum = 0;
+    for (let t = 0; t < T; t++) {
+      const v = b.values![(t * B + s) * 2], m = b.values![(t * B + s) * 2 + 1];
+      assert.ok(v >= 0 && v < 1);
+      if (m === 1) {
+        marked.push(t);
+        sum += v;
+      } else assert.is(m, 0);
+    }
+    assert.is(marked.length, 2);
+    assert.ok(marked[0] < 5 && marked[1] >= 5, `markers at ${marked}`);
+    assert.ok(Math.abs(b.targets[s] - sum) < 1e-15);
+  }
+  assert.ok(Math.abs(addingTask(T).metric.baseline - 0.1667) < 1e-3);
+});
+
+test('copy: ten symbols, T − 1 blanks, a delimiter, ten blanks; targets the symbols at the end', () => {
+  const task = copyTask(5);
+  const b = task.batch(new Rng(2), 3);
+  assert.is(b.T, 25);
+  const row = (s: number) => Array.from({ length: b.T }, (_, t) => b.tokens![t * 3 + s]);
+  const target = (s: number) => Array.from({ length: b.T }, (_, t) => b.targets[t * 3 + s]);
+  for (let s = 0; s < 3; s++) {
+    const x = row(s), y = target(s);
+    assert.ok(x.slice(0, 10).every((v) => v >= 1 && v <= 8));
+    assert.equal(x.slice(10, 14), [0, 0, 0, 0]);
+    assert.is(x[14], 9);
+    assert.equal(x.slice(15), new Array(10).fill(0));
+    assert.equal(y.slice(0, 15), new Array(15).fill(0));
+    assert.equal(y.slice(15), x.slice(0, 10));
+  }
+  assert.ok(Math.abs(task.metric.baseline - (10 * Math.log(8)) / 25) < 1e-15);
+});
+
+test('order: E … B, distractors, X/Y at the two windows, the class their order', () => {
+  const task = orderTask(40);
+  const b = task.batch(new Rng(3), 20);
+  for (let s = 0; s < 20; s++) {
+    const text = task.decode!(Array.from({ length: 40 }, (_, t) => b.tokens![t * 20 + s]));
+    assert.match(text, /^E[abcd]+[XY][abcd]+[XY][abcd]+B$/);
+    const first = text.search(/[XY]/), second = text.slice(first + 1).search(/[XY]/) + first + 1;
+    assert.ok(first >= 4 && first <= 8 && second >= 20 && second <= 24, `${first} ${second}`);
+    assert.is(b.targets[s], (text[first] === 'Y' ? 2 : 0) + (text[second] === 'Y' ? 1 : 0));
+  }
+});
+
+test('arith: the scored characters are exactly the true answer and its end mark', () => {
+  const task = arithTask(3);
+  const b = task.batch(new Rng(4), 30);
+  for (let s = 0; s < 30; s++) {
+    const n = b.lengths![s];
+    const text = task.decode!([...Array.from({ length: n }, (_, t) => b.tokens![t * 30 + s]), b.targets[(n - 1) * 30 + s]]);
+    const question = text.slice(0, text.indexOf('=')).replace(/[a-j]/g, '');
+    const [, a, op, c] = /^(\d+)([+-])(\d+)$/.exec(question)!;
+    const answer = op === '+' ? Number(a) + Number(c) : Number(a) - Number(c);
+    assert.is(text.slice(text.indexOf('=') + 1), `${answer}.`);
+    const scored = Array.from({ length: n }, (_, t) => (b.mask![t * 30 + s] ? task.decode!([b.targets[t * 30 + s]]) : '')).join('');
+    assert.is(scored, `${answer}.`);
+  }
+});
+
+test('xml: every stream is a prefix of well-nested tags; targets are the next character', () => {
+  const task = xmlTask(80);
+  const b = task.batch(new Rng(5), 4);
+  for (let s = 0; s < 4; s++) {
+    const text = task.decode!(Array.from({ length: 80 }, (_, t) => b.tokens![t * 4 + s]));
+    const open: string[] = [];
+    for (const tag of text.match(/<\/?[a-j]+>/g)!) {
+      if (tag[1] === '/') assert.is(tag.slice(2, -1), open.pop(), `closing ${tag} in ${text}`);
+      else open.push(tag.slice(1, -1));
+    }
+    for (let t = 0; t + 1 < 80; t++) assert.is(b.targets[t * 4 + s], b.tokens![(t + 1) * 4 + s]);
+  }
+  assert.ok(task.metric.baseline > 2 && task.metric.baseline < Math.log2(13));
+});
+
+test('the same seed gives the same batches; names and sizes are checked', () => {
+  for (const name of taskNames) {
+    const a = makeTask(name).batch(new Rng(6), 3), b = makeTask(name).batch(new Rng(6), 3);
+    assert.equal([...(a.tokens ?? a.values!)], [...(b.tokens ?? b.values!)], name);
+  }
+  assert.throws(() => makeTask('parity'), /unknown task 'parity'; the tasks are adding, copy, order, arith, xml/);
+  assert.throws(() => addingTask(1), /adding: the sequence length must be an integer ≥ 2, got 1/);
+  assert.throws(() => arithTask(0), /arith: digits must be an integer in \[1, 15\], got 0/);
+});
+
+test('digit pairs for the encoder-decoder: reversed or sorted, with EOS', () => {
+  const b = digitPairs(new Rng(8), 5, 'sort');
+  for (let s = 0; s < 5; s++) {
+    const n = b.sourceLengths[s];
+    assert.ok(n >= 5 && n <= 10);
+    const src = Array.from({ length: n }, (_, t) => b.source[t * 5 + s]);
+    const tgt = Array.from({ length: n + 1 }, (_, t) => b.target[t * 5 + s]);
+    assert.equal(tgt, [...[...src].sort((x, y) => x - y), 10]);
+  }
+  const r = digitPairs(new Rng(8), 5, 'reverse');
+  const src = Array.from({ length: r.sourceLengths[0] }, (_, t) => r.source[t * 5]);
+  assert.equal(Array.from({ length: src.length }, (_, t) => r.target[t * 5]), src.reverse());
+});
+
+test.run();

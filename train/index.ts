@@ -1,0 +1,14 @@
+export { SGD, RMSprop, Adagrad, Adam, AdamW, Optimizer, makeOptimizer, optimizerNames, type OptimizerName, type OptimizerConfig } from './optimizers.js';
+export { clipGradValue, clipGradNorm, clipGradNormPerTensor, type ClipNormOptions } from './clip.js';
+export { StepDecay, ExponentialDecay, HalveOnPlateau, type Schedule } from './schedule.js';
+export { initializeLayer, randomOrthogonal, type InitOptions } from './init.js';
+export { stepCrossEntropy, lastStep, lastStepCrossEntropy, meanSquaredError, type StepLossOptions } from './losses.js';
+export { truncatedBptt, detachState, type RecurrentState, type WindowModel, type TbpttOptions } from './bptt.js';
+export { Trainer, NonFiniteError, firstNonFinite, type TrainerOptions, type StepReport } from './trainer.js';
+export { saveCheckpoint, loadCheckpoint, readCheckpointInfo, CHECKPOINT_FORMAT, type TrainingState } from './checkpoint.js';
+export { SequenceModel, type SequenceModelOptions, type SequenceInput } from './sequenceModel.js';
+export { modelForTask, taskLoss, taskMetric } from './taskModel.js';
+export { CharLM, TokenStreams, pick, type CharLMOptions, type SampleOptions } from './charLM.js';
+export { Seq2Seq, digitPairs, pairAccuracy, type Seq2SeqOptions, type PairBatch } from './seq2seq.js';
+export { TaskRun, defaultRunConfig, type RunConfig, type RunSummary, type Evaluation } from './run.js';
+export * from './tasks/index.js';
