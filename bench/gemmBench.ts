@@ -1,5 +1,6 @@
 // GEMM: the naive oracle against the blocked kernel on the shapes the layers use.
 import { gemm, gemmNaive } from '../kernels/gemm.js';
+import { gemmPackSize } from '../kernels/gemmPanels.js';
 import { alloc, Rng } from '../index.js';
 import type { BenchCase } from './measure.js';
 
@@ -17,7 +18,7 @@ export const gemmShapes: GemmShape[] = [
 export function gemmCases(shapes: readonly GemmShape[]): BenchCase[] {
   const rng = new Rng(1);
   return shapes.flatMap(([m, n, k, ta, tb]) => {
-    const a = alloc('f32', m * k), b = alloc('f32', k * n), c = alloc('f32', m * n);
+    const a = alloc('f32', m * k), b = alloc('f32', k * n), c = alloc('f32', m * n), work = alloc('f32', gemmPackSize(m, n, k));
     rng.fillUniform(a, -1, 1);
     rng.fillUniform(b, -1, 1);
     const form = `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`;
@@ -25,7 +26,8 @@ export function gemmCases(shapes: readonly GemmShape[]): BenchCase[] {
     const base = { cell: 'gemm', config, pass: 'forward' as const, flops: 2 * m * n * k };
     return [
       { ...base, name: `gemm ${config} naive`, variant: 'naive', fn: () => gemmNaive(c, a, b, m, n, k, ta, tb, 0) },
-      { ...base, name: `gemm ${config} blocked`, variant: 'blocked', fn: () => gemm(c, a, b, m, n, k, ta, tb, 0) },
+      { ...base, name: `gemm ${config} unpacked`, variant: 'unpacked', fn: () => gemm(c, a, b, m, n, k, ta, tb, 0) },
+      { ...base, name: `gemm ${config} blocked`, variant: 'blocked', fn: () => gemm(c, a, b, m, n, k, ta, tb, 0, 0, 0, 0, n, ta ? m : k, tb ? k : n, work) },
     ];
   });
 }

@@ -89,6 +89,8 @@ export class RecurrentLayer {
   readonly name: string;
   /** cells[layer][direction] */
   readonly cells: Cell[][];
+  /** The default initial state, a [B, H] zero tensor per batch size, made once. */
+  private readonly zeroStates = new Map<string, Tensor>();
 
   constructor(options: LayerOptions) {
     const o = options;
@@ -158,8 +160,8 @@ export class RecurrentLayer {
       for (let d = 0; d < this.directions; d++) {
         const cell = this.cells[k][d];
         const at = k * this.directions + d;
-        const hInit = h0 === null ? zeros(B, this.hiddenSize, x.dtype) : ops.selectStep(tape, h0, at);
-        const cInit = !this.hasCellState ? null : c0 === null ? zeros(B, this.hiddenSize, x.dtype) : ops.selectStep(tape, c0, at);
+        const hInit = h0 === null ? this.zeroState(B, x.dtype) : ops.selectStep(tape, h0, at);
+        const cInit = !this.hasCellState ? null : c0 === null ? this.zeroState(B, x.dtype) : ops.selectStep(tape, c0, at);
         const pass = build === 'fused'
           ? cell.fusedPass!(tape, seq, hInit, cInit, lengths, d === 1)
           : unrollUnfused(tape, cell, seq, hInit, cInit, lengths, d === 1);
@@ -169,11 +171,23 @@ export class RecurrentLayer {
       }
       seq = this.directions === 1 ? ys[0] : mergeDirections(tape, this.merge, ys[0], ys[1]);
     }
+    // One layer, one direction: the final states get their leading axis by a reshape, not a copy.
+    const gather = (states: Tensor[]) => (states.length === 1 ? ops.reshape(tape, states[0], [1, ...states[0].shape]) : ops.stack(tape, states));
     return {
       y: this.batchFirst ? swapBatchAndTime(tape, seq) : seq,
-      h: ops.stack(tape, hs),
-      c: this.hasCellState ? ops.stack(tape, cs) : null,
+      h: gather(hs),
+      c: this.hasCellState ? gather(cs) : null,
     };
+  }
+
+  private zeroState(B: number, dtype: DType): Tensor {
+    const key = `${B} ${dtype}`;
+    let zero = this.zeroStates.get(key);
+    if (zero === undefined) {
+      zero = Tensor.zeros([B, this.hiddenSize], dtype);
+      this.zeroStates.set(key, zero);
+    }
+    return zero;
   }
 
   /** x checked (shape, dtype, finite values) and made time-major. */
@@ -233,10 +247,6 @@ function swapBatchAndTime(tape: Tape | null, x: Tensor): Tensor {
   const [A, C, F] = x.shape;
   const order = Array.from({ length: A * C }, (_, q) => (q % A) * C + Math.floor(q / A));
   return ops.reshape(tape, ops.gather(tape, ops.reshape(tape, x, [A * C, F]), order), [C, A, F]);
-}
-
-function zeros(B: number, H: number, dtype: DType): Tensor {
-  return Tensor.zeros([B, H], dtype);
 }
 
 function positive(where: string, name: string, v: number): number {

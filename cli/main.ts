@@ -2,11 +2,12 @@
 // The `rnnlab` command: `rnnlab <command> [options]`, `rnnlab <command> --help`.
 import { formatHelp, parseArgs, UsageError } from './args.js';
 import type { Command } from './command.js';
+import { benchCommand } from './benchCommand.js';
 import { goldenCommand } from './goldenCommand.js';
 import { gradcheckCommand } from './gradcheckCommand.js';
 import { trainCommand } from './trainCommand.js';
 
-const commands: Command[] = [trainCommand, gradcheckCommand, goldenCommand];
+const commands: Command[] = [trainCommand, gradcheckCommand, goldenCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -1,5 +1,6 @@
 export type { Buf, IndexBuf } from './types.js';
 export * from './gemm.js';
+export * from './gemmPanels.js';
 export * from './elementwise.js';
 export * from './activations.js';
 export * from './reduce.js';

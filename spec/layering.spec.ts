@@ -6,8 +6,12 @@ import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from './helpers.js';
 
 const layers = ['kernels', 'core', 'cells', 'train', 'cli'];
-/** The root index.ts is the public API over the library layers: only cli (and specs, benches) may import it. */
-const rank = (folder: string): number => (folder === 'index.ts' ? layers.indexOf('train') + 0.5 : layers.indexOf(folder));
+/**
+ * The root index.ts is the public API over the library layers: only cli (and specs,
+ * benches) may import it. bench/ sits beside cli at the top: `rnnlab bench` runs its suite.
+ */
+const rank = (folder: string): number =>
+  folder === 'index.ts' ? layers.indexOf('train') + 0.5 : folder === 'bench' ? layers.indexOf('cli') : layers.indexOf(folder);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -16,6 +16,7 @@
 import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
 import { addRowAt, axpy } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
+import { gemmPrepacked, packB, panelSize } from '../../kernels/gemmPanels.js';
 import {
   gruBeforeGatesBackward, gruBeforeGatesForward, gruBeforeOutputBackward, gruBeforeOutputForward,
   gruStepBackward, gruStepForward, type GruBuffers, type GruGradBuffers,
@@ -37,7 +38,7 @@ export class GruWorkspace extends SequenceWorkspace {
   readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
 
   constructor(T: number, B: number, dtype: DType, readonly hidden: number, I: number) {
-    super(T, B, dtype, I, hidden, false);
+    super(T, B, dtype, I, hidden, false, 3);
     const H = hidden;
     this.buffers = {
       xp: alloc(dtype, T * B * 3 * H), hp: alloc(dtype, T * B * 3 * H), act: alloc(dtype, T * B * 3 * H),
@@ -62,19 +63,26 @@ export function gruSequence(
   const { ws, sizes: { T, B } } = start;
   const buf = ws.buffers, W = params.W.data, wH = I * G;
 
-  gemm(buf.xp, ws.xs, W, T * B, G, I, false, false, 0);
+  gemm(buf.xp, ws.xs, W, T * B, G, I, false, false, 0, 0, 0, 0, G, I, G, ws.work);
+  // Reset after: W_h packed whole; reset before: its r, z columns, then its n columns after them.
+  const nAt = panelSize(2 * H, H);
+  if (resetAfter) packB(ws.packedW, 0, W, G, H, false, wH, G);
+  else {
+    packB(ws.packedW, 0, W, 2 * H, H, false, wH, G);
+    packB(ws.packedW, nAt, W, H, H, false, wH + 2 * H, G);
+  }
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
   for (let s = 0; s < T; s++) {
     const at = s * B * G;
     if (resetAfter) {
-      gemm(buf.hp, buf.hs, W, B, G, H, false, false, 0, at, s * B * H, wH);
+      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.packedW, 0, G, 0, at, G, ws.stepPack);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, G);
       gruStepForward(buf, H, s, B, ws.lengths);
     } else {
-      gemm(buf.hp, buf.hs, W, B, 2 * H, H, false, false, 0, at, s * B * H, wH, G, H, G);
+      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.packedW, 0, 2 * H, 0, at, G, ws.stepPack);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, 2 * H, G);
       gruBeforeGatesForward(buf, H, s, B, ws.lengths);
-      gemm(buf.hp, buf.rh, W, B, H, H, false, false, 0, at + 2 * H, s * B * H, wH + 2 * H, G, H, G);
+      gemmPrepacked(buf.hp, buf.rh, B, H, false, s * B * H, H, ws.packedW, nAt, H, 0, at + 2 * H, G, ws.stepPack);
       if (params.bHh !== null) addRowAt(buf.hp, at + 2 * H, params.bHh.data, B, H, G, 2 * H);
       gruBeforeOutputForward(buf, H, s, B, ws.lengths);
     }
@@ -93,6 +101,13 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   const { y, h } = ws.outputs;
   const buf = ws.buffers, g = ws.grads, W = params.W.data;
 
+  // Reset after: W_hᵀ packed whole; reset before: W_h,nᵀ, then W_h,{r,z}ᵀ after it.
+  const rzAt = panelSize(H, H);
+  if (resetAfter) packB(ws.packedW, 0, W, H, G, true, wH, G);
+  else {
+    packB(ws.packedW, 0, W, H, H, true, wH + 2 * H, G);
+    packB(ws.packedW, rzAt, W, H, 2 * H, true, wH, G);
+  }
   let [dh, dhPrev] = ws.dhPair;
   dh.fill(0);
   if (h.grad !== null) dh.set(h.grad);
@@ -103,12 +118,12 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
     const at = s * B * G;
     if (resetAfter) {
       gruStepBackward(buf, g, H, s, B, ws.lengths);
-      gemm(dhPrev, g.dHp, W, B, H, G, false, true, 1, 0, at, wH);
+      gemmPrepacked(dhPrev, g.dHp, B, G, false, at, G, ws.packedW, 0, H, 1, 0, H, ws.stepPack);
     } else {
       gruBeforeOutputBackward(buf, g, H, s, B, ws.lengths);
-      gemm(g.dRh, g.dHp, W, B, H, H, false, true, 0, 0, at + 2 * H, wH + 2 * H, H, G, G);
+      gemmPrepacked(g.dRh, g.dHp, B, H, false, at + 2 * H, G, ws.packedW, 0, H, 0, 0, H, ws.stepPack);
       gruBeforeGatesBackward(buf, g, H, s, B, ws.lengths);
-      gemm(dhPrev, g.dHp, W, B, H, 2 * H, false, true, 1, 0, at, wH, H, G, G);
+      gemmPrepacked(dhPrev, g.dHp, B, 2 * H, false, at, G, ws.packedW, rzAt, H, 1, 0, H, ws.stepPack);
     }
     [dh, dhPrev] = [dhPrev, dh];
   }
@@ -117,17 +132,17 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   const rows = T * B;
   if (params.W.requiresGrad) {
     const dW = params.W.ensureGrad();
-    gemm(dW, ws.xs, g.dXp, I, G, rows, true, false, 1);
-    if (resetAfter) gemm(dW, buf.hs, g.dHp, H, G, rows, true, false, 1, wH);
+    gemm(dW, ws.xs, g.dXp, I, G, rows, true, false, 1, 0, 0, 0, G, I, G, ws.work);
+    if (resetAfter) gemm(dW, buf.hs, g.dHp, H, G, rows, true, false, 1, wH, 0, 0, G, H, G, ws.work);
     else {
-      gemm(dW, buf.hs, g.dHp, H, 2 * H, rows, true, false, 1, wH, 0, 0, G, H, G);
-      gemm(dW, buf.rh, g.dHp, H, H, rows, true, false, 1, wH + 2 * H, 0, 2 * H, G, H, G);
+      gemm(dW, buf.hs, g.dHp, H, 2 * H, rows, true, false, 1, wH, 0, 0, G, H, G, ws.work);
+      gemm(dW, buf.rh, g.dHp, H, H, rows, true, false, 1, wH + 2 * H, 0, 2 * H, G, H, G, ws.work);
     }
   }
   if (params.bIh !== null && params.bIh.requiresGrad) rowSum(params.bIh.ensureGrad(), g.dXp, rows, G, 1, 1);
   if (params.bHh !== null && params.bHh.requiresGrad) rowSum(params.bHh.ensureGrad(), g.dHp, rows, G, 1, 1);
   if (x.requiresGrad) {
-    gemm(ws.dxs, g.dXp, W, rows, I, G, false, true, 0);
+    gemm(ws.dxs, g.dXp, W, rows, I, G, false, true, 0, 0, 0, 0, I, G, G, ws.work);
     ws.scatterInputGrad(x, sizes);
   }
 }

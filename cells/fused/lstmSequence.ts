@@ -2,7 +2,8 @@
 //
 //   pre = xs · W_x + b            all T steps at once: one [T·B, I] × [I, G·H] GEMM
 //   for each step s:
-//     pre[s] += h_{s−1} · W_h     the one GEMM inside the time loop, [B, H] × [H, G·H]
+//     pre[s] += h_{s−1} · W_h     the one GEMM inside the time loop, [B, H] × [H, G·H],
+//                                 with W_h packed once before the loop (and W_hᵀ before backward's)
 //     (FGR: pre[s] += [f,i,o]_{s−1} · W_fgr)
 //     lstmStepForward             gates, c, tanh(c), h in one pointwise pass
 //
@@ -15,6 +16,7 @@
 import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
 import { addRowAt, axpy } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
+import { gemmPrepacked, packB } from '../../kernels/gemmPanels.js';
 import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../kernels/lstmCell.js';
 import { rowSum } from '../../kernels/reduce.js';
 import { addOutputGrads, carryInactive } from '../../kernels/sequence.js';
@@ -42,7 +44,7 @@ export class LstmWorkspace extends SequenceWorkspace {
 
   constructor(T: number, B: number, dtype: DType, readonly layout: LstmLayout, I: number, gateRecurrence: boolean) {
     const H = layout.hidden, W = layout.width;
-    super(T, B, dtype, I, H, true);
+    super(T, B, dtype, I, H, true, W / H);
     this.buffers = {
       pre: alloc(dtype, T * B * W), act: alloc(dtype, T * B * 4 * H),
       cs: this.cs!, tcs: alloc(dtype, T * B * H), hs: this.hs,
@@ -80,11 +82,12 @@ export function lstmSequence(
   buf.pO = pO?.data ?? null;
   const W = params.W.data;
 
-  gemm(buf.pre, ws.xs, W, T * B, Wd, I, false, false, 0);
+  gemm(buf.pre, ws.xs, W, T * B, Wd, I, false, false, 0, 0, 0, 0, Wd, I, Wd, ws.work);
   if (bIh !== null) addRowAt(buf.pre, 0, bIh.data, T * B, Wd);
   if (bHh !== null) addRowAt(buf.pre, 0, bHh.data, T * B, Wd);
+  packB(ws.packedW, 0, W, Wd, H, false, I * Wd, Wd);
   for (let s = 0; s < T; s++) {
-    gemm(buf.pre, buf.hs, W, B, Wd, H, false, false, 1, s * B * Wd, s * B * H, I * Wd);
+    gemmPrepacked(buf.pre, buf.hs, B, H, false, s * B * H, H, ws.packedW, 0, Wd, 1, s * B * Wd, Wd, ws.stepPack);
     if (fgr !== null && s > 0) gateRecurrenceForward(buf, fgr.data, s, B, H);
     lstmStepForward(buf, layout, s, B, ws.lengths);
   }
@@ -123,6 +126,7 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   g.dpF = params.pF?.ensureGrad() ?? null;
   g.dpO = params.pO?.ensureGrad() ?? null;
   const dRec = ws.dRec;
+  packB(ws.packedW, 0, W, H, Wd, true, I * Wd, Wd);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
     g.dh = dh;
@@ -131,7 +135,7 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
       if (s < T - 1) gateRecurrenceBackward(dRec, g.dPre, params.fgr!.data, s + 1, B, H);
     }
     lstmStepBackward(buf, g, ws.layout, s, B, ws.lengths);
-    gemm(dhNext, g.dPre, W, B, H, Wd, false, true, 0, 0, s * B * Wd, I * Wd);
+    gemmPrepacked(dhNext, g.dPre, B, Wd, false, s * B * Wd, Wd, ws.packedW, 0, H, 0, 0, H, ws.stepPack);
     carryInactive(dhNext, dh, ws.lengths, s, B, H);
     [dh, dhNext] = [dhNext, dh];
   }
@@ -141,13 +145,13 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   const rows = T * B;
   if (params.W.requiresGrad) {
     const dW = params.W.ensureGrad();
-    gemm(dW, ws.xs, g.dPre, I, Wd, rows, true, false, 1);
-    gemm(dW, buf.hs, g.dPre, H, Wd, rows, true, false, 1, I * Wd);
+    gemm(dW, ws.xs, g.dPre, I, Wd, rows, true, false, 1, 0, 0, 0, Wd, I, Wd, ws.work);
+    gemm(dW, buf.hs, g.dPre, H, Wd, rows, true, false, 1, I * Wd, 0, 0, Wd, H, Wd, ws.work);
   }
   for (const b of [params.bIh, params.bHh]) if (b !== null && b.requiresGrad) rowSum(b.ensureGrad(), g.dPre, rows, Wd, 1, 1);
   if (params.fgr !== null && params.fgr.requiresGrad && T > 1) gateRecurrenceWeightGrad(params.fgr.ensureGrad(), buf.act, g.dPre, T, B, H);
   if (x.requiresGrad) {
-    gemm(ws.dxs, g.dPre, W, rows, I, Wd, false, true, 0);
+    gemm(ws.dxs, g.dPre, W, rows, I, Wd, false, true, 0, 0, 0, 0, I, Wd, Wd, ws.work);
     ws.scatterInputGrad(x, sizes);
   }
 }

@@ -10,6 +10,7 @@
 import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
 import { addRowAt, axpy } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
+import { gemmPrepacked, packB } from '../../kernels/gemmPanels.js';
 import { rowSum } from '../../kernels/reduce.js';
 import { rnnStepBackward, rnnStepForward } from '../../kernels/rnnCell.js';
 import { addOutputGrads } from '../../kernels/sequence.js';
@@ -28,7 +29,7 @@ export class RnnWorkspace extends SequenceWorkspace {
   readonly dHs: ReturnType<typeof alloc>;
 
   constructor(T: number, B: number, dtype: DType, H: number, I: number) {
-    super(T, B, dtype, I, H, false);
+    super(T, B, dtype, I, H, false, 1);
     this.pre = alloc(dtype, T * B * H);
     this.dPre = alloc(dtype, T * B * H);
     this.dHs = alloc(dtype, (T + 1) * B * H);
@@ -49,10 +50,11 @@ export function rnnSequence(
   const { ws, sizes: { T, B } } = start;
   const W = params.W.data;
 
-  gemm(ws.pre, ws.xs, W, T * B, H, I, false, false, 0);
+  gemm(ws.pre, ws.xs, W, T * B, H, I, false, false, 0, 0, 0, 0, H, I, H, ws.work);
   for (const b of [params.bIh, params.bHh]) if (b !== null) addRowAt(ws.pre, 0, b.data, T * B, H);
+  packB(ws.packedW, 0, W, H, H, false, I * H, H);
   for (let s = 0; s < T; s++) {
-    gemm(ws.pre, ws.hs, W, B, H, H, false, false, 1, s * B * H, sourceSlot(s, delay) * B * H, I * H);
+    gemmPrepacked(ws.pre, ws.hs, B, H, false, sourceSlot(s, delay) * B * H, H, ws.packedW, 0, H, 1, s * B * H, H, ws.stepPack);
     rnnStepForward(ws.pre, ws.hs, relu, H, s, B, ws.lengths);
   }
 
@@ -68,27 +70,28 @@ function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
   const { y, h } = ws.outputs;
   const W = params.W.data;
 
+  packB(ws.packedW, 0, W, H, H, true, I * H, H);
   ws.dHs.fill(0);
   if (h.grad !== null) ws.dHs.set(h.grad, T * B * H);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(ws.dHs, y.grad, ws.rowOf, ws.lengths, s, B, H, (s + 1) * B * H);
     rnnStepBackward(ws.dPre, ws.hs, ws.dHs, relu, H, s, B, ws.lengths);
-    gemm(ws.dHs, ws.dPre, W, B, H, H, false, true, 1, sourceSlot(s, delay) * B * H, s * B * H, I * H);
+    gemmPrepacked(ws.dHs, ws.dPre, B, H, false, s * B * H, H, ws.packedW, 0, H, 1, sourceSlot(s, delay) * B * H, H, ws.stepPack);
   }
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, ws.dHs, B * H);
 
   const rows = T * B;
   if (params.W.requiresGrad) {
     const dW = params.W.ensureGrad();
-    gemm(dW, ws.xs, ws.dPre, I, H, rows, true, false, 1);
+    gemm(dW, ws.xs, ws.dPre, I, H, rows, true, false, 1, 0, 0, 0, H, I, H, ws.work);
     // Steps d−1.. read slots 0.. in order: one GEMM; earlier steps all read slot 0 (h₀).
     const first = Math.min(delay - 1, T);
-    if (first < T) gemm(dW, ws.hs, ws.dPre, H, H, (T - first) * B, true, false, 1, I * H, 0, first * B * H);
+    if (first < T) gemm(dW, ws.hs, ws.dPre, H, H, (T - first) * B, true, false, 1, I * H, 0, first * B * H, H, H, H, ws.work);
     for (let s = 0; s < first; s++) gemm(dW, ws.hs, ws.dPre, H, H, B, true, false, 1, I * H, 0, s * B * H);
   }
   for (const b of [params.bIh, params.bHh]) if (b !== null && b.requiresGrad) rowSum(b.ensureGrad(), ws.dPre, rows, H, 1, 1);
   if (x.requiresGrad) {
-    gemm(ws.dxs, ws.dPre, W, rows, I, H, false, true, 0);
+    gemm(ws.dxs, ws.dPre, W, rows, I, H, false, true, 0, 0, 0, 0, I, H, H, ws.work);
     ws.scatterInputGrad(x, sizes);
   }
 }

@@ -1,0 +1,21 @@
+// `rnnlab bench`: the benchmark suite of `npm run bench` (tinybench, a development
+// dependency, loaded only when this command runs).
+import { commonOptions, type Command } from './command.js';
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'time GEMM (naive, unpacked, blocked) and recurrent layers (fused vs unfused) in ms and GFLOP/s',
+  usage: '[--quick] [--only TEXT] [--json]',
+  options: {
+    quick: { type: 'flag', help: 'tiny sizes, a few seconds in all (checks that the suite runs; the figures mean little)' },
+    only: { type: 'string', help: 'only the cases whose name contains this text' },
+    ...commonOptions,
+  },
+  async run(options) {
+    const { formatResults, runBench } = await import('../bench/suite.js');
+    const results = await runBench({ quick: Boolean(options.quick), filter: options.only as string | undefined });
+    console.log(formatResults(results));
+    if (options.json) console.log(JSON.stringify({ results }));
+    return 0;
+  },
+};

@@ -1,0 +1,147 @@
+// The packed GEMM: both operands copied into panels of four vectors interleaved along k,
+// then a 4×4 register-blocked micro-kernel that keeps sixteen sums in local doubles for
+// the whole of k and reads both panels with one running index.
+//
+//   panel q of op(A) holds rows 4q … 4q+3:     pa[(q·k + p)·4 + r] = op(A)[4q + r, p]
+//   panel q of op(B) holds columns 4q … 4q+3:  pb[(q·k + p)·4 + r] = op(B)[p, 4q + r]
+//   (zero where the row or column is past m or n)
+//
+// Packing costs (m + n)·k copies against 2·m·n·k flops, and a panel of B can be packed once
+// and reused (a recurrent weight, step after step: gemmPrepacked). A long k is cut into
+// blocks of KC, so that the panels stay in cache and the room packing needs stays small.
+// The packed buffers are the caller's (kernels never allocate): gemmPackSize gives the room.
+import type { Buf } from './types.js';
+
+const R = 4;
+/** The k-block of the packed GEMM. */
+export const KC = 256;
+
+/** Floats needed to pack count vectors of length k: whole panels of four. */
+export function panelSize(count: number, k: number): number {
+  return Math.ceil(count / R) * R * k;
+}
+
+/** Room for both operands of an m×n×k product, one k-block at a time. */
+export function gemmPackSize(m: number, n: number, k: number): number {
+  const kc = Math.min(k, KC);
+  return panelSize(m, kc) + panelSize(n, kc);
+}
+
+/**
+ * C = op(A)·op(B) + beta·C through packed panels, k-block by k-block; `work` must hold
+ * gemmPackSize(m, n, k) floats. (The layouts are those of gemm in gemm.ts.)
+ */
+export function gemmPacked(
+  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number,
+  offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number, work: Buf,
+): void {
+  const kc = Math.min(k, KC), bAt = panelSize(m, kc);
+  for (let p0 = 0; p0 < k; p0 += kc) {
+    const width = Math.min(kc, k - p0);
+    packA(work, 0, a, m, width, transA, offA + (transA ? p0 * lda : p0), lda);
+    packB(work, bAt, b, n, width, transB, offB + (transB ? p0 : p0 * ldb), ldb);
+    gemmPanels(c, work, 0, work, bAt, m, n, width, p0 === 0 ? beta : 1, offC, ldc);
+  }
+}
+
+/**
+ * C = op(A)·B + beta·C with B already packed (packB, the whole k): only A is packed, into
+ * workA (panelSize(m, k) floats). For a product repeated with the same B, step after step.
+ */
+export function gemmPrepacked(
+  c: Buf, a: Buf, m: number, k: number, transA: boolean, offA: number, lda: number,
+  pb: Buf, pbOff: number, n: number, beta: number, offC: number, ldc: number, workA: Buf,
+): void {
+  packA(workA, 0, a, m, k, transA, offA, lda);
+  gemmPanels(c, workA, 0, pb, pbOff, m, n, k, beta, offC, ldc);
+}
+
+/**
+ * Pack `count` vectors of length k, vector r element p at src[off + r·rowStride + p·colStride],
+ * into panels of four at dst[dstOff …].
+ */
+export function packPanels(dst: Buf, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
+  for (let q = 0; q * R < count; q++) {
+    let at = dstOff + q * k * R;
+    for (let p = 0; p < k; p++) {
+      const base = off + p * colStride;
+      for (let r = q * R; r < q * R + R; r++, at++) dst[at] = r < count ? src[base + r * rowStride] : 0;
+    }
+  }
+}
+
+/** Pack op(A), [m,k], as row panels. */
+export function packA(dst: Buf, dstOff: number, a: Buf, m: number, k: number, transA: boolean, offA: number, lda: number): void {
+  if (transA) packPanels(dst, dstOff, a, offA, m, k, 1, lda);
+  else packPanels(dst, dstOff, a, offA, m, k, lda, 1);
+}
+
+/** Pack op(B), [k,n], as column panels. */
+export function packB(dst: Buf, dstOff: number, b: Buf, n: number, k: number, transB: boolean, offB: number, ldb: number): void {
+  if (transB) packPanels(dst, dstOff, b, offB, n, k, ldb, 1);
+  else packPanels(dst, dstOff, b, offB, n, k, 1, ldb);
+}
+
+/** C = A·B + beta·C from packed panels: pa (op(A), from paOff) and pb (op(B), from pbOff). */
+export function gemmPanels(
+  c: Buf, pa: Buf, paOff: number, pb: Buf, pbOff: number, m: number, n: number, k: number,
+  beta: number, offC: number, ldc: number,
+): void {
+  // The outer loop walks the larger operand, so that the panels of the smaller one, read
+  // again and again by the inner loop, stay in cache.
+  const panelsA = Math.ceil(m / R), panelsB = Math.ceil(n / R);
+  if (panelsA >= panelsB) {
+    for (let qa = 0; qa < panelsA; qa++) for (let qb = 0; qb < panelsB; qb++) tile(c, pa, paOff, pb, pbOff, m, n, k, beta, offC, ldc, qa, qb);
+  } else {
+    for (let qb = 0; qb < panelsB; qb++) for (let qa = 0; qa < panelsA; qa++) tile(c, pa, paOff, pb, pbOff, m, n, k, beta, offC, ldc, qa, qb);
+  }
+}
+
+/** One 4×4 tile of C: rows 4qa…, columns 4qb…, sixteen sums over k in local doubles. */
+function tile(
+  c: Buf, pa: Buf, paOff: number, pb: Buf, pbOff: number, m: number, n: number, k: number,
+  beta: number, offC: number, ldc: number, qa: number, qb: number,
+): void {
+  const step = R * k;
+  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+  let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+  let x = paOff + qa * step, y = pbOff + qb * step;
+  const end = x + step;
+  for (; x < end; x += R, y += R) {
+    const a0 = pa[x], a1 = pa[x + 1], a2 = pa[x + 2], a3 = pa[x + 3];
+    const b0 = pb[y], b1 = pb[y + 1], b2 = pb[y + 2], b3 = pb[y + 3];
+    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+    s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+    s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
+  }
+  const i = qa * R, j = qb * R;
+  const rows = m - i < R ? m - i : R, cols = n - j < R ? n - j : R;
+  const r0 = offC + i * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+  if (rows === R && cols === R && beta === 0) {
+    c[r0] = s00; c[r0 + 1] = s01; c[r0 + 2] = s02; c[r0 + 3] = s03;
+    c[r1] = s10; c[r1 + 1] = s11; c[r1 + 2] = s12; c[r1 + 3] = s13;
+    c[r2] = s20; c[r2 + 1] = s21; c[r2 + 2] = s22; c[r2 + 3] = s23;
+    c[r3] = s30; c[r3 + 1] = s31; c[r3 + 2] = s32; c[r3 + 3] = s33;
+  } else {
+    storeRow(c, r0, cols, beta, s00, s01, s02, s03);
+    if (rows > 1) storeRow(c, r1, cols, beta, s10, s11, s12, s13);
+    if (rows > 2) storeRow(c, r2, cols, beta, s20, s21, s22, s23);
+    if (rows > 3) storeRow(c, r3, cols, beta, s30, s31, s32, s33);
+  }
+}
+
+/** C[at … at+cols) = beta·C + s for the first `cols` of four sums. */
+function storeRow(c: Buf, at: number, cols: number, beta: number, s0: number, s1: number, s2: number, s3: number): void {
+  if (beta === 0) {
+    c[at] = s0;
+    if (cols > 1) c[at + 1] = s1;
+    if (cols > 2) c[at + 2] = s2;
+    if (cols > 3) c[at + 3] = s3;
+  } else {
+    c[at] = beta * c[at] + s0;
+    if (cols > 1) c[at + 1] = beta * c[at + 1] + s1;
+    if (cols > 2) c[at + 2] = beta * c[at + 2] + s2;
+    if (cols > 3) c[at + 3] = beta * c[at + 3] + s3;
+  }
+}
