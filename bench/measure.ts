@@ -1,4 +1,4 @@
-// Timing with tinybench, reported as ms per call and GFLOP/s.
+// Timing with tinybench, reported as the median ms per call and GFLOP/s.
 import { Bench } from 'tinybench';
 
 export interface BenchResult {
@@ -32,7 +32,8 @@ export async function measure(cases: readonly BenchCase[], budget: BenchBudget):
   return cases.map((c, q) => {
     const result = bench.tasks[q].result;
     if (result.state !== 'completed') throw new Error(`bench: task ${c.name} did not complete (${result.state})`);
-    const ms = result.latency.mean;
+    // The median: on a shared 2-core machine a few slow samples would drag the mean.
+    const ms = result.latency.p50;
     return { name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, ms, gflops: c.flops / (ms * 1e6) };
   });
 }

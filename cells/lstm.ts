@@ -129,6 +129,11 @@ export class LstmCell extends Cell {
   }
 
   step(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): Tensor[] {
+    return this.stepWithGates(tape, x, state, prepared).state;
+  }
+
+  /** One unfused step that also hands back the gate activations f, i, o (null where a gate is absent). */
+  stepWithGates(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; gates: Record<'f' | 'i' | 'o', Tensor | null> } {
     const p = prepared as LstmPrepared;
     const { pI, pF, pO } = this.fused;
     const [h, c, gatesBefore] = state;
@@ -148,7 +153,8 @@ export class LstmCell extends Cell {
     const o = L.o < 0 ? null : ops.sigmoid(tape, peep(pre('o'), pO, cNext));
     const tc = L.outputActivation ? ops.tanh(tape, cNext) : cNext;
     const hNext = o === null ? tc : ops.mul(tape, o, tc);
-    if (gatesBefore === undefined) return [hNext, cNext];
-    return [hNext, cNext, ops.concat(tape, [f!, i!, o!])];
+    const gates = { f, i, o };
+    if (gatesBefore === undefined) return { state: [hNext, cNext], gates };
+    return { state: [hNext, cNext, ops.concat(tape, [f!, i!, o!])], gates };
   }
 }

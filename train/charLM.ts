@@ -3,8 +3,8 @@
 // next character. Trained on a text split into B parallel streams, in chunks of k steps
 // with the state carried (detached) from chunk to chunk; sampled with a temperature,
 // top-k and a priming text, reproducibly for a given seed.
-import { ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
-import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
+import { alloc, ops, ParamStore, Rng, Tensor, type Buf, type DType, type Tape } from '../core/index.js';
+import { Embedding, Linear, LstmCell, RecurrentLayer, type LayerOptions } from '../cells/index.js';
 import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from './bptt.js';
 
 export interface CharLMOptions {
@@ -107,17 +107,57 @@ export class CharLM {
     return truncatedBptt(this.windowModel(tokens, T, B, dropoutRng !== undefined, dropoutRng), T, { k1, k2 }, state);
   }
 
-  /** Mean cross-entropy in nats per character of a text (no tape), read in one stream. */
-  evaluate(text: string, chunk = 200): number {
+  /**
+   * Mean cross-entropy in nats per character of a text (no tape), read as `streams` parallel
+   * rows (the text cut into equal parts, the remainder dropped), `chunk` steps at a time.
+   */
+  evaluate(text: string, chunk = 200, streams = 1): number {
     const tokens = this.encode(text);
-    let state: RecurrentState | null = null, total = 0;
-    for (let at = 0; at + 1 < tokens.length; at += chunk) {
-      const T = Math.min(chunk, tokens.length - 1 - at);
-      const { logits, state: after } = this.forward(null, tokens.slice(at, at + T), T, 1, state);
-      total += ops.softmaxCrossEntropy(null, logits, tokens.slice(at + 1, at + T + 1), { reduction: 'sum' }).item();
+    const rows = new TokenStreams(tokens, streams), rowLength = rows.rowLength;
+    let state: RecurrentState | null = null, total = 0, count = 0;
+    for (let at = 0; at + 1 < rowLength; at += chunk) {
+      const T = Math.min(chunk, rowLength - 1 - at);
+      const { tokens: window } = rows.next(T);
+      const { logits, state: after } = this.forward(null, window.slice(0, T * streams), T, streams, state);
+      total += ops.softmaxCrossEntropy(null, logits, window.slice(streams), { reduction: 'sum' }).item();
+      count += T * streams;
       state = detachState(after);
     }
-    return total / (tokens.length - 1);
+    return total / count;
+  }
+
+  /**
+   * Read a text one character at a time through the first layer's cell (the unfused step),
+   * recording for every character the hidden state h, the cell state c (LSTM) and the gates
+   * f, i, o (LSTM): [characters][H] each. For the pictures of cell activations and gate saturation.
+   */
+  trace(text: string): { h: Buf[]; c: Buf[]; f: Buf[]; i: Buf[]; o: Buf[] } {
+    const cell = this.rnn.cells[0][0];
+    const tokens = this.encode(text);
+    const prepared = cell.prepare(null);
+    const H = cell.hiddenSize;
+    let state = cell.initialState(Tensor.zeros([1, H], this.store.dtype), cell.hasCellState ? Tensor.zeros([1, H], this.store.dtype) : null);
+    const out = { h: [] as Buf[], c: [] as Buf[], f: [] as Buf[], i: [] as Buf[], o: [] as Buf[] };
+    const copy = (t: Tensor | null | undefined): Buf | null => {
+      if (t === null || t === undefined) return null;
+      const b = alloc(t.dtype, t.size);
+      b.set(t.data);
+      return b;
+    };
+    for (const token of tokens) {
+      const x = this.embedding.forward(null, [token], [1]);
+      if (cell instanceof LstmCell) {
+        const r = cell.stepWithGates(null, x, state, prepared);
+        state = r.state;
+        for (const g of ['f', 'i', 'o'] as const) {
+          const v = copy(r.gates[g]);
+          if (v !== null) out[g].push(v);
+        }
+      } else state = cell.step(null, x, state, prepared);
+      out.h.push(copy(state[0])!);
+      if (cell.hasCellState) out.c.push(copy(state[1])!);
+    }
+    return out;
   }
 
   /** Generate `length` characters after the prime; the same seed gives the same text. */

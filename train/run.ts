@@ -9,6 +9,8 @@ import { makeOptimizer, type OptimizerName } from './optimizers.js';
 import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
 import { makeTask, type Task, type TaskBatch } from './tasks/index.js';
 import { Trainer, type StepReport } from './trainer.js';
+import { trainFor, type CurvePoint, type LoopOptions, type Trainable } from './loop.js';
+import type { TaskMetric } from './tasks/index.js';
 
 export interface RunConfig {
   task: string;
@@ -38,12 +40,7 @@ export const defaultRunConfig: Omit<RunConfig, 'task' | 'cell'> = {
   optimizer: 'adam', clip: 1, seed: 1, forgetBias: 1, testSize: 512, evalEvery: 250,
 };
 
-export interface Evaluation {
-  step: number;
-  examples: number;
-  trainLoss: number;
-  value: number;
-}
+export type Evaluation = CurvePoint;
 
 export interface RunSummary {
   task: string;
@@ -57,12 +54,8 @@ export interface RunSummary {
   skipped: number;
 }
 
-export interface RunHooks {
-  onStep?(report: StepReport, run: TaskRun): void;
-  onEvaluation?(evaluation: Evaluation, run: TaskRun): void;
-}
 
-export class TaskRun {
+export class TaskRun implements Trainable {
   readonly config: RunConfig;
   readonly task: Task;
   readonly model: ReturnType<typeof modelForTask>;
@@ -107,32 +100,41 @@ export class TaskRun {
     saveCheckpoint(path, this.state(), this.step, this.config);
   }
 
-  /** The task's measure on the test set (mean over its batches, weighted by size). */
-  evaluate(): number {
-    let total = 0, count = 0;
+  /** The loss and the task's measure on the test set (means over its batches, weighted by size). */
+  evaluate(): { loss: number; value: number } {
+    let loss = 0, value = 0, count = 0;
     for (const b of this.testSet) {
-      total += taskMetric(this.model, this.task, b) * b.B;
+      loss += taskLoss(null, this.model, this.task, b).item() * b.B;
+      value += taskMetric(this.model, this.task, b) * b.B;
       count += b.B;
     }
-    return total / count;
+    return { loss: loss / count, value: value / count };
   }
 
-  /** Train until `config.steps` steps are done. */
-  run(hooks: RunHooks = {}): RunSummary {
-    const { batch, steps, evalEvery } = this.config;
-    let trainLoss = NaN;
-    while (this.step < steps) {
-      const data = this.task.batch(this.dataRng, batch);
-      const report = this.trainer.step((tape) => taskLoss(tape, this.model, this.task, data, { training: true, rng: this.dropoutRng }));
-      this.step++;
-      trainLoss = report.loss;
-      hooks.onStep?.(report, this);
-      if ((evalEvery > 0 && this.step % evalEvery === 0) || this.step === steps) {
-        const evaluation = { step: this.step, examples: this.step * batch, trainLoss, value: this.evaluate() };
-        this.evaluations.push(evaluation);
-        hooks.onEvaluation?.(evaluation, this);
-      }
-    }
+  get title(): string {
+    return `${this.task.name}: ${this.task.description}`;
+  }
+
+  get metric(): TaskMetric {
+    return this.task.metric;
+  }
+
+  get examplesPerStep(): number {
+    return this.config.batch;
+  }
+
+  /** One step on a fresh batch. */
+  trainStep(): StepReport {
+    const data = this.task.batch(this.dataRng, this.config.batch);
+    const report = this.trainer.step((tape) => taskLoss(tape, this.model, this.task, data, { training: true, rng: this.dropoutRng }));
+    this.step++;
+    return report;
+  }
+
+  /** Train until `config.steps` steps are done, evaluating every `config.evalEvery`. */
+  run(options: Partial<LoopOptions> = {}): RunSummary {
+    const { curve } = trainFor(this, { steps: this.config.steps, evalEvery: this.config.evalEvery, ...options });
+    this.evaluations.push(...curve);
     return this.summary();
   }
 
@@ -140,7 +142,7 @@ export class TaskRun {
     const last = this.evaluations.at(-1);
     return {
       task: this.task.name, cell: this.config.cell, steps: this.step, examples: this.step * this.config.batch,
-      metric: this.task.metric.name, value: last?.value ?? this.evaluate(), baseline: this.task.metric.baseline,
+      metric: this.task.metric.name, value: last?.value ?? this.evaluate().value, baseline: this.task.metric.baseline,
       evaluations: this.evaluations, skipped: this.trainer.skipped,
     };
   }

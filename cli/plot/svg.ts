@@ -1,0 +1,143 @@
+// Small SVG charts written by hand (no dependency): line charts with linear or logarithmic
+// y axes, and histograms. Every chart is a standalone <svg> element that an HTML page can
+// embed as it is.
+
+export interface Series {
+  name: string;
+  points: readonly (readonly [number, number])[];
+  color?: string;
+  dashed?: boolean;
+}
+
+export interface LineChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+}
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Round tick values: 1, 2, 5 × 10^k spanning [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count, mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+function format(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e5 || a < 1e-3 ? v.toExponential(0) : String(Number(v.toPrecision(4)));
+}
+
+export function lineChart(series: readonly Series[], options: LineChartOptions): string {
+  const longest = Math.max(0, ...series.map((x) => x.name.length));
+  const left = 70, right = 50 + Math.ceil(longest * 6.6), top = 36, bottom = 50;
+  const width = (options.width ?? 640) + Math.max(0, right - 150), height = options.height ?? 360;
+  const plotW = width - left - right, plotH = height - top - bottom;
+  const usable = series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!options.logY || y > 0)) }));
+  const all = usable.flatMap((s) => s.points);
+  const xs = all.map((p) => p[0]), ys = all.map((p) => (options.logY ? Math.log10(p[1]) : p[1]));
+  const xMin = Math.min(...xs, 0), xMax = Math.max(...xs, 1);
+  let yMin = Math.min(...ys), yMax = Math.max(...ys);
+  if (!Number.isFinite(yMin)) [yMin, yMax] = [0, 1];
+  if (yMax === yMin) [yMin, yMax] = [yMin - 1, yMax + 1];
+  const X = (x: number) => left + ((x - xMin) / (xMax - xMin || 1)) * plotW;
+  const Y = (y: number) => top + (1 - ((options.logY ? Math.log10(y) : y) - yMin) / (yMax - yMin)) * plotH;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(options.title)}</title>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`,
+    `<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
+  ];
+  for (const t of niceTicks(xMin, xMax)) {
+    out.push(`<line x1="${X(t).toFixed(1)}" y1="${top + plotH}" x2="${X(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#999"/>`);
+    out.push(`<text x="${X(t).toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle">${format(t)}</text>`);
+  }
+  // On a log axis, every decade when there are few, every k-th decade (at most 9 labels) when there are many.
+  const decades = Math.floor(yMax) - Math.ceil(yMin) + 1, stride = Math.ceil(decades / 9);
+  const yTicks = options.logY
+    ? Array.from({ length: decades }, (_, q) => Math.ceil(yMin) + q).filter((e) => e % stride === 0).map((e) => 10 ** e)
+    : niceTicks(yMin, yMax);
+  for (const t of yTicks) {
+    const y = Y(t).toFixed(1);
+    out.push(`<line x1="${left - 5}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="#eee"/>`);
+    out.push(`<text x="${left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${format(t)}</text>`);
+  }
+  out.push(`<text x="${left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
+  out.push(`<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}${options.logY ? ' (log scale)' : ''}</text>`);
+  usable.forEach((s, q) => {
+    const color = s.color ?? PALETTE[q % PALETTE.length];
+    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    const points = s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ');
+    out.push(`<polyline data-series="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"/>`);
+    const ly = top + 10 + q * 18;
+    out.push(`<line x1="${left + plotW + 12}" y1="${ly}" x2="${left + plotW + 32}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
+    out.push(`<text x="${left + plotW + 38}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+export interface HistogramOptions {
+  title: string;
+  xLabel: string;
+  bins?: number;
+  range?: [number, number];
+  width?: number;
+  height?: number;
+  color?: string;
+}
+
+/** Counts of values in equal bins over the range: an SVG bar chart. */
+export function histogram(values: ArrayLike<number>, options: HistogramOptions): string {
+  const bins = options.bins ?? 20, [lo, hi] = options.range ?? [0, 1];
+  const counts = new Array<number>(bins).fill(0);
+  for (let q = 0; q < values.length; q++) {
+    const v = values[q];
+    if (!(v >= lo && v <= hi)) continue;
+    counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
+  }
+  const width = options.width ?? 320, height = options.height ?? 200;
+  const left = 40, top = 30, bottom = 36, plotW = width - left - 10, plotH = height - top - bottom;
+  const max = Math.max(1, ...counts);
+  const bars = counts.map((c, q) => {
+    const h = (c / max) * plotH, x = left + (q * plotW) / bins;
+    return `<rect data-bin="${q}" data-count="${c}" x="${x.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(plotW / bins - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${options.color ?? PALETTE[0]}"/>`;
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${escapeXml(options.title)}</title>`,
+    `<text x="${left}" y="16" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`,
+    ...bars,
+    `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#999"/>`,
+    `<text x="${left}" y="${top + plotH + 14}" text-anchor="middle">${format(lo)}</text>`,
+    `<text x="${left + plotW}" y="${top + plotH + 14}" text-anchor="middle">${format(hi)}</text>`,
+    `<text x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    '</svg>',
+  ].join('\n');
+}
+
+/** A minimal HTML page around body content. */
+export function htmlPage(title: string, body: string): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeXml(title)}</title>`,
+    '<style>body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}</style>',
+    '</head><body>',
+    `<h1>${escapeXml(title)}</h1>`,
+    body,
+    '</body></html>',
+  ].join('\n');
+}
