@@ -4,12 +4,13 @@ import { formatHelp, parseArgs, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { benchCommand } from './benchCommand.js';
 import { vanishCommand } from './vanishCommand.js';
+import { cellsCommand } from './cellsCommand.js';
 import { goldenCommand } from './goldenCommand.js';
 import { gradcheckCommand } from './gradcheckCommand.js';
 import { trainCommand } from './trainCommand.js';
 import { sampleCommand, tagCommand } from './modelCommands.js';
 
-const commands: Command[] = [trainCommand, tagCommand, sampleCommand, vanishCommand, gradcheckCommand, goldenCommand, benchCommand];
+const commands: Command[] = [trainCommand, tagCommand, sampleCommand, vanishCommand, cellsCommand, gradcheckCommand, goldenCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

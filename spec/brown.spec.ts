@@ -1,0 +1,113 @@
+// The Brown corpus tasks: the loader's split, the baselines it gives, the tagger's output
+// format through `rnnlab tag`, and the character model through `rnnlab sample` and `cells`.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brownSplit, loadBrown, parseBrownFile, universalTag } from '../train/data/brown.js';
+import { brownDefaults, CharsRun, GenreRun, mostFrequentTagAccuracy, PosRun, type BrownConfig } from '../train/brownRuns.js';
+import { textFeatures, correlation } from '../cli/cellsCommand.js';
+import { repoRoot } from './helpers.js';
+
+const universal = loadBrown('universal');
+const count = (split: keyof typeof universal) => ({ sentences: universal[split].length, tokens: universal[split].reduce((n, s) => n + s.words.length, 0) });
+
+test('the split is the documented one: 45,127 / 6,003 / 6,210 sentences, 909,742 / 125,588 / 125,862 tokens', () => {
+  assert.equal(count('train'), { sentences: 45127, tokens: 909742 });
+  assert.equal(count('dev'), { sentences: 6003, tokens: 125588 });
+  assert.equal(count('test'), { sentences: 6210, tokens: 125862 });
+  const split = brownSplit(['ca01', 'ca02', 'ca03', 'ca04', 'ca05', 'ca06', 'ca07', 'ca08', 'ca09', 'ca10', 'ca11', 'cr01', 'cr02', 'cr03']);
+  assert.equal(['ca09', 'ca10', 'ca11'].map((f) => split.get(f)), ['dev', 'test', 'test'], '11 files: the last 2 test, the 2 before dev');
+  assert.equal(['cr01', 'cr02', 'cr03'].map((f) => split.get(f)), ['train', 'dev', 'test']);
+});
+
+test('tags: 12 universal, 447 Brown tags in train; lines parse into words and tags', () => {
+  assert.equal(new Set(universal.train.flatMap((s) => s.tags)).size, 12);
+  const brown = loadBrown('brown');
+  assert.is(new Set(brown.train.flatMap((s) => s.tags)).size, 447);
+  const [s] = parseBrownFile('\n\tThe/at jury/nn said/vbd a/b/x ./.\n\n', 'ca01', 'brown');
+  assert.equal(s.words, ['The', 'jury', 'said', 'a/b', '.']);
+  assert.equal(s.tags, ['at', 'nn', 'vbd', 'x', '.']);
+  assert.is(universalTag('np-tl'), 'NOUN');
+  assert.throws(() => universalTag('zzz'), /tag zzz has no universal tag in en-brown.map/);
+  assert.throws(() => parseBrownFile('word\n', 'cb01', 'brown'), /cb01: token "word" is not word\/tag/);
+});
+
+test('the most-frequent-tag baseline on test: 0.941 universal, 0.883 Brown (the documented figures)', () => {
+  assert.is(Number(mostFrequentTagAccuracy(universal).toFixed(3)), 0.941);
+  assert.is(Number(mostFrequentTagAccuracy(loadBrown('brown')).toFixed(3)), 0.883);
+});
+
+function rnnlab(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli/main.js'), ...args], { encoding: 'utf8', input, cwd: repoRoot });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('rnnlab tag writes word/TAG for every token of every line, with tags of the model\'s tagset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-pos-'));
+  try {
+    const config: BrownConfig = { ...brownDefaults.pos, task: 'pos', hidden: 8 };
+    const run = new PosRun(config);
+    for (let k = 0; k < 10; k++) run.trainStep();
+    const path = join(dir, 'pos.safetensors');
+    run.save(path);
+    const r = rnnlab(['tag', '--model', path], 'The jury said it did not .\n\n  Colorless green ideas   sleep furiously\n');
+    assert.is(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.is(lines.length, 2);
+    assert.equal(lines.map((l) => l.split(' ').map((t) => t.slice(0, t.lastIndexOf('/')))), [
+      ['The', 'jury', 'said', 'it', 'did', 'not', '.'], ['Colorless', 'green', 'ideas', 'sleep', 'furiously'],
+    ]);
+    const tagset = new Set(run.tagger.vocabulary.tags);
+    for (const token of lines.join(' ').split(' ')) assert.ok(tagset.has(token.slice(token.lastIndexOf('/') + 1)), token);
+    assert.is(tagset.size, 12);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('genre: 15 classes; the majority-class baseline is the share of the commonest training category in test', () => {
+  const run = new GenreRun({ ...brownDefaults.genre, task: 'genre', hidden: 4 });
+  assert.is(run.majority(), 'cj');
+  const test = universal.test;
+  assert.ok(Math.abs(run.metric.baseline - test.filter((s) => s.category === 'cj').length / test.length) < 1e-15);
+});
+
+test('chars: sample is reproducible for a seed; cells finds and colours units', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-chars-'));
+  try {
+    const run = new CharsRun({ ...brownDefaults.chars, task: 'chars', hidden: 8, batch: 4 });
+    assert.ok(run.metric.baseline > 4 && run.metric.baseline < 5, `unigram baseline ${run.metric.baseline} bits per character`);
+    for (let k = 0; k < 3; k++) run.trainStep();
+    const path = join(dir, 'chars.safetensors');
+    run.save(path);
+    const a = rnnlab(['sample', '--model', path, '--length', '40', '--seed', '3', '--prime', 'He ']);
+    const b = rnnlab(['sample', '--model', path, '--length', '40', '--seed', '3', '--prime', 'He ']);
+    assert.is(a.code, 0, a.err);
+    assert.is(a.out, b.out);
+    assert.ok(a.out.startsWith('He ') && a.out.trimEnd().length >= 3);
+    const textPath = join(dir, 'text.txt'), out = join(dir, 'cells.html');
+    writeFileSync(textPath, '(a) the `` quoted words \'\' and more (b)\nsecond line\n');
+    const c = rnnlab(['cells', '--model', path, '--text', textPath, '--out', out, '--json']);
+    assert.is(c.code, 0, c.err);
+    const report = JSON.parse(c.out.trim().split('\n').at(-1)!);
+    assert.equal(report.features.map((f: { feature: string }) => f.feature), ['quotes', 'parentheses', 'line position']);
+    const html = readFileSync(out, 'utf8');
+    assert.is((html.match(/<span title=/g) ?? []).length, report.characters);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('text features mark quotes, parentheses and position in line', () => {
+  const f = textFeatures('a ``b\'\' (c)\nxy');
+  assert.equal(f.quotes, [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(f.parentheses, [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0]);
+  assert.is(f['line position'][12], 0);
+  assert.is(correlation([1, 2, 3], [2, 4, 6]), 1);
+  assert.is(correlation([1, 1, 1], [2, 4, 6]), 0);
+});
+
+test.run();

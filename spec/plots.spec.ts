@@ -1,0 +1,85 @@
+// The SVG writers make well-formed SVG with the series asked for; vanish measures what the
+// textbooks draw.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { histogram, lineChart, niceTicks } from '../cli/plot/svg.js';
+import { repoRoot } from './helpers.js';
+
+/** Well-formed XML, checked the simple way: every tag closed in order, attributes quoted, no stray '<' or '&'. */
+function checkXml(xml: string): string[] {
+  const stack: string[] = [];
+  const tags = xml.match(/<[^>]*>/g) ?? [];
+  const text = xml.replace(/<[^>]*>/g, '');
+  if (/<|>/.test(text)) throw new Error('a stray < or > outside the tags');
+  if (/&(?!amp;|lt;|gt;|quot;|#\d+;)/.test(text)) throw new Error('an unescaped &');
+  const names: string[] = [];
+  for (const tag of tags) {
+    const m = /^<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*(\/?)>$/.exec(tag);
+    if (m === null) throw new Error(`malformed tag ${tag}`);
+    const [, closing, name, , selfClosing] = m;
+    if (closing) {
+      if (stack.pop() !== name) throw new Error(`</${name}> closes the wrong element`);
+    } else if (!selfClosing) stack.push(name);
+    names.push(name);
+  }
+  if (stack.length > 0) throw new Error(`unclosed ${stack.join(', ')}`);
+  return names;
+}
+
+test('a line chart is one well-formed <svg> with a polyline per series, points in order', () => {
+  const svg = lineChart([
+    { name: 'train loss', points: [[0, 2], [100, 1.5], [200, 1.2]] },
+    { name: 'dev loss <&>', points: [[0, 2.1], [200, 1.4]], dashed: true },
+  ], { title: 'curves & more', xLabel: 'examples', yLabel: 'nats' });
+  const names = checkXml(svg);
+  assert.is(names[0], 'svg');
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const lines = [...svg.matchAll(/<polyline data-series="([^"]*)"[^>]*points="([^"]*)"/g)];
+  assert.equal(lines.map((l) => l[1]), ['train loss', 'dev loss &lt;&amp;&gt;']);
+  assert.equal(lines.map((l) => l[2].split(' ').length), [3, 2]);
+  const xs = lines[0][2].split(' ').map((p) => Number(p.split(',')[0]));
+  assert.ok(xs[0] < xs[1] && xs[1] < xs[2]);
+  const ys = lines[0][2].split(' ').map((p) => Number(p.split(',')[1]));
+  assert.ok(ys[0] < ys[1] && ys[1] < ys[2], 'a falling loss is drawn falling (y grows downwards)');
+});
+
+test('a log-scale chart drops non-positive points and labels decades; a histogram counts its bins', () => {
+  const svg = lineChart([{ name: 'norm', points: [[0, 1e-20], [1, 0], [2, 1]] }], { title: 'g', xLabel: 't', yLabel: 'n', logY: true });
+  checkXml(svg);
+  assert.is(/points="([^"]*)"/.exec(svg)![1].split(' ').length, 2);
+  assert.match(svg, />1e-18</, '21 decades: every third is labelled');
+  assert.match(svg, />1</);
+  const h = histogram([0.05, 0.06, 0.5, 0.99, 1, 2], { title: 'gate', xLabel: 'value', bins: 10 });
+  checkXml(h);
+  const counts = [...h.matchAll(/data-count="(\d+)"/g)].map((m) => Number(m[1]));
+  assert.equal(counts, [2, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
+  assert.equal(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+});
+
+test('vanish: the RNN loses orders of magnitude over 100 steps, the LSTM with its forget gate near 1 does not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-vanish-'));
+  try {
+    const out = join(dir, 'vanish.html');
+    const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'vanish', '--seeds', '3', '--out', out, '--json'], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    const { length, norms, carousel } = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    assert.is(length, 100);
+    const lost = (series: number[]) => Math.log10(series[99] / series[0]);
+    assert.ok(lost(norms['RNN (tanh)']) > 10, `RNN lost ${lost(norms['RNN (tanh)'])} orders`);
+    assert.ok(lost(norms['LSTM, forget bias 3']) < 3, `LSTM lost ${lost(norms['LSTM, forget bias 3'])} orders`);
+    assert.ok(lost(norms['LSTM, forget bias 1']) < lost(norms.GRU) && lost(norms.GRU) < lost(norms['RNN (tanh)']));
+    assert.ok(carousel.every((v: number, t: number) => t === 0 || v >= carousel[t - 1]), 'the product of forget gates grows towards the last step');
+    const html = readFileSync(out, 'utf8');
+    const svg = /<svg[\s\S]*<\/svg>/.exec(html)![0];
+    checkXml(svg);
+    assert.is((svg.match(/<polyline/g) ?? []).length, 5);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test.run();
