@@ -24,10 +24,12 @@ export interface BenchBudget {
   iterations: number;
 }
 
-/** Run every case in one Bench (so that all figures come from the same run). */
-export async function measure(cases: readonly BenchCase[], budget: BenchBudget): Promise<BenchResult[]> {
+/** Run every case in one Bench (so that all figures come from the same run); onCase hears of each one done. */
+export async function measure(cases: readonly BenchCase[], budget: BenchBudget, onCase?: (done: number, name: string) => void): Promise<BenchResult[]> {
   const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: 2 });
   for (const c of cases) bench.add(c.name, c.fn);
+  let done = 0;
+  bench.addEventListener('cycle', (e) => onCase?.(++done, (e as unknown as { task?: { name: string } }).task?.name ?? ''));
   await bench.run();
   return cases.map((c, q) => {
     const result = bench.tasks[q].result;

@@ -26,9 +26,10 @@ export function benchCases(options: BenchOptions): BenchCase[] {
   return cases.filter((c) => options.filter === undefined || c.name.includes(options.filter));
 }
 
-export async function runBench(options: BenchOptions): Promise<BenchResult[]> {
+export async function runBench(options: BenchOptions, onCase?: (done: number, total: number, name: string) => void): Promise<BenchResult[]> {
   const budget = options.quick ? { time: 20, iterations: 1 } : { time: 1500, iterations: 3 };
-  return measure(benchCases(options), budget);
+  const cases = benchCases(options);
+  return measure(cases, budget, (done, name) => onCase?.(done, cases.length, name));
 }
 
 /** The table: every result, then the fused/unfused speed-ups. */

@@ -1,6 +1,7 @@
 // `rnnlab bench`: the benchmark suite of `npm run bench` (tinybench, a development
 // dependency, loaded only when this command runs).
 import { commonOptions, type Command } from './command.js';
+import { Progress } from './progress.js';
 
 export const benchCommand: Command = {
   name: 'bench',
@@ -13,7 +14,12 @@ export const benchCommand: Command = {
   },
   async run(options) {
     const { formatResults, runBench } = await import('../bench/suite.js');
-    const results = await runBench({ quick: Boolean(options.quick), filter: options.only as string | undefined });
+    let progress: Progress | null = null;
+    const results = await runBench({ quick: Boolean(options.quick), filter: options.only as string | undefined }, (done, total, name) => {
+      progress ??= new Progress('bench', total, 0);
+      progress.update(done, name);
+    });
+    (progress as Progress | null)?.done();
     console.log(formatResults(results));
     if (options.json) console.log(JSON.stringify({ results }));
     return 0;

@@ -23,14 +23,15 @@ export class Progress {
     this.every = (options.every ?? 5) * 1000;
   }
 
-  /** Report `done` units (steps) with the current loss. */
-  update(done: number, loss: number, force = false): void {
+  /** Report `done` units (steps) with the current loss, or a short text. */
+  update(done: number, loss: number | string, force = false): void {
     const now = Date.now(), elapsed = (now - this.started) / 1000;
     const rate = done / Math.max(elapsed, 1e-9);
     const byCount = this.total > 0 ? done / this.total : 0, byTime = this.seconds > 0 ? elapsed / this.seconds : 0;
     const fraction = Math.min(1, Math.max(byCount, byTime));
     const left = fraction > 0 ? elapsed * (1 / fraction - 1) : NaN;
-    const text = `${this.label} ${done}${this.total > 0 ? `/${this.total}` : ''} steps  loss ${loss.toFixed(4)}  ${rate.toFixed(1)} steps/s  ETA ${clock(left)}`;
+    const detail = typeof loss === 'number' ? `loss ${loss.toFixed(4)}  ${rate.toFixed(1)} steps/s` : loss;
+    const text = `${this.label} ${done}${this.total > 0 ? `/${this.total}` : ''}${typeof loss === 'number' ? ' steps' : ''}  ${detail}  ETA ${clock(left)}`;
     if (this.tty) {
       const width = 24, filled = Math.round(fraction * width);
       this.stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\u001b[K`);

@@ -23,7 +23,8 @@ export function curveChart(curve: readonly CurvePoint[], title = 'Training curve
 }
 
 export function reportHtml(input: ReportInput): string {
-  const settings = Object.entries(input.settings).map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`).join('');
+  const settings = Object.entries(input.settings).filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`).join('');
   const results = input.results.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('');
   const points = input.curve.map((p) => `<tr><td>${p.step}</td><td>${p.examples}</td><td>${p.trainLoss.toFixed(4)}</td><td>${p.devLoss.toFixed(4)}</td><td>${p.value.toFixed(4)}</td></tr>`).join('');
   return htmlPage(input.title, [

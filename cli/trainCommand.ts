@@ -19,12 +19,19 @@ import { charsSections } from './charsReport.js';
 const brownTasks = ['pos', 'genre', 'chars'] as const;
 const allTasks = [...taskNames, ...brownTasks];
 
-/** A run folder name: the time, the task and the cell. */
+/** A new run folder named by the time, the task and the cell (-2, -3, … when runs start in the same second). */
 function runFolder(root: string, task: string, cell: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const dir = join(root, `${stamp}-${task}-${cell}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  mkdirSync(root, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = join(root, `${stamp}-${task}-${cell}${n === 1 ? '' : `-${n}`}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 function build(options: ParsedOptions): { run: Trainable; steps: number; minutes: number; evalEvery: number } {

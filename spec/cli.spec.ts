@@ -55,6 +55,9 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
     const b = lastJson(resumed.out);
     assert.equal([b.task, b.cell, b.steps, b.examples], ['adding', 'gru', 30, 240]);
     assert.match(resumed.out, /step 30  examples 240/);
+    const plain = rnnlab('train', '--task', 'order', '--cell', 'rnn', '--hidden', '4', '--batch', '2', '--steps', '2', '--runs', dir, '--json');
+    assert.is(plain.code, 0, plain.err);
+    assert.equal(lastJson(plain.out).steps, 2, 'a run with the task\'s default length');
     const missing = rnnlab('train', '--cell', 'lstm');
     assert.is(missing.code, 2);
     assert.match(missing.err, 'train: --task is required');

@@ -30,7 +30,7 @@ export interface BrownConfig {
 export const brownDefaults: Record<BrownConfig['task'], Omit<BrownConfig, 'task'> & { steps: number; minutes: number; evalEvery: number }> = {
   pos: { tagset: 'universal', cell: 'lstm', hidden: 64, layers: 1, bidirectional: true, batch: 32, lr: 0.005, optimizer: 'adam', clip: 5, seed: 1, steps: 1200, minutes: 0, evalEvery: 400 },
   genre: { tagset: 'brown', cell: 'lstm', hidden: 64, layers: 1, bidirectional: false, batch: 32, lr: 0.003, optimizer: 'adam', clip: 5, seed: 1, steps: 1500, minutes: 0, evalEvery: 500 },
-  chars: { tagset: 'brown', cell: 'lstm', hidden: 128, layers: 1, bidirectional: false, batch: 32, lr: 0.005, optimizer: 'adam', clip: 5, seed: 1, steps: Infinity, minutes: 1, evalEvery: 100 },
+  chars: { tagset: 'brown', cell: 'lstm', hidden: 128, layers: 1, bidirectional: false, batch: 32, lr: 0.005, optimizer: 'adam', clip: 5, seed: 1, steps: Infinity, minutes: 1, evalEvery: 25 },
 };
 
 let cached: { tagset: Tagset; splits: BrownSplits } | null = null;
@@ -295,7 +295,7 @@ export class CharsRun extends BrownRun {
     this.lm = new CharLM({ alphabet: alphabet ?? CharLM.alphabetOf(train), layer: { cell: config.cell, hiddenSize: config.hidden, numLayers: config.layers, forgetBias: config.cell === 'lstm' ? 1 : undefined }, seed: config.seed });
     this.trainer = new Trainer({ optimizer: makeOptimizer(config.optimizer, this.lm.store, { lr: config.lr }), clip: { mode: 'norm', max: config.clip } });
     this.streams = new TokenStreams(this.lm.encode(train), config.batch);
-    this.devText = this.known(rawText(splits.dev)).slice(0, 40_000);
+    this.devText = this.known(rawText(splits.dev)).slice(0, 20_000);
     this.metric = { name: 'bpc', baseline: unigramBits(train, this.devText), higherIsBetter: false };
   }
 
@@ -321,7 +321,7 @@ export class CharsRun extends BrownRun {
     return report;
   }
 
-  /** Nats and bits per character on 40,000 characters of dev text. */
+  /** Nats and bits per character on 20,000 characters of dev text. */
   evaluate(): { loss: number; value: number } {
     const nats = this.lm.evaluate(this.devText, 200, 16);
     return { loss: nats, value: nats / Math.LN2 };
