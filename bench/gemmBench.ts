@@ -16,18 +16,22 @@ export const gemmShapes: GemmShape[] = [
 ];
 
 export function gemmCases(shapes: readonly GemmShape[]): BenchCase[] {
-  const rng = new Rng(1);
   return shapes.flatMap(([m, n, k, ta, tb]) => {
-    const a = alloc('f32', m * k), b = alloc('f32', k * n), c = alloc('f32', m * n), work = alloc('f32', gemmPackSize(m, n, k));
-    rng.fillUniform(a, -1, 1);
-    rng.fillUniform(b, -1, 1);
+    const data = () => {
+      const rng = new Rng(1);
+      const a = alloc('f32', m * k), b = alloc('f32', k * n), c = alloc('f32', m * n), work = alloc('f32', gemmPackSize(m, n, k));
+      rng.fillUniform(a, -1, 1);
+      rng.fillUniform(b, -1, 1);
+      return { a, b, c, work };
+    };
     const form = `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`;
     const config = `${m}x${n}x${k}${form === 'NN' ? '' : ` ${form}`}`;
     const base = { cell: 'gemm', config, pass: 'forward' as const, flops: 2 * m * n * k };
+    const lda = ta ? m : k, ldb = tb ? k : n;
     return [
-      { ...base, name: `gemm ${config} naive`, variant: 'naive', fn: () => gemmNaive(c, a, b, m, n, k, ta, tb, 0) },
-      { ...base, name: `gemm ${config} unpacked`, variant: 'unpacked', fn: () => gemm(c, a, b, m, n, k, ta, tb, 0) },
-      { ...base, name: `gemm ${config} blocked`, variant: 'blocked', fn: () => gemm(c, a, b, m, n, k, ta, tb, 0, 0, 0, 0, n, ta ? m : k, tb ? k : n, work) },
+      { ...base, name: `gemm ${config} naive`, variant: 'naive', setup: () => { const { a, b, c } = data(); return () => gemmNaive(c, a, b, m, n, k, ta, tb, 0); } },
+      { ...base, name: `gemm ${config} unpacked`, variant: 'unpacked', setup: () => { const { a, b, c } = data(); return () => gemm(c, a, b, m, n, k, ta, tb, 0); } },
+      { ...base, name: `gemm ${config} blocked`, variant: 'blocked', setup: () => { const { a, b, c, work } = data(); return () => gemm(c, a, b, m, n, k, ta, tb, 0, 0, 0, 0, n, lda, ldb, work); } },
     ];
   });
 }

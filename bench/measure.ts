@@ -14,7 +14,8 @@ export interface BenchResult {
 export interface BenchCase extends Omit<BenchResult, 'ms' | 'gflops'> {
   /** Floating-point operations in one call. */
   flops: number;
-  fn: () => void;
+  /** Make the case's data and return the call to time (made just before it runs, dropped after). */
+  setup: () => () => void;
 }
 
 export interface BenchBudget {
@@ -24,18 +25,23 @@ export interface BenchBudget {
   iterations: number;
 }
 
-/** Run every case in one Bench (so that all figures come from the same run); onCase hears of each one done. */
+/**
+ * Run the cases one after another in one process, each in its own tinybench Bench with its
+ * data made just before and dropped after (so that one case's memory does not slow the
+ * next); onCase hears of each one done.
+ */
 export async function measure(cases: readonly BenchCase[], budget: BenchBudget, onCase?: (done: number, name: string) => void): Promise<BenchResult[]> {
-  const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: 2 });
-  for (const c of cases) bench.add(c.name, c.fn);
-  let done = 0;
-  bench.addEventListener('cycle', (e) => onCase?.(++done, (e as unknown as { task?: { name: string } }).task?.name ?? ''));
-  await bench.run();
-  return cases.map((c, q) => {
-    const result = bench.tasks[q].result;
+  const results: BenchResult[] = [];
+  for (const c of cases) {
+    const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: 2 });
+    bench.add(c.name, c.setup());
+    await bench.run();
+    const result = bench.tasks[0].result;
     if (result.state !== 'completed') throw new Error(`bench: task ${c.name} did not complete (${result.state})`);
     // The median: on a shared 2-core machine a few slow samples would drag the mean.
     const ms = result.latency.p50;
-    return { name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, ms, gflops: c.flops / (ms * 1e6) };
-  });
+    results.push({ name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, ms, gflops: c.flops / (ms * 1e6) });
+    onCase?.(results.length, c.name);
+  }
+  return results;
 }

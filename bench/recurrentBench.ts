@@ -29,25 +29,36 @@ export function forwardFlops(cell: CellKind, c: LayerConfig): number {
 
 export function layerCases(cell: CellKind, config: LayerConfig, builds: readonly Build[]): BenchCase[] {
   return builds.flatMap((build) => {
-    const layer = new RecurrentLayer({ cell, inputSize: config.I, hiddenSize: config.H, build, seed: 1 });
-    const rng = new Rng(2);
-    const x = Tensor.zeros([config.T, config.B, config.I], 'f32', { requiresGrad: true });
-    rng.fillUniform(x.data, -1, 1);
-    const seed = alloc('f32', config.T * config.B * config.H);
-    rng.fillUniform(seed, -1, 1);
-    const tape = new Tape();
+    const data = () => {
+      const layer = new RecurrentLayer({ cell, inputSize: config.I, hiddenSize: config.H, build, seed: 1 });
+      const rng = new Rng(2);
+      const x = Tensor.zeros([config.T, config.B, config.I], 'f32', { requiresGrad: true });
+      rng.fillUniform(x.data, -1, 1);
+      const seed = alloc('f32', config.T * config.B * config.H);
+      rng.fillUniform(seed, -1, 1);
+      return { layer, x, seed, tape: new Tape() };
+    };
     const base = { cell, config: config.name, variant: build };
     const flops = forwardFlops(cell, config);
     return [
-      { ...base, name: `${cell} ${config.name} ${build} forward`, pass: 'forward' as const, flops, fn: () => layer.forward(null, x) },
+      {
+        ...base, name: `${cell} ${config.name} ${build} forward`, pass: 'forward' as const, flops,
+        setup: () => {
+          const { layer, x } = data();
+          return () => layer.forward(null, x);
+        },
+      },
       {
         ...base, name: `${cell} ${config.name} ${build} train`, pass: 'train' as const, flops: 3 * flops,
-        fn: () => {
-          layer.store.zeroGrad();
-          x.zeroGrad();
-          const out = layer.forward(tape, x);
-          tape.backward(out.y, seed);
-          tape.reset();
+        setup: () => {
+          const { layer, x, seed, tape } = data();
+          return () => {
+            layer.store.zeroGrad();
+            x.zeroGrad();
+            const out = layer.forward(tape, x);
+            tape.backward(out.y, seed);
+            tape.reset();
+          };
         },
       },
     ];

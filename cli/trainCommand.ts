@@ -9,7 +9,7 @@ import { defaultRunConfig, TaskRun, type RunConfig } from '../train/run.js';
 import { taskNames } from '../train/tasks/index.js';
 import { readCheckpointInfo } from '../train/checkpoint.js';
 import { brownDefaults, CharsRun, GenreRun, PosRun, type BrownConfig } from '../train/brownRuns.js';
-import { trainFor, type LoopResult, type Trainable } from '../train/loop.js';
+import { trainForAsync, type LoopResult, type Trainable } from '../train/loop.js';
 import { UsageError, type ParsedOptions } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { Progress } from './progress.js';
@@ -94,14 +94,14 @@ export const trainCommand: Command = {
     cell: { type: 'string', help: 'the recurrent cell (required for the memory tasks; lstm for the Brown tasks)', choices: cellKinds },
     'seq-len': { type: 'number', help: "a memory task's length: T (adding 50, copy 20, order 60, xml 60) or arith's digits (3)" },
     tagset: { type: 'string', help: 'pos: the tags to predict', choices: ['universal', 'brown'] },
-    hidden: { type: 'number', help: 'hidden units per layer and direction (memory tasks 32, pos 64, genre 64, chars 128)' },
+    hidden: { type: 'number', help: 'hidden units per layer and direction (memory tasks 32, pos 64, genre 64, chars 64)' },
     layers: { type: 'number', help: 'stacked layers (1)' },
     bidirectional: { type: 'flag', help: 'run each layer in both directions (pos always does, unless --unidirectional)' },
     unidirectional: { type: 'flag', help: 'pos: read each sentence left to right only' },
     batch: { type: 'number', help: 'sequences (sentences, chunks) per step (64 memory tasks, 32 Brown)' },
     steps: { type: 'number', help: 'training steps in all, counting a resumed run\'s (memory 1000, pos 1200, genre 1500; chars: no limit but time)' },
     minutes: { type: 'number', help: 'stop after this many minutes (chars: 1; 0: no limit)' },
-    lr: { type: 'number', help: 'learning rate (memory 0.01, pos 0.005, genre 0.003, chars 0.005)' },
+    lr: { type: 'number', help: 'learning rate (memory 0.01, pos 0.005, genre 0.003, chars 0.01)' },
     optimizer: { type: 'string', help: 'optimizer (adam)', choices: optimizerNames },
     clip: { type: 'number', help: 'clip the global gradient norm to this, 0 for no clipping (memory 1, Brown 5)' },
     seed: { type: 'number', help: 'seed of the initialisation and the data (1)' },
@@ -111,7 +111,7 @@ export const trainCommand: Command = {
     resume: { type: 'string', help: 'continue the run saved in this checkpoint (its settings are kept; --steps may extend it)' },
     ...commonOptions,
   },
-  run(options) {
+  async run(options) {
     const { run, steps, minutes, evalEvery } = build(options);
     const config = (run as unknown as { config: Record<string, unknown> }).config;
     const dir = runFolder(options.runs as string, String(config.task), String(config.cell));
@@ -127,7 +127,7 @@ export const trainCommand: Command = {
     const started = Date.now(), first = run.step;
     let result: LoopResult;
     try {
-      result = trainFor(run, {
+      result = await trainForAsync(run, {
         steps, seconds: minutes * 60, evalEvery, shouldStop: () => interrupted,
         onStep: (r) => progress.update(run.step, r.loss),
         onEvaluation: (p) => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,25 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
     const bad = rnnlab('train', '--task', 'adding', '--cell', 'lstm', '--hidden', '2.5');
     assert.is(bad.code, 2);
     assert.match(bad.err, 'train: --hidden must be an integer ≥ 1, got 2.5');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('Ctrl-C (SIGINT) stops training, saves the run and exits 130', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-sigint-'));
+  try {
+    const child = spawn(process.execPath, [cli, 'train', '--task', 'adding', '--cell', 'gru', '--seq-len', '10', '--hidden', '8', '--steps', '1000000', '--eval-every', '0', '--runs', dir], { cwd: repoRoot });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    // Wait for the first progress line (training has started), then interrupt.
+    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.is(code, 130);
+    assert.match(out, /interrupted: saved the run at step \d+ to /);
+    const folder = readdirSync(dir)[0];
+    assert.ok(readdirSync(join(dir, folder)).includes('model.safetensors'));
   } finally {
     rmSync(dir, { recursive: true });
   }

@@ -12,7 +12,7 @@ export { CharLM, TokenStreams, pick, type CharLMOptions, type SampleOptions } fr
 export { Seq2Seq, digitPairs, pairAccuracy, type Seq2SeqOptions, type PairBatch } from './seq2seq.js';
 export { TaskRun, defaultRunConfig, type RunConfig, type RunSummary, type Evaluation } from './run.js';
 export * from './tasks/index.js';
-export { trainFor, type Trainable, type CurvePoint, type LoopOptions, type LoopResult } from './loop.js';
+export { trainFor, trainForAsync, type Trainable, type CurvePoint, type LoopOptions, type LoopResult } from './loop.js';
 export { loadBrown, brownSplit, parseBrownFile, universalTag, brownCategories, type Sentence, type Split, type Tagset, type BrownSplits } from './data/brown.js';
 export { PosTagger, buildPosVocabulary, tagAccuracy, wordShape, type PosVocabulary, type PosTaggerOptions } from './pos.js';
 export { PosRun, GenreRun, CharsRun, brownDefaults, mostFrequentTagAccuracy, rawText, unigramBits, type BrownConfig } from './brownRuns.js';

@@ -45,36 +45,74 @@ export interface LoopResult {
   stoppedBy: 'steps' | 'time' | 'request';
 }
 
-export function trainFor(run: Trainable, options: LoopOptions): LoopResult {
-  const started = Date.now(), seconds = options.seconds ?? 0, every = options.evalEvery ?? 0;
-  const curve: CurvePoint[] = [];
-  let sum = 0, count = 0;
-  let stoppedBy: LoopResult['stoppedBy'] = 'steps';
-  const evaluate = () => {
-    const { loss, value } = run.evaluate();
-    const point = { step: run.step, examples: run.step * run.examplesPerStep, trainLoss: count > 0 ? sum / count : NaN, devLoss: loss, value };
-    curve.push(point);
-    options.onEvaluation?.(point);
-    sum = 0;
-    count = 0;
-  };
-  while (run.step < options.steps) {
+/** The loop's state between steps, so that a synchronous and an asynchronous driver can share it. */
+class Loop {
+  private readonly started = Date.now();
+  private readonly curve: CurvePoint[] = [];
+  private sum = 0;
+  private count = 0;
+  stoppedBy: LoopResult['stoppedBy'] = 'steps';
+
+  constructor(private readonly run: Trainable, private readonly options: LoopOptions) {}
+
+  /** One step (and an evaluation when one is due); false once training should end. */
+  step(): boolean {
+    const { run, options } = this;
+    if (run.step >= options.steps) return false;
     const report = run.trainStep();
     if (!report.skipped) {
-      sum += report.loss;
-      count++;
+      this.sum += report.loss;
+      this.count++;
     }
     options.onStep?.(report);
-    if (every > 0 && run.step % every === 0) evaluate();
+    const every = options.evalEvery ?? 0;
+    if (every > 0 && run.step % every === 0) this.evaluate();
     if (options.shouldStop?.()) {
-      stoppedBy = 'request';
-      break;
+      this.stoppedBy = 'request';
+      return false;
     }
-    if (seconds > 0 && (Date.now() - started) / 1000 >= seconds) {
-      stoppedBy = 'time';
-      break;
+    const seconds = options.seconds ?? 0;
+    if (seconds > 0 && (Date.now() - this.started) / 1000 >= seconds) {
+      this.stoppedBy = 'time';
+      return false;
+    }
+    return run.step < options.steps;
+  }
+
+  private evaluate(): void {
+    const { loss, value } = this.run.evaluate();
+    const point = { step: this.run.step, examples: this.run.step * this.run.examplesPerStep, trainLoss: this.count > 0 ? this.sum / this.count : NaN, devLoss: loss, value };
+    this.curve.push(point);
+    this.options.onEvaluation?.(point);
+    this.sum = 0;
+    this.count = 0;
+  }
+
+  finish(): LoopResult {
+    if (this.curve.at(-1)?.step !== this.run.step) this.evaluate();
+    return { curve: this.curve, stoppedBy: this.stoppedBy };
+  }
+}
+
+/** Train synchronously until the steps or the time run out, or shouldStop says so. */
+export function trainFor(run: Trainable, options: LoopOptions): LoopResult {
+  const loop = new Loop(run, options);
+  while (loop.step());
+  return loop.finish();
+}
+
+/**
+ * The same loop, handing control back to the event loop every tenth of a second so that
+ * signals (Ctrl-C) are heard while it runs.
+ */
+export async function trainForAsync(run: Trainable, options: LoopOptions): Promise<LoopResult> {
+  const loop = new Loop(run, options);
+  let yielded = Date.now();
+  while (loop.step()) {
+    if (Date.now() - yielded >= 100) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = Date.now();
     }
   }
-  if (curve.at(-1)?.step !== run.step) evaluate();
-  return { curve, stoppedBy };
+  return loop.finish();
 }
