@@ -19,7 +19,7 @@ export function gemmCases(shapes: readonly GemmShape[]): BenchCase[] {
   return shapes.flatMap(([m, n, k, ta, tb]) => {
     const data = () => {
       const rng = new Rng(1);
-      const a = alloc('f32', m * k), b = alloc('f32', k * n), c = alloc('f32', m * n), work = alloc('f32', gemmPackSize(m, n, k));
+      const a = alloc('f32', m * k), b = alloc('f32', k * n), c = alloc('f32', m * n), work = alloc('f64', gemmPackSize(m, n, k));
       rng.fillUniform(a, -1, 1);
       rng.fillUniform(b, -1, 1);
       return { a, b, c, work };

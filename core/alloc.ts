@@ -9,6 +9,7 @@ export type DType = 'f32' | 'f64';
 let allocations = 0;
 
 export function alloc(dtype: 'i32', length: number): Int32Array;
+export function alloc(dtype: 'f64', length: number): Float64Array;
 export function alloc(dtype: DType, length: number): Buf;
 export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
   if (!Number.isInteger(length) || length < 0) {

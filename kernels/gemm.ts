@@ -10,7 +10,7 @@
 // Offsets and leading dimensions (BLAS's lda, ldb, ldc: the distance between the starts
 // of consecutive stored rows) address a block inside a larger buffer: one time step of a
 // sequence, the recurrent rows of a packed weight, one gate's columns.
-import { gemmPacked, gemmPackSize } from './gemmPanels.js';
+import { gemmPacked, gemmPackSize, type Panels } from './gemmPanels.js';
 import type { Buf } from './types.js';
 
 /** The reference: one dot product per output element, summed in a double. The oracle for `gemm`. */
@@ -36,7 +36,7 @@ export function gemmNaive(
 
 /**
  * The tuned GEMM: same contract as `gemmNaive`. Given a workspace `work` of at least
- * gemmPackSize(m, n, k) floats it packs both operands and runs the 4×4 micro-kernel of
+ * gemmPackSize(m, n, k) doubles it packs both operands and runs the 3×3 micro-kernel of
  * gemmPanels.ts, which sums each k-block in doubles. Without one (or for fewer than four rows, where
  * panels would waste most of their work) it runs unpacked: rows of C updated four at a
  * time (adding into C as it goes, so float32 rounds a little differently from the naive
@@ -47,7 +47,7 @@ export function gemm(
   transA: boolean, transB: boolean, beta: number,
   offC = 0, offA = 0, offB = 0,
   ldc = n, lda = transA ? m : k, ldb = transB ? k : n,
-  work: Buf | null = null,
+  work: Panels | null = null,
 ): void {
   if (work !== null && m >= 4 && k > 0 && work.length >= gemmPackSize(m, n, k)) {
     gemmPacked(c, a, b, m, n, k, transA, transB, beta, offC, offA, offB, ldc, lda, ldb, work);

@@ -1,22 +1,33 @@
-// The packed GEMM: both operands copied into panels of four vectors interleaved along k,
-// then a 4×4 register-blocked micro-kernel that keeps sixteen sums in local doubles for
-// the whole of k and reads both panels with one running index.
+// The packed GEMM: both operands copied into panels of three vectors interleaved along k,
+// then a 3×3 register-blocked micro-kernel that keeps nine sums in local doubles for the
+// whole of k and reads both panels with running indices.
 //
-//   panel q of op(A) holds rows 4q … 4q+3:     pa[(q·k + p)·4 + r] = op(A)[4q + r, p]
-//   panel q of op(B) holds columns 4q … 4q+3:  pb[(q·k + p)·4 + r] = op(B)[p, 4q + r]
+//   panel q of op(A) holds rows 3q … 3q+2:     pa[(q·k + p)·3 + r] = op(A)[3q + r, p]
+//   panel q of op(B) holds columns 3q … 3q+2:  pb[(q·k + p)·3 + r] = op(B)[p, 3q + r]
 //   (zero where the row or column is past m or n)
+//
+// Why 3×3: x86-64 has sixteen floating-point registers and V8 keeps one for itself. Nine
+// sums, three values of B and one of A fit; a 4×4 tile (sixteen sums) spills to the stack
+// in every step of k. Measured here on 512³ (bench/, float32 operands): 4×4 about 4.6-4.8
+// GFLOP/s, 3×3 about 5.0.
 //
 // Packing costs (m + n)·k copies against 2·m·n·k flops, and a panel of B can be packed once
 // and reused (a recurrent weight, step after step: gemmPrepacked). A long k is cut into
 // blocks of KC, so that the panels stay in cache and the room packing needs stays small.
 // The packed buffers are the caller's (kernels never allocate): gemmPackSize gives the room.
+// Panels are always float64, whatever the operands: packing a float32 value into a double is
+// exact, the micro-kernel then reads one array type only (V8 compiles it once, for doubles,
+// with no conversion in the inner loop), and the sums come out as they would from float32.
 import type { Buf } from './types.js';
 
-const R = 4;
+/** Packed panels: float64 always. */
+export type Panels = Float64Array;
+
+const R = 3;
 /** The k-block of the packed GEMM. */
 export const KC = 256;
 
-/** Floats needed to pack count vectors of length k: whole panels of four. */
+/** Floats needed to pack count vectors of length k: whole panels of three. */
 export function panelSize(count: number, k: number): number {
   return Math.ceil(count / R) * R * k;
 }
@@ -33,7 +44,7 @@ export function gemmPackSize(m: number, n: number, k: number): number {
  */
 export function gemmPacked(
   c: Buf, a: Buf, b: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number,
-  offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number, work: Buf,
+  offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number, work: Panels,
 ): void {
   const kc = Math.min(k, KC), bAt = panelSize(m, kc);
   for (let p0 = 0; p0 < k; p0 += kc) {
@@ -50,7 +61,7 @@ export function gemmPacked(
  */
 export function gemmPrepacked(
   c: Buf, a: Buf, m: number, k: number, transA: boolean, offA: number, lda: number,
-  pb: Buf, pbOff: number, n: number, beta: number, offC: number, ldc: number, workA: Buf,
+  pb: Panels, pbOff: number, n: number, beta: number, offC: number, ldc: number, workA: Panels,
 ): void {
   packA(workA, 0, a, m, k, transA, offA, lda);
   gemmPanels(c, workA, 0, pb, pbOff, m, n, k, beta, offC, ldc);
@@ -58,9 +69,9 @@ export function gemmPrepacked(
 
 /**
  * Pack `count` vectors of length k, vector r element p at src[off + r·rowStride + p·colStride],
- * into panels of four at dst[dstOff …].
+ * into panels of three at dst[dstOff …].
  */
-export function packPanels(dst: Buf, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
+export function packPanels(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
   for (let q = 0; q * R < count; q++) {
     let at = dstOff + q * k * R;
     for (let p = 0; p < k; p++) {
@@ -71,20 +82,20 @@ export function packPanels(dst: Buf, dstOff: number, src: Buf, off: number, coun
 }
 
 /** Pack op(A), [m,k], as row panels. */
-export function packA(dst: Buf, dstOff: number, a: Buf, m: number, k: number, transA: boolean, offA: number, lda: number): void {
+export function packA(dst: Panels, dstOff: number, a: Buf, m: number, k: number, transA: boolean, offA: number, lda: number): void {
   if (transA) packPanels(dst, dstOff, a, offA, m, k, 1, lda);
   else packPanels(dst, dstOff, a, offA, m, k, lda, 1);
 }
 
 /** Pack op(B), [k,n], as column panels. */
-export function packB(dst: Buf, dstOff: number, b: Buf, n: number, k: number, transB: boolean, offB: number, ldb: number): void {
+export function packB(dst: Panels, dstOff: number, b: Buf, n: number, k: number, transB: boolean, offB: number, ldb: number): void {
   if (transB) packPanels(dst, dstOff, b, offB, n, k, ldb, 1);
   else packPanels(dst, dstOff, b, offB, n, k, 1, ldb);
 }
 
 /** C = A·B + beta·C from packed panels: pa (op(A), from paOff) and pb (op(B), from pbOff). */
 export function gemmPanels(
-  c: Buf, pa: Buf, paOff: number, pb: Buf, pbOff: number, m: number, n: number, k: number,
+  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
   beta: number, offC: number, ldc: number,
 ): void {
   // The outer loop walks the larger operand, so that the panels of the smaller one, read
@@ -97,51 +108,51 @@ export function gemmPanels(
   }
 }
 
-/** One 4×4 tile of C: rows 4qa…, columns 4qb…, sixteen sums over k in local doubles. */
+/** One 3×3 tile of C: rows 3qa…, columns 3qb…, nine sums over k in local doubles. */
 function tile(
-  c: Buf, pa: Buf, paOff: number, pb: Buf, pbOff: number, m: number, n: number, k: number,
+  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
   beta: number, offC: number, ldc: number, qa: number, qb: number,
 ): void {
   const step = R * k;
-  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-  let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+  let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
   let x = paOff + qa * step, y = pbOff + qb * step;
   const end = x + step;
-  for (; x < end; x += R, y += R) {
-    const a0 = pa[x], a1 = pa[x + 1], a2 = pa[x + 2], a3 = pa[x + 3];
-    const b0 = pb[y], b1 = pb[y + 1], b2 = pb[y + 2], b3 = pb[y + 3];
-    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
-    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
-    s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
-    s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
+  for (; x < end; x = (x + R) | 0, y = (y + R) | 0) {
+    const b0 = pb[y], b1 = pb[(y + 1) | 0], b2 = pb[(y + 2) | 0];
+    const a0 = pa[x];
+    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
+    const a1 = pa[(x + 1) | 0];
+    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+    const a2 = pa[(x + 2) | 0];
+    s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2;
   }
   const i = qa * R, j = qb * R;
   const rows = m - i < R ? m - i : R, cols = n - j < R ? n - j : R;
-  const r0 = offC + i * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+  const r0 = offC + i * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc;
   if (rows === R && cols === R && beta === 0) {
-    c[r0] = s00; c[r0 + 1] = s01; c[r0 + 2] = s02; c[r0 + 3] = s03;
-    c[r1] = s10; c[r1 + 1] = s11; c[r1 + 2] = s12; c[r1 + 3] = s13;
-    c[r2] = s20; c[r2 + 1] = s21; c[r2 + 2] = s22; c[r2 + 3] = s23;
-    c[r3] = s30; c[r3 + 1] = s31; c[r3 + 2] = s32; c[r3 + 3] = s33;
+    c[r0] = s00; c[r0 + 1] = s01; c[r0 + 2] = s02;
+    c[r1] = s10; c[r1 + 1] = s11; c[r1 + 2] = s12;
+    c[r2] = s20; c[r2 + 1] = s21; c[r2 + 2] = s22;
+  } else if (rows === R && cols === R && beta === 1) {
+    c[r0] += s00; c[r0 + 1] += s01; c[r0 + 2] += s02;
+    c[r1] += s10; c[r1 + 1] += s11; c[r1 + 2] += s12;
+    c[r2] += s20; c[r2 + 1] += s21; c[r2 + 2] += s22;
   } else {
-    storeRow(c, r0, cols, beta, s00, s01, s02, s03);
-    if (rows > 1) storeRow(c, r1, cols, beta, s10, s11, s12, s13);
-    if (rows > 2) storeRow(c, r2, cols, beta, s20, s21, s22, s23);
-    if (rows > 3) storeRow(c, r3, cols, beta, s30, s31, s32, s33);
+    storeRow(c, r0, cols, beta, s00, s01, s02);
+    if (rows > 1) storeRow(c, r1, cols, beta, s10, s11, s12);
+    if (rows > 2) storeRow(c, r2, cols, beta, s20, s21, s22);
   }
 }
 
-/** C[at … at+cols) = beta·C + s for the first `cols` of four sums. */
-function storeRow(c: Buf, at: number, cols: number, beta: number, s0: number, s1: number, s2: number, s3: number): void {
+/** C[at … at+cols) = beta·C + s for the first `cols` of three sums. */
+function storeRow(c: Buf, at: number, cols: number, beta: number, s0: number, s1: number, s2: number): void {
   if (beta === 0) {
     c[at] = s0;
     if (cols > 1) c[at + 1] = s1;
     if (cols > 2) c[at + 2] = s2;
-    if (cols > 3) c[at + 3] = s3;
   } else {
     c[at] = beta * c[at] + s0;
     if (cols > 1) c[at + 1] = beta * c[at + 1] + s1;
     if (cols > 2) c[at + 2] = beta * c[at + 2] + s2;
-    if (cols > 3) c[at + 3] = beta * c[at + 3] + s3;
   }
 }

@@ -57,7 +57,7 @@ for (const dtype of ['f64', 'f32'] as const) {
       const lda = (ta ? m : k) + 2, ldb = (tb ? k : n) + 3, ldc = n + 1;
       const a = random(rng, dtype, 3 + (ta ? k : m) * lda), b = random(rng, dtype, 5 + (tb ? n : k) * ldb);
       const start = random(rng, dtype, 2 + m * ldc);
-      const work = alloc(dtype, gemmPackSize(m, n, k));
+      const work = alloc('f64', gemmPackSize(m, n, k));
       for (const beta of [0, 1]) {
         const fast = alloc(dtype, start.length), slow = alloc(dtype, start.length);
         fast.set(start); slow.set(start);

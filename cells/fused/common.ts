@@ -4,7 +4,7 @@ import { alloc, record, shapeStr, Tensor, wantsGrad, type Backward, type DType, 
 import type { Buf, IndexBuf } from '../../kernels/types.js';
 import { gatherRows, scatterAddRows } from '../../kernels/gather.js';
 import { scatterOutputs, stepRows } from '../../kernels/sequence.js';
-import { gemmPackSize, panelSize } from '../../kernels/gemmPanels.js';
+import { gemmPackSize, panelSize, type Panels } from '../../kernels/gemmPanels.js';
 import { Workspace, type WorkspacePool } from './workspace.js';
 
 /** The sizes of one pass: T steps, B rows, I inputs, H hidden units. */
@@ -46,19 +46,19 @@ export abstract class SequenceWorkspace extends Workspace {
   readonly cs: Buf | null;
   readonly outputs: PassOutputs;
   /** Room for the packed GEMMs over the whole sequence (projections and weight gradients). */
-  readonly work: Buf;
+  readonly work: Panels;
   /** A recurrent weight packed once per pass (W_h for the forward steps, W_hᵀ for the backward ones). */
-  readonly packedW: Buf;
+  readonly packedW: Panels;
   /** Room to pack one step's left operand ([B, up to G·H]). */
-  readonly stepPack: Buf;
+  readonly stepPack: Panels;
 
   /** G: the gate blocks of the cell (4 LSTM, 3 GRU, 1 RNN), so that the GEMMs are G·H wide. */
   constructor(T: number, B: number, dtype: DType, I: number, H: number, withCell: boolean, G: number) {
     super(T, B, dtype);
     const rows = Math.max(T * B, I, H), cols = Math.max(G * H, I, H);
-    this.work = alloc(dtype, gemmPackSize(rows, cols, Math.max(rows, cols)));
-    this.packedW = alloc(dtype, Math.max(panelSize(G * H, H), panelSize(H, G * H)));
-    this.stepPack = alloc(dtype, panelSize(B, G * H));
+    this.work = alloc('f64', gemmPackSize(rows, cols, Math.max(rows, cols)));
+    this.packedW = alloc('f64', Math.max(panelSize(G * H, H), panelSize(H, G * H)));
+    this.stepPack = alloc('f64', panelSize(B, G * H));
     this.lengths = alloc('i32', B);
     this.rowOf = alloc('i32', T * B);
     this.xs = alloc(dtype, T * B * I);
