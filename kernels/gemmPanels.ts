@@ -69,15 +69,37 @@ export function gemmPrepacked(
 
 /**
  * Pack `count` vectors of length k, vector r element p at src[off + r·rowStride + p·colStride],
- * into panels of three at dst[dstOff …].
+ * into panels of three at dst[dstOff …]. The source is read along its rows, whichever way
+ * the vectors lie, so that each cache line is fetched once.
  */
 export function packPanels(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
+  if (rowStride === 1 && colStride !== 1) packAcross(dst, dstOff, src, off, count, k, colStride);
+  else packAlong(dst, dstOff, src, off, count, k, rowStride, colStride);
+}
+
+/** Vectors along the source rows (element p of vector r at r·rowStride + p·colStride): panel by panel. */
+function packAlong(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
   for (let q = 0; q * R < count; q++) {
     let at = dstOff + q * k * R;
     for (let p = 0; p < k; p++) {
       const base = off + p * colStride;
       for (let r = q * R; r < q * R + R; r++, at++) dst[at] = r < count ? src[base + r * rowStride] : 0;
     }
+  }
+}
+
+/** Vectors across the source rows (element p of vector r at p·ld + r): one source row at a time. */
+function packAcross(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, ld: number): void {
+  const whole = count - (count % R), step = k * R;
+  for (let p = 0; p < k; p++) {
+    const row = off + p * ld;
+    let at = dstOff + p * R;
+    for (let r = 0; r < whole; r += R, at += step) {
+      dst[at] = src[row + r];
+      dst[at + 1] = src[row + r + 1];
+      dst[at + 2] = src[row + r + 2];
+    }
+    if (whole < count) for (let r = 0; r < R; r++) dst[at + r] = whole + r < count ? src[row + whole + r] : 0;
   }
 }
 
@@ -113,6 +135,10 @@ function tile(
   c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
   beta: number, offC: number, ldc: number, qa: number, qb: number,
 ): void {
+  if (m - qa * R < R) {
+    shortTile(c, pa, paOff, pb, pbOff, m, n, k, beta, offC, ldc, qa, qb);
+    return;
+  }
   const step = R * k;
   let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
   let x = paOff + qa * step, y = pbOff + qb * step;
@@ -142,6 +168,32 @@ function tile(
     if (rows > 1) storeRow(c, r1, cols, beta, s10, s11, s12);
     if (rows > 2) storeRow(c, r2, cols, beta, s20, s21, s22);
   }
+}
+
+/**
+ * The last tile when m is not a multiple of three: one or two rows, so six sums (the
+ * padded third row of the panel is skipped rather than multiplied by zero).
+ */
+function shortTile(
+  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
+  beta: number, offC: number, ldc: number, qa: number, qb: number,
+): void {
+  const step = R * k;
+  let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0;
+  let x = paOff + qa * step, y = pbOff + qb * step;
+  const end = x + step;
+  for (; x < end; x = (x + R) | 0, y = (y + R) | 0) {
+    const b0 = pb[y], b1 = pb[(y + 1) | 0], b2 = pb[(y + 2) | 0];
+    const a0 = pa[x];
+    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
+    const a1 = pa[(x + 1) | 0];
+    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+  }
+  const i = qa * R, j = qb * R;
+  const cols = n - j < R ? n - j : R;
+  const r0 = offC + i * ldc + j;
+  storeRow(c, r0, cols, beta, s00, s01, s02);
+  if (m - i > 1) storeRow(c, r0 + ldc, cols, beta, s10, s11, s12);
 }
 
 /** C[at … at+cols) = beta·C + s for the first `cols` of three sums. */

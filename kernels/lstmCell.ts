@@ -11,7 +11,8 @@
 // Peephole terms p ⊙ c appear only with peepholes (Gers & Schmidhuber 2000).
 //
 // Buffers, per step s of a sequence of T steps and B rows (time-major):
-//   pre  [T, B, G·H]  pre-activations a, one column block per present gate (layout below)
+//   pre  [T, B, G·H]  pre-activations a without the bias, one column block per present gate
+//   bias [G·H]        b_ih + b_hh, added here as each a is read (or none)
 //   act  [T, B, 4H]   f, i, g, o (constants stored for absent gates)
 //   cs   [T+1, B, H]  cs[0] = c₀, cs[s+1] = c after step s
 //   tcs  [T, B, H]    tanh(c) (c itself under NOAF)
@@ -39,6 +40,8 @@ export interface LstmLayout {
 
 export interface LstmBuffers {
   pre: Buf;
+  /** [G·H] the summed bias, or null. */
+  bias: Buf | null;
   act: Buf;
   cs: Buf;
   tcs: Buf;
@@ -66,7 +69,9 @@ export interface LstmGradBuffers {
 
 export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: number, lengths: IndexBuf): void {
   const H = L.hidden, W = L.width;
-  const { pre, act, cs, tcs, hs, pI, pF, pO } = b;
+  const { pre, bias, act, cs, tcs, hs, pI, pF, pO } = b;
+  const fAt = L.f, iAt = L.i, cAt = L.c, oAt = L.o;
+  const { coupled, inputActivation, outputActivation } = L;
   for (let r = 0; r < rows; r++) {
     const cPrev = (s * rows + r) * H, cNext = cPrev + rows * H;
     if (s >= lengths[r]) {
@@ -77,12 +82,13 @@ export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: 
     const p = (s * rows + r) * W, a = (s * rows + r) * 4 * H, t = (s * rows + r) * H;
     for (let j = 0; j < H; j++) {
       const cp = cs[cPrev + j];
-      const f = L.f < 0 ? 1 : sigmoidScalar(pre[p + L.f + j] + (pF === null ? 0 : pF[j] * cp));
-      const i = L.coupled ? 1 - f : L.i < 0 ? 1 : sigmoidScalar(pre[p + L.i + j] + (pI === null ? 0 : pI[j] * cp));
-      const g = L.inputActivation ? Math.tanh(pre[p + L.c + j]) : pre[p + L.c + j];
+      const f = fAt < 0 ? 1 : sigmoidScalar(pre[p + fAt + j] + (bias === null ? 0 : bias[fAt + j]) + (pF === null ? 0 : pF[j] * cp));
+      const i = coupled ? 1 - f : iAt < 0 ? 1 : sigmoidScalar(pre[p + iAt + j] + (bias === null ? 0 : bias[iAt + j]) + (pI === null ? 0 : pI[j] * cp));
+      const ac = pre[p + cAt + j] + (bias === null ? 0 : bias[cAt + j]);
+      const g = inputActivation ? Math.tanh(ac) : ac;
       const c = f * cp + i * g;
-      const o = L.o < 0 ? 1 : sigmoidScalar(pre[p + L.o + j] + (pO === null ? 0 : pO[j] * c));
-      const tc = L.outputActivation ? Math.tanh(c) : c;
+      const o = oAt < 0 ? 1 : sigmoidScalar(pre[p + oAt + j] + (bias === null ? 0 : bias[oAt + j]) + (pO === null ? 0 : pO[j] * c));
+      const tc = outputActivation ? Math.tanh(c) : c;
       act[a + j] = f;
       act[a + H + j] = i;
       act[a + 2 * H + j] = g;

@@ -27,6 +27,20 @@ test('rowSum sums the rows, with alpha and beta', () => {
   assert.equal(Array.from(out), [0, 0, 0]);
 });
 
+test('rowSum over a block of a wider buffer: offsets, a leading dimension, columns past a multiple of four', () => {
+  const rows = 5, cols = 11, lda = 13, offA = 2, offOut = 1;
+  const a = Float64Array.from({ length: offA + rows * lda }, (_, q) => ((q * 7) % 17) - 8);
+  const out = new Float64Array(offOut + cols + 1).fill(3);
+  k.rowSum(out, a, rows, cols, 2, 1, offA, lda, offOut);
+  for (let j = 0; j < cols; j++) {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += a[offA + r * lda + j];
+    assert.is(out[offOut + j], 3 + 2 * sum, `column ${j}`);
+  }
+  assert.is(out[0], 3);
+  assert.is(out[offOut + cols], 3);
+});
+
 test('scatterAddRows adds a repeated row twice', () => {
   const dW = new Float64Array(6);
   k.scatterAddRows(dW, Float64Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(1, 1, 0), 3, 2);

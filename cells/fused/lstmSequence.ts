@@ -1,11 +1,11 @@
 // The fused LSTM over a whole sequence: one tape entry for the pass.
 //
-//   pre = xs · W_x + b            all T steps at once: one [T·B, I] × [I, G·H] GEMM
+//   pre = xs · W_x                all T steps at once: one [T·B, I] × [I, G·H] GEMM
 //   for each step s:
 //     pre[s] += h_{s−1} · W_h     the one GEMM inside the time loop, [B, H] × [H, G·H],
 //                                 with W_h packed once before the loop (and W_hᵀ before backward's)
 //     (FGR: pre[s] += [f,i,o]_{s−1} · W_fgr)
-//     lstmStepForward             gates, c, tanh(c), h in one pointwise pass
+//     lstmStepForward             adds b = b_ih + b_hh; gates, c, tanh(c), h in one pointwise pass
 //
 // Backward runs the steps in reverse with lstmStepBackward and one GEMM per step for
 // ∂h_{s−1} = ∂pre[s] · W_hᵀ, then forms the weight gradients once for all steps:
@@ -14,7 +14,7 @@
 // W: [I+H, G·H], rows 0..I−1 act on x_t and rows I..I+H−1 on h_{t−1}. xs holds the
 // input in step order (each sequence reversed within its length for the backward direction).
 import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
-import { addRowAt, axpy } from '../../kernels/elementwise.js';
+import { axpy } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
 import { gemmPrepacked, packB } from '../../kernels/gemmPanels.js';
 import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../kernels/lstmCell.js';
@@ -41,6 +41,8 @@ export class LstmWorkspace extends SequenceWorkspace {
   readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
   /** [B, 4H] gradient reaching the gates from the next step's gate recurrence (FGR only). */
   readonly dRec: ReturnType<typeof alloc> | null;
+  /** [G·H] b_ih + b_hh for the pass. */
+  readonly biasSum: ReturnType<typeof alloc>;
 
   constructor(T: number, B: number, dtype: DType, readonly layout: LstmLayout, I: number, gateRecurrence: boolean) {
     const H = layout.hidden, W = layout.width;
@@ -48,8 +50,9 @@ export class LstmWorkspace extends SequenceWorkspace {
     this.buffers = {
       pre: alloc(dtype, T * B * W), act: alloc(dtype, T * B * 4 * H),
       cs: this.cs!, tcs: alloc(dtype, T * B * H), hs: this.hs,
-      pI: null, pF: null, pO: null,
+      bias: null, pI: null, pF: null, pO: null,
     };
+    this.biasSum = alloc(dtype, W);
     this.dhPair = [alloc(dtype, B * H), alloc(dtype, B * H)];
     this.dRec = gateRecurrence ? alloc(dtype, B * 4 * H) : null;
     this.grads = {
@@ -82,9 +85,8 @@ export function lstmSequence(
   buf.pO = pO?.data ?? null;
   const W = params.W.data;
 
+  buf.bias = sumBiases(ws.biasSum, bIh, bHh);
   gemm(buf.pre, ws.xs, W, T * B, Wd, I, false, false, 0, 0, 0, 0, Wd, I, Wd, ws.work);
-  if (bIh !== null) addRowAt(buf.pre, 0, bIh.data, T * B, Wd);
-  if (bHh !== null) addRowAt(buf.pre, 0, bHh.data, T * B, Wd);
   packB(ws.packedW, 0, W, Wd, H, false, I * Wd, Wd);
   for (let s = 0; s < T; s++) {
     gemmPrepacked(buf.pre, buf.hs, B, H, false, s * B * H, H, ws.packedW, 0, Wd, 1, s * B * Wd, Wd, ws.stepPack);
@@ -94,6 +96,15 @@ export function lstmSequence(
 
   const out = endPass(tape, start, lstmSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes });
   return { y: out.y, h: out.h, c: out.c! };
+}
+
+/** b_ih + b_hh into sum (either may be absent); null when there is no bias. */
+function sumBiases(sum: LstmBuffers['pre'], bIh: Tensor | null, bHh: Tensor | null): LstmBuffers['pre'] | null {
+  if (bIh === null && bHh === null) return null;
+  sum.fill(0);
+  if (bIh !== null) axpy(sum, 1, bIh.data, sum.length);
+  if (bHh !== null) axpy(sum, 1, bHh.data, sum.length);
+  return sum;
 }
 
 // Full gate recurrence: the f, i, o pre-activations of step s also see f, i, o of step s−1.
@@ -148,7 +159,12 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
     gemm(dW, ws.xs, g.dPre, I, Wd, rows, true, false, 1, 0, 0, 0, Wd, I, Wd, ws.work);
     gemm(dW, buf.hs, g.dPre, H, Wd, rows, true, false, 1, I * Wd, 0, 0, Wd, H, Wd, ws.work);
   }
-  for (const b of [params.bIh, params.bHh]) if (b !== null && b.requiresGrad) rowSum(b.ensureGrad(), g.dPre, rows, Wd, 1, 1);
+  const biases = [params.bIh, params.bHh].filter((b) => b !== null && b.requiresGrad);
+  if (biases.length > 0) {
+    // Both biases get the same gradient, Σ over rows of ∂pre: summed once (biasSum is free after forward).
+    rowSum(ws.biasSum, g.dPre, rows, Wd, 1, 0);
+    for (const b of biases) axpy(b!.ensureGrad(), 1, ws.biasSum, Wd);
+  }
   if (params.fgr !== null && params.fgr.requiresGrad && T > 1) gateRecurrenceWeightGrad(params.fgr.ensureGrad(), buf.act, g.dPre, T, B, H);
   if (x.requiresGrad) {
     gemm(ws.dxs, g.dPre, W, rows, I, Wd, false, true, 0, 0, 0, 0, I, Wd, Wd, ws.work);
