@@ -10,7 +10,7 @@
 // Offsets and leading dimensions (BLAS's lda, ldb, ldc: the distance between the starts
 // of consecutive stored rows) address a block inside a larger buffer: one time step of a
 // sequence, the recurrent rows of a packed weight, one gate's columns.
-import { gemmPacked, gemmPackSize, type Panels } from './gemmPanels.js';
+import { gemmPacked, gemmPackSize, scaleC, type Panels } from './gemmPanels.js';
 import type { Buf } from './types.js';
 
 /** The reference: one dot product per output element, summed in a double. The oracle for `gemm`. */
@@ -58,15 +58,6 @@ export function gemm(
   const aCol = transA ? lda : 1;
   if (transB) gemmDot(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB, ldc, ldb);
   else gemmRows(c, a, b, m, n, k, aRow, aCol, beta, offC, offA, offB, ldc, ldb);
-}
-
-function scaleC(c: Buf, m: number, n: number, beta: number, offC: number, ldc: number): void {
-  if (beta === 1) return;
-  for (let i = 0; i < m; i++) {
-    const row = offC + i * ldc;
-    if (beta === 0) c.fill(0, row, row + n);
-    else for (let j = row; j < row + n; j++) c[j] *= beta;
-  }
 }
 
 const COL_BLOCK = 256;

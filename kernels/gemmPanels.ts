@@ -120,91 +120,95 @@ export function gemmPanels(
   c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
   beta: number, offC: number, ldc: number,
 ): void {
-  // The outer loop walks the larger operand, so that the panels of the smaller one, read
-  // again and again by the inner loop, stay in cache.
-  const panelsA = Math.ceil(m / R), panelsB = Math.ceil(n / R);
-  if (panelsA >= panelsB) {
-    for (let qa = 0; qa < panelsA; qa++) for (let qb = 0; qb < panelsB; qb++) tile(c, pa, paOff, pb, pbOff, m, n, k, beta, offC, ldc, qa, qb);
+  // beta 0 writes the sums, beta 1 adds them; any other beta scales C first, then adds.
+  if (beta !== 0 && beta !== 1) scaleC(c, m, n, beta, offC, ldc);
+  const add = beta !== 0;
+  const fullA = Math.floor(m / R), fullB = Math.floor(n / R);
+  // Whole 3×3 tiles. The outer loop walks the larger operand, so that the panels of the
+  // smaller one, read again and again by the inner loop, stay in cache.
+  if (fullA >= fullB) {
+    for (let qa = 0; qa < fullA; qa++) wholeTiles(c, pa, paOff, pb, pbOff, k, add, offC, ldc, qa, 0, 0, 1, fullB);
   } else {
-    for (let qb = 0; qb < panelsB; qb++) for (let qa = 0; qa < panelsA; qa++) tile(c, pa, paOff, pb, pbOff, m, n, k, beta, offC, ldc, qa, qb);
+    for (let qb = 0; qb < fullB; qb++) wholeTiles(c, pa, paOff, pb, pbOff, k, add, offC, ldc, 0, qb, 1, 0, fullA);
   }
+  // The ragged edges: a last row panel with one or two rows, a last column panel with one or two columns.
+  if (fullB * R < n) for (let qa = 0; qa < Math.ceil(m / R); qa++) edgeTile(c, pa, paOff, pb, pbOff, m, n, k, add, offC, ldc, qa, fullB);
+  if (fullA * R < m) for (let qb = 0; qb < fullB; qb++) edgeTile(c, pa, paOff, pb, pbOff, m, n, k, add, offC, ldc, fullA, qb);
 }
 
-/** One 3×3 tile of C: rows 3qa…, columns 3qb…, nine sums over k in local doubles. */
-function tile(
-  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
-  beta: number, offC: number, ldc: number, qa: number, qb: number,
-): void {
-  if (m - qa * R < R) {
-    shortTile(c, pa, paOff, pb, pbOff, m, n, k, beta, offC, ldc, qa, qb);
-    return;
-  }
-  const step = R * k;
-  let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
-  let x = paOff + qa * step, y = pbOff + qb * step;
-  const end = x + step;
-  for (; x < end; x = (x + R) | 0, y = (y + R) | 0) {
-    const b0 = pb[y], b1 = pb[(y + 1) | 0], b2 = pb[(y + 2) | 0];
-    const a0 = pa[x];
-    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
-    const a1 = pa[(x + 1) | 0];
-    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
-    const a2 = pa[(x + 2) | 0];
-    s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2;
-  }
-  const i = qa * R, j = qb * R;
-  const rows = m - i < R ? m - i : R, cols = n - j < R ? n - j : R;
-  const r0 = offC + i * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc;
-  if (rows === R && cols === R && beta === 0) {
-    c[r0] = s00; c[r0 + 1] = s01; c[r0 + 2] = s02;
-    c[r1] = s10; c[r1 + 1] = s11; c[r1 + 2] = s12;
-    c[r2] = s20; c[r2 + 1] = s21; c[r2 + 2] = s22;
-  } else if (rows === R && cols === R && beta === 1) {
-    c[r0] += s00; c[r0 + 1] += s01; c[r0 + 2] += s02;
-    c[r1] += s10; c[r1 + 1] += s11; c[r1 + 2] += s12;
-    c[r2] += s20; c[r2 + 1] += s21; c[r2 + 2] += s22;
-  } else {
-    storeRow(c, r0, cols, beta, s00, s01, s02);
-    if (rows > 1) storeRow(c, r1, cols, beta, s10, s11, s12);
-    if (rows > 2) storeRow(c, r2, cols, beta, s20, s21, s22);
+/** C = beta·C over an m×n block (beta 0 writes zeros, so that NaN in C never survives). */
+export function scaleC(c: Buf, m: number, n: number, beta: number, offC: number, ldc: number): void {
+  if (beta === 1) return;
+  for (let i = 0; i < m; i++) {
+    const row = offC + i * ldc;
+    if (beta === 0) c.fill(0, row, row + n);
+    else for (let j = row; j < row + n; j++) c[j] *= beta;
   }
 }
 
 /**
- * The last tile when m is not a multiple of three: one or two rows, so six sums (the
- * padded third row of the panel is skipped rather than multiplied by zero).
+ * A run of whole 3×3 tiles of C, tile t at row panel qa + t·da and column panel qb + t·db:
+ * for each, nine sums over k in local doubles, written (add false) or added (add true).
+ * Kept free of calls and edge cases: this loop is where the time goes, and V8 compiles it
+ * best alone.
  */
-function shortTile(
-  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
-  beta: number, offC: number, ldc: number, qa: number, qb: number,
+function wholeTiles(
+  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, k: number,
+  add: boolean, offC: number, ldc: number, qa: number, qb: number, da: number, db: number, count: number,
 ): void {
   const step = R * k;
-  let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0;
-  let x = paOff + qa * step, y = pbOff + qb * step;
-  const end = x + step;
-  for (; x < end; x = (x + R) | 0, y = (y + R) | 0) {
-    const b0 = pb[y], b1 = pb[(y + 1) | 0], b2 = pb[(y + 2) | 0];
-    const a0 = pa[x];
-    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
-    const a1 = pa[(x + 1) | 0];
-    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+  for (let t = 0; t < count; t++, qa += da, qb += db) {
+    let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
+    let x = paOff + qa * step, y = pbOff + qb * step;
+    const end = x + step;
+    for (; x < end; x = (x + R) | 0, y = (y + R) | 0) {
+      const b0 = pb[y], b1 = pb[(y + 1) | 0], b2 = pb[(y + 2) | 0];
+      const a0 = pa[x];
+      s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
+      const a1 = pa[(x + 1) | 0];
+      s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+      const a2 = pa[(x + 2) | 0];
+      s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2;
+    }
+    const r0 = offC + qa * R * ldc + qb * R, r1 = r0 + ldc, r2 = r1 + ldc;
+    if (add) {
+      c[r0] += s00; c[r0 + 1] += s01; c[r0 + 2] += s02;
+      c[r1] += s10; c[r1 + 1] += s11; c[r1 + 2] += s12;
+      c[r2] += s20; c[r2 + 1] += s21; c[r2 + 2] += s22;
+    } else {
+      c[r0] = s00; c[r0 + 1] = s01; c[r0 + 2] = s02;
+      c[r1] = s10; c[r1 + 1] = s11; c[r1 + 2] = s12;
+      c[r2] = s20; c[r2 + 1] = s21; c[r2 + 2] = s22;
+    }
   }
-  const i = qa * R, j = qb * R;
-  const cols = n - j < R ? n - j : R;
-  const r0 = offC + i * ldc + j;
-  storeRow(c, r0, cols, beta, s00, s01, s02);
-  if (m - i > 1) storeRow(c, r0 + ldc, cols, beta, s10, s11, s12);
 }
 
-/** C[at … at+cols) = beta·C + s for the first `cols` of three sums. */
-function storeRow(c: Buf, at: number, cols: number, beta: number, s0: number, s1: number, s2: number): void {
-  if (beta === 0) {
-    c[at] = s0;
-    if (cols > 1) c[at + 1] = s1;
-    if (cols > 2) c[at + 2] = s2;
-  } else {
-    c[at] = beta * c[at] + s0;
-    if (cols > 1) c[at + 1] = beta * c[at + 1] + s1;
-    if (cols > 2) c[at + 2] = beta * c[at + 2] + s2;
+/** A tile on the ragged edge: up to three rows and columns, only those inside C written; two rows per pass over k. */
+function edgeTile(
+  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
+  add: boolean, offC: number, ldc: number, qa: number, qb: number,
+): void {
+  const i = qa * R, j = qb * R;
+  const rows = Math.min(R, m - i), cols = Math.min(R, n - j);
+  const step = R * k;
+  for (let r = 0; r < rows; r += 2) {
+    const two = r + 1 < rows;
+    let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0;
+    for (let x = paOff + qa * step + r, y = pbOff + qb * step, p = 0; p < k; p++, x += R, y += R) {
+      const b0 = pb[y], b1 = pb[y + 1], b2 = pb[y + 2];
+      const a0 = pa[x], a1 = two ? pa[x + 1] : 0;
+      s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
+      s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+    }
+    const at = offC + (i + r) * ldc + j;
+    storeEdgeRow(c, at, cols, add, s00, s01, s02);
+    if (two) storeEdgeRow(c, at + ldc, cols, add, s10, s11, s12);
   }
+}
+
+/** The first `cols` of three sums into C[at …], written or added. */
+function storeEdgeRow(c: Buf, at: number, cols: number, add: boolean, s0: number, s1: number, s2: number): void {
+  c[at] = add ? c[at] + s0 : s0;
+  if (cols > 1) c[at + 1] = add ? c[at + 1] + s1 : s1;
+  if (cols > 2) c[at + 2] = add ? c[at + 2] + s2 : s2;
 }
