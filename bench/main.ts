@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --json] [-- --only TEXT]`
-import { formatResults, runBench } from './suite.js';
+import { formatResults, jsonResults, runBench } from './suite.js';
 import { Progress } from '../cli/progress.js';
 
 const argv = process.argv.slice(2);
@@ -11,4 +11,4 @@ const results = await runBench({ quick: argv.includes('--quick'), filter: only <
 });
 (progress as Progress | null)?.done();
 console.log(formatResults(results));
-if (argv.includes('--json')) console.log(JSON.stringify({ results }));
+if (argv.includes('--json')) console.log(jsonResults(results));

@@ -2,7 +2,7 @@
 // table of ms and GFLOP/s, and with --json one JSON object as the last line. --quick runs
 // small sizes in a few seconds (the spec runs that).
 import { gemmCases, gemmShapes, type GemmShape } from './gemmBench.js';
-import { measure, type BenchCase, type BenchResult } from './measure.js';
+import { measure, type BenchCase, type BenchResult, type TimedResult } from './measure.js';
 import { layerCases, layerConfigs, type LayerConfig } from './recurrentBench.js';
 
 export interface BenchOptions {
@@ -26,19 +26,31 @@ export function benchCases(options: BenchOptions): BenchCase[] {
   return cases.filter((c) => options.filter === undefined || c.name.includes(options.filter));
 }
 
-export async function runBench(options: BenchOptions, onCase?: (done: number, total: number, name: string) => void): Promise<BenchResult[]> {
+export async function runBench(options: BenchOptions, onCase?: (done: number, total: number, name: string) => void): Promise<TimedResult[]> {
   const budget = options.quick ? { time: 20, iterations: 1 } : { time: 1500, iterations: 3 };
   const cases = benchCases(options);
   return measure(cases, budget, (done, name) => onCase?.(done, cases.length, name));
 }
 
-/** The table: every result, then the fused/unfused speed-ups. */
-export function formatResults(results: readonly BenchResult[]): string {
-  const lines = [`node ${process.version}, one thread, float32`, `${'name'.padEnd(30)}${'ms'.padStart(12)}${'GFLOP/s'.padStart(10)}`];
-  for (const r of results) lines.push(`${r.name.padEnd(30)}${r.ms.toFixed(3).padStart(12)}${r.gflops.toFixed(2).padStart(10)}`);
+/**
+ * The table: every result, median then fastest call, then the fused/unfused speed-ups
+ * (from the medians, and in brackets from the fastest calls).
+ */
+export function formatResults(results: readonly TimedResult[]): string {
+  const row = (cells: string[]) => cells[0].padEnd(30) + cells.slice(1).map((x) => x.padStart(11)).join('');
+  const lines = [`node ${process.version}, one thread, float32; median of the calls, and the fastest call`, row(['name', 'ms', 'GFLOP/s', 'best ms', 'best GF/s'])];
+  for (const r of results) lines.push(row([r.name, r.ms.toFixed(3), r.gflops.toFixed(2), r.bestMs.toFixed(3), r.bestGflops.toFixed(2)]));
   for (const fused of results.filter((r) => r.variant === 'fused')) {
     const unfused = results.find((r) => r.variant === 'unfused' && r.cell === fused.cell && r.config === fused.config && r.pass === fused.pass);
-    if (unfused !== undefined) lines.push(`${fused.cell} ${fused.config} ${fused.pass}: fused ${(unfused.ms / fused.ms).toFixed(2)}× faster than unfused`);
+    if (unfused !== undefined) {
+      lines.push(`${fused.cell} ${fused.config} ${fused.pass}: fused ${(unfused.ms / fused.ms).toFixed(2)}× faster than unfused (fastest calls ${(unfused.bestMs / fused.bestMs).toFixed(2)}×)`);
+    }
   }
   return lines.join('\n');
+}
+
+/** The --json line: the issue's fields only (ms and GFLOP/s at the median). */
+export function jsonResults(results: readonly TimedResult[]): string {
+  const plain: BenchResult[] = results.map(({ name, cell, config, variant, pass, ms, gflops }) => ({ name, cell, config, variant, pass, ms, gflops }));
+  return JSON.stringify({ results: plain });
 }

@@ -13,7 +13,7 @@ export const benchCommand: Command = {
     ...commonOptions,
   },
   async run(options) {
-    const { formatResults, runBench } = await import('../bench/suite.js');
+    const { formatResults, jsonResults, runBench } = await import('../bench/suite.js');
     let progress: Progress | null = null;
     const results = await runBench({ quick: Boolean(options.quick), filter: options.only as string | undefined }, (done, total, name) => {
       progress ??= new Progress('bench', total, 0);
@@ -21,7 +21,7 @@ export const benchCommand: Command = {
     });
     (progress as Progress | null)?.done();
     console.log(formatResults(results));
-    if (options.json) console.log(JSON.stringify({ results }));
+    if (options.json) console.log(jsonResults(results));
     return 0;
   },
 };

@@ -18,7 +18,8 @@ test('rnnlab bench --quick --json runs every case and reports ms and GFLOP/s', (
   for (const config of ['S', 'M', 'L']) for (const variant of ['fused', 'unfused']) for (const pass of ['forward', 'train']) assert.ok(has('lstm', config, variant, pass), `lstm ${config} ${variant} ${pass}`);
   for (const cell of ['gru', 'rnn']) assert.ok(has(cell, 'M', 'fused', 'train') && has(cell, 'M', 'unfused', 'train'), cell);
   for (const variant of ['naive', 'unpacked', 'blocked']) assert.ok(has('gemm', '32x32x32', variant, 'forward'), `gemm ${variant}`);
-  assert.match(r.stdout, /lstm M train: fused [\d.]+× faster than unfused/);
+  assert.match(r.stdout, /lstm M train: fused [\d.]+× faster than unfused \(fastest calls [\d.]+×\)/);
+  assert.match(r.stdout, /name +ms +GFLOP\/s +best ms +best GF\/s/);
 });
 
 test.run();
