@@ -32,6 +32,8 @@ export interface BenchBudget {
   time: number;
   /** Minimum calls per task. */
   iterations: number;
+  /** Minimum calls before timing starts (and at least a quarter of `time`). */
+  warmupIterations: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface BenchBudget {
 export async function measure(cases: readonly BenchCase[], budget: BenchBudget, onCase?: (done: number, name: string) => void): Promise<TimedResult[]> {
   const results: TimedResult[] = [];
   for (const c of cases) {
-    const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: 2 });
+    const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: budget.warmupIterations });
     bench.add(c.name, c.setup());
     await bench.run();
     const result = bench.tasks[0].result;

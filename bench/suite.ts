@@ -1,8 +1,10 @@
 // `npm run bench`: GEMM naive against blocked, recurrent layers fused against unfused; a
 // table of ms and GFLOP/s, and with --json one JSON object as the last line. --quick runs
-// small sizes in a few seconds (the spec runs that).
+// small sizes in a few seconds (the spec runs that). Each case runs in a process of its own.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { gemmCases, gemmShapes, type GemmShape } from './gemmBench.js';
-import { measure, type BenchCase, type BenchResult, type TimedResult } from './measure.js';
+import type { BenchBudget, BenchCase, BenchResult, TimedResult } from './measure.js';
 import { layerCases, layerConfigs, type LayerConfig } from './recurrentBench.js';
 
 export interface BenchOptions {
@@ -26,10 +28,28 @@ export function benchCases(options: BenchOptions): BenchCase[] {
   return cases.filter((c) => options.filter === undefined || c.name.includes(options.filter));
 }
 
+/** tinybench's budget per case: time, fewest timed calls and fewest warm-up calls. */
+export function benchBudget(quick: boolean): BenchBudget {
+  return quick ? { time: 20, iterations: 1, warmupIterations: 1 } : { time: 1500, iterations: 3, warmupIterations: 5 };
+}
+
+/**
+ * Every case, each in a fresh Node process (bench/case.ts), one after another: a case timed
+ * after others inherits what V8 compiled for them, and their garbage. Each process warms
+ * its case up for at least five calls before timing it, while V8 is still compiling (a
+ * fresh LSTM M training pass took 340-420 ms on its first call here, 220-300 ms later).
+ */
 export async function runBench(options: BenchOptions, onCase?: (done: number, total: number, name: string) => void): Promise<TimedResult[]> {
-  const budget = options.quick ? { time: 20, iterations: 1 } : { time: 1500, iterations: 3 };
   const cases = benchCases(options);
-  return measure(cases, budget, (done, name) => onCase?.(done, cases.length, name));
+  const script = fileURLToPath(new URL('./case.js', import.meta.url));
+  const results: TimedResult[] = [];
+  for (const c of cases) {
+    const run = spawnSync(process.execPath, [script, c.name, ...(options.quick ? ['--quick'] : [])], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`bench: case "${c.name}" failed (exit ${run.status}): ${run.stderr.trim()}`);
+    results.push(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as TimedResult);
+    onCase?.(results.length, cases.length, c.name);
+  }
+  return results;
 }
 
 /**

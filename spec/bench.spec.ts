@@ -22,4 +22,10 @@ test('rnnlab bench --quick --json runs every case and reports ms and GFLOP/s', (
   assert.match(r.stdout, /name +ms +GFLOP\/s +best ms +best GF\/s/);
 });
 
+test('a bench case process refuses a name that is not in the suite, saying what it got', () => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/bench/case.js'), 'gemm 0x0x0 nothing'], { encoding: 'utf8' });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /expected the name of a case of the suite, got "gemm 0x0x0 nothing"/);
+});
+
 test.run();
