@@ -82,13 +82,24 @@ export function packPanels(dst: Panels, dstOff: number, src: Buf, off: number, c
   else packAlong(dst, dstOff, src, off, count, k, rowStride, colStride);
 }
 
-/** Vectors along the source rows (element p of vector r at r·rowStride + p·colStride): panel by panel. */
+/**
+ * Vectors along the source rows (element p of vector r at r·rowStride + p·colStride): panel
+ * by panel, three source vectors read side by side; a last, partial panel padded with zeros.
+ */
 function packAlong(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
-  for (let q = 0; q * R < count; q++) {
-    let at = dstOff + q * k * R;
-    for (let p = 0; p < k; p++) {
-      const base = off + p * colStride;
-      for (let r = q * R; r < q * R + R; r++, at++) dst[at] = r < count ? src[base + r * rowStride] : 0;
+  const whole = count - (count % R);
+  let at = dstOff;
+  for (let r = 0; r < whole; r += R) {
+    let s0 = off + r * rowStride, s1 = s0 + rowStride, s2 = s1 + rowStride;
+    for (let p = 0; p < k; p++, at += R, s0 += colStride, s1 += colStride, s2 += colStride) {
+      dst[at] = src[s0];
+      dst[at + 1] = src[s1];
+      dst[at + 2] = src[s2];
+    }
+  }
+  if (whole < count) {
+    for (let p = 0; p < k; p++, at += R) {
+      for (let r = 0; r < R; r++) dst[at + r] = whole + r < count ? src[off + (whole + r) * rowStride + p * colStride] : 0;
     }
   }
 }
@@ -136,9 +147,10 @@ export function gemmPanels(
   } else {
     for (let qb = 0; qb < fullB; qb++) wholeTiles(c, pa, paOff, pb, pbOff, k, add, offC, ldc, 0, qb, 1, 0, fullA);
   }
-  // The ragged edges: a last row panel with one or two rows, a last column panel with one or two columns.
-  if (fullB * R < n) for (let qa = 0; qa < Math.ceil(m / R); qa++) edgeTile(c, pa, paOff, pb, pbOff, m, n, k, add, offC, ldc, qa, fullB);
-  if (fullA * R < m) for (let qb = 0; qb < fullB; qb++) edgeTile(c, pa, paOff, pb, pbOff, m, n, k, add, offC, ldc, fullA, qb);
+  // The ragged edges: a last column panel with one or two columns (its corner included), a
+  // last row panel with one or two rows.
+  if (fullB * R < n) for (let qa = 0; qa < Math.ceil(m / R); qa++) edgeColumns(c, pa, paOff, pb, pbOff, m, n, k, add, offC, ldc, qa, fullB);
+  if (fullA * R < m) for (let qb = 0; qb < fullB; qb++) edgeRows(c, pa, paOff, pb, pbOff, m, k, add, offC, ldc, fullA, qb);
 }
 
 /** C = beta·C over an m×n block (beta 0 writes zeros, so that NaN in C never survives). */
@@ -188,27 +200,47 @@ function wholeTiles(
   }
 }
 
-/** A tile on the ragged edge: up to three rows and columns, only those inside C written; two rows per pass over k. */
-function edgeTile(
+/**
+ * A tile of the last column panel, which holds one or two columns: three rows by two
+ * columns of sums in one pass over k (the panels are zero past m and n), of which only
+ * those inside C are stored.
+ */
+function edgeColumns(
   c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, n: number, k: number,
   add: boolean, offC: number, ldc: number, qa: number, qb: number,
 ): void {
   const i = qa * R, j = qb * R;
-  const rows = Math.min(R, m - i), cols = Math.min(R, n - j);
-  const step = R * k;
-  for (let r = 0; r < rows; r += 2) {
-    const two = r + 1 < rows;
-    let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0;
-    for (let x = paOff + qa * step + r, y = pbOff + qb * step, p = 0; p < k; p++, x += R, y += R) {
-      const b0 = pb[y], b1 = pb[y + 1], b2 = pb[y + 2];
-      const a0 = pa[x], a1 = two ? pa[x + 1] : 0;
-      s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
-      s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
-    }
-    const at = offC + (i + r) * ldc + j;
-    storeEdgeRow(c, at, cols, add, s00, s01, s02);
-    if (two) storeEdgeRow(c, at + ldc, cols, add, s10, s11, s12);
+  const rows = Math.min(R, m - i), cols = n - j;
+  let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+  for (let x = paOff + qa * R * k, y = pbOff + qb * R * k, p = 0; p < k; p++, x += R, y += R) {
+    const b0 = pb[y], b1 = pb[y + 1];
+    const a0 = pa[x], a1 = pa[x + 1], a2 = pa[x + 2];
+    s00 += a0 * b0; s01 += a0 * b1;
+    s10 += a1 * b0; s11 += a1 * b1;
+    s20 += a2 * b0; s21 += a2 * b1;
   }
+  const at = offC + i * ldc + j;
+  storeEdgeRow(c, at, cols, add, s00, s01, 0);
+  if (rows > 1) storeEdgeRow(c, at + ldc, cols, add, s10, s11, 0);
+  if (rows > 2) storeEdgeRow(c, at + 2 * ldc, cols, add, s20, s21, 0);
+}
+
+/** A tile of the last row panel, which holds one or two rows: two rows by three columns of sums in one pass over k. */
+function edgeRows(
+  c: Buf, pa: Panels, paOff: number, pb: Panels, pbOff: number, m: number, k: number,
+  add: boolean, offC: number, ldc: number, qa: number, qb: number,
+): void {
+  const i = qa * R, j = qb * R;
+  let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0;
+  for (let x = paOff + qa * R * k, y = pbOff + qb * R * k, p = 0; p < k; p++, x += R, y += R) {
+    const b0 = pb[y], b1 = pb[y + 1], b2 = pb[y + 2];
+    const a0 = pa[x], a1 = pa[x + 1];
+    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
+    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+  }
+  const at = offC + i * ldc + j;
+  storeEdgeRow(c, at, R, add, s00, s01, s02);
+  if (m - i > 1) storeEdgeRow(c, at + ldc, R, add, s10, s11, s12);
 }
 
 /** The first `cols` of three sums into C[at …], written or added. */

@@ -58,7 +58,7 @@ for (const dtype of ['f64', 'f32'] as const) {
       const a = random(rng, dtype, 3 + (ta ? k : m) * lda), b = random(rng, dtype, 5 + (tb ? n : k) * ldb);
       const start = random(rng, dtype, 2 + m * ldc);
       const work = alloc('f64', gemmPackSize(m, n, k));
-      for (const beta of [0, 1]) {
+      for (const beta of [0, 1, 0.5]) {
         const fast = alloc(dtype, start.length), slow = alloc(dtype, start.length);
         fast.set(start); slow.set(start);
         gemm(fast, a, b, m, n, k, ta, tb, beta, 2, 3, 5, ldc, lda, ldb, work);

@@ -3,11 +3,16 @@ import * as assert from 'uvu/assert';
 import * as k from '../kernels/index.js';
 import { maxAbsDiff } from './helpers.js';
 
-test('sigmoid is exact at 0 and finite at ±1000', () => {
-  const y = new Float64Array(3);
-  k.sigmoidForward(y, Float64Array.of(0, 1000, -1000), 3);
-  assert.equal(Array.from(y), [0.5, 1, 0]);
+test('sigmoid is exact at 0, reaches its limits at ±1000 and ±Infinity, and keeps its relative accuracy far left', () => {
+  const y = new Float64Array(5);
+  k.sigmoidForward(y, Float64Array.of(0, 1000, -1000, Infinity, -Infinity), 5);
+  assert.equal(Array.from(y), [0.5, 1, 0, 1, 0]);
   assert.ok(Math.abs(k.sigmoidScalar(2) - 1 / (1 + Math.exp(-2))) < 1e-16);
+  // Left of 0 the reference is e^x / (1 + e^x), which never overflows.
+  for (const x of [-1, -30, -700]) {
+    const reference = Math.exp(x) / (1 + Math.exp(x));
+    assert.ok(Math.abs(k.sigmoidScalar(x) - reference) <= 1e-15 * reference, `x ${x}`);
+  }
 });
 
 test('activation backward kernels add into dx', () => {
