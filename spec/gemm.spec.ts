@@ -70,18 +70,19 @@ for (const dtype of ['f64', 'f32'] as const) {
   });
 }
 
-test('gemmPrepacked with B packed once equals gemm, step after step', () => {
+test('gemmPrepacked with B packed once equals gemm, step after step, A packed beside B in one array', () => {
   const rng = new Rng(22);
-  const [m, n, k] = [6, 10, 9];
-  const b = random(rng, 'f64', k * n);
-  const packed = alloc('f64', panelSize(n, k)), workA = alloc('f64', panelSize(m, k));
-  packB(packed, 0, b, n, k, false, 0, n);
-  for (let step = 0; step < 3; step++) {
-    const a = random(rng, 'f64', m * k);
-    const fast = alloc('f64', m * n).fill(1), slow = alloc('f64', m * n).fill(1);
-    gemmPrepacked(fast, a, m, k, false, 0, k, packed, 0, n, 1, 0, n, workA);
-    gemmNaive(slow, a, b, m, n, k, false, false, 1);
-    assert.ok(maxAbsDiff(fast, slow) < 1e-13);
+  for (const [m, n, k] of [[6, 10, 9], [7, 11, 5]]) {
+    const b = random(rng, 'f64', k * n);
+    const aAt = panelSize(n, k), panels = alloc('f64', aAt + panelSize(m, k));
+    packB(panels, 0, b, n, k, false, 0, n);
+    for (let step = 0; step < 3; step++) {
+      const a = random(rng, 'f64', m * k);
+      const fast = alloc('f64', m * n).fill(1), slow = alloc('f64', m * n).fill(1);
+      gemmPrepacked(fast, a, m, k, false, 0, k, panels, 0, n, 1, 0, n, aAt);
+      gemmNaive(slow, a, b, m, n, k, false, false, 1);
+      assert.ok(maxAbsDiff(fast, slow) < 1e-13, `m ${m} n ${n} k ${k} step ${step}`);
+    }
   }
 });
 

@@ -47,18 +47,21 @@ export abstract class SequenceWorkspace extends Workspace {
   readonly outputs: PassOutputs;
   /** Room for the packed GEMMs over the whole sequence (projections and weight gradients). */
   readonly work: Panels;
-  /** A recurrent weight packed once per pass (W_h for the forward steps, W_hᵀ for the backward ones). */
-  readonly packedW: Panels;
-  /** Room to pack one step's left operand ([B, up to G·H]). */
-  readonly stepPack: Panels;
+  /**
+   * Packed panels in one array, so that the micro-kernel reads a single typed array: a
+   * recurrent weight packed once per pass at 0 (W_h for the forward steps, W_hᵀ for the
+   * backward ones), and from `stepAt` room to pack one step's left operand ([B, up to G·H]).
+   */
+  readonly panels: Panels;
+  readonly stepAt: number;
 
   /** G: the gate blocks of the cell (4 LSTM, 3 GRU, 1 RNN), so that the GEMMs are G·H wide. */
   constructor(T: number, B: number, dtype: DType, I: number, H: number, withCell: boolean, G: number) {
     super(T, B, dtype);
     const rows = Math.max(T * B, I, H), cols = Math.max(G * H, I, H);
     this.work = alloc('f64', gemmPackSize(rows, cols, Math.max(rows, cols)));
-    this.packedW = alloc('f64', Math.max(panelSize(G * H, H), panelSize(H, G * H)));
-    this.stepPack = alloc('f64', panelSize(B, G * H));
+    this.stepAt = Math.max(panelSize(G * H, H), panelSize(H, G * H));
+    this.panels = alloc('f64', this.stepAt + panelSize(B, G * H));
     this.lengths = alloc('i32', B);
     this.rowOf = alloc('i32', T * B);
     this.xs = alloc(dtype, T * B * I);

@@ -66,23 +66,23 @@ export function gruSequence(
   gemm(buf.xp, ws.xs, W, T * B, G, I, false, false, 0, 0, 0, 0, G, I, G, ws.work);
   // Reset after: W_h packed whole; reset before: its r, z columns, then its n columns after them.
   const nAt = panelSize(2 * H, H);
-  if (resetAfter) packB(ws.packedW, 0, W, G, H, false, wH, G);
+  if (resetAfter) packB(ws.panels, 0, W, G, H, false, wH, G);
   else {
-    packB(ws.packedW, 0, W, 2 * H, H, false, wH, G);
-    packB(ws.packedW, nAt, W, H, H, false, wH + 2 * H, G);
+    packB(ws.panels, 0, W, 2 * H, H, false, wH, G);
+    packB(ws.panels, nAt, W, H, H, false, wH + 2 * H, G);
   }
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
   for (let s = 0; s < T; s++) {
     const at = s * B * G;
     if (resetAfter) {
-      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.packedW, 0, G, 0, at, G, ws.stepPack);
+      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.panels, 0, G, 0, at, G, ws.stepAt);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, G);
       gruStepForward(buf, H, s, B, ws.lengths);
     } else {
-      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.packedW, 0, 2 * H, 0, at, G, ws.stepPack);
+      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.panels, 0, 2 * H, 0, at, G, ws.stepAt);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, 2 * H, G);
       gruBeforeGatesForward(buf, H, s, B, ws.lengths);
-      gemmPrepacked(buf.hp, buf.rh, B, H, false, s * B * H, H, ws.packedW, nAt, H, 0, at + 2 * H, G, ws.stepPack);
+      gemmPrepacked(buf.hp, buf.rh, B, H, false, s * B * H, H, ws.panels, nAt, H, 0, at + 2 * H, G, ws.stepAt);
       if (params.bHh !== null) addRowAt(buf.hp, at + 2 * H, params.bHh.data, B, H, G, 2 * H);
       gruBeforeOutputForward(buf, H, s, B, ws.lengths);
     }
@@ -103,10 +103,10 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
 
   // Reset after: W_hᵀ packed whole; reset before: W_h,nᵀ, then W_h,{r,z}ᵀ after it.
   const rzAt = panelSize(H, H);
-  if (resetAfter) packB(ws.packedW, 0, W, H, G, true, wH, G);
+  if (resetAfter) packB(ws.panels, 0, W, H, G, true, wH, G);
   else {
-    packB(ws.packedW, 0, W, H, H, true, wH + 2 * H, G);
-    packB(ws.packedW, rzAt, W, H, 2 * H, true, wH, G);
+    packB(ws.panels, 0, W, H, H, true, wH + 2 * H, G);
+    packB(ws.panels, rzAt, W, H, 2 * H, true, wH, G);
   }
   let [dh, dhPrev] = ws.dhPair;
   dh.fill(0);
@@ -118,12 +118,12 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
     const at = s * B * G;
     if (resetAfter) {
       gruStepBackward(buf, g, H, s, B, ws.lengths);
-      gemmPrepacked(dhPrev, g.dHp, B, G, false, at, G, ws.packedW, 0, H, 1, 0, H, ws.stepPack);
+      gemmPrepacked(dhPrev, g.dHp, B, G, false, at, G, ws.panels, 0, H, 1, 0, H, ws.stepAt);
     } else {
       gruBeforeOutputBackward(buf, g, H, s, B, ws.lengths);
-      gemmPrepacked(g.dRh, g.dHp, B, H, false, at + 2 * H, G, ws.packedW, 0, H, 0, 0, H, ws.stepPack);
+      gemmPrepacked(g.dRh, g.dHp, B, H, false, at + 2 * H, G, ws.panels, 0, H, 0, 0, H, ws.stepAt);
       gruBeforeGatesBackward(buf, g, H, s, B, ws.lengths);
-      gemmPrepacked(dhPrev, g.dHp, B, 2 * H, false, at, G, ws.packedW, rzAt, H, 1, 0, H, ws.stepPack);
+      gemmPrepacked(dhPrev, g.dHp, B, 2 * H, false, at, G, ws.panels, rzAt, H, 1, 0, H, ws.stepAt);
     }
     [dh, dhPrev] = [dhPrev, dh];
   }

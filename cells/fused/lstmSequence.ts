@@ -87,9 +87,9 @@ export function lstmSequence(
 
   buf.bias = sumBiases(ws.biasSum, bIh, bHh);
   gemm(buf.pre, ws.xs, W, T * B, Wd, I, false, false, 0, 0, 0, 0, Wd, I, Wd, ws.work);
-  packB(ws.packedW, 0, W, Wd, H, false, I * Wd, Wd);
+  packB(ws.panels, 0, W, Wd, H, false, I * Wd, Wd);
   for (let s = 0; s < T; s++) {
-    gemmPrepacked(buf.pre, buf.hs, B, H, false, s * B * H, H, ws.packedW, 0, Wd, 1, s * B * Wd, Wd, ws.stepPack);
+    gemmPrepacked(buf.pre, buf.hs, B, H, false, s * B * H, H, ws.panels, 0, Wd, 1, s * B * Wd, Wd, ws.stepAt);
     if (fgr !== null && s > 0) gateRecurrenceForward(buf, fgr.data, s, B, H);
     lstmStepForward(buf, layout, s, B, ws.lengths);
   }
@@ -137,7 +137,7 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   g.dpF = params.pF?.ensureGrad() ?? null;
   g.dpO = params.pO?.ensureGrad() ?? null;
   const dRec = ws.dRec;
-  packB(ws.packedW, 0, W, H, Wd, true, I * Wd, Wd);
+  packB(ws.panels, 0, W, H, Wd, true, I * Wd, Wd);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
     g.dh = dh;
@@ -146,7 +146,7 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
       if (s < T - 1) gateRecurrenceBackward(dRec, g.dPre, params.fgr!.data, s + 1, B, H);
     }
     lstmStepBackward(buf, g, ws.layout, s, B, ws.lengths);
-    gemmPrepacked(dhNext, g.dPre, B, Wd, false, s * B * Wd, Wd, ws.packedW, 0, H, 0, 0, H, ws.stepPack);
+    gemmPrepacked(dhNext, g.dPre, B, Wd, false, s * B * Wd, Wd, ws.panels, 0, H, 0, 0, H, ws.stepAt);
     carryInactive(dhNext, dh, ws.lengths, s, B, H);
     [dh, dhNext] = [dhNext, dh];
   }

@@ -52,9 +52,9 @@ export function rnnSequence(
 
   gemm(ws.pre, ws.xs, W, T * B, H, I, false, false, 0, 0, 0, 0, H, I, H, ws.work);
   for (const b of [params.bIh, params.bHh]) if (b !== null) addRowAt(ws.pre, 0, b.data, T * B, H);
-  packB(ws.packedW, 0, W, H, H, false, I * H, H);
+  packB(ws.panels, 0, W, H, H, false, I * H, H);
   for (let s = 0; s < T; s++) {
-    gemmPrepacked(ws.pre, ws.hs, B, H, false, sourceSlot(s, delay) * B * H, H, ws.packedW, 0, H, 1, s * B * H, H, ws.stepPack);
+    gemmPrepacked(ws.pre, ws.hs, B, H, false, sourceSlot(s, delay) * B * H, H, ws.panels, 0, H, 1, s * B * H, H, ws.stepAt);
     rnnStepForward(ws.pre, ws.hs, relu, H, s, B, ws.lengths);
   }
 
@@ -70,13 +70,13 @@ function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
   const { y, h } = ws.outputs;
   const W = params.W.data;
 
-  packB(ws.packedW, 0, W, H, H, true, I * H, H);
+  packB(ws.panels, 0, W, H, H, true, I * H, H);
   ws.dHs.fill(0);
   if (h.grad !== null) ws.dHs.set(h.grad, T * B * H);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(ws.dHs, y.grad, ws.rowOf, ws.lengths, s, B, H, (s + 1) * B * H);
     rnnStepBackward(ws.dPre, ws.hs, ws.dHs, relu, H, s, B, ws.lengths);
-    gemmPrepacked(ws.dHs, ws.dPre, B, H, false, s * B * H, H, ws.packedW, 0, H, 1, sourceSlot(s, delay) * B * H, H, ws.stepPack);
+    gemmPrepacked(ws.dHs, ws.dPre, B, H, false, s * B * H, H, ws.panels, 0, H, 1, sourceSlot(s, delay) * B * H, H, ws.stepAt);
   }
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, ws.dHs, B * H);
 
