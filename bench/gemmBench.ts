@@ -4,7 +4,10 @@ import { gemmPackSize } from '../kernels/gemmPanels.js';
 import { alloc, Rng } from '../index.js';
 import type { BenchCase } from './measure.js';
 
-/** [m, n, k, transA, transB] */
+/**
+ * [m, n, k, transA, transB]: C [m,n] = op(A) [m,k] · op(B) [k,n]. Cases are named m×k×n, as
+ * the issue names them: 64×512×1024 is the L step's [B, I+H]·[I+H, 4H], 1×165×400 the S step's.
+ */
 export type GemmShape = [number, number, number, boolean, boolean];
 
 export const gemmShapes: GemmShape[] = [
@@ -25,7 +28,7 @@ export function gemmCases(shapes: readonly GemmShape[]): BenchCase[] {
       return { a, b, c, work };
     };
     const form = `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`;
-    const config = `${m}x${n}x${k}${form === 'NN' ? '' : ` ${form}`}`;
+    const config = `${m}x${k}x${n}${form === 'NN' ? '' : ` ${form}`}`;
     const base = { cell: 'gemm', config, pass: 'forward' as const, flops: 2 * m * n * k };
     const lda = ta ? m : k, ldb = tb ? k : n;
     return [
