@@ -12,7 +12,7 @@
 // far more. What limits the loop is instructions: V8 checks the bounds of every
 // typed-array read and reloads each array's base and length in every step of k, about 70
 // instructions for 18 flops. Measured on this project's machine, fastest calls: 4×4
-// 4.6-4.8 GFLOP/s and 3×3 5.0-5.1 on 512³ (bench/); 3×3 5.3 and 2×3 4.7 on 510×510×256
+// 4.6-4.8 GFLOP/s and 3×3 5.0-5.2 on 512³ (bench/); 3×3 5.3 and 2×3 4.7 on 510×510×256
 // panels, the two alternating in one process. (A 2×3 loop timed alone reached 7 GFLOP/s,
 // but only because V8 had folded its arrays, module constants there, into the code.)
 //
