@@ -37,25 +37,18 @@ export interface BenchBudget {
 }
 
 /**
- * Run the cases one after another in one process, each in its own tinybench Bench with its
- * data made just before and dropped after (so that one case's memory does not slow the
- * next); onCase hears of each one done.
+ * Time one case in a tinybench Bench, its data made just before (bench/case.ts runs each
+ * case in a process of its own).
  */
-export async function measure(cases: readonly BenchCase[], budget: BenchBudget, onCase?: (done: number, name: string) => void): Promise<TimedResult[]> {
-  const results: TimedResult[] = [];
-  for (const c of cases) {
-    const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: budget.warmupIterations });
-    bench.add(c.name, c.setup());
-    await bench.run();
-    const result = bench.tasks[0].result;
-    if (result.state !== 'completed') throw new Error(`bench: task ${c.name} did not complete (${result.state})`);
-    // The median: on a shared 2-core machine a few slow samples would drag the mean. The
-    // fastest call shows the code without the neighbours (a busy sibling hyperthread can
-    // halve a throughput-bound loop for seconds at a time).
-    const ms = result.latency.p50, bestMs = result.latency.min;
-    const gflops = c.flops / (ms * 1e6), bestGflops = c.flops / (bestMs * 1e6);
-    results.push({ name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, ms, gflops, bestMs, bestGflops });
-    onCase?.(results.length, c.name);
-  }
-  return results;
+export async function measureCase(c: BenchCase, budget: BenchBudget): Promise<TimedResult> {
+  const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: budget.warmupIterations });
+  bench.add(c.name, c.setup());
+  await bench.run();
+  const result = bench.tasks[0].result;
+  if (result.state !== 'completed') throw new Error(`bench: task ${c.name} did not complete (${result.state})`);
+  // The median: on a shared 2-core machine a few slow samples would drag the mean. The
+  // fastest call shows the code without the neighbours (a busy sibling hyperthread can
+  // halve a throughput-bound loop for seconds at a time).
+  const ms = result.latency.p50, bestMs = result.latency.min;
+  return { name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, ms, gflops: c.flops / (ms * 1e6), bestMs, bestGflops: c.flops / (bestMs * 1e6) };
 }
