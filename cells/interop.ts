@@ -11,7 +11,7 @@
 // ([3H, 3H], blocks i, f, o, acting as W·g), and the MUT matrices `W_xz_l{k}` … stored
 // [out, in]. Values are copied as they are, so export(import(s)) gives back every tensor
 // bit for bit when s holds values of the layer's dtype.
-import { alloc, shapeStr, type Tensor } from '../core/index.js';
+import { alloc, checkFiniteValues, shapeStr, type Tensor } from '../core/index.js';
 import type { Buf } from '../kernels/types.js';
 import type { Cell } from './cell.js';
 import type { RecurrentLayer } from './layer.js';
@@ -138,27 +138,29 @@ export function exportStateDict(layer: RecurrentLayer, which: 'data' | 'grad' = 
 }
 
 /**
- * Load a state dict into the layer. Every expected name must be there with its shape and
- * finite values, and no other name may be: all is checked before anything is written, so a
- * rejected dict leaves the layer as it was.
+ * Load a state dict into the layer. Every expected name must be there with its shape, and
+ * no other name may be. Values are converted to the layer's dtype first and must be finite
+ * there (1e300 is finite in float64 but Infinity in float32). All is checked before anything
+ * is written, so a rejected dict leaves the layer as it was.
  */
 export function importStateDict(layer: RecurrentLayer, dict: StateDict): void {
   const maps = layerMappings(layer);
   const expected = new Set(maps.map((m) => m.name));
   const extra = Object.keys(dict).filter((k) => !expected.has(k));
   if (extra.length > 0) throw new Error(`importStateDict: unexpected names ${extra.join(', ')}; ${layer.name} expects ${[...expected].join(', ')}`);
-  for (const m of maps) {
+  const converted = maps.map((m) => {
     const t = dict[m.name];
     if (t === undefined) throw new Error(`importStateDict: missing ${m.name}; ${layer.name} expects ${[...expected].join(', ')}`);
     const shapeOk = Array.isArray(t.shape) && t.shape.length === m.shape.length && t.shape.every((d, q) => d === m.shape[q]);
     if (!shapeOk) throw new Error(`importStateDict: ${m.name} must be ${shapeStr(m.shape)}, got ${Array.isArray(t.shape) ? shapeStr(t.shape) : String(t.shape)}`);
     if (t.data?.length !== m.index.length) throw new Error(`importStateDict: ${m.name} ${shapeStr(m.shape)} needs ${m.index.length} values, got ${t.data?.length}`);
-    for (let q = 0; q < m.index.length; q++) {
-      if (!Number.isFinite(t.data[q])) throw new Error(`importStateDict: ${m.name}[${q}] is ${t.data[q]}; values must be finite`);
-    }
-  }
-  for (const m of maps) {
-    const values = dict[m.name].data;
+    const values = alloc(m.ours.dtype, m.index.length);
+    for (let q = 0; q < values.length; q++) values[q] = t.data[q];
+    checkFiniteValues('importStateDict', m.name, values, `; values must be finite in ${m.ours.dtype}`);
+    return values;
+  });
+  maps.forEach((m, k) => {
+    const values = converted[k];
     for (let q = 0; q < m.index.length; q++) m.ours.data[m.index[q]] = values[q];
-  }
+  });
 }

@@ -5,11 +5,14 @@
 // for every element q of every input, where x_q± are the perturbed values as actually
 // stored (in float32, x + ε is rounded, and dividing by the stored step removes that error).
 //
-// An element passes when |analytic − numeric| ≤ atol + rtol·|numeric| (PyTorch's rule).
+// An element passes when |analytic − numeric| ≤ atol + rtol·|numeric| (PyTorch's rule);
+// a NaN or infinity on either side is a failure, never a pass. A step that rounds away
+// (x + ε and x − ε stored as the same number) is an error: it measures nothing.
 // The defaults follow PyTorch's gradcheck for float64. Float32 keeps about 7 digits, so its
 // step must be much larger and its bounds looser (see GRADCHECK_DEFAULTS and the README).
 import type { Buf } from '../kernels/types.js';
 import { alloc, type DType } from './alloc.js';
+import { ArgumentError, checkFiniteValues, NonFiniteError } from './errors.js';
 import { shapeStr } from './shape.js';
 import { Tape } from './tape.js';
 import { Tensor } from './tensor.js';
@@ -76,7 +79,7 @@ export function gradcheck(
   const dtype: DType = inputs[0].dtype;
   inputs.forEach((t, q) => {
     if (t.dtype !== dtype) throw new Error(`gradcheck: inputs[${q}] has dtype ${t.dtype}, expected ${dtype} like inputs[0]`);
-    checkFinite(labelOf(t, q), t.data);
+    checkFiniteValues('gradcheck', labelOf(t, q), t.data, '; gradcheck needs finite input values');
   });
   const { eps, atol, rtol } = { ...GRADCHECK_DEFAULTS[dtype], ...options };
   for (const [key, v] of Object.entries({ eps, atol, rtol })) {
@@ -97,14 +100,6 @@ export function gradcheck(
 
 function labelOf(t: Tensor, q: number): string {
   return t.name === '' ? `inputs[${q}]` : t.name;
-}
-
-function checkFinite(label: string, data: Buf): void {
-  for (let q = 0; q < data.length; q++) {
-    if (!Number.isFinite(data[q])) {
-      throw new Error(`gradcheck: ${label}[${q}] is ${data[q]}; gradcheck needs finite input values`);
-    }
-  }
 }
 
 /** One recorded forward and backward; the inputs' own grads and flags are left as they were. */
@@ -135,7 +130,7 @@ function evaluate(loss: (tape: Tape | null) => Tensor, tape: Tape | null, when: 
     const got = out instanceof Tensor ? `shape ${shapeStr(out.shape)}` : typeof out;
     throw new Error(`gradcheck: loss must return a one-element Tensor, got ${got}`);
   }
-  if (!Number.isFinite(out.data[0])) throw new Error(`gradcheck: the loss is ${out.data[0]} in ${when}; it must be finite`);
+  if (!Number.isFinite(out.data[0])) throw new NonFiniteError('gradcheck', `the loss in ${when}`, out.data[0], '; it must be finite');
   return out;
 }
 
@@ -156,18 +151,27 @@ function compare(
     const minusStored = data[q];
     const minus = evaluate(loss, null, `${label}[${q}] − eps`).data[0];
     data[q] = original;
+    if (plusStored === minusStored) {
+      throw new ArgumentError('gradcheck', 'eps', `large enough that ${label}[${q}] ± eps differ in ${input.dtype} (${label}[${q}] is ${original})`, eps);
+    }
     const numeric = (plus - minus) / (plusStored - minusStored);
     const a = analytic[q];
     const absErr = Math.abs(a - numeric);
     const relErr = absErr / Math.max(Math.abs(a), Math.abs(numeric), REL_ERR_FLOOR);
-    if (absErr > atol + rtol * Math.abs(numeric)) report.failures++;
+    // Written so that NaN fails: NaN ≤ anything is false.
+    if (!(absErr <= atol + rtol * Math.abs(numeric))) report.failures++;
     report.maxAbsErr = Math.max(report.maxAbsErr, absErr);
-    if (report.worstIndex < 0 || relErr > report.maxRelErr) {
+    if (report.worstIndex < 0 || isWorse(relErr, report.maxRelErr)) {
       Object.assign(report, { maxRelErr: relErr, worstIndex: q, analytic: a, numeric });
     }
   }
   report.ok = report.failures === 0;
   return report;
+}
+
+/** Whether error a is worse than b, NaN being the worst of all. */
+function isWorse(a: number, b: number): boolean {
+  return Number.isNaN(b) ? false : Number.isNaN(a) || a > b;
 }
 
 /** A float64 copy of a buffer (or zeros of the given size when there is none). */

@@ -1,4 +1,5 @@
 export { alloc, allocationCount, type DType } from './alloc.js';
+export { ArgumentError, NonFiniteError, FormatError, describe, checkFiniteValues, firstNonFiniteIndex } from './errors.js';
 export type { Buf, IndexBuf } from '../kernels/types.js';
 export { sizeOf, shapeStr, type Shape } from './shape.js';
 export { Tensor, type TensorOptions } from './tensor.js';

@@ -95,6 +95,27 @@ test('a truncated, corrupted or mismatched checkpoint is rejected and nothing is
   });
 });
 
+test('a checkpoint holding a NaN weight or optimizer moment is refused, naming the tensor and element', () => {
+  withDir((dir) => {
+    const run = new TaskRun(config({ steps: 2 }));
+    run.run();
+    const path = join(dir, 'c.safetensors');
+    run.save(path);
+    const saved = decodeSafetensors(readFileSync(path));
+    for (const [key, at, value] of [['param/rnn.l0.W', 7, NaN], ['optim/exp_avg_sq', 3, Infinity]] as const) {
+      const tensors = Object.fromEntries(Object.entries(saved.tensors).map(([k, v]) => [k, { shape: v.shape, data: v.data.slice() }]));
+      tensors[key].data[at] = value;
+      const bad = join(dir, 'bad.safetensors');
+      writeFileSync(bad, encodeSafetensors(tensors, saved.metadata));
+      const target = new TaskRun(config({ steps: 2, seed: 9 }));
+      const before = [...target.model.store.data];
+      assert.throws(() => loadCheckpoint(bad, { store: target.model.store, optimizer: target.trainer.optimizer }),
+        new RegExp(`checkpoint .*bad\\.safetensors: ${key.replace('.', '\\.')}\\[${at}\\] is ${value}; values must be finite, so nothing was loaded`));
+      assert.equal([...target.model.store.data], before);
+    }
+  });
+});
+
 test('saving over an existing checkpoint is atomic: a failed write leaves the old file whole', () => {
   withDir((dir) => {
     const run = new TaskRun(config({ steps: 1 }));

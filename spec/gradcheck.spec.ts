@@ -75,7 +75,42 @@ test('gradcheck catches a loss that turns non-finite under perturbation', () => 
   // A loss defined only for p ≤ 0.5, checked at p = 0.5: the step p + eps leaves its domain.
   const p = Tensor.from([0.5], [1], 'f64', { name: 'p' });
   const edge = (t: Tape | null) => (p.data[0] > 0.5 ? Tensor.from([NaN], [], 'f64') : ops.sum(t, p));
-  assert.throws(() => gradcheck(edge, [p]), /the loss is NaN in p\[0\] \+ eps; it must be finite/);
+  assert.throws(() => gradcheck(edge, [p]), /gradcheck: the loss in p\[0\] \+ eps is NaN; it must be finite/);
+});
+
+/** y = 2x with a backward that hands back NaN at one element (or everywhere). */
+function nanBackward(at: number | 'all') {
+  const backward = (e: TapeEntry<null>): void => {
+    const x = e.inputs[0], g = x.ensureGrad();
+    for (let q = 0; q < x.size; q++) g[q] += at === 'all' || q === at ? NaN : 2 * e.out.grad![q];
+  };
+  return (tape: Tape | null, x: Tensor): Tensor => {
+    const out = Tensor.zeros(x.shape, x.dtype, { requiresGrad: tape !== null && x.requiresGrad });
+    for (let q = 0; q < x.size; q++) out.data[q] = 2 * x.data[q];
+    if (tape !== null && out.requiresGrad) tape.push(backward, out, [x], null);
+    return out;
+  };
+}
+
+test('a NaN from the backward is a failure, reported at its element, never a pass', () => {
+  for (const [at, failures] of [[1, 1], ['all', 3]] as const) {
+    const x = Tensor.from([0.5, -1.5, 2], [3], 'f64', { name: 'x' });
+    const op = nanBackward(at);
+    const report = gradcheck((t) => ops.sum(t, op(t, x)), [x]);
+    assert.is(report.ok, false, `NaN at ${at}`);
+    assert.is(report.inputs[0].failures, failures);
+    assert.is(report.inputs[0].worstIndex, at === 'all' ? 0 : 1);
+    assert.ok(Number.isNaN(report.inputs[0].analytic));
+    assert.ok(Number.isNaN(report.maxRelErr));
+  }
+});
+
+test('a step that rounds away (x ± eps stored as x) is an error, not a 0/0 pass', () => {
+  const big = Tensor.from([1e8, 1], [2], 'f32', { name: 'w' });
+  assert.throws(() => gradcheck((t) => ops.sum(t, ops.mul(t, big, big)), [big], { eps: 1e-3 }),
+    (err: Error) => err.name === 'ArgumentError' && /gradcheck: eps must be large enough that w\[0\] ± eps differ in f32 \(w\[0\] is 100000000\), got 0.001/.test(err.message));
+  const tiny = Tensor.from([1], [1], 'f64', { name: 'v' });
+  assert.throws(() => gradcheck((t) => ops.sum(t, tiny), [tiny], { eps: 1e-17 }), /eps must be large enough that v\[0\] ± eps differ in f64 \(v\[0\] is 1\), got 1e-17/);
 });
 
 test.run();

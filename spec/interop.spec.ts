@@ -67,6 +67,18 @@ test('importStateDict rejects a bad dict and leaves the layer as it was', () => 
   assert.equal([...layer.store.data], before, 'nothing was half-loaded');
 });
 
+test('importStateDict checks finiteness after converting to the layer\'s dtype: 1e300 is Infinity in float32', () => {
+  const f64 = new RecurrentLayer({ cell: 'rnn', inputSize: 2, hiddenSize: 3, dtype: 'f64' });
+  const dict = exportStateDict(f64);
+  dict.bias_hh_l0 = { shape: [3], data: Float64Array.of(0.1, 1e300, 0.2) };
+  importStateDict(f64, dict);
+  assert.is(exportStateDict(f64).bias_hh_l0.data[1], 1e300, 'finite in float64: loaded');
+  const f32 = new RecurrentLayer({ cell: 'rnn', inputSize: 2, hiddenSize: 3, dtype: 'f32' });
+  const before = [...f32.store.data];
+  assert.throws(() => importStateDict(f32, dict), /importStateDict: bias_hh_l0\[1\] is Infinity; values must be finite in f32/);
+  assert.equal([...f32.store.data], before);
+});
+
 test('safetensors: the reference writer\'s byte layout (sorted, compact JSON, space padding to 8)', () => {
   // One F32 tensor attn0 [1,1,2,3] holding 0..5, no metadata: the header JSON is 65 bytes,
   // padded with 7 spaces to 72, then 24 bytes of little-endian floats.

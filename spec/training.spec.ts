@@ -9,7 +9,7 @@ import { ExponentialDecay, HalveOnPlateau, StepDecay } from '../train/schedule.j
 import { initializeLayer, randomOrthogonal } from '../train/init.js';
 import { lastStep, lastStepCrossEntropy, stepCrossEntropy } from '../train/losses.js';
 import { makeOptimizer, SGD } from '../train/optimizers.js';
-import { NonFiniteError, Trainer } from '../train/trainer.js';
+import { NonFiniteStepError, Trainer } from '../train/trainer.js';
 import { CharLM } from '../train/charLM.js';
 import { maxAbsDiff } from './helpers.js';
 
@@ -116,8 +116,8 @@ test('a NaN loss or gradient stops training with the step and the first tensor, 
     trainer.step(nanLoss);
     assert.unreachable('a NaN loss must stop training');
   } catch (err) {
-    assert.instance(err, NonFiniteError);
-    assert.is((err as NonFiniteError).step, 2);
+    assert.instance(err, NonFiniteStepError);
+    assert.is((err as NonFiniteStepError).step, 2);
     assert.match((err as Error).message, /step 2: the loss is NaN; training stopped/);
   }
   // A finite loss (1e308) whose gradient overflows: ∂/∂w₁ of w₁²·1e308 is −2e308 = −Infinity.
@@ -133,6 +133,28 @@ test('a NaN loss or gradient stops training with the step and the first tensor, 
   const huge = new Trainer({ optimizer: makeOptimizer('sgd', store, { lr: 1e308 }) });
   assert.throws(() => huge.step((tape) => ops.sum(tape, ops.scale(tape, w, 1e10))), /the update of w\[0\] is -Infinity/);
   assert.equal([...w.data], before);
+});
+
+test("a skipped update is undone whole: Adam's moments and step count too, so later steps match a run that never tried it", () => {
+  const run = (tryOverflow: boolean) => {
+    const store = new ParamStore('f64');
+    const w = store.add('w', [2]);
+    w.data.set([0.5, -1]);
+    const trainer = new Trainer({ optimizer: makeOptimizer('adam', store, { lr: 0.1 }), onNonFinite: 'skip' });
+    const x = Tensor.from([1, 2], [2], 'f64');
+    const good = (tape: Tape) => ops.sum(tape, ops.mul(tape, ops.mul(tape, w, w), x));
+    trainer.step(good);
+    if (tryOverflow) {
+      const lr = trainer.optimizer.lr;
+      trainer.optimizer.lr = 1e308;
+      assert.is(trainer.step((tape) => ops.sum(tape, ops.scale(tape, w, 1e10))).skipped, true);
+      assert.is(trainer.optimizer.stepCount, 1);
+      trainer.optimizer.lr = lr;
+    }
+    for (let k = 0; k < 3; k++) trainer.step(good);
+    return { w: [...w.data], state: [...trainer.optimizer.state()].map(([name, b]) => [name, [...b]]) };
+  };
+  assert.equal(run(true), run(false));
 });
 
 test('truncated BPTT with k2 ≥ T gives the full gradient; k1 = T gives it bit for bit', () => {

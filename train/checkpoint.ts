@@ -12,7 +12,7 @@
 //
 // Loading checks every name, shape and dtype against the model and optimizer first and
 // writes nothing unless all of it fits, so a rejected file leaves the run as it was.
-import { loadSafetensors, saveSafetensors, shapeStr, type Buf, type ParamStore, type Rng } from '../core/index.js';
+import { checkFiniteValues, loadSafetensors, saveSafetensors, shapeStr, type Buf, type ParamStore, type Rng } from '../core/index.js';
 import type { Optimizer } from './optimizers.js';
 import type { Schedule } from './schedule.js';
 
@@ -70,6 +70,7 @@ export function loadCheckpoint(path: string, state: TrainingState): CheckpointIn
       fail(`parameter ${name} is ${shapeStr(saved.shape)} in the file but ${shapeStr(t.shape)} in the model`);
     }
     if ((saved.dtype === 'F64') !== (store.dtype === 'f64')) fail(`parameter ${name} is ${saved.dtype} in the file but the model is ${store.dtype}`);
+    checkFinite(path, key, saved.data);
   }
   const optimizerMeta = parse(path, metadata, 'optimizer') as { name: string; lr: number; stepCount: number } | null;
   if (optimizer !== undefined) {
@@ -80,6 +81,7 @@ export function loadCheckpoint(path: string, state: TrainingState): CheckpointIn
       expected.add(key);
       const saved = tensors[key];
       if (saved === undefined || saved.data.length !== buf.length) fail(`optimizer state ${name} is missing or has the wrong size`);
+      checkFinite(path, key, saved.data);
     }
   }
   const extra = Object.keys(tensors).filter((k) => !expected.has(k) && (optimizer !== undefined || !k.startsWith('optim/')));
@@ -97,6 +99,11 @@ export function loadCheckpoint(path: string, state: TrainingState): CheckpointIn
   const scheduleState = parse(path, metadata, 'schedule');
   if (state.schedule !== undefined && scheduleState !== null) state.schedule.setState(scheduleState as Record<string, number>);
   return { step: Number(metadata.step), config: parse(path, metadata, 'config') };
+}
+
+/** A loaded tensor must be finite: a checkpoint with NaN weights is a broken run, not a model. */
+function checkFinite(path: string, key: string, data: Buf): void {
+  checkFiniteValues(`checkpoint ${path}`, key, data, '; values must be finite, so nothing was loaded');
 }
 
 function checkFormat(path: string, metadata: Record<string, string>): void {

@@ -1,10 +1,10 @@
-export { SGD, RMSprop, Adagrad, Adam, AdamW, Optimizer, makeOptimizer, optimizerNames, type OptimizerName, type OptimizerConfig } from './optimizers.js';
+export { SGD, RMSprop, Adagrad, Adam, AdamW, Optimizer, makeOptimizer, optimizerNames, type OptimizerName, type OptimizerConfig, type OptimizerSnapshot } from './optimizers.js';
 export { clipGradValue, clipGradNorm, clipGradNormPerTensor, type ClipNormOptions } from './clip.js';
 export { StepDecay, ExponentialDecay, HalveOnPlateau, type Schedule } from './schedule.js';
 export { initializeLayer, randomOrthogonal, type InitOptions } from './init.js';
 export { stepCrossEntropy, lastStep, lastStepCrossEntropy, meanSquaredError, type StepLossOptions } from './losses.js';
 export { truncatedBptt, detachState, type RecurrentState, type WindowModel, type TbpttOptions } from './bptt.js';
-export { Trainer, NonFiniteError, firstNonFinite, type TrainerOptions, type StepReport } from './trainer.js';
+export { Trainer, NonFiniteStepError, firstNonFinite, type TrainerOptions, type StepReport } from './trainer.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointInfo, CHECKPOINT_FORMAT, type TrainingState } from './checkpoint.js';
 export { SequenceModel, type SequenceModelOptions, type SequenceInput } from './sequenceModel.js';
 export { modelForTask, taskLoss, taskMetric } from './taskModel.js';

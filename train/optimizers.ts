@@ -10,10 +10,22 @@
 //   Adam     g = ∇ + λθ;  m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  (AMSGrad: v̂ = max(v̂, v));
 //            θ −= (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
 //   AdamW    as Adam with λ = 0 in g, and θ *= 1 − ηλ first (decoupled weight decay)
-import { alloc, type Buf, type ParamStore } from '../core/index.js';
+import { alloc, ArgumentError, type Buf, type ParamStore } from '../core/index.js';
 
 export type OptimizerName = 'sgd' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw';
 export const optimizerNames: readonly OptimizerName[] = ['sgd', 'rmsprop', 'adagrad', 'adam', 'adamw'];
+
+/**
+ * Everything an update changes: the parameters, every state buffer, the step count and the
+ * learning rate. Made once (Optimizer.snapshot) and refilled in place, so that keeping one
+ * every step allocates nothing.
+ */
+export interface OptimizerSnapshot {
+  params: Buf;
+  state: Map<string, Buf>;
+  stepCount: number;
+  lr: number;
+}
 
 export abstract class Optimizer {
   abstract readonly name: OptimizerName;
@@ -24,9 +36,8 @@ export abstract class Optimizer {
   private readonly buffers = new Map<string, Buf>();
   private readonly sizeAtStart: number;
 
-  constructor(readonly store: ParamStore, lr: number) {
-    checkNumber('lr', lr, 0);
-    this.lr = lr;
+  constructor(readonly store: ParamStore, lr: number, where: string) {
+    this.lr = checkHyper(where, 'lr', lr, atLeast(0));
     this.sizeAtStart = store.size;
   }
 
@@ -52,6 +63,28 @@ export abstract class Optimizer {
     this.update(this.store.data, this.store.grad, this.store.size);
   }
 
+  /** A copy of the parameters and the whole optimizer state, refilling `into` when given (no allocation then). */
+  snapshot(into?: OptimizerSnapshot): OptimizerSnapshot {
+    const snap = into ?? {
+      params: alloc(this.store.dtype, this.store.size),
+      state: new Map([...this.buffers].map(([name, b]) => [name, alloc(this.store.dtype, b.length)])),
+      stepCount: 0, lr: 0,
+    };
+    snap.params.set(this.store.data);
+    for (const [name, b] of this.buffers) snap.state.get(name)!.set(b);
+    snap.stepCount = this.stepCount;
+    snap.lr = this.lr;
+    return snap;
+  }
+
+  /** Put the parameters and the optimizer state back as `snap` holds them. */
+  restore(snap: OptimizerSnapshot): void {
+    this.store.data.set(snap.params);
+    for (const [name, b] of this.buffers) b.set(snap.state.get(name)!);
+    this.stepCount = snap.stepCount;
+    this.lr = snap.lr;
+  }
+
   protected abstract update(p: Buf, g: Buf, n: number): void;
 }
 
@@ -66,13 +99,13 @@ export class SGD extends Optimizer {
   private readonly b: Buf | null;
 
   constructor(store: ParamStore, o: SgdOptions) {
-    super(store, o.lr);
-    this.momentum = checkNumber('momentum', o.momentum ?? 0, 0);
-    this.dampening = checkNumber('dampening', o.dampening ?? 0);
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, 0);
-    this.nesterov = o.nesterov ?? false;
+    super(store, o.lr, 'sgd');
+    this.momentum = checkHyper('sgd', 'momentum', o.momentum ?? 0, atLeast(0));
+    this.dampening = checkHyper('sgd', 'dampening', o.dampening ?? 0, anyFinite);
+    this.weightDecay = checkHyper('sgd', 'weightDecay', o.weightDecay ?? 0, atLeast(0));
+    this.nesterov = checkFlag('sgd', 'nesterov', o.nesterov);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new Error('sgd: nesterov needs momentum > 0 and dampening 0');
+      throw new ArgumentError('sgd', 'nesterov', 'used with momentum > 0 and dampening 0', `momentum ${this.momentum} and dampening ${this.dampening}`, true);
     }
     this.b = this.momentum !== 0 ? this.buffer('momentum_buffer') : null;
   }
@@ -105,12 +138,12 @@ export class RMSprop extends Optimizer {
   private readonly b: Buf | null;
 
   constructor(store: ParamStore, o: RmspropOptions) {
-    super(store, o.lr);
-    this.alpha = checkNumber('alpha', o.alpha ?? 0.99, 0);
-    this.eps = checkNumber('eps', o.eps ?? 1e-8, 0);
-    this.momentum = checkNumber('momentum', o.momentum ?? 0, 0);
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, 0);
-    this.centered = o.centered ?? false;
+    super(store, o.lr, 'rmsprop');
+    this.alpha = checkHyper('rmsprop', 'alpha', o.alpha ?? 0.99, atLeast(0));
+    this.eps = checkHyper('rmsprop', 'eps', o.eps ?? 1e-8, atLeast(0));
+    this.momentum = checkHyper('rmsprop', 'momentum', o.momentum ?? 0, atLeast(0));
+    this.weightDecay = checkHyper('rmsprop', 'weightDecay', o.weightDecay ?? 0, atLeast(0));
+    this.centered = checkFlag('rmsprop', 'centered', o.centered);
     this.s = this.buffer('square_avg');
     this.m = this.centered ? this.buffer('grad_avg') : null;
     this.b = this.momentum > 0 ? this.buffer('momentum_buffer') : null;
@@ -144,11 +177,11 @@ export class Adagrad extends Optimizer {
   private readonly sum: Buf;
 
   constructor(store: ParamStore, o: AdagradOptions) {
-    super(store, o.lr);
-    this.lrDecay = checkNumber('lrDecay', o.lrDecay ?? 0, 0);
-    this.eps = checkNumber('eps', o.eps ?? 1e-10, 0);
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, 0);
-    this.sum = this.buffer('sum', checkNumber('initialAccumulatorValue', o.initialAccumulatorValue ?? 0, 0));
+    super(store, o.lr, 'adagrad');
+    this.lrDecay = checkHyper('adagrad', 'lrDecay', o.lrDecay ?? 0, atLeast(0));
+    this.eps = checkHyper('adagrad', 'eps', o.eps ?? 1e-10, atLeast(0));
+    this.weightDecay = checkHyper('adagrad', 'weightDecay', o.weightDecay ?? 0, atLeast(0));
+    this.sum = this.buffer('sum', checkHyper('adagrad', 'initialAccumulatorValue', o.initialAccumulatorValue ?? 0, atLeast(0)));
   }
 
   protected update(p: Buf, g: Buf, n: number): void {
@@ -177,14 +210,16 @@ export class Adam extends Optimizer {
 
   /** decoupled: AdamW's weight decay (θ *= 1 − ηλ) instead of Adam's L2 term in the gradient. */
   constructor(store: ParamStore, o: AdamOptions, readonly decoupled = false) {
-    super(store, o.lr);
-    this.name = decoupled ? 'adamw' : 'adam';
-    const [b1, b2] = o.betas ?? [0.9, 0.999];
-    this.beta1 = checkNumber('betas[0]', b1, 0, 1);
-    this.beta2 = checkNumber('betas[1]', b2, 0, 1);
-    this.eps = checkNumber('eps', o.eps ?? 1e-8, 0);
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? (decoupled ? 1e-2 : 0), 0);
-    this.amsgrad = o.amsgrad ?? false;
+    const name = decoupled ? 'adamw' : 'adam';
+    super(store, o.lr, name);
+    this.name = name;
+    const betas = o.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) throw new ArgumentError(name, 'betas', 'a pair [beta1, beta2]', betas);
+    this.beta1 = checkHyper(name, 'betas[0]', betas[0], inUnit);
+    this.beta2 = checkHyper(name, 'betas[1]', betas[1], inUnit);
+    this.eps = checkHyper(name, 'eps', o.eps ?? 1e-8, atLeast(0));
+    this.weightDecay = checkHyper(name, 'weightDecay', o.weightDecay ?? (decoupled ? 1e-2 : 0), atLeast(0));
+    this.amsgrad = checkFlag(name, 'amsgrad', o.amsgrad);
     this.m = this.buffer('exp_avg');
     this.v = this.buffer('exp_avg_sq');
     this.vMax = this.amsgrad ? this.buffer('max_exp_avg_sq') : null;
@@ -236,12 +271,11 @@ export function makeOptimizer(name: string, store: ParamStore, config: Optimizer
     adamw: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'],
   };
   if (!(optimizerNames as readonly string[]).includes(name)) {
-    throw new Error(`optimizer must be one of ${optimizerNames.join(', ')}, got ${name}`);
+    throw new ArgumentError('makeOptimizer', 'name', `one of ${optimizerNames.join(', ')}`, name);
   }
   for (const k of Object.keys(o)) {
-    if (!known[name as OptimizerName].includes(k)) throw new Error(`${name}: unknown option ${k}; it takes ${known[name as OptimizerName].join(', ')}`);
+    if (!known[name as OptimizerName].includes(k)) throw new ArgumentError(name, 'options', `keys among ${known[name as OptimizerName].join(', ')}`, `'${k}'`, true);
   }
-  if (typeof o.lr !== 'number') throw new Error(`${name}: lr must be a number, got ${String(o.lr)}`);
   switch (name as OptimizerName) {
     case 'sgd': return new SGD(store, o as unknown as SgdOptions);
     case 'rmsprop': return new RMSprop(store, o as unknown as RmspropOptions);
@@ -251,10 +285,18 @@ export function makeOptimizer(name: string, store: ParamStore, config: Optimizer
   }
 }
 
-function checkNumber(name: string, v: number, min = -Infinity, max = Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    const range = min === -Infinity ? '' : max === Infinity ? ` ≥ ${min}` : ` in [${min}, ${max}]`;
-    throw new Error(`optimizer: ${name} must be a finite number${range}, got ${v}`);
-  }
+/** A range a hyperparameter must lie in, as PyTorch's optimizers check it. */
+interface Range { holds(v: number): boolean; text: string }
+const atLeast = (min: number): Range => ({ holds: (v) => v >= min, text: `a finite number ≥ ${min}` });
+const inUnit: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1)' };
+const anyFinite: Range = { holds: () => true, text: 'a finite number' };
+
+function checkHyper(where: string, name: string, v: unknown, range: Range): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !range.holds(v)) throw new ArgumentError(where, name, range.text, v);
   return v;
+}
+
+function checkFlag(where: string, name: string, v: unknown): boolean {
+  if (v !== undefined && typeof v !== 'boolean') throw new ArgumentError(where, name, 'true or false', v);
+  return v ?? false;
 }

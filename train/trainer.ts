@@ -3,9 +3,9 @@
 // schedule. A non-finite loss or gradient is reported with the step and the first
 // tensor affected, and either stops training (the default) or skips the step; the weights
 // are never overwritten with NaN (a step that would do so is undone and reported).
-import { alloc, Tape, type Buf, type ParamStore, type Tensor } from '../core/index.js';
+import { ArgumentError, NonFiniteError, Tape, type ParamStore, type Tensor } from '../core/index.js';
 import { clipGradNorm, clipGradValue, norm } from './clip.js';
-import type { Optimizer } from './optimizers.js';
+import type { Optimizer, OptimizerSnapshot } from './optimizers.js';
 import type { Schedule } from './schedule.js';
 
 export interface TrainerOptions {
@@ -25,9 +25,10 @@ export interface StepReport {
   skipped: boolean;
 }
 
-export class NonFiniteError extends Error {
-  constructor(readonly step: number, readonly where: string, readonly value: number) {
-    super(`step ${step}: ${where} is ${value}; training stopped (set onNonFinite: 'skip' to skip such steps)`);
+/** A training step met a NaN or infinity: `step N: the gradient of W[3] is NaN; training stopped …`. */
+export class NonFiniteStepError extends NonFiniteError {
+  constructor(readonly step: number, what: string, value: number) {
+    super(`step ${step}`, what, value, "; training stopped (onNonFinite: 'skip', or --on-nonfinite skip, skips such steps instead)");
   }
 }
 
@@ -37,17 +38,21 @@ export class Trainer {
   readonly options: TrainerOptions;
   skipped = 0;
   private readonly tape = new Tape();
-  private readonly backup: Buf;
+  /** The parameters and optimizer state before the update, to undo one that writes NaN. */
+  private readonly before: OptimizerSnapshot;
 
   constructor(options: TrainerOptions) {
     this.options = options;
     this.optimizer = options.optimizer;
     this.store = options.optimizer.store;
-    this.backup = alloc(this.store.dtype, this.store.size);
+    this.before = this.optimizer.snapshot();
     const mode = options.onNonFinite ?? 'stop';
-    if (mode !== 'stop' && mode !== 'skip') throw new Error(`Trainer: onNonFinite must be 'stop' or 'skip', got ${String(mode)}`);
-    if (options.clip !== undefined && options.clip.mode !== 'norm' && options.clip.mode !== 'value') {
-      throw new Error(`Trainer: clip.mode must be 'norm' or 'value', got ${String(options.clip.mode)}`);
+    if (mode !== 'stop' && mode !== 'skip') throw new ArgumentError('Trainer', 'onNonFinite', "'stop' or 'skip'", mode);
+    if (options.clip !== undefined) {
+      if (options.clip.mode !== 'norm' && options.clip.mode !== 'value') throw new ArgumentError('Trainer', 'clip.mode', "'norm' or 'value'", options.clip.mode);
+      if (!(typeof options.clip.max === 'number' && options.clip.max > 0 && Number.isFinite(options.clip.max))) {
+        throw new ArgumentError('Trainer', 'clip.max', 'a finite number > 0', options.clip.max);
+      }
     }
   }
 
@@ -89,12 +94,11 @@ export class Trainer {
       clipGradValue(this.store, clip.max);
     } else if (clip?.mode === 'norm') gradNorm = clipGradNorm(this.store, clip.max);
     else gradNorm = norm(this.store.grad);
-    this.backup.set(this.store.data);
+    this.optimizer.snapshot(this.before);
     this.optimizer.step();
     const broken = firstNonFinite(this.store, 'data');
     if (broken !== null) {
-      this.store.data.set(this.backup);
-      this.optimizer.stepCount--;
+      this.optimizer.restore(this.before);
       return this.nonFinite(step, `the update of ${broken.name}[${broken.index}]`, broken.value, loss);
     }
     this.options.schedule?.afterStep(this.optimizer);
@@ -102,7 +106,7 @@ export class Trainer {
   }
 
   private nonFinite(step: number, where: string, value: number, loss: number): StepReport {
-    if ((this.options.onNonFinite ?? 'stop') === 'stop') throw new NonFiniteError(step, where, value);
+    if ((this.options.onNonFinite ?? 'stop') === 'stop') throw new NonFiniteStepError(step, where, value);
     this.skipped++;
     this.store.zeroGrad();
     return { step, loss, gradNorm: NaN, skipped: true };
