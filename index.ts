@@ -3,3 +3,7 @@ export * from './core/index.js';
 export * as kernels from './kernels/index.js';
 export * from './cells/index.js';
 export * from './train/index.js';
+export * from './data/index.js';
+export * from './tasks/index.js';
+export * from './models/index.js';
+export * from './experiments/index.js';

@@ -7,4 +7,3 @@ export { MutCell, type MutKind, type MutOptions } from './mut.js';
 export { Linear, Embedding } from './linear.js';
 export { unrollUnfused } from './unroll.js';
 export { exportStateDict, importStateDict, type StateDict, type NamedArray } from './interop.js';
-export { cellCases } from './cellCases.js';

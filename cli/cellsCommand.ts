@@ -4,7 +4,7 @@
 // position in the line): the "cell that tracks quotes" of Karpathy, Johnson & Fei-Fei (2015).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CharsRun } from '../train/brownRuns.js';
+import { CharsRun } from '../experiments/brownRuns.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { escapeXml, htmlPage } from './plot/svg.js';

@@ -1,7 +1,7 @@
 // What a character-model run adds to its report: samples at two temperatures and the
 // histograms of the LSTM gates over dev text (are they saturated at 0 and 1, or not?).
 import { escapeXml, histogram } from './plot/svg.js';
-import type { CharsRun } from '../train/brownRuns.js';
+import type { CharsRun } from '../experiments/brownRuns.js';
 
 
 export interface ReportSection {

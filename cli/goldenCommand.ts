@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DType } from '../index.js';
 import type { Build } from '../cells/cell.js';
 import { commonOptions, type Command } from './command.js';
-import { buildsOf, checkGoldenCase, GOLDEN_TOLERANCE, readGoldenCase, type GoldenResult } from './golden.js';
+import { buildsOf, checkGoldenCase, GOLDEN_TOLERANCE, readGoldenCase, type GoldenResult } from '../checks/golden.js';
 import { UsageError } from './args.js';
 import { formatTable } from './table.js';
 

@@ -1,7 +1,8 @@
 // `rnnlab gradcheck`: every op, and every cell with each of its options, checked against
 // finite differences, in float64 with PyTorch's tolerances and in float32 with looser ones.
-import { GRADCHECK_DEFAULTS, opCases, runCases, type DType, type GradcheckOptions } from '../index.js';
-import { cellCases } from '../cells/cellCases.js';
+import { GRADCHECK_DEFAULTS, type DType, type GradcheckOptions } from '../index.js';
+import { cellCases } from '../checks/cellCases.js';
+import { opCases, runCases } from '../checks/opCases.js';
 import { commonOptions, type Command } from './command.js';
 import { formatTable } from './table.js';
 

@@ -1,6 +1,6 @@
 // Commands that use a saved model: `tag` (a pos model) and `sample` (a chars model).
 import { readFileSync } from 'node:fs';
-import { PosRun, CharsRun } from '../train/brownRuns.js';
+import { PosRun, CharsRun } from '../experiments/brownRuns.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 

@@ -3,7 +3,7 @@
 // GRU and an LSTM (averaged over seeds), plus the LSTM's carousel path ∏ f.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { geometricMean, gradientProfile, type GradientProfile } from '../train/vanish.js';
+import { geometricMean, gradientProfile, type GradientProfile } from '../experiments/vanish.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { formatTable } from './table.js';

@@ -13,7 +13,9 @@
 import type { Buf } from '../kernels/types.js';
 import { alloc, type DType } from './alloc.js';
 import { ArgumentError, checkFiniteValues, NonFiniteError } from './errors.js';
-import { shapeStr } from './shape.js';
+import * as ops from './ops/index.js';
+import type { Rng } from './rng.js';
+import { shapeStr, type Shape } from './shape.js';
 import { Tape } from './tape.js';
 import { Tensor } from './tensor.js';
 
@@ -179,4 +181,16 @@ function snapshot(data: Buf | null, size: number): Buf {
   const copy = alloc('f64', size);
   if (data !== null) copy.set(data);
   return copy;
+}
+
+/** A tensor of the given shape, uniform in [lo, hi). */
+export function randomTensor(rng: Rng, shape: Shape, dtype: DType, name = '', lo = -1, hi = 1): Tensor {
+  const t = Tensor.zeros(shape, dtype, { name });
+  rng.fillUniform(t.data, lo, hi);
+  return t;
+}
+
+/** L = Σ y ⊙ r: the scalar loss the checks use, r fixed random weights of y's shape. */
+export function weightedSum(tape: Tape | null, y: Tensor, r: Tensor): Tensor {
+  return ops.sum(tape, ops.mul(tape, y, r));
 }

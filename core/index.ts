@@ -10,10 +10,9 @@ export { ParamStore } from './params.js';
 export * as ops from './ops/index.js';
 export type { Reduction, CrossEntropyOptions, DropoutOptions } from './ops/index.js';
 export {
-  gradcheck, GRADCHECK_DEFAULTS, REL_ERR_FLOOR,
+  gradcheck, GRADCHECK_DEFAULTS, REL_ERR_FLOOR, randomTensor, weightedSum,
   type GradcheckOptions, type GradcheckReport, type GradcheckInputReport,
 } from './gradcheck.js';
-export { opCases, runCases, randomTensor, weightedSum, type GradcheckCase, type CaseResult } from './opCases.js';
 export {
   encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, writeFileAtomic,
   type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile,

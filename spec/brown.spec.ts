@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brownSplit, loadBrown, parseBrownFile, universalTag } from '../train/data/brown.js';
-import { brownDefaults, CharsRun, GenreRun, mostFrequentTagAccuracy, PosRun, type BrownConfig } from '../train/brownRuns.js';
+import { brownSplit, loadBrown, parseBrownFile, universalTag } from '../data/brown.js';
+import { brownDefaults, CharsRun, GenreRun, mostFrequentTagAccuracy, PosRun, type BrownConfig } from '../experiments/brownRuns.js';
 import { textFeatures, correlation } from '../cli/cellsCommand.js';
 import { repoRoot } from './helpers.js';
 

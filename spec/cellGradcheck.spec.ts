@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCases } from '../core/opCases.js';
-import { cellCases } from '../cells/cellCases.js';
+import { runCases } from '../checks/opCases.js';
+import { cellCases } from '../checks/cellCases.js';
 import { lstmVariants } from '../cells/lstm.js';
 import { mergeModes } from '../cells/layer.js';
 

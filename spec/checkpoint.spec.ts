@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '../index.js';
-import { defaultRunConfig, TaskRun, type RunConfig } from '../train/run.js';
+import { defaultRunConfig, TaskRun, type RunConfig } from '../experiments/taskRun.js';
 import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
 
 const config = (over: Partial<RunConfig> = {}): RunConfig => ({

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { repoRoot } from './helpers.js';
-import { opCases } from '../core/opCases.js';
-import { cellCases } from '../cells/cellCases.js';
+import { opCases } from '../checks/opCases.js';
+import { cellCases } from '../checks/cellCases.js';
 
 const cli = join(repoRoot, 'dist/cli/main.js');
 function rnnlab(...args: string[]) {

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildsOf, checkGoldenCase, readGoldenCase } from '../cli/golden.js';
+import { buildsOf, checkGoldenCase, readGoldenCase } from '../checks/golden.js';
 import { repoRoot } from './helpers.js';
 
 const folders = ['spec/fixtures/golden', 'spec/fixtures/golden-packed', 'spec/fixtures/golden-optim'];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from '../index.js';
 import { exportStateDict, importStateDict, type StateDict } from '../cells/interop.js';
 import { RecurrentLayer, type LayerOptions } from '../cells/layer.js';
-import { readGoldenCase } from '../cli/golden.js';
+import { readGoldenCase } from '../checks/golden.js';
 import { repoRoot } from './helpers.js';
 
 const golden = (name: string) => readGoldenCase(join(repoRoot, 'spec/fixtures/golden', name));

@@ -1,17 +1,34 @@
-// The layers import only downward: kernels → core → cells → train → cli.
+// The layers and the edges allowed between them (the architecture section of docs/architecture.md):
+//
+//   kernels → nothing of ours           core → kernels            cells → core
+//   train → core, cells                  data → nothing of ours    tasks → core, train
+//   models → core, cells, train, data    checks → core, cells, train
+//   experiments → core, cells, train, data, tasks, models
+//   index.ts (the public API) → the library folders; cli and bench → anything but spec
+//
+// A spec that read only "nothing upward" would let cells reach past core into kernels, or a
+// model into an experiment; this one fails on any edge not listed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from './helpers.js';
 
-const layers = ['kernels', 'core', 'cells', 'train', 'cli'];
-/**
- * The root index.ts is the public API over the library layers: only cli (and specs,
- * benches) may import it. bench/ sits beside cli at the top: `rnnlab bench` runs its suite.
- */
-const rank = (folder: string): number =>
-  folder === 'index.ts' ? layers.indexOf('train') + 0.5 : folder === 'bench' ? layers.indexOf('cli') : layers.indexOf(folder);
+const library = ['kernels', 'core', 'cells', 'train', 'data', 'tasks', 'models', 'experiments'];
+export const allowedEdges: Record<string, readonly string[]> = {
+  kernels: [],
+  core: ['kernels'],
+  cells: ['core', 'kernels'],
+  train: ['core', 'cells'],
+  data: [],
+  tasks: ['core', 'train'],
+  models: ['core', 'cells', 'train', 'data'],
+  checks: ['core', 'cells', 'train'],
+  experiments: ['core', 'cells', 'train', 'data', 'tasks', 'models'],
+  'index.ts': library,
+  cli: [...library, 'checks', 'index.ts', 'bench'],
+  bench: [...library, 'index.ts', 'cli'],
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -32,50 +49,59 @@ export function importsOf(source: string): string[] {
   return found;
 }
 
-/** "file imports target": one line per import that reaches into a higher layer. */
+/** The folder (or the root index.ts) a repository path belongs to. */
+function unitOf(path: string): string {
+  const top = path.split('/')[0];
+  return top === 'index.js' ? 'index.ts' : top;
+}
+
+/** "file imports target": one line per import along an edge the design does not allow. */
 export function violations(files: { path: string; source: string }[]): string[] {
   const out: string[] = [];
   for (const { path, source } of files) {
-    const own = rank(path.split('/')[0]);
+    const own = unitOf(path);
+    const allowed = allowedEdges[own] ?? [];
     for (const spec of importsOf(source)) {
-      const target = relative('.', join(dirname(path), spec)).split(sep).join('/');
-      const top = target.split('/')[0];
-      const targetRank = rank(top === 'index.js' ? 'index.ts' : top);
-      if (targetRank < 0) out.push(`${path} imports ${spec}, outside the layers`);
-      else if (targetRank > own) out.push(`${path} imports ${spec} (${top}), a layer above its own`);
+      const target = unitOf(relative('.', join(dirname(path), spec)).split(sep).join('/'));
+      if (target === own) continue;
+      if (!(target in allowedEdges)) out.push(`${path} imports ${spec}, outside the layers`);
+      else if (!allowed.includes(target)) out.push(`${path} imports ${spec} (${target}), an edge ${own} → ${target} the design does not allow`);
     }
   }
   return out;
 }
 
-test('the checker finds an upward import and accepts downward ones', () => {
+test('the checker finds edges not in the design, upward or sideways, and accepts the listed ones', () => {
   const files = [
     { path: 'core/tensor.ts', source: "import { gemm } from '../kernels/gemm.js';\nimport { Lstm } from '../cells/lstm.js';" },
     { path: 'kernels/gemm.ts', source: "export * from './types.js';\nconst m = await import('../core/alloc.js');" },
     { path: 'cells/x.ts', source: "import { ops } from '../index.js';" },
+    { path: 'models/m.ts', source: "import { TaskRun } from '../experiments/taskRun.js';\nimport { Trainer } from '../train/index.js';" },
+    { path: 'tasks/t.ts', source: "import { loadBrown } from '../data/brown.js';" },
     { path: 'cli/main.ts', source: "import { ops } from '../index.js';\nimport type { Tape } from '../core/tape.js';" },
   ];
   assert.equal(violations(files), [
-    'core/tensor.ts imports ../cells/lstm.js (cells), a layer above its own',
-    'kernels/gemm.ts imports ../core/alloc.js (core), a layer above its own',
-    'cells/x.ts imports ../index.js (index.js), a layer above its own',
+    'core/tensor.ts imports ../cells/lstm.js (cells), an edge core → cells the design does not allow',
+    'kernels/gemm.ts imports ../core/alloc.js (core), an edge kernels → core the design does not allow',
+    'cells/x.ts imports ../index.js (index.ts), an edge cells → index.ts the design does not allow',
+    'models/m.ts imports ../experiments/taskRun.js (experiments), an edge models → experiments the design does not allow',
+    'tasks/t.ts imports ../data/brown.js (data), an edge tasks → data the design does not allow',
   ]);
 });
 
-test('no layer imports a layer above it', () => {
-  const files = layers.flatMap((layer) => {
-    const dir = join(repoRoot, layer);
+test('every import follows an allowed edge', () => {
+  const units = Object.keys(allowedEdges).filter((u) => u !== 'index.ts');
+  const files = units.flatMap((unit) => {
+    const dir = join(repoRoot, unit);
     try {
       statSync(dir);
     } catch {
       return [];
     }
-    return sourceFiles(dir).map((abs) => ({
-      path: relative(repoRoot, abs).split(sep).join('/'),
-      source: readFileSync(abs, 'utf8'),
-    }));
+    return sourceFiles(dir).map((abs) => ({ path: relative(repoRoot, abs).split(sep).join('/'), source: readFileSync(abs, 'utf8') }));
   });
-  assert.ok(files.length > 10, `found ${files.length} source files`);
+  files.push({ path: 'index.ts', source: readFileSync(join(repoRoot, 'index.ts'), 'utf8') });
+  assert.ok(files.length > 60, `found ${files.length} source files`);
   assert.equal(violations(files), []);
 });
 

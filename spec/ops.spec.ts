@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { opCases, runCases } from '../core/opCases.js';
+import { opCases, runCases } from '../checks/opCases.js';
 import { GRADCHECK_DEFAULTS } from '../core/gradcheck.js';
 
 const names = ['matmul', 'add', 'sub', 'mul', 'scale', 'affine', 'sigmoid', 'tanh', 'relu', 'concat', 'slice', 'split',

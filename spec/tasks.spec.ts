@@ -2,8 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../index.js';
-import { addingTask, arithTask, copyTask, makeTask, orderTask, taskNames, xmlTask } from '../train/tasks/index.js';
-import { digitPairs } from '../train/seq2seq.js';
+import { addingTask, arithTask, copyTask, makeTask, orderTask, taskNames, xmlTask } from '../tasks/index.js';
+import { digitPairs } from '../models/seq2seq.js';
 
 test('adding: values in [0, 1), one marker in each half, the target their sum; baseline 1/6', () => {
   const T = 10, B = 50;

@@ -10,7 +10,7 @@ import { initializeLayer, randomOrthogonal } from '../train/init.js';
 import { lastStep, lastStepCrossEntropy, stepCrossEntropy } from '../train/losses.js';
 import { makeOptimizer, SGD } from '../train/optimizers.js';
 import { NonFiniteStepError, Trainer } from '../train/trainer.js';
-import { CharLM } from '../train/charLM.js';
+import { CharLM } from '../models/charLM.js';
 import { maxAbsDiff } from './helpers.js';
 
 test('clipping: by value clamps, by norm scales to the bound and returns the norm before, non-finite norms can throw', () => {

@@ -6,14 +6,4 @@ export { stepCrossEntropy, lastStep, lastStepCrossEntropy, meanSquaredError, typ
 export { truncatedBptt, detachState, type RecurrentState, type WindowModel, type TbpttOptions } from './bptt.js';
 export { Trainer, NonFiniteStepError, firstNonFinite, type TrainerOptions, type StepReport } from './trainer.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointInfo, CHECKPOINT_FORMAT, type TrainingState } from './checkpoint.js';
-export { SequenceModel, type SequenceModelOptions, type SequenceInput } from './sequenceModel.js';
-export { modelForTask, taskLoss, taskMetric } from './taskModel.js';
-export { CharLM, TokenStreams, pick, type CharLMOptions, type SampleOptions } from './charLM.js';
-export { Seq2Seq, digitPairs, pairAccuracy, type Seq2SeqOptions, type PairBatch } from './seq2seq.js';
-export { TaskRun, defaultRunConfig, type RunConfig, type RunSummary, type Evaluation } from './run.js';
-export * from './tasks/index.js';
-export { trainFor, trainForAsync, type Trainable, type CurvePoint, type LoopOptions, type LoopResult } from './loop.js';
-export { loadBrown, brownSplit, parseBrownFile, universalTag, brownCategories, type Sentence, type Split, type Tagset, type BrownSplits } from './data/brown.js';
-export { PosTagger, buildPosVocabulary, tagAccuracy, wordShape, type PosVocabulary, type PosTaggerOptions } from './pos.js';
-export { PosRun, GenreRun, CharsRun, brownDefaults, mostFrequentTagAccuracy, rawText, unigramBits, type BrownConfig } from './brownRuns.js';
-export { gradientProfile, geometricMean, type GradientProfile, type VanishOptions } from './vanish.js';
+export { trainFor, trainForAsync, type Trainable, type Metric, type CurvePoint, type LoopOptions, type LoopResult } from './loop.js';

@@ -2,12 +2,20 @@
 // (or the caller asks to stop), with an evaluation on held-out data every so often. The
 // curve it returns (train and dev loss against examples seen) is what the reports plot.
 import type { StepReport } from './trainer.js';
-import type { TaskMetric } from './tasks/index.js';
+
+/** How a model is judged on held-out data, and what a model that learned nothing gets. */
+export interface Metric {
+  /** 'mse', 'accuracy', 'nats' (cross-entropy per scored step) or 'bpc' (bits per character). */
+  name: 'mse' | 'accuracy' | 'nats' | 'bpc';
+  /** What a model that learned nothing about the sequence gets. */
+  baseline: number;
+  higherIsBetter: boolean;
+}
 
 /** Something that trains step by step and can be judged on held-out data. */
 export interface Trainable {
   readonly title: string;
-  readonly metric: TaskMetric;
+  readonly metric: Metric;
   /** Training examples (sequences, sentences, chunks) per step. */
   readonly examplesPerStep: number;
   /** Steps done so far (a resumed run starts past 0). */

@@ -5,7 +5,7 @@
 // Tokens: 0 blank, 1..8 the symbols, 9 the delimiter. Classes: 0 blank, 1..8.
 // A model that outputs blanks and then guesses uniformly scores 10·ln 8 / (T + 20) nats
 // per step: the memoryless baseline.
-import { alloc, type Rng } from '../../core/index.js';
+import { alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const SYMBOLS = 10, ALPHABET = 8, DELIMITER = 9;

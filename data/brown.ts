@@ -59,8 +59,8 @@ let universalMap: Map<string, string> | null = null;
 export function universalTag(tag: string): string {
   if (universalMap === null) {
     const here = dirname(fileURLToPath(import.meta.url));
-    // The map ships beside the sources (train/data) and is read from there by the built code too.
-    const text = readFileSync(join(here, '../../../train/data/en-brown.map'), 'utf8');
+    // The map ships beside the sources (data/) and is read from there by the built code too.
+    const text = readFileSync(join(here, '../../data/en-brown.map'), 'utf8');
     universalMap = new Map(text.split('\n').filter((l) => l.includes('\t')).map((l) => {
       const [brown, universal] = l.split('\t');
       return [brown.toUpperCase(), universal.trim()];

@@ -2,7 +2,7 @@
 // T symbols starting with E and ending with B, filled with distractors a, b, c, d, except
 // for two relevant symbols, each X or Y, one at a random step in [0.1T, 0.2T] and one in
 // [0.5T, 0.6T]. The class is their order: XX, XY, YX or YY. Chance is 0.25.
-import { alloc, type Rng } from '../../core/index.js';
+import { alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const ALPHABET = ['a', 'b', 'c', 'd', 'X', 'Y', 'E', 'B'];

@@ -6,7 +6,7 @@
 // predicts a tag per word with a softmax.
 import { alloc, ops, ParamStore, Rng, Tensor, type Tape } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type CellKind } from '../cells/index.js';
-import type { Sentence } from './data/brown.js';
+import type { Sentence } from '../data/brown.js';
 
 const AFFIXES = ['p1', 'p2', 's1', 's2', 's3'] as const;
 

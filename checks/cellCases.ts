@@ -1,9 +1,9 @@
-// One gradient-check case per cell, option and layer feature, in the form of core's op
+// One gradient-check case per cell, option and layer feature, in the form of the op
 // cases: small sizes (T 3, B 2, I 3, H 4), every parameter, x, h0 (and c0) checked, with
 // the loss Σ y ⊙ r_y + Σ h_n ⊙ r_h (+ Σ c_n ⊙ r_c) under fixed random weights r.
-import { ops, randomTensor, type GradcheckCase, type Tape, type Tensor } from '../core/index.js';
-import type { Build } from './cell.js';
-import { RecurrentLayer, type LayerOptions } from './layer.js';
+import { ops, randomTensor, type Tape, type Tensor } from '../core/index.js';
+import { RecurrentLayer, type Build, type LayerOptions } from '../cells/index.js';
+import type { GradcheckCase } from './opCases.js';
 
 interface CaseSpec {
   name: string;

@@ -5,7 +5,8 @@
 //   'regression'  one real number per sequence, read at its last step (MSE)
 //   'class'       one class per sequence, read at its last step (cross-entropy, accuracy)
 //   'steps'       one class per step [T·B], weighted by `mask` (0 where nothing is scored)
-import type { Buf, IndexBuf, Rng } from '../../core/index.js';
+import type { Buf, IndexBuf, Rng } from '../core/index.js';
+import type { Metric } from '../train/loop.js';
 
 export type TargetKind = 'regression' | 'class' | 'steps';
 
@@ -22,21 +23,13 @@ export interface TaskBatch {
   mask?: Buf;
 }
 
-export interface TaskMetric {
-  /** 'mse', 'accuracy', 'nats' (cross-entropy per scored step) or 'bpc' (bits per character). */
-  name: 'mse' | 'accuracy' | 'nats' | 'bpc';
-  /** What a model that learned nothing about the sequence gets. */
-  baseline: number;
-  higherIsBetter: boolean;
-}
-
 export interface Task {
   readonly name: string;
   readonly description: string;
   /** Symbols in the input (tokens), or features per step (values). */
   readonly input: { kind: 'tokens'; vocab: number } | { kind: 'values'; size: number };
   readonly target: { kind: TargetKind; classes: number };
-  readonly metric: TaskMetric;
+  readonly metric: Metric;
   /** A batch of B fresh examples drawn from rng. */
   batch(rng: Rng, B: number): TaskBatch;
   /** Turn tokens back into text, where the task has an alphabet. */

@@ -2,7 +2,7 @@
 // T steps of (value ~ U[0,1], marker ∈ {0,1}) with exactly one marker in each half of the
 // sequence; the target is the sum of the two marked values. Predicting 1 (the mean of the
 // sum) gives MSE = Var(u₁ + u₂) = 2/12 ≈ 0.167: the baseline a memoryless model reaches.
-import { alloc, type Rng } from '../../core/index.js';
+import { alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 export function addingTask(T: number): Task {

@@ -5,7 +5,7 @@
 // top-k and a priming text, reproducibly for a given seed.
 import { alloc, ops, ParamStore, Rng, Tensor, type Buf, type DType, type Tape } from '../core/index.js';
 import { Embedding, Linear, LstmCell, RecurrentLayer, type LayerOptions } from '../cells/index.js';
-import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from './bptt.js';
+import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from '../train/bptt.js';
 
 export interface CharLMOptions {
   /** The characters the model knows, in token order. */

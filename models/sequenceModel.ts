@@ -7,7 +7,7 @@
 //   many-to-many:  x_1 … x_T → RNN → y_t → W y_t + b  for every t
 import { ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
-import { lastStep } from './losses.js';
+import { lastStep } from '../train/losses.js';
 
 export interface SequenceModelOptions {
   /** Symbols (an embedding of `embeddingDim` learns their vectors) or real values of this size per step. */

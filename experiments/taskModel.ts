@@ -2,8 +2,8 @@
 // ('regression' and 'class' at the last step, 'steps' at every step).
 import { ops, Tensor, type Tape } from '../core/index.js';
 import type { LayerOptions } from '../cells/index.js';
-import { SequenceModel, type RunOptions } from './sequenceModel.js';
-import type { Task, TaskBatch } from './tasks/index.js';
+import { SequenceModel, type RunOptions } from '../models/sequenceModel.js';
+import type { Task, TaskBatch } from '../tasks/index.js';
 
 export function modelForTask(task: Task, layer: SequenceModelLayer, options: { seed?: number; dtype?: 'f32' | 'f64'; embeddingDim?: number } = {}): SequenceModel {
   return new SequenceModel({

@@ -5,7 +5,7 @@ import { copyTask } from './copy.js';
 import { orderTask } from './order.js';
 import { xmlTask } from './xml.js';
 
-export type { Task, TaskBatch, TaskMetric, TargetKind } from './task.js';
+export type { Task, TaskBatch, TargetKind } from './task.js';
 export { addingTask, arithTask, copyTask, orderTask, xmlTask };
 
 export const taskNames = ['adding', 'copy', 'order', 'arith', 'xml'] as const;

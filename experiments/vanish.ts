@@ -5,7 +5,6 @@
 // forget gate near 1 keeps from vanishing. Measured in float64 on the unfused step, where
 // every h_t and c_t is a tensor on the tape.
 import { ops, Rng, Tape, Tensor } from '../core/index.js';
-import { sumAll } from '../kernels/reduce.js';
 import { LstmCell, RecurrentLayer, type CellKind } from '../cells/index.js';
 
 export interface VanishOptions {
@@ -41,7 +40,7 @@ export function gradientProfile(cell: CellKind, options: VanishOptions): Gradien
     if (unit instanceof LstmCell) {
       const r = unit.stepWithGates(tape, x, state, prepared);
       state = r.state;
-      fs.push(r.gates.f === null ? 1 : sumAll(r.gates.f.data, H) / H);
+      fs.push(r.gates.f === null ? 1 : ops.mean(null, r.gates.f).item());
     } else state = unit.step(tape, x, state, prepared);
     hs.push(state[0]);
     if (unit.hasCellState) cs.push(state[1]);

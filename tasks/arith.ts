@@ -6,7 +6,7 @@
 // reads it and at every step predicts the next character. Only the answer characters after
 // '=' are scored: the metric is their accuracy; always guessing the commonest answer
 // character is the baseline.
-import { alloc, Rng } from '../../core/index.js';
+import { alloc, Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const CHARS = '0123456789+-=.abcdefghij';

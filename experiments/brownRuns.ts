@@ -2,16 +2,16 @@
 // classification of sentences, and a character-level language model of the raw text.
 import { ops, Rng } from '../core/index.js';
 import type { CellKind } from '../cells/index.js';
-import { loadCheckpoint, readCheckpointInfo, saveCheckpoint } from './checkpoint.js';
-import { CharLM, TokenStreams } from './charLM.js';
-import { brownCategories, loadBrown, type BrownSplits, type Sentence, type Tagset } from './data/brown.js';
-import type { Trainable } from './loop.js';
-import { makeOptimizer, type OptimizerName } from './optimizers.js';
-import { buildPosVocabulary, PosTagger, tagAccuracy, type EncodedSentence } from './pos.js';
-import { SequenceModel } from './sequenceModel.js';
-import type { TaskMetric } from './tasks/index.js';
-import { Trainer, type StepReport } from './trainer.js';
-import type { RecurrentState } from './bptt.js';
+import { loadCheckpoint, readCheckpointInfo, saveCheckpoint } from '../train/checkpoint.js';
+import { CharLM, TokenStreams } from '../models/charLM.js';
+import { brownCategories, loadBrown, type BrownSplits, type Sentence, type Tagset } from '../data/brown.js';
+import type { Trainable } from '../train/loop.js';
+import { makeOptimizer, type OptimizerName } from '../train/optimizers.js';
+import { buildPosVocabulary, PosTagger, tagAccuracy, type EncodedSentence } from '../models/posTagger.js';
+import { SequenceModel } from '../models/sequenceModel.js';
+import type { Metric } from '../train/loop.js';
+import { Trainer, type StepReport } from '../train/trainer.js';
+import type { RecurrentState } from '../train/bptt.js';
 
 export interface BrownConfig {
   task: 'pos' | 'genre' | 'chars';
@@ -64,7 +64,7 @@ class BatchOrder {
 abstract class BrownRun implements Trainable {
   step = 0;
   abstract readonly title: string;
-  abstract readonly metric: TaskMetric;
+  abstract readonly metric: Metric;
   abstract readonly trainer: Trainer;
   readonly dataRng: Rng;
 
@@ -104,7 +104,7 @@ export class PosRun extends BrownRun {
   readonly tagger: PosTagger;
   readonly trainer: Trainer;
   readonly title: string;
-  readonly metric: TaskMetric;
+  readonly metric: Metric;
   private readonly encoded: EncodedSentence[];
   private readonly batches: number[][];
   private readonly batchOrder: BatchOrder;
@@ -188,7 +188,7 @@ export class GenreRun extends BrownRun {
   readonly model: SequenceModel;
   readonly trainer: Trainer;
   readonly title = `genre: the category of a Brown sentence (${Object.keys(brownCategories).length} classes)`;
-  readonly metric: TaskMetric;
+  readonly metric: Metric;
   readonly words: string[];
   private readonly index: Map<string, number>;
   private readonly batches: number[][];
@@ -282,7 +282,7 @@ export class CharsRun extends BrownRun {
   readonly lm: CharLM;
   readonly trainer: Trainer;
   readonly title = 'chars: a character-level language model of the Brown corpus text';
-  readonly metric: TaskMetric;
+  readonly metric: Metric;
   readonly devText: string;
   readonly testText: string;
   readonly chunk = 64;

@@ -3,14 +3,14 @@
 // checkpoints to save and resume. The CLI's `train` command and the specs both use it.
 import { Rng } from '../core/index.js';
 import type { CellKind } from '../cells/index.js';
-import { loadCheckpoint, readCheckpointInfo, saveCheckpoint } from './checkpoint.js';
-import { initializeLayer } from './init.js';
-import { makeOptimizer, type OptimizerName } from './optimizers.js';
+import { loadCheckpoint, readCheckpointInfo, saveCheckpoint } from '../train/checkpoint.js';
+import { initializeLayer } from '../train/init.js';
+import { makeOptimizer, type OptimizerName } from '../train/optimizers.js';
 import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
-import { makeTask, type Task, type TaskBatch } from './tasks/index.js';
-import { Trainer, type StepReport } from './trainer.js';
-import { trainFor, type CurvePoint, type LoopOptions, type Trainable } from './loop.js';
-import type { TaskMetric } from './tasks/index.js';
+import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
+import { Trainer, type StepReport } from '../train/trainer.js';
+import { trainFor, type CurvePoint, type LoopOptions, type Trainable } from '../train/loop.js';
+import type { Metric } from '../train/loop.js';
 
 export interface RunConfig {
   task: string;
@@ -115,7 +115,7 @@ export class TaskRun implements Trainable {
     return `${this.task.name}: ${this.task.description}`;
   }
 
-  get metric(): TaskMetric {
+  get metric(): Metric {
     return this.task.metric;
   }
 

@@ -3,7 +3,7 @@
 // unpredictable; every closing tag is determined by the nesting so far, which is what a
 // model with memory can learn. Metric: bits per character over the whole stream; baseline:
 // the entropy of the character frequencies (a unigram model).
-import { alloc, Rng } from '../../core/index.js';
+import { alloc, Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const CHARS = '<>/abcdefghij';

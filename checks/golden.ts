@@ -7,14 +7,9 @@
 // per-sequence `lengths` (an integer input) and `config.batchFirst`, as the cases in
 // spec/fixtures/golden-packed do.
 import { readFileSync } from 'node:fs';
-import { ops, Tape, Tensor, type DType } from '../index.js';
-import { exportStateDict, importStateDict, type StateDict } from '../cells/interop.js';
-import { RecurrentLayer, type LayerOptions } from '../cells/layer.js';
-import type { Build } from '../cells/cell.js';
-import { ParamStore } from '../core/params.js';
-import { alloc } from '../core/alloc.js';
-import { makeOptimizer } from '../train/optimizers.js';
-import { clipGradNorm, clipGradValue } from '../train/clip.js';
+import { alloc, ops, ParamStore, Tape, Tensor, type DType } from '../core/index.js';
+import { exportStateDict, importStateDict, RecurrentLayer, type Build, type LayerOptions, type StateDict } from '../cells/index.js';
+import { clipGradNorm, clipGradValue, makeOptimizer } from '../train/index.js';
 
 export interface GoldenTensor {
   shape: number[];

@@ -2,30 +2,15 @@
 // the loss L = Σ y ⊙ r with random weights r, so that every output element carries its
 // own weight (a plain sum would hide errors that cancel). The CLI's `gradcheck` and the
 // specs run these same cases in float64 and float32.
-import type { DType } from './alloc.js';
-import { gradcheck, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
-import * as ops from './ops/index.js';
-import { Rng } from './rng.js';
-import type { Shape } from './shape.js';
-import type { Tape } from './tape.js';
-import { Tensor } from './tensor.js';
+import {
+  gradcheck, ops, randomTensor, Rng, weightedSum,
+  type DType, type GradcheckOptions, type GradcheckReport, type Shape, type Tape, type Tensor,
+} from '../core/index.js';
 
 export interface GradcheckCase {
   name: string;
   /** Build the inputs and the loss for one dtype; the rng makes them reproducible. */
   build(dtype: DType, rng: Rng): { inputs: Tensor[]; loss: (tape: Tape | null) => Tensor };
-}
-
-/** A tensor of the given shape, uniform in [lo, hi). */
-export function randomTensor(rng: Rng, shape: Shape, dtype: DType, name = '', lo = -1, hi = 1): Tensor {
-  const t = Tensor.zeros(shape, dtype, { name });
-  rng.fillUniform(t.data, lo, hi);
-  return t;
-}
-
-/** L = Σ y ⊙ r: the scalar loss the checks use, r fixed random weights of y's shape. */
-export function weightedSum(tape: Tape | null, y: Tensor, r: Tensor): Tensor {
-  return ops.sum(tape, ops.mul(tape, y, r));
 }
 
 /** A case whose loss is Σ f(inputs) ⊙ r, with r drawn once for f's output shape. */
