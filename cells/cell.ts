@@ -48,7 +48,7 @@ export abstract class Cell {
   }
 
   /** The cell's parameters by local name ('W', 'b_ih', ...), in the order they were added. */
-  params(): [string, Tensor][] {
+  namedParameters(): [string, Tensor][] {
     return [...this.locals];
   }
 

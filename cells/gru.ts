@@ -3,10 +3,8 @@
 // Parameters: W [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1};
 // b_ih, b_hh [3H] (or one b, applied with the input projection, or none). With the reset
 // applied after the recurrent matmul the two biases differ in meaning: b_hn sits inside r ⊙ (·).
-import { ops, type Tape, Tensor } from '../core/index.js';
+import { gruSequence, GruWorkspace, ops, Tensor, WorkspacePool, type GruParams, type Tape } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
-import { gruSequence, GruWorkspace, type GruParams } from './fused/gruSequence.js';
-import { WorkspacePool } from './fused/workspace.js';
 
 export interface GruOptions {
   /** true (default): n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), as PyTorch; false: r applied before W_hn (Cho et al.). */
@@ -26,7 +24,7 @@ export class GruCell extends Cell {
   readonly kind = 'gru';
   readonly hasCellState = false;
   readonly resetAfter: boolean;
-  readonly fused: GruParams;
+  readonly params: GruParams;
   private readonly pool: WorkspacePool<GruWorkspace>;
 
   constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: GruOptions = {}) {
@@ -37,16 +35,16 @@ export class GruCell extends Cell {
     this.resetAfter = options.resetAfter ?? true;
     const W = this.addParam('W', [inputSize + hiddenSize, 3 * hiddenSize]);
     const { bIh, bHh } = this.addBiases(3 * hiddenSize, checkBiasKind(prefix, options.bias));
-    this.fused = { W, bIh, bHh };
+    this.params = { W, bIh, bHh };
     this.pool = new WorkspacePool((T, B, dtype) => new GruWorkspace(T, B, dtype, hiddenSize, inputSize));
   }
 
   override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, _c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
-    return gruSequence(tape, this.pool, this.resetAfter, this.fused, x, h0, lengths, reverse);
+    return gruSequence(tape, this.pool, this.resetAfter, this.params, x, h0, lengths, reverse);
   }
 
   prepare(tape: Tape | null): GruPrepared {
-    const { W, bIh, bHh } = this.fused;
+    const { W, bIh, bHh } = this.params;
     const I = this.inputSize, H = this.hiddenSize;
     const rows = (from: number, count: number) => ops.gather(tape, W, Array.from({ length: count }, (_, q) => from + q));
     const Wx = rows(0, I), Wh = rows(I, H);

@@ -1,7 +1,7 @@
 // PyTorch interop: a layer's parameters as a state dict of nn.RNN / nn.LSTM / nn.GRU
 // names and layouts, and back.
 //
-//   ours:    W [I+H, G·H]  (x·W, gate blocks f, i, c, o for an LSTM; r, z, n for a GRU)
+//   ours:    W [I+H, G·H]  (x·W, gate blocks f, i, g, o for an LSTM; r, z, n for a GRU)
 //   PyTorch: weight_ih_l{k}[_reverse] [G·H, I], weight_hh_l{k}[_reverse] [G·H, H]
 //            (W·x, gate blocks i, f, g, o for an LSTM; r, z, n for a GRU),
 //            bias_ih_l{k}, bias_hh_l{k} [G·H]
@@ -11,8 +11,7 @@
 // ([3H, 3H], blocks i, f, o, acting as W·g), and the MUT matrices `W_xz_l{k}` … stored
 // [out, in]. Values are copied as they are, so export(import(s)) gives back every tensor
 // bit for bit when s holds values of the layer's dtype.
-import { alloc, checkFiniteValues, shapeStr, type Tensor } from '../core/index.js';
-import type { Buf } from '../kernels/types.js';
+import { alloc, checkFiniteValues, shapeStr, type Buf, type Tensor } from '../core/index.js';
 import type { Cell } from './cell.js';
 import type { RecurrentLayer } from './layer.js';
 import { LstmCell } from './lstm.js';
@@ -24,7 +23,7 @@ export interface NamedArray {
 }
 export type StateDict = Record<string, NamedArray>;
 
-type Gate = 'f' | 'i' | 'c' | 'o' | 'r' | 'z' | 'n' | 'h';
+type Gate = 'f' | 'i' | 'g' | 'o' | 'r' | 'z' | 'n' | 'h';
 
 /** One tensor's conversion: our parameter, its PyTorch name and shape, and where each value goes. */
 interface Mapping {
@@ -44,10 +43,10 @@ function suffixOf(layer: number, direction: number): string {
 function gateOrders(cell: Cell): { ours: Gate[]; theirs: Gate[] } {
   if (cell instanceof LstmCell) {
     const L = cell.layout;
-    const present = (g: 'f' | 'i' | 'c' | 'o') => L[g] >= 0;
+    const present = (g: 'f' | 'i' | 'g' | 'o') => L[g] >= 0;
     return {
-      ours: (['f', 'i', 'c', 'o'] as const).filter(present),
-      theirs: (['i', 'f', 'c', 'o'] as const).filter(present),
+      ours: (['f', 'i', 'g', 'o'] as const).filter(present),
+      theirs: (['i', 'f', 'g', 'o'] as const).filter(present),
     };
   }
   if (cell.kind === 'gru') return { ours: ['r', 'z', 'n'], theirs: ['r', 'z', 'n'] };
@@ -57,7 +56,7 @@ function gateOrders(cell: Cell): { ours: Gate[]; theirs: Gate[] } {
 function mappings(cell: Cell, suffix: string): Mapping[] {
   const I = cell.inputSize, H = cell.hiddenSize;
   const out: Mapping[] = [];
-  const params = new Map(cell.params());
+  const params = new Map(cell.namedParameters());
   if (cell instanceof MutCell) {
     for (const [name, t] of params) {
       if (t.shape.length === 1) out.push({ name: name + suffix, shape: [...t.shape], ours: t, index: identity(t.size) });

@@ -7,14 +7,13 @@
 //
 // y: [T, B, D·H] (concat) or [T, B, H] (sum, mean, mul, max); h, c: [numLayers·D, B, H]
 // ordered layer 0 forward, layer 0 reverse, layer 1 forward, ... (D = 2 when bidirectional).
-import { ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
+import { checkLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
 import { cellKinds, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
 import { GruCell } from './gru.js';
 import { LstmCell, type LstmOptions } from './lstm.js';
 import { MutCell } from './mut.js';
 import { RnnCell } from './rnn.js';
 import { unrollUnfused } from './unroll.js';
-import { checkLengths } from './fused/common.js';
 
 export const mergeModes = ['concat', 'sum', 'mean', 'mul', 'max'] as const;
 export type MergeMode = (typeof mergeModes)[number];

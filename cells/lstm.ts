@@ -1,7 +1,8 @@
 // The LSTM cell (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al. 2000)
 // and the published variants as options of the one cell. Equations: kernels/lstmCell.ts.
 //
-// Parameters, with G gate blocks of H columns in the order f, i, c, o (absent gates left out):
+// Parameters, with G gate blocks of H columns in the order f, i, g, o (absent gates left out;
+// g is the block input, so that it never clashes with the cell state c):
 //   W      [I+H, G·H]  rows 0..I−1 act on x_t, rows I..I+H−1 on h_{t−1}
 //   b_ih, b_hh [G·H]   (or one b, or none)
 //   p_i, p_f, p_o [H]  peepholes, for the gates present
@@ -13,11 +14,10 @@
 //   nog       no output gate, o ≡ 1              niaf  no input activation, g = a_c
 //   noaf      no output activation, h = o ⊙ c    fgr   full gate recurrence
 // and forgetBias, the initial forget-gate bias (LSTM-b: 1).
-import { ops, type Rng, type Tape, Tensor } from '../core/index.js';
-import type { LstmLayout } from '../kernels/lstmCell.js';
+import {
+  lstmSequence, LstmWorkspace, ops, Tensor, WorkspacePool, type LstmLayout, type LstmParams, type Rng, type Tape,
+} from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
-import { lstmSequence, LstmWorkspace, type LstmParams } from './fused/lstmSequence.js';
-import { WorkspacePool } from './fused/workspace.js';
 
 export const lstmVariants = ['peephole', 'cifg', 'nfg', 'nig', 'nog', 'niaf', 'noaf', 'fgr'] as const;
 export type LstmVariant = (typeof lstmVariants)[number];
@@ -49,8 +49,8 @@ export function parseLstmVariant(where: string, variant: LstmOptions['variant'])
 }
 
 interface LstmPrepared {
-  W: Partial<Record<'f' | 'i' | 'c' | 'o', Tensor>>;
-  b: Partial<Record<'f' | 'i' | 'c' | 'o', Tensor>>;
+  W: Partial<Record<'f' | 'i' | 'g' | 'o', Tensor>>;
+  b: Partial<Record<'f' | 'i' | 'g' | 'o', Tensor>>;
   fgr: Partial<Record<'f' | 'i' | 'o', Tensor>>;
 }
 
@@ -60,19 +60,19 @@ export class LstmCell extends Cell {
   readonly variant: Set<LstmVariant>;
   readonly layout: LstmLayout;
   readonly forgetBias: number | undefined;
-  readonly fused: LstmParams;
+  readonly params: LstmParams;
   private readonly pool: WorkspacePool<LstmWorkspace>;
 
   constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: LstmOptions = {}) {
     super(store, prefix, inputSize, hiddenSize);
     this.variant = parseLstmVariant(prefix, options.variant);
     const v = this.variant, H = hiddenSize;
-    const present = { f: !v.has('nfg'), i: !v.has('cifg') && !v.has('nig'), c: true, o: !v.has('nog') };
-    const offsets = { f: -1, i: -1, c: -1, o: -1 };
+    const present = { f: !v.has('nfg'), i: !v.has('cifg') && !v.has('nig'), g: true, o: !v.has('nog') };
+    const offsets = { f: -1, i: -1, g: -1, o: -1 };
     let width = 0;
-    for (const gate of ['f', 'i', 'c', 'o'] as const) if (present[gate]) { offsets[gate] = width; width += H; }
+    for (const gate of ['f', 'i', 'g', 'o'] as const) if (present[gate]) { offsets[gate] = width; width += H; }
     this.layout = {
-      hidden: H, width, ...offsets, coupled: v.has('cifg'), peephole: v.has('peephole'),
+      hiddenSize: H, width, ...offsets, coupled: v.has('cifg'), peephole: v.has('peephole'),
       inputActivation: !v.has('niaf'), outputActivation: !v.has('noaf'),
     };
     if (options.forgetBias !== undefined && (!present.f || !Number.isFinite(options.forgetBias))) {
@@ -82,7 +82,7 @@ export class LstmCell extends Cell {
     const W = this.addParam('W', [inputSize + H, width]);
     const { bIh, bHh } = this.addBiases(width, checkBiasKind(prefix, options.bias));
     const peep = (gate: 'i' | 'f' | 'o') => (v.has('peephole') && present[gate] ? this.addParam(`p_${gate}`, [H]) : null);
-    this.fused = {
+    this.params = {
       W, bIh, bHh, pI: peep('i'), pF: peep('f'), pO: peep('o'),
       fgr: v.has('fgr') ? this.addParam('W_fgr', [3 * H, 3 * H]) : null,
     };
@@ -97,7 +97,7 @@ export class LstmCell extends Cell {
 
   /** Set the forget-gate bias (b_ih's f block to the value, b_hh's to 0); no-op without a forget gate or bias. */
   setForgetBias(value: number): void {
-    const { bIh, bHh } = this.fused;
+    const { bIh, bHh } = this.params;
     const f = this.layout.f, H = this.hiddenSize;
     if (f < 0) return;
     if (bIh !== null) bIh.data.fill(value, f, f + H);
@@ -106,20 +106,20 @@ export class LstmCell extends Cell {
 
   override initialState(h0: Tensor, c0: Tensor | null): Tensor[] {
     const state = [h0, c0!];
-    if (this.fused.fgr !== null) state.push(Tensor.zeros([h0.shape[0], 3 * this.hiddenSize], h0.dtype));
+    if (this.params.fgr !== null) state.push(Tensor.zeros([h0.shape[0], 3 * this.hiddenSize], h0.dtype));
     return state;
   }
 
   override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
-    return lstmSequence(tape, this.pool, this.layout, this.fused, x, h0, c0!, lengths, reverse);
+    return lstmSequence(tape, this.pool, this.layout, this.params, x, h0, c0!, lengths, reverse);
   }
 
   prepare(tape: Tape | null): LstmPrepared {
-    const { W, bIh, bHh, fgr } = this.fused;
+    const { W, bIh, bHh, fgr } = this.params;
     const H = this.hiddenSize, L = this.layout;
     const bias = bIh === null ? null : bHh === null ? bIh : ops.add(tape, bIh, bHh);
     const prepared: LstmPrepared = { W: {}, b: {}, fgr: {} };
-    for (const gate of ['f', 'i', 'c', 'o'] as const) {
+    for (const gate of ['f', 'i', 'g', 'o'] as const) {
       if (L[gate] < 0) continue;
       prepared.W[gate] = ops.slice(tape, W, L[gate], H);
       if (bias !== null) prepared.b[gate] = ops.slice(tape, bias, L[gate], H);
@@ -135,20 +135,20 @@ export class LstmCell extends Cell {
   /** One unfused step that also hands back the gate activations f, i, o (null where a gate is absent). */
   stepWithGates(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; gates: Record<'f' | 'i' | 'o', Tensor | null> } {
     const p = prepared as LstmPrepared;
-    const { pI, pF, pO } = this.fused;
+    const { pI, pF, pO } = this.params;
     const [h, c, gatesBefore] = state;
     const xh = ops.concat(tape, [x, h]);
-    const pre = (gate: 'f' | 'i' | 'c' | 'o'): Tensor => {
+    const pre = (gate: 'f' | 'i' | 'g' | 'o'): Tensor => {
       let a = ops.matmul(tape, xh, p.W[gate]!);
       if (p.b[gate] !== undefined) a = ops.add(tape, a, p.b[gate]!);
-      if (gate !== 'c' && p.fgr[gate] !== undefined) a = ops.add(tape, a, ops.matmul(tape, gatesBefore, p.fgr[gate]!));
+      if (gate !== 'g' && p.fgr[gate] !== undefined) a = ops.add(tape, a, ops.matmul(tape, gatesBefore, p.fgr[gate]!));
       return a;
     };
     const peep = (a: Tensor, weight: Tensor | null, cell: Tensor) => (weight === null ? a : ops.add(tape, a, ops.mul(tape, cell, weight)));
     const L = this.layout;
     const f = L.f < 0 ? null : ops.sigmoid(tape, peep(pre('f'), pF, c));
     const i = L.coupled ? ops.affine(tape, f!, -1, 1) : L.i < 0 ? null : ops.sigmoid(tape, peep(pre('i'), pI, c));
-    const g = L.inputActivation ? ops.tanh(tape, pre('c')) : pre('c');
+    const g = L.inputActivation ? ops.tanh(tape, pre('g')) : pre('g');
     const cNext = ops.add(tape, f === null ? c : ops.mul(tape, f, c), i === null ? g : ops.mul(tape, i, g));
     const o = L.o < 0 ? null : ops.sigmoid(tape, peep(pre('o'), pO, cNext));
     const tc = L.outputActivation ? ops.tanh(tape, cNext) : cNext;

@@ -30,7 +30,7 @@ const matrices: Record<MutKind, [string, 'x' | 'h'][]> = {
 export class MutCell extends Cell {
   readonly kind: MutKind;
   readonly hasCellState = false;
-  readonly p: Record<string, Tensor> = {};
+  readonly params: Record<string, Tensor> = {};
 
   constructor(store: Cell['store'], prefix: string, kind: MutKind, inputSize: number, hiddenSize: number, options: MutOptions = {}) {
     super(store, prefix, inputSize, hiddenSize);
@@ -39,8 +39,8 @@ export class MutCell extends Cell {
       throw new Error(`${prefix}: ${kind} adds x_t to a hidden-size vector, so inputSize must equal hiddenSize (${hiddenSize}), got ${inputSize}`);
     }
     this.kind = kind;
-    for (const [name, from] of matrices[kind]) this.p[name] = this.addParam(name, [from === 'x' ? inputSize : hiddenSize, hiddenSize]);
-    if (options.bias ?? true) for (const name of ['b_z', 'b_r', 'b_h']) this.p[name] = this.addParam(name, [hiddenSize]);
+    for (const [name, from] of matrices[kind]) this.params[name] = this.addParam(name, [from === 'x' ? inputSize : hiddenSize, hiddenSize]);
+    if (options.bias ?? true) for (const name of ['b_z', 'b_r', 'b_h']) this.params[name] = this.addParam(name, [hiddenSize]);
   }
 
   prepare(): null {
@@ -48,7 +48,7 @@ export class MutCell extends Cell {
   }
 
   step(tape: Tape | null, x: Tensor, state: Tensor[]): Tensor[] {
-    const h = state[0], p = this.p;
+    const h = state[0], p = this.params;
     const lin = (input: Tensor, name: string) => ops.matmul(tape, input, p[name]);
     const sum = (terms: Tensor[], bias: string) => {
       let total = terms.reduce((a, b) => ops.add(tape, a, b));

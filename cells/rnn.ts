@@ -5,10 +5,8 @@
 //
 // Parameters: W [I+H, H], rows 0..I−1 on x_t and I..I+H−1 on h_{t−d}; b_ih, b_hh [H]
 // (or one b, or none). The unfused state is [h_{t−1}, …, h_{t−d}].
-import { ops, type Tape, Tensor } from '../core/index.js';
+import { ops, rnnSequence, RnnWorkspace, Tensor, WorkspacePool, type RnnParams, type Tape } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
-import { rnnSequence, RnnWorkspace, type RnnParams } from './fused/rnnSequence.js';
-import { WorkspacePool } from './fused/workspace.js';
 
 export interface RnnOptions {
   nonlinearity?: 'tanh' | 'relu';
@@ -24,7 +22,7 @@ export class RnnCell extends Cell {
   readonly hasCellState = false;
   readonly relu: boolean;
   readonly delay: number;
-  readonly fused: RnnParams;
+  readonly params: RnnParams;
   private readonly pool: WorkspacePool<RnnWorkspace>;
 
   constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: RnnOptions = {}) {
@@ -38,7 +36,7 @@ export class RnnCell extends Cell {
     if (!Number.isInteger(this.delay) || this.delay < 1) throw new Error(`${prefix}: delay must be an integer ≥ 1, got ${options.delay}`);
     const W = this.addParam('W', [inputSize + hiddenSize, hiddenSize]);
     const { bIh, bHh } = this.addBiases(hiddenSize, checkBiasKind(prefix, options.bias));
-    this.fused = { W, bIh, bHh };
+    this.params = { W, bIh, bHh };
     this.pool = new WorkspacePool((T, B, dtype) => new RnnWorkspace(T, B, dtype, hiddenSize, inputSize));
   }
 
@@ -47,17 +45,17 @@ export class RnnCell extends Cell {
   }
 
   override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, _c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
-    return rnnSequence(tape, this.pool, this.relu, this.delay, this.fused, x, h0, lengths, reverse);
+    return rnnSequence(tape, this.pool, this.relu, this.delay, this.params, x, h0, lengths, reverse);
   }
 
   prepare(tape: Tape | null): RnnPrepared {
-    const { bIh, bHh } = this.fused;
+    const { bIh, bHh } = this.params;
     return { bias: bIh === null ? null : bHh === null ? bIh : ops.add(tape, bIh, bHh) };
   }
 
   step(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): Tensor[] {
     const { bias } = prepared as RnnPrepared;
-    let pre = ops.matmul(tape, ops.concat(tape, [x, state[this.delay - 1]]), this.fused.W);
+    let pre = ops.matmul(tape, ops.concat(tape, [x, state[this.delay - 1]]), this.params.W);
     if (bias !== null) pre = ops.add(tape, pre, bias);
     const h = this.relu ? ops.relu(tape, pre) : ops.tanh(tape, pre);
     return [h, ...state.slice(0, this.delay - 1)];

@@ -6,10 +6,8 @@
 // is carried unchanged (state = m ⊙ new + (1 − m) ⊙ old, with m = 0 for ended rows), so
 // no gradient passes through the padded steps. The backward direction reverses each
 // sequence within its own length first, and the outputs back afterwards.
-import { alloc, ops, type Tape, Tensor } from '../core/index.js';
-import { stepRows } from '../kernels/sequence.js';
+import { alloc, copyLengths, ops, stepRowOrder, Tensor, type Tape } from '../core/index.js';
 import type { Cell, Pass } from './cell.js';
-import { copyLengths } from './fused/common.js';
 
 export function unrollUnfused(
   tape: Tape | null, cell: Cell, x: Tensor, h0: Tensor, c0: Tensor | null,
@@ -54,8 +52,7 @@ function rowMask(B: number, width: number, dtype: Tensor['dtype'], value: (b: nu
 /** Each sequence of x [T, B, F] reversed within its own length; padded steps stay where they are. */
 export function reverseSequences(tape: Tape | null, x: Tensor, lengths: Int32Array): Tensor {
   const [T, B, F] = x.shape;
-  const rowOf = alloc('i32', T * B);
-  stepRows(rowOf, lengths, true, T, B);
+  const rowOf = stepRowOrder(lengths, true, T, B);
   const rows = ops.reshape(tape, x, [T * B, F]);
   return ops.reshape(tape, ops.gather(tape, rows, rowOf), [T, B, F]);
 }

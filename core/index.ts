@@ -17,3 +17,4 @@ export {
   encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, writeFileAtomic,
   type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile,
 } from './safetensors.js';
+export * from './ops/recurrent/index.js';

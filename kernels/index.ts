@@ -10,3 +10,4 @@ export * from './lstmCell.js';
 export * from './gruCell.js';
 export * from './rnnCell.js';
 export * from './sequence.js';
+export * as matrix from './matrix.js';

@@ -1,21 +1,31 @@
 // The fused LSTM step: one pass turns a step's pre-activations into the gates, the cell
-// state and the output, and one pass back turns ∂h_t, ∂c_t into ∂pre-activations and ∂c_{t−1}.
+// state and the output; one pass back turns ∂h_t, ∂c_t into ∂pre-activations and ∂c_{t−1}.
 //
-//   f = σ(a_f + p_f ⊙ c₋₁)        forget gate    (≡ 1 without a forget gate, NFG)
-//   i = σ(a_i + p_i ⊙ c₋₁)        input gate     (= 1 − f when coupled, CIFG; ≡ 1 without, NIG)
-//   g = tanh(a_c)                 block input    (= a_c without input activation, NIAF)
-//   c = f ⊙ c₋₁ + i ⊙ g           cell state: ∂c/∂c₋₁ = f, the constant error carousel
-//   o = σ(a_o + p_o ⊙ c)          output gate    (≡ 1 without, NOG)
-//   h = o ⊙ tanh(c)               output         (= o ⊙ c without output activation, NOAF)
+// The lecture LSTM (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al.
+// 2000). With a = [x_t, h_{t−1}]·W + b in four blocks a_f, a_i, a_g, a_o:
 //
-// Peephole terms p ⊙ c appear only with peepholes (Gers & Schmidhuber 2000).
+//   forward                            backward, from ∂h and ∂c (the gradient reaching c from step t+1)
+//   f = σ(a_f)      forget gate        ∂o   = ∂h ⊙ tanh(c)
+//   i = σ(a_i)      input gate         ∂c  += ∂h ⊙ o ⊙ (1 − tanh²(c))
+//   g = tanh(a_g)   block input        ∂f   = ∂c ⊙ c₋₁      ∂i = ∂c ⊙ g      ∂g = ∂c ⊙ i
+//   o = σ(a_o)      output gate        ∂a_f = ∂f ⊙ f(1 − f) ∂a_i = ∂i ⊙ i(1 − i)
+//   c = f ⊙ c₋₁ + i ⊙ g                ∂a_g = ∂g ⊙ (1 − g²) ∂a_o = ∂o ⊙ o(1 − o)
+//   h = o ⊙ tanh(c)                    ∂c₋₁ = ∂c ⊙ f        the constant error carousel: ∂c/∂c₋₁ = f
+//
+// The published variants (Greff et al. 2015) change single lines, read from the layout:
+//   peephole  a_f += p_f ⊙ c₋₁, a_i += p_i ⊙ c₋₁, a_o += p_o ⊙ c (Gers & Schmidhuber 2000);
+//             backward: ∂c += ∂a_o ⊙ p_o, ∂c₋₁ += ∂a_f ⊙ p_f + ∂a_i ⊙ p_i
+//   cifg      i = 1 − f (coupled gates; ∂f −= ∂i)     nfg  f ≡ 1     nig  i ≡ 1     nog  o ≡ 1
+//   niaf      g = a_g (no input activation)          noaf h = o ⊙ c (no output activation)
+//   fgr       a_{f,i,o} += [f, i, o]₋₁ · W_fgr, added by the sequence op; its gradient
+//             arrives here as dGateRecurrent
 //
 // Buffers, per step s of a sequence of T steps and B rows (time-major):
 //   pre  [T, B, G·H]  pre-activations a without the bias, one column block per present gate
 //   bias [G·H]        b_ih + b_hh, added here as each a is read (or none)
 //   act  [T, B, 4H]   f, i, g, o (constants stored for absent gates)
 //   cs   [T+1, B, H]  cs[0] = c₀, cs[s+1] = c after step s
-//   tcs  [T, B, H]    tanh(c) (c itself under NOAF)
+//   tcs  [T, B, H]    tanh(c) (c itself under noaf)
 //   hs   [T+1, B, H]  hs[0] = h₀, hs[s+1] = h after step s
 // A row b is active at step s while s < lengths[b]; an inactive row carries its state
 // unchanged and passes gradients straight through.
@@ -25,12 +35,12 @@ import type { Buf, IndexBuf } from './types.js';
 
 /** Where each gate's block sits in a pre-activation row (−1: the gate is absent), and the switches. */
 export interface LstmLayout {
-  hidden: number;
+  hiddenSize: number;
   /** G·H: the width of a pre-activation row. */
   width: number;
   f: number;
   i: number;
-  c: number;
+  g: number;
   o: number;
   coupled: boolean;
   peephole: boolean;
@@ -68,9 +78,9 @@ export interface LstmGradBuffers {
 }
 
 export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: number, lengths: IndexBuf): void {
-  const H = L.hidden, W = L.width;
+  const H = L.hiddenSize, W = L.width;
   const { pre, bias, act, cs, tcs, hs, pI, pF, pO } = b;
-  const fAt = L.f, iAt = L.i, cAt = L.c, oAt = L.o;
+  const fAt = L.f, iAt = L.i, gAt = L.g, oAt = L.o;
   const { coupled, inputActivation, outputActivation } = L;
   for (let r = 0; r < rows; r++) {
     const cPrev = (s * rows + r) * H, cNext = cPrev + rows * H;
@@ -84,8 +94,8 @@ export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: 
       const cp = cs[cPrev + j];
       const f = fAt < 0 ? 1 : sigmoidScalar(pre[p + fAt + j] + (bias === null ? 0 : bias[fAt + j]) + (pF === null ? 0 : pF[j] * cp));
       const i = coupled ? 1 - f : iAt < 0 ? 1 : sigmoidScalar(pre[p + iAt + j] + (bias === null ? 0 : bias[iAt + j]) + (pI === null ? 0 : pI[j] * cp));
-      const ac = pre[p + cAt + j] + (bias === null ? 0 : bias[cAt + j]);
-      const g = inputActivation ? Math.tanh(ac) : ac;
+      const ag = pre[p + gAt + j] + (bias === null ? 0 : bias[gAt + j]);
+      const g = inputActivation ? Math.tanh(ag) : ag;
       const c = f * cp + i * g;
       const o = oAt < 0 ? 1 : sigmoidScalar(pre[p + oAt + j] + (bias === null ? 0 : bias[oAt + j]) + (pO === null ? 0 : pO[j] * c));
       const tc = outputActivation ? Math.tanh(c) : c;
@@ -101,7 +111,7 @@ export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: 
 }
 
 export function lstmStepBackward(b: LstmBuffers, d: LstmGradBuffers, L: LstmLayout, s: number, rows: number, lengths: IndexBuf): void {
-  const H = L.hidden, W = L.width;
+  const H = L.hiddenSize, W = L.width;
   const { act, cs, tcs, pI, pF, pO } = b;
   const { dPre, dh, dc, dGateRecurrent: dRec, dpI, dpF, dpO } = d;
   for (let r = 0; r < rows; r++) {
@@ -146,7 +156,7 @@ export function lstmStepBackward(b: LstmBuffers, d: LstmGradBuffers, L: LstmLayo
       }
       if (L.f >= 0) dPre[p + L.f + j] = daF;
       if (L.i >= 0) dPre[p + L.i + j] = daI;
-      dPre[p + L.c + j] = L.inputActivation ? dG * (1 - g * g) : dG;
+      dPre[p + L.g + j] = L.inputActivation ? dG * (1 - g * g) : dG;
       if (L.o >= 0) dPre[p + L.o + j] = daO;
       dc[q + j] = dCp;
     }

@@ -46,7 +46,7 @@ test('the PyTorch names of an nn.LSTM with two bidirectional layers, and the gat
   importStateDict(layer, g.params);
   assert.equal(Object.keys(exportStateDict(layer)).sort(), Object.keys(g.params).sort());
   // Our block f is PyTorch's second block: W[p, 0·H + j] = weight_ih_l0[1·H + j, p].
-  const W = layer.cells[0][0].params()[0][1];
+  const W = layer.cells[0][0].namedParameters()[0][1];
   const H = 5, G = 20;
   assert.is(W.data[2 * G + 0 * H + 1], g.params.weight_ih_l0.data[(H + 1) * 3 + 2]);
   assert.is(W.data[2 * G + 1 * H + 1], g.params.weight_ih_l0.data[(0 + 1) * 3 + 2], 'our i is their first block');

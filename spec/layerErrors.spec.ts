@@ -30,7 +30,7 @@ test('lengths of 0, longer than T, or of the wrong count', () => {
   for (const build of ['fused', 'unfused'] as const) {
     assert.throws(() => lstm().forward(null, x(5, 2, 3), { lengths: [0, 5], build }), /lstm: lengths\[0\] must be an integer in \[1, 5\] \(x has 5 steps\), got 0/);
     assert.throws(() => lstm().forward(null, x(5, 2, 3), { lengths: [3, 6], build }), /lengths\[1\] must be an integer in \[1, 5\] \(x has 5 steps\), got 6/);
-    assert.throws(() => lstm().forward(null, x(5, 2, 3), { lengths: [3], build }), /lstm: lengths must hold one length per sequence \(2\), got 1/);
+    assert.throws(() => lstm().forward(null, x(5, 2, 3), { lengths: [3], build }), /lstm: lengths must be one length per sequence \(2\), got 1 value/);
   }
 });
 

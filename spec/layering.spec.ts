@@ -18,7 +18,7 @@ const library = ['kernels', 'core', 'cells', 'train', 'data', 'tasks', 'models',
 export const allowedEdges: Record<string, readonly string[]> = {
   kernels: [],
   core: ['kernels'],
-  cells: ['core', 'kernels'],
+  cells: ['core'],
   train: ['core', 'cells'],
   data: [],
   tasks: ['core', 'train'],

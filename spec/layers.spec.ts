@@ -160,7 +160,7 @@ test('long-delay recurrence: ‖∂h_t/∂h_{t−k}‖ decays like λ^{k/d}, not
   const H = 4, T = 24, lambda = 0.8;
   for (const delay of [1, 2, 3]) {
     const layer = new RecurrentLayer({ cell: 'rnn', inputSize: H, hiddenSize: H, delay, bias: false, dtype: 'f64', build: 'unfused' });
-    const W = layer.cells[0][0].params()[0][1];
+    const W = layer.cells[0][0].namedParameters()[0][1];
     W.data.fill(0);
     const theta = 0.3, c = Math.cos(theta), s = Math.sin(theta);
     const Q = [[c, -s, 0, 0], [s, c, 0, 0], [0, 0, c, -s], [0, 0, s, c]];

@@ -66,7 +66,7 @@ test('initialisers: orthogonal recurrent blocks, Xavier bounds, the forget-gate 
   }
   const layer = new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 4, dtype: 'f64' });
   initializeLayer(layer, new Rng(1), { weights: 'xavier', orthogonal: true, forgetBias: 1 });
-  const params = new Map(layer.cells[0][0].params());
+  const params = new Map(layer.cells[0][0].namedParameters());
   const W = params.get('W')!;
   for (let block = 0; block < 4; block++) {
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {

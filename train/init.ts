@@ -33,7 +33,7 @@ export function initializeLayer(layer: RecurrentLayer, rng: Rng, options: InitOp
 /** Each weight matrix (per gate block) uniform in ±√(6/(fan_in + fan_out)); biases 0. */
 function xavierCell(cell: Cell, rng: Rng): void {
   const H = cell.hiddenSize;
-  for (const [name, t] of cell.params()) {
+  for (const [name, t] of cell.namedParameters()) {
     if (t.shape.length === 1) {
       if (name.startsWith('b')) t.data.fill(0);
       continue;
@@ -47,7 +47,7 @@ function xavierCell(cell: Cell, rng: Rng): void {
 
 /** The recurrent rows of W (rows I..I+H−1): every H×H gate block made orthogonal. */
 function orthogonalRecurrent(cell: Cell, rng: Rng): void {
-  const W = cell.params().find(([name]) => name === 'W')?.[1];
+  const W = cell.namedParameters().find(([name]) => name === 'W')?.[1];
   if (W === undefined) throw new Error(`initializeLayer: ${cell.prefix} has no packed W; orthogonal recurrent blocks need an RNN, LSTM or GRU`);
   const I = cell.inputSize, H = cell.hiddenSize, width = W.shape[1];
   const Q = alloc('f64', H * H);

@@ -1,10 +1,11 @@
-// The fused LSTM over a whole sequence: one tape entry for the pass.
+// The fused LSTM over a whole sequence, as one op: kernels plus one tape entry for the pass.
+// The step's equations, forward beside backward, open kernels/lstmCell.ts.
 //
 //   pre = xs · W_x                all T steps at once: one [T·B, I] × [I, G·H] GEMM
 //   for each step s:
 //     pre[s] += h_{s−1} · W_h     the one GEMM inside the time loop, [B, H] × [H, G·H],
 //                                 with W_h packed once before the loop (and W_hᵀ before backward's)
-//     (FGR: pre[s] += [f,i,o]_{s−1} · W_fgr)
+//     (fgr: pre[s] += [f,i,o]_{s−1} · W_fgr)
 //     lstmStepForward             adds b = b_ih + b_hh; gates, c, tanh(c), h in one pointwise pass
 //
 // Backward runs the steps in reverse with lstmStepBackward and one GEMM per step for
@@ -13,16 +14,21 @@
 //
 // W: [I+H, G·H], rows 0..I−1 act on x_t and rows I..I+H−1 on h_{t−1}. xs holds the
 // input in step order (each sequence reversed within its length for the backward direction).
-import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
-import { axpy } from '../../kernels/elementwise.js';
-import { gemm } from '../../kernels/gemm.js';
-import { gemmPrepacked, packB } from '../../kernels/gemmPanels.js';
-import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../kernels/lstmCell.js';
-import { rowSum } from '../../kernels/reduce.js';
-import { addOutputGrads, carryInactive } from '../../kernels/sequence.js';
-import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './common.js';
+import { axpy } from '../../../kernels/elementwise.js';
+import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../../kernels/lstmCell.js';
+import {
+  addRecurrent, columns, gemm, gemmPacked, inputGrads, packWeight, projectInputs, rows, StepView, view, weightGrads, type MatrixView,
+} from '../../../kernels/matrix.js';
+import { rowSum } from '../../../kernels/reduce.js';
+import { addOutputGrads, carryInactive } from '../../../kernels/sequence.js';
+import type { Buf } from '../../../kernels/types.js';
+import { alloc, type DType } from '../../alloc.js';
+import type { Tape, TapeEntry } from '../../tape.js';
+import type { Tensor } from '../../tensor.js';
+import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './sequence.js';
 import type { WorkspacePool } from './workspace.js';
 
+/** The LSTM's parameter record: the packed weight, biases, peepholes, gate recurrence. */
 export interface LstmParams {
   W: Tensor;
   bIh: Tensor | null;
@@ -38,14 +44,14 @@ export class LstmWorkspace extends SequenceWorkspace {
   readonly buffers: LstmBuffers;
   readonly grads: LstmGradBuffers;
   /** The two [B, H] buffers ∂h_s and ∂h_{s−1} alternate between. */
-  readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
-  /** [B, 4H] gradient reaching the gates from the next step's gate recurrence (FGR only). */
-  readonly dRec: ReturnType<typeof alloc> | null;
+  readonly dhPair: [Buf, Buf];
+  /** [B, 4H] gradient reaching the gates from the next step's gate recurrence (fgr only). */
+  readonly dRec: Buf | null;
   /** [G·H] b_ih + b_hh for the pass. */
-  readonly biasSum: ReturnType<typeof alloc>;
+  readonly biasSum: Buf;
 
   constructor(T: number, B: number, dtype: DType, readonly layout: LstmLayout, I: number, gateRecurrence: boolean) {
-    const H = layout.hidden, W = layout.width;
+    const H = layout.hiddenSize, W = layout.width;
     super(T, B, dtype, I, H, true, W / H);
     this.buffers = {
       pre: alloc(dtype, T * B * W), act: alloc(dtype, T * B * 4 * H),
@@ -64,10 +70,17 @@ export class LstmWorkspace extends SequenceWorkspace {
 
 interface LstmSaved { ws: LstmWorkspace; generation: number; params: LstmParams; sizes: PassSizes }
 
+/** The pass's outputs: y [T, B, H], the final h and c [B, H], all fresh. */
 export interface LstmPass {
   y: Tensor;
   h: Tensor;
   c: Tensor;
+}
+
+/** The packed weight (or its gradient) as views: W_x its first I rows, W_h the H rows after them. */
+export function weightViews(W: Buf, I: number, H: number, width: number): { Wx: MatrixView; Wh: MatrixView } {
+  const all = view(W, I + H, width);
+  return { Wx: rows(all, 0, I), Wh: rows(all, I, H) };
 }
 
 /** Run the fused LSTM over x [T, B, I] from h0, c0 [B, H]; the pool must make workspaces for this layout. */
@@ -75,7 +88,7 @@ export function lstmSequence(
   tape: Tape | null, pool: WorkspacePool<LstmWorkspace>, layout: LstmLayout, params: LstmParams,
   x: Tensor, h0: Tensor, c0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
 ): LstmPass {
-  const H = layout.hidden, Wd = layout.width, I = params.W.shape[0] - H;
+  const H = layout.hiddenSize, Wd = layout.width, I = params.W.shape[0] - H;
   const { bIh, bHh, pI, pF, pO, fgr } = params;
   const start = beginPass('lstm (fused)', tape, pool, x, { h0, c0 }, [params.W, bIh, bHh, pI, pF, pO, fgr], I, H, lengths, reverse);
   const { ws, sizes: { T, B } } = start;
@@ -83,13 +96,14 @@ export function lstmSequence(
   buf.pI = pI?.data ?? null;
   buf.pF = pF?.data ?? null;
   buf.pO = pO?.data ?? null;
-  const W = params.W.data;
+  const { Wx, Wh } = weightViews(params.W.data, I, H, Wd);
 
   buf.bias = sumBiases(ws.biasSum, bIh, bHh);
-  gemm(buf.pre, ws.xs, W, T * B, Wd, I, false, false, 0, 0, 0, 0, Wd, I, Wd, ws.work);
-  packB(ws.panels, 0, W, Wd, H, false, I * Wd, Wd);
+  projectInputs(view(buf.pre, T * B, Wd), view(ws.xs, T * B, I), Wx, ws.work);
+  const packedWh = packWeight(ws.panels, 0, Wh, false, ws.stepAt);
+  const preStep = new StepView(buf.pre, B, Wd), hPrev = new StepView(buf.hs, B, H);
   for (let s = 0; s < T; s++) {
-    gemmPrepacked(buf.pre, buf.hs, B, H, false, s * B * H, H, ws.panels, 0, Wd, 1, s * B * Wd, Wd, ws.stepAt);
+    addRecurrent(preStep.at(s), hPrev.at(s), packedWh);
     if (fgr !== null && s > 0) gateRecurrenceForward(buf, fgr.data, s, B, H);
     lstmStepForward(buf, layout, s, B, ws.lengths);
   }
@@ -99,7 +113,7 @@ export function lstmSequence(
 }
 
 /** b_ih + b_hh into sum (either may be absent); null when there is no bias. */
-function sumBiases(sum: LstmBuffers['pre'], bIh: Tensor | null, bHh: Tensor | null): LstmBuffers['pre'] | null {
+function sumBiases(sum: Buf, bIh: Tensor | null, bHh: Tensor | null): Buf | null {
   if (bIh === null && bHh === null) return null;
   sum.fill(0);
   if (bIh !== null) axpy(sum, 1, bIh.data, sum.length);
@@ -108,13 +122,22 @@ function sumBiases(sum: LstmBuffers['pre'], bIh: Tensor | null, bHh: Tensor | nu
 }
 
 // Full gate recurrence: the f, i, o pre-activations of step s also see f, i, o of step s−1.
-// act rows are [f | i | g | o] (4H wide), pre rows [f | i | c | o], W_fgr rows and columns [f | i | o].
-function gateRecurrenceForward(buf: LstmBuffers, fgr: LstmBuffers['pre'], s: number, B: number, H: number): void {
-  const prevAct = (s - 1) * B * 4 * H, pre = s * B * 4 * H;
-  for (const [src, fgrRow] of [[0, 0], [3 * H, 2 * H]] as const) {
-    const width = src === 0 ? 2 * H : H;
-    gemm(buf.pre, buf.act, fgr, B, 2 * H, width, false, false, 1, pre, prevAct + src, fgrRow * 3 * H, 4 * H, 4 * H, 3 * H);
-    gemm(buf.pre, buf.act, fgr, B, H, width, false, false, 1, pre + 3 * H, prevAct + src, fgrRow * 3 * H + 2 * H, 4 * H, 4 * H, 3 * H);
+// act rows are [f | i | g | o] (4H wide), pre rows [f | i | g | o], W_fgr rows and columns [f | i | o].
+// Each product takes one source block (f,i or o) against the matching rows of W_fgr.
+function fgrBlocks(act: Buf, fgr: Buf, actRow: number, B: number, H: number): { gates: MatrixView; weights: MatrixView }[] {
+  const previous = view(act, B, 4 * H, actRow);
+  const W = view(fgr, 3 * H, 3 * H);
+  return [
+    { gates: columns(previous, 0, 2 * H), weights: rows(W, 0, 2 * H) },
+    { gates: columns(previous, 3 * H, H), weights: rows(W, 2 * H, H) },
+  ];
+}
+
+function gateRecurrenceForward(buf: LstmBuffers, fgr: Buf, s: number, B: number, H: number): void {
+  const pre = view(buf.pre, B, 4 * H, s * B * 4 * H);
+  for (const { gates, weights } of fgrBlocks(buf.act, fgr, (s - 1) * B * 4 * H, B, H)) {
+    gemm(columns(pre, 0, 2 * H), gates, columns(weights, 0, 2 * H), false, false, 1);
+    gemm(columns(pre, 3 * H, H), gates, columns(weights, 2 * H, H), false, false, 1);
   }
 }
 
@@ -124,20 +147,22 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   const { T, B, I, H } = sizes;
   const Wd = ws.layout.width;
   const [x, h0, c0] = e.inputs;
-  const { y, h, c } = ws.outputs;
+  const [y, h, c] = e.outs;
   const buf = ws.buffers, g = ws.grads;
-  const W = params.W.data;
+  const { Wx, Wh } = weightViews(params.W.data, I, H, Wd);
 
   let [dh, dhNext] = ws.dhPair;
+  let [dhView, dhNextView] = [view(dh, B, H), view(dhNext, B, H)];
   dh.fill(0);
   g.dc.fill(0);
   if (h.grad !== null) dh.set(h.grad);
-  if (c!.grad !== null) g.dc.set(c!.grad);
+  if (c.grad !== null) g.dc.set(c.grad);
   g.dpI = params.pI?.ensureGrad() ?? null;
   g.dpF = params.pF?.ensureGrad() ?? null;
   g.dpO = params.pO?.ensureGrad() ?? null;
   const dRec = ws.dRec;
-  packB(ws.panels, 0, W, H, Wd, true, I * Wd, Wd);
+  const packedWhT = packWeight(ws.panels, 0, Wh, true, ws.stepAt);
+  const dPreStep = new StepView(g.dPre, B, Wd);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
     g.dh = dh;
@@ -146,46 +171,47 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
       if (s < T - 1) gateRecurrenceBackward(dRec, g.dPre, params.fgr!.data, s + 1, B, H);
     }
     lstmStepBackward(buf, g, ws.layout, s, B, ws.lengths);
-    gemmPrepacked(dhNext, g.dPre, B, Wd, false, s * B * Wd, Wd, ws.panels, 0, H, 0, 0, H, ws.stepAt);
+    gemmPacked(dhNextView, dPreStep.at(s), packedWhT, 0); // ∂h_{s−1} = ∂pre[s] · W_hᵀ
     carryInactive(dhNext, dh, ws.lengths, s, B, H);
     [dh, dhNext] = [dhNext, dh];
+    [dhView, dhNextView] = [dhNextView, dhView];
   }
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, dh, B * H);
   if (c0.requiresGrad) axpy(c0.ensureGrad(), 1, g.dc, B * H);
 
-  const rows = T * B;
+  const all = T * B, dPre = view(g.dPre, all, Wd);
   if (params.W.requiresGrad) {
-    const dW = params.W.ensureGrad();
-    gemm(dW, ws.xs, g.dPre, I, Wd, rows, true, false, 1, 0, 0, 0, Wd, I, Wd, ws.work);
-    gemm(dW, buf.hs, g.dPre, H, Wd, rows, true, false, 1, I * Wd, 0, 0, Wd, H, Wd, ws.work);
+    const dW = weightViews(params.W.ensureGrad(), I, H, Wd);
+    weightGrads(dW.Wx, view(ws.xs, all, I), dPre, ws.work);
+    weightGrads(dW.Wh, view(buf.hs, all, H), dPre, ws.work);
   }
   const biases = [params.bIh, params.bHh].filter((b) => b !== null && b.requiresGrad);
   if (biases.length > 0) {
     // Both biases get the same gradient, Σ over rows of ∂pre: summed once (biasSum is free after forward).
-    rowSum(ws.biasSum, g.dPre, rows, Wd, 1, 0);
+    rowSum(ws.biasSum, g.dPre, all, Wd, 1, 0);
     for (const b of biases) axpy(b!.ensureGrad(), 1, ws.biasSum, Wd);
   }
   if (params.fgr !== null && params.fgr.requiresGrad && T > 1) gateRecurrenceWeightGrad(params.fgr.ensureGrad(), buf.act, g.dPre, T, B, H);
   if (x.requiresGrad) {
-    gemm(ws.dxs, g.dPre, W, rows, I, Wd, false, true, 0, 0, 0, 0, I, Wd, Wd, ws.work);
+    inputGrads(view(ws.dxs, all, I), dPre, Wx, ws.work);
     ws.scatterInputGrad(x, sizes);
   }
 }
 
 // ∂[f,i,o]_{s−1} = ∂pre[s]_{f,i,o} · W_fgrᵀ, written into dRec ([B, 4H], act layout).
-function gateRecurrenceBackward(dRec: LstmBuffers['pre'], dPre: LstmBuffers['pre'], fgr: LstmBuffers['pre'], s: number, B: number, H: number): void {
-  const pre = s * B * 4 * H;
-  for (const [dst, fgrRow, width] of [[0, 0, 2 * H], [3 * H, 2 * H, H]] as const) {
-    gemm(dRec, dPre, fgr, B, width, 2 * H, false, true, 1, dst, pre, fgrRow * 3 * H, 4 * H, 4 * H, 3 * H);
-    gemm(dRec, dPre, fgr, B, width, H, false, true, 1, dst, pre + 3 * H, fgrRow * 3 * H + 2 * H, 4 * H, 4 * H, 3 * H);
+function gateRecurrenceBackward(dRec: Buf, dPre: Buf, fgr: Buf, s: number, B: number, H: number): void {
+  const dPreS = view(dPre, B, 4 * H, s * B * 4 * H);
+  for (const { gates: dGates, weights } of fgrBlocks(dRec, fgr, 0, B, H)) {
+    gemm(dGates, columns(dPreS, 0, 2 * H), columns(weights, 0, 2 * H), false, true, 1);
+    gemm(dGates, columns(dPreS, 3 * H, H), columns(weights, 2 * H, H), false, true, 1);
   }
 }
 
 // ∂W_fgr += [f,i,o]_{s−1}ᵀ · ∂pre[s]_{f,i,o} summed over s = 1..T−1: act rows 0..(T−1)B, ∂pre rows B..TB.
-function gateRecurrenceWeightGrad(dFgr: LstmBuffers['pre'], act: LstmBuffers['pre'], dPre: LstmBuffers['pre'], T: number, B: number, H: number): void {
-  const rows = (T - 1) * B, later = B * 4 * H;
-  for (const [src, fgrRow, height] of [[0, 0, 2 * H], [3 * H, 2 * H, H]] as const) {
-    gemm(dFgr, act, dPre, height, 2 * H, rows, true, false, 1, fgrRow * 3 * H, src, later, 3 * H, 4 * H, 4 * H);
-    gemm(dFgr, act, dPre, height, H, rows, true, false, 1, fgrRow * 3 * H + 2 * H, src, later + 3 * H, 3 * H, 4 * H, 4 * H);
+function gateRecurrenceWeightGrad(dFgr: Buf, act: Buf, dPre: Buf, T: number, B: number, H: number): void {
+  const later = view(dPre, (T - 1) * B, 4 * H, B * 4 * H);
+  for (const { gates, weights: dWeights } of fgrBlocks(act, dFgr, 0, (T - 1) * B, H)) {
+    weightGrads(columns(dWeights, 0, 2 * H), gates, columns(later, 0, 2 * H), null);
+    weightGrads(columns(dWeights, 2 * H, H), gates, columns(later, 3 * H, H), null);
   }
 }

@@ -13,19 +13,23 @@
 // Backward walks the steps in reverse; the weight gradients are GEMMs over all T·B rows
 // after the loop: ∂W_x = xsᵀ ∂xp, ∂W_h = hsᵀ ∂hp (reset before: (r ⊙ h)ᵀ ∂hp for the n block).
 // W: [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1}.
-import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
-import { addRowAt, axpy } from '../../kernels/elementwise.js';
-import { gemm } from '../../kernels/gemm.js';
-import { gemmPrepacked, packB, panelSize } from '../../kernels/gemmPanels.js';
+import { addRowAt, axpy } from '../../../kernels/elementwise.js';
 import {
   gruBeforeGatesBackward, gruBeforeGatesForward, gruBeforeOutputBackward, gruBeforeOutputForward,
   gruStepBackward, gruStepForward, type GruBuffers, type GruGradBuffers,
-} from '../../kernels/gruCell.js';
-import { rowSum } from '../../kernels/reduce.js';
-import { addOutputGrads } from '../../kernels/sequence.js';
-import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './common.js';
+} from '../../../kernels/gruCell.js';
+import { columns, gemmPacked, inputGrads, packedSize, packWeight, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
+import { rowSum } from '../../../kernels/reduce.js';
+import { addOutputGrads } from '../../../kernels/sequence.js';
+import type { Buf } from '../../../kernels/types.js';
+import { alloc, type DType } from '../../alloc.js';
+import type { Tape, TapeEntry } from '../../tape.js';
+import type { Tensor } from '../../tensor.js';
+import { weightViews } from './lstm.js';
+import { beginPass, endPass, SequenceWorkspace, type PassOutputs, type PassSizes } from './sequence.js';
 import type { WorkspacePool } from './workspace.js';
 
+/** The GRU's parameter record. */
 export interface GruParams {
   W: Tensor;
   bIh: Tensor | null;
@@ -35,11 +39,11 @@ export interface GruParams {
 export class GruWorkspace extends SequenceWorkspace {
   readonly buffers: GruBuffers;
   readonly grads: GruGradBuffers;
-  readonly dhPair: [ReturnType<typeof alloc>, ReturnType<typeof alloc>];
+  readonly dhPair: [Buf, Buf];
 
-  constructor(T: number, B: number, dtype: DType, readonly hidden: number, I: number) {
-    super(T, B, dtype, I, hidden, false, 3);
-    const H = hidden;
+  constructor(T: number, B: number, dtype: DType, readonly hiddenSize: number, I: number) {
+    super(T, B, dtype, I, hiddenSize, false, 3);
+    const H = hiddenSize;
     this.buffers = {
       xp: alloc(dtype, T * B * 3 * H), hp: alloc(dtype, T * B * 3 * H), act: alloc(dtype, T * B * 3 * H),
       rh: alloc(dtype, T * B * H), hs: this.hs,
@@ -57,92 +61,90 @@ interface GruSaved { ws: GruWorkspace; generation: number; params: GruParams; si
 export function gruSequence(
   tape: Tape | null, pool: WorkspacePool<GruWorkspace>, resetAfter: boolean, params: GruParams,
   x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
-): { y: Tensor; h: Tensor; c: null } {
+): PassOutputs {
   const H = params.W.shape[1] / 3, I = params.W.shape[0] - H, G = 3 * H;
   const start = beginPass('gru (fused)', tape, pool, x, { h0 }, [params.W, params.bIh, params.bHh], I, H, lengths, reverse);
   const { ws, sizes: { T, B } } = start;
-  const buf = ws.buffers, W = params.W.data, wH = I * G;
+  const buf = ws.buffers;
+  const { Wx, Wh } = weightViews(params.W.data, I, H, G);
 
-  gemm(buf.xp, ws.xs, W, T * B, G, I, false, false, 0, 0, 0, 0, G, I, G, ws.work);
+  projectInputs(view(buf.xp, T * B, G), view(ws.xs, T * B, I), Wx, ws.work);
   // Reset after: W_h packed whole; reset before: its r, z columns, then its n columns after them.
-  const nAt = panelSize(2 * H, H);
-  if (resetAfter) packB(ws.panels, 0, W, G, H, false, wH, G);
-  else {
-    packB(ws.panels, 0, W, 2 * H, H, false, wH, G);
-    packB(ws.panels, nAt, W, H, H, false, wH + 2 * H, G);
-  }
+  const packedWh = resetAfter ? packWeight(ws.panels, 0, Wh, false, ws.stepAt) : packWeight(ws.panels, 0, columns(Wh, 0, 2 * H), false, ws.stepAt);
+  const packedWhn = resetAfter ? null : packWeight(ws.panels, packedSize(H, 2 * H), columns(Wh, 2 * H, H), false, ws.stepAt);
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
+  const hPrev = new StepView(buf.hs, B, H), rhStep = new StepView(buf.rh, B, H);
+  const hpStep = new StepView(buf.hp, B, G), hpRz = new StepView(buf.hp, B, 2 * H, G), hpN = new StepView(buf.hp, B, H, G, 2 * H);
   for (let s = 0; s < T; s++) {
     const at = s * B * G;
     if (resetAfter) {
-      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.panels, 0, G, 0, at, G, ws.stepAt);
+      gemmPacked(hpStep.at(s), hPrev.at(s), packedWh, 0);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, G);
       gruStepForward(buf, H, s, B, ws.lengths);
     } else {
-      gemmPrepacked(buf.hp, buf.hs, B, H, false, s * B * H, H, ws.panels, 0, 2 * H, 0, at, G, ws.stepAt);
+      gemmPacked(hpRz.at(s), hPrev.at(s), packedWh, 0);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, 2 * H, G);
       gruBeforeGatesForward(buf, H, s, B, ws.lengths);
-      gemmPrepacked(buf.hp, buf.rh, B, H, false, s * B * H, H, ws.panels, nAt, H, 0, at + 2 * H, G, ws.stepAt);
+      gemmPacked(hpN.at(s), rhStep.at(s), packedWhn!, 0);
       if (params.bHh !== null) addRowAt(buf.hp, at + 2 * H, params.bHh.data, B, H, G, 2 * H);
       gruBeforeOutputForward(buf, H, s, B, ws.lengths);
     }
   }
 
-  const out = endPass(tape, start, gruSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, resetAfter });
-  return { y: out.y, h: out.h, c: null };
+  return endPass(tape, start, gruSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, resetAfter });
 }
 
 function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   const { ws, generation, params, sizes, resetAfter } = e.saved;
   ws.checkGeneration(generation, 'gru (fused) backward');
   const { T, B, I, H } = sizes;
-  const G = 3 * H, wH = I * G;
+  const G = 3 * H;
   const [x, h0] = e.inputs;
-  const { y, h } = ws.outputs;
-  const buf = ws.buffers, g = ws.grads, W = params.W.data;
+  const [y, h] = e.outs;
+  const buf = ws.buffers, g = ws.grads;
+  const { Wx, Wh } = weightViews(params.W.data, I, H, G);
 
   // Reset after: W_hᵀ packed whole; reset before: W_h,nᵀ, then W_h,{r,z}ᵀ after it.
-  const rzAt = panelSize(H, H);
-  if (resetAfter) packB(ws.panels, 0, W, H, G, true, wH, G);
-  else {
-    packB(ws.panels, 0, W, H, H, true, wH + 2 * H, G);
-    packB(ws.panels, rzAt, W, H, 2 * H, true, wH, G);
-  }
+  const packedWhT = resetAfter ? packWeight(ws.panels, 0, Wh, true, ws.stepAt) : packWeight(ws.panels, 0, columns(Wh, 2 * H, H), true, ws.stepAt);
+  const packedWhRzT = resetAfter ? null : packWeight(ws.panels, packedSize(H, H), columns(Wh, 0, 2 * H), true, ws.stepAt);
   let [dh, dhPrev] = ws.dhPair;
+  let [dhView, dhPrevView] = [view(dh, B, H), view(dhPrev, B, H)];
+  const dRh = view(g.dRh, B, H);
+  const dHpStep = new StepView(g.dHp, B, G), dHpRz = new StepView(g.dHp, B, 2 * H, G), dHpN = new StepView(g.dHp, B, H, G, 2 * H);
   dh.fill(0);
   if (h.grad !== null) dh.set(h.grad);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
     g.dh = dh;
     g.dhPrev = dhPrev;
-    const at = s * B * G;
     if (resetAfter) {
       gruStepBackward(buf, g, H, s, B, ws.lengths);
-      gemmPrepacked(dhPrev, g.dHp, B, G, false, at, G, ws.panels, 0, H, 1, 0, H, ws.stepAt);
+      gemmPacked(dhPrevView, dHpStep.at(s), packedWhT, 1);
     } else {
       gruBeforeOutputBackward(buf, g, H, s, B, ws.lengths);
-      gemmPrepacked(g.dRh, g.dHp, B, H, false, at + 2 * H, G, ws.panels, 0, H, 0, 0, H, ws.stepAt);
+      gemmPacked(dRh, dHpN.at(s), packedWhT, 0);
       gruBeforeGatesBackward(buf, g, H, s, B, ws.lengths);
-      gemmPrepacked(dhPrev, g.dHp, B, 2 * H, false, at, G, ws.panels, rzAt, H, 1, 0, H, ws.stepAt);
+      gemmPacked(dhPrevView, dHpRz.at(s), packedWhRzT!, 1);
     }
     [dh, dhPrev] = [dhPrev, dh];
+    [dhView, dhPrevView] = [dhPrevView, dhView];
   }
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, dh, B * H);
 
-  const rows = T * B;
+  const all = T * B, dXp = view(g.dXp, all, G), dHp = view(g.dHp, all, G);
   if (params.W.requiresGrad) {
-    const dW = params.W.ensureGrad();
-    gemm(dW, ws.xs, g.dXp, I, G, rows, true, false, 1, 0, 0, 0, G, I, G, ws.work);
-    if (resetAfter) gemm(dW, buf.hs, g.dHp, H, G, rows, true, false, 1, wH, 0, 0, G, H, G, ws.work);
+    const dW = weightViews(params.W.ensureGrad(), I, H, G);
+    weightGrads(dW.Wx, view(ws.xs, all, I), dXp, ws.work);
+    if (resetAfter) weightGrads(dW.Wh, view(buf.hs, all, H), dHp, ws.work);
     else {
-      gemm(dW, buf.hs, g.dHp, H, 2 * H, rows, true, false, 1, wH, 0, 0, G, H, G, ws.work);
-      gemm(dW, buf.rh, g.dHp, H, H, rows, true, false, 1, wH + 2 * H, 0, 2 * H, G, H, G, ws.work);
+      weightGrads(columns(dW.Wh, 0, 2 * H), view(buf.hs, all, H), columns(dHp, 0, 2 * H), ws.work);
+      weightGrads(columns(dW.Wh, 2 * H, H), view(buf.rh, all, H), columns(dHp, 2 * H, H), ws.work);
     }
   }
-  if (params.bIh !== null && params.bIh.requiresGrad) rowSum(params.bIh.ensureGrad(), g.dXp, rows, G, 1, 1);
-  if (params.bHh !== null && params.bHh.requiresGrad) rowSum(params.bHh.ensureGrad(), g.dHp, rows, G, 1, 1);
+  if (params.bIh !== null && params.bIh.requiresGrad) rowSum(params.bIh.ensureGrad(), g.dXp, all, G, 1, 1);
+  if (params.bHh !== null && params.bHh.requiresGrad) rowSum(params.bHh.ensureGrad(), g.dHp, all, G, 1, 1);
   if (x.requiresGrad) {
-    gemm(ws.dxs, g.dXp, W, rows, I, G, false, true, 0, 0, 0, 0, I, G, G, ws.work);
+    inputGrads(view(ws.dxs, all, I), dXp, Wx, ws.work);
     ws.scatterInputGrad(x, sizes);
   }
 }

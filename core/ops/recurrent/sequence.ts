@@ -1,10 +1,19 @@
 // What the fused sequence ops share: argument checks, the step-order bookkeeping, and the
 // outputs a pass hands back.
-import { alloc, record, shapeStr, Tensor, wantsGrad, type Backward, type DType, type Tape } from '../../core/index.js';
-import type { Buf, IndexBuf } from '../../kernels/types.js';
-import { gatherRows, scatterAddRows } from '../../kernels/gather.js';
-import { scatterOutputs, stepRows } from '../../kernels/sequence.js';
-import { gemmPackSize, panelSize, type Panels } from '../../kernels/gemmPanels.js';
+//
+// Ownership: the outputs of a pass (y, and the final h and c) are fresh tensors, the
+// caller's to keep: a later pass never changes them. What a pass keeps for its backward
+// lives in a workspace, reused pass after pass, so the time loop allocates nothing.
+import { gatherRows, scatterAddRows } from '../../../kernels/gather.js';
+import { gemmPackSize, panelSize, type Panels } from '../../../kernels/gemmPanels.js';
+import { scatterOutputs, stepRows } from '../../../kernels/sequence.js';
+import type { Buf, IndexBuf } from '../../../kernels/types.js';
+import { alloc, type DType } from '../../alloc.js';
+import { ArgumentError } from '../../errors.js';
+import { shapeStr } from '../../shape.js';
+import { type Backward, type Tape, wantsGrad } from '../../tape.js';
+import { Tensor } from '../../tensor.js';
+import { record } from '../common.js';
 import { Workspace, type WorkspacePool } from './workspace.js';
 
 /** The sizes of one pass: T steps, B rows, I inputs, H hidden units. */
@@ -15,27 +24,32 @@ export interface PassSizes {
   H: number;
 }
 
+/** What a fused pass returns: outputs y [T, B, H], the final h [B, H] and, for an LSTM, c [B, H]. */
+export interface PassOutputs {
+  y: Tensor;
+  h: Tensor;
+  c: Tensor | null;
+}
+
 /** x [T, B, I] and a state [B, H] (h₀, c₀) must agree with the cell's sizes and dtype. */
 export function checkPassInputs(op: string, x: Tensor, states: Record<string, Tensor>, inputSize: number, hiddenSize: number, dtype: DType): PassSizes {
-  if (!(x instanceof Tensor)) throw new Error(`${op}: x must be a Tensor [T, B, ${inputSize}]`);
-  if (x.shape.length !== 3 || x.shape[2] !== inputSize) {
-    throw new Error(`${op}: x must be [T, B, ${inputSize}] (time-major, input size ${inputSize}), got ${shapeStr(x.shape)}`);
+  if (!(x instanceof Tensor) || x.shape.length !== 3 || x.shape[2] !== inputSize) {
+    throw new ArgumentError(op, 'x', `[T, B, ${inputSize}] (time-major, input size ${inputSize})`, x instanceof Tensor ? shapeStr(x.shape) : x, x instanceof Tensor);
   }
-  if (x.dtype !== dtype) throw new Error(`${op}: x has dtype ${x.dtype}, expected ${dtype} like the parameters`);
+  if (x.dtype !== dtype) throw new ArgumentError(op, 'x', `of dtype ${dtype} like the parameters`, x.dtype);
   const [T, B] = x.shape;
   for (const [name, t] of Object.entries(states)) {
     if (!(t instanceof Tensor) || t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== hiddenSize) {
-      const got = t instanceof Tensor ? shapeStr(t.shape) : typeof t;
-      throw new Error(`${op}: ${name} must be [${B}, ${hiddenSize}] (batch, hidden), got ${got}`);
+      throw new ArgumentError(op, name, `[${B}, ${hiddenSize}] (batch, hidden)`, t instanceof Tensor ? shapeStr(t.shape) : t, t instanceof Tensor);
     }
-    if (t.dtype !== dtype) throw new Error(`${op}: ${name} has dtype ${t.dtype}, expected ${dtype} like the parameters`);
+    if (t.dtype !== dtype) throw new ArgumentError(op, name, `of dtype ${dtype} like the parameters`, t.dtype);
   }
   return { T, B, I: inputSize, H: hiddenSize };
 }
 
 /**
  * Buffers every fused pass has: lengths, the step-order row map, the inputs in step order
- * and their gradient, the states hs [T+1, B, H] (and cs for an LSTM), and the outputs.
+ * and their gradient, and the states hs [T+1, B, H] (and cs for an LSTM).
  */
 export abstract class SequenceWorkspace extends Workspace {
   readonly lengths: IndexBuf;
@@ -44,7 +58,6 @@ export abstract class SequenceWorkspace extends Workspace {
   readonly dxs: Buf;
   readonly hs: Buf;
   readonly cs: Buf | null;
-  readonly outputs: PassOutputs;
   /** Room for the packed GEMMs over the whole sequence (projections and weight gradients). */
   readonly work: Panels;
   /**
@@ -58,8 +71,8 @@ export abstract class SequenceWorkspace extends Workspace {
   /** G: the gate blocks of the cell (4 LSTM, 3 GRU, 1 RNN), so that the GEMMs are G·H wide. */
   constructor(T: number, B: number, dtype: DType, I: number, H: number, withCell: boolean, G: number) {
     super(T, B, dtype);
-    const rows = Math.max(T * B, I, H), cols = Math.max(G * H, I, H);
-    this.work = alloc('f64', gemmPackSize(rows, cols, Math.max(rows, cols)));
+    const rowCount = Math.max(T * B, I, H), colCount = Math.max(G * H, I, H);
+    this.work = alloc('f64', gemmPackSize(rowCount, colCount, Math.max(rowCount, colCount)));
     this.stepAt = Math.max(panelSize(G * H, H), panelSize(H, G * H));
     this.panels = alloc('f64', this.stepAt + panelSize(B, G * H));
     this.lengths = alloc('i32', B);
@@ -68,7 +81,6 @@ export abstract class SequenceWorkspace extends Workspace {
     this.dxs = alloc(dtype, T * B * I);
     this.hs = alloc(dtype, (T + 1) * B * H);
     this.cs = withCell ? alloc(dtype, (T + 1) * B * H) : null;
-    this.outputs = new PassOutputs(T, B, H, dtype, withCell);
   }
 
   /** Fill lengths (T for every row when none are given), the row map, and xs in step order. */
@@ -113,59 +125,36 @@ export function beginPass<W extends SequenceWorkspace>(
   return { sizes, inputs, recording, ws };
 }
 
-/** End a fused pass: outputs from the states, recorded with its backward when wanted. */
+/**
+ * End a fused pass: fresh output tensors filled from the states, the caller's to keep, and
+ * the pass recorded with its backward when wanted (the backward reads the outputs' gradients
+ * from the tape entry's outs: y, h, then c).
+ */
 export function endPass<W extends SequenceWorkspace, S>(
   tape: Tape | null, start: PassStart<W>, backward: Backward<S>, saved: S,
-): { y: Tensor; h: Tensor; c: Tensor | null } {
+): PassOutputs {
   const { ws, sizes, recording, inputs } = start;
   const { T, B, H } = sizes;
-  const out = ws.outputs;
-  scatterOutputs(out.y.data, ws.hs, ws.rowOf, ws.lengths, T, B, H);
-  out.h.data.set(ws.hs.subarray(T * B * H));
-  if (out.c !== null) out.c.data.set(ws.cs!.subarray(T * B * H));
-  const outs = out.reset(recording);
-  if (recording) record(tape, backward, outs, inputs, saved, ws);
-  return { y: out.y, h: out.h, c: out.c };
-}
-
-/**
- * The outputs of a pass (y [T, B, H], the final h [B, H] and, for an LSTM, c [B, H]),
- * kept in the workspace and reused: a later forward of the same layer overwrites them
- * unless this pass is still recorded on a tape.
- */
-export class PassOutputs {
-  readonly y: Tensor;
-  readonly h: Tensor;
-  readonly c: Tensor | null;
-
-  constructor(T: number, B: number, H: number, dtype: DType, withCell: boolean) {
-    this.y = Tensor.zeros([T, B, H], dtype, { name: 'y' });
-    this.h = Tensor.zeros([B, H], dtype, { name: 'h_n' });
-    this.c = withCell ? Tensor.zeros([B, H], dtype, { name: 'c_n' }) : null;
-  }
-
-  /** Set requiresGrad and clear gradients left from a previous pass. */
-  reset(requiresGrad: boolean): Tensor[] {
-    const all = this.c === null ? [this.y, this.h] : [this.y, this.h, this.c];
-    for (const t of all) {
-      t.requiresGrad = requiresGrad;
-      t.zeroGrad();
-    }
-    return all;
-  }
+  const options = { requiresGrad: recording };
+  const y = Tensor.zeros([T, B, H], ws.dtype, { ...options, name: 'y' });
+  const h = Tensor.zeros([B, H], ws.dtype, { ...options, name: 'h_n' });
+  const c = ws.cs === null ? null : Tensor.zeros([B, H], ws.dtype, { ...options, name: 'c_n' });
+  scatterOutputs(y.data, ws.hs, ws.rowOf, ws.lengths, T, B, H);
+  h.data.set(ws.hs.subarray(T * B * H));
+  if (c !== null) c.data.set(ws.cs!.subarray(T * B * H));
+  if (recording) record(tape, backward, c === null ? [y, h] : [y, h, c], inputs, saved, ws);
+  return { y, h, c };
 }
 
 /** Per-sequence lengths must be B integers, each in [1, T]. */
 export function checkLengths(where: string, lengths: ArrayLike<number>, T: number, B: number): void {
   if (lengths === null || typeof lengths !== 'object' || lengths.length !== B) {
-    const got = lengths === null || typeof lengths !== 'object' ? String(lengths) : `${lengths.length}`;
-    throw new Error(`${where}: lengths must hold one length per sequence (${B}), got ${got}`);
+    const got = lengths === null || typeof lengths !== 'object' ? lengths : `${lengths.length} value${lengths.length === 1 ? '' : 's'}`;
+    throw new ArgumentError(where, 'lengths', `one length per sequence (${B})`, got, typeof got === 'string');
   }
   for (let b = 0; b < B; b++) {
     const n = lengths[b];
-    if (!Number.isInteger(n) || n < 1 || n > T) {
-      throw new Error(`${where}: lengths[${b}] must be an integer in [1, ${T}] (x has ${T} steps), got ${n}`);
-    }
+    if (!Number.isInteger(n) || n < 1 || n > T) throw new ArgumentError(where, `lengths[${b}]`, `an integer in [1, ${T}] (x has ${T} steps)`, n);
   }
 }
 
@@ -173,4 +162,11 @@ export function checkLengths(where: string, lengths: ArrayLike<number>, T: numbe
 export function copyLengths(where: string, out: IndexBuf, lengths: ArrayLike<number>, T: number, B: number): void {
   checkLengths(where, lengths, T, B);
   for (let b = 0; b < B; b++) out[b] = lengths[b];
+}
+
+/** The sequence row each step reads (see kernels/sequence.ts): forward, or each sequence reversed within its length. */
+export function stepRowOrder(lengths: IndexBuf, reverse: boolean, T: number, B: number): IndexBuf {
+  const rowOf = alloc('i32', T * B);
+  stepRows(rowOf, lengths, reverse, T, B);
+  return rowOf;
 }

@@ -7,16 +7,20 @@
 //
 // Backward accumulates ∂L/∂h for every step in dHs (a step's gradient can come from the
 // step d later), then ∂W_x = xsᵀ ∂pre and ∂W_h = Σ_s h_{s−d}ᵀ ∂pre[s] as few GEMMs as the delay allows.
-import { alloc, type DType, type Tape, type TapeEntry, type Tensor } from '../../core/index.js';
-import { addRowAt, axpy } from '../../kernels/elementwise.js';
-import { gemm } from '../../kernels/gemm.js';
-import { gemmPrepacked, packB } from '../../kernels/gemmPanels.js';
-import { rowSum } from '../../kernels/reduce.js';
-import { rnnStepBackward, rnnStepForward } from '../../kernels/rnnCell.js';
-import { addOutputGrads } from '../../kernels/sequence.js';
-import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './common.js';
+import { addRowAt, axpy } from '../../../kernels/elementwise.js';
+import { addRecurrent, gemmPacked, inputGrads, packWeight, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
+import { rowSum } from '../../../kernels/reduce.js';
+import { rnnStepBackward, rnnStepForward } from '../../../kernels/rnnCell.js';
+import { addOutputGrads } from '../../../kernels/sequence.js';
+import type { Buf } from '../../../kernels/types.js';
+import { alloc, type DType } from '../../alloc.js';
+import type { Tape, TapeEntry } from '../../tape.js';
+import type { Tensor } from '../../tensor.js';
+import { weightViews } from './lstm.js';
+import { beginPass, endPass, SequenceWorkspace, type PassOutputs, type PassSizes } from './sequence.js';
 import type { WorkspacePool } from './workspace.js';
 
+/** The Elman RNN's parameter record. */
 export interface RnnParams {
   W: Tensor;
   bIh: Tensor | null;
@@ -24,9 +28,9 @@ export interface RnnParams {
 }
 
 export class RnnWorkspace extends SequenceWorkspace {
-  readonly pre: ReturnType<typeof alloc>;
-  readonly dPre: ReturnType<typeof alloc>;
-  readonly dHs: ReturnType<typeof alloc>;
+  readonly pre: Buf;
+  readonly dPre: Buf;
+  readonly dHs: Buf;
 
   constructor(T: number, B: number, dtype: DType, H: number, I: number) {
     super(T, B, dtype, I, H, false, 1);
@@ -44,22 +48,22 @@ const sourceSlot = (s: number, delay: number) => Math.max(0, s + 1 - delay);
 export function rnnSequence(
   tape: Tape | null, pool: WorkspacePool<RnnWorkspace>, relu: boolean, delay: number, params: RnnParams,
   x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
-): { y: Tensor; h: Tensor; c: null } {
+): PassOutputs {
   const H = params.W.shape[1], I = params.W.shape[0] - H;
   const start = beginPass('rnn (fused)', tape, pool, x, { h0 }, [params.W, params.bIh, params.bHh], I, H, lengths, reverse);
   const { ws, sizes: { T, B } } = start;
-  const W = params.W.data;
+  const { Wx, Wh } = weightViews(params.W.data, I, H, H);
 
-  gemm(ws.pre, ws.xs, W, T * B, H, I, false, false, 0, 0, 0, 0, H, I, H, ws.work);
+  projectInputs(view(ws.pre, T * B, H), view(ws.xs, T * B, I), Wx, ws.work);
   for (const b of [params.bIh, params.bHh]) if (b !== null) addRowAt(ws.pre, 0, b.data, T * B, H);
-  packB(ws.panels, 0, W, H, H, false, I * H, H);
+  const packedWh = packWeight(ws.panels, 0, Wh, false, ws.stepAt);
+  const preStep = new StepView(ws.pre, B, H), hSource = new StepView(ws.hs, B, H);
   for (let s = 0; s < T; s++) {
-    gemmPrepacked(ws.pre, ws.hs, B, H, false, sourceSlot(s, delay) * B * H, H, ws.panels, 0, H, 1, s * B * H, H, ws.stepAt);
+    addRecurrent(preStep.at(s), hSource.at(sourceSlot(s, delay)), packedWh);
     rnnStepForward(ws.pre, ws.hs, relu, H, s, B, ws.lengths);
   }
 
-  const out = endPass(tape, start, rnnSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, relu, delay });
-  return { y: out.y, h: out.h, c: null };
+  return endPass(tape, start, rnnSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, relu, delay });
 }
 
 function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
@@ -67,31 +71,32 @@ function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
   ws.checkGeneration(generation, 'rnn (fused) backward');
   const { T, B, I, H } = sizes;
   const [x, h0] = e.inputs;
-  const { y, h } = ws.outputs;
-  const W = params.W.data;
+  const [y, h] = e.outs;
+  const { Wx, Wh } = weightViews(params.W.data, I, H, H);
 
-  packB(ws.panels, 0, W, H, H, true, I * H, H);
+  const packedWhT = packWeight(ws.panels, 0, Wh, true, ws.stepAt);
   ws.dHs.fill(0);
   if (h.grad !== null) ws.dHs.set(h.grad, T * B * H);
+  const dPreStep = new StepView(ws.dPre, B, H), dhSource = new StepView(ws.dHs, B, H);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(ws.dHs, y.grad, ws.rowOf, ws.lengths, s, B, H, (s + 1) * B * H);
     rnnStepBackward(ws.dPre, ws.hs, ws.dHs, relu, H, s, B, ws.lengths);
-    gemmPrepacked(ws.dHs, ws.dPre, B, H, false, s * B * H, H, ws.panels, 0, H, 1, sourceSlot(s, delay) * B * H, H, ws.stepAt);
+    gemmPacked(dhSource.at(sourceSlot(s, delay)), dPreStep.at(s), packedWhT, 1); // ∂h_{s−d} += ∂pre[s] · W_hᵀ
   }
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, ws.dHs, B * H);
 
-  const rows = T * B;
+  const all = T * B, dPre = view(ws.dPre, all, H);
   if (params.W.requiresGrad) {
-    const dW = params.W.ensureGrad();
-    gemm(dW, ws.xs, ws.dPre, I, H, rows, true, false, 1, 0, 0, 0, H, I, H, ws.work);
+    const dW = weightViews(params.W.ensureGrad(), I, H, H);
+    weightGrads(dW.Wx, view(ws.xs, all, I), dPre, ws.work);
     // Steps d−1.. read slots 0.. in order: one GEMM; earlier steps all read slot 0 (h₀).
     const first = Math.min(delay - 1, T);
-    if (first < T) gemm(dW, ws.hs, ws.dPre, H, H, (T - first) * B, true, false, 1, I * H, 0, first * B * H, H, H, H, ws.work);
-    for (let s = 0; s < first; s++) gemm(dW, ws.hs, ws.dPre, H, H, B, true, false, 1, I * H, 0, s * B * H);
+    if (first < T) weightGrads(dW.Wh, view(ws.hs, (T - first) * B, H), view(ws.dPre, (T - first) * B, H, first * B * H), ws.work);
+    for (let s = 0; s < first; s++) weightGrads(dW.Wh, view(ws.hs, B, H), view(ws.dPre, B, H, s * B * H), null);
   }
-  for (const b of [params.bIh, params.bHh]) if (b !== null && b.requiresGrad) rowSum(b.ensureGrad(), ws.dPre, rows, H, 1, 1);
+  for (const b of [params.bIh, params.bHh]) if (b !== null && b.requiresGrad) rowSum(b.ensureGrad(), ws.dPre, all, H, 1, 1);
   if (x.requiresGrad) {
-    gemm(ws.dxs, ws.dPre, W, rows, I, H, false, true, 0, 0, 0, 0, I, H, H, ws.work);
+    inputGrads(view(ws.dxs, all, I), dPre, Wx, ws.work);
     ws.scatterInputGrad(x, sizes);
   }
 }

@@ -6,7 +6,8 @@
 // workspace claimed gets a second one instead of overwriting saved activations. The
 // generation counter, bumped on every use, lets a backward notice that its workspace
 // was reused meanwhile (by an unrecorded forward, say).
-import type { DType, Releasable } from '../../core/index.js';
+import type { DType } from '../../alloc.js';
+import type { Releasable } from '../../tape.js';
 
 export abstract class Workspace implements Releasable {
   claimed = false;

@@ -1,0 +1,122 @@
+// Matrices as named views into flat buffers, and the matrix products a recurrent pass is
+// made of, each under its own name. A view is what llm.c writes as `out_bt = out + b*T*C`:
+// the buffer, where the matrix starts, its rows and columns, and its leading dimension (the
+// distance between the starts of consecutive rows). Call sites name their matrices instead
+// of passing a row of positional integers:
+//
+//   projectInputs(pre, xs, Wx, work)     pre  = xs · W_x          all T·B rows at once
+//   addRecurrent(preStep, hPrev, Wh)     preₛ += hₛ₋₁ · W_h        one step, W_h packed once
+//   weightGrads(dW, inputs, dOut, work)  dW  += inputsᵀ · dOut     all T·B rows at once
+//   inputGrads(dx, dOut, W, work)        dx   = dOut · Wᵀ
+//
+// This is the interface a kernel backend implements: `gemm` over views, and packing a
+// weight once for `gemmPacked` step after step. The TypeScript versions below are the
+// oracle of any other.
+import { gemm as gemmRaw } from './gemm.js';
+import { gemmPrepacked, packB, panelSize, type Panels } from './gemmPanels.js';
+import type { Buf } from './types.js';
+
+/** A rows × cols matrix inside buf: element (r, c) at buf[offset + r·ld + c]. */
+export interface MatrixView {
+  buf: Buf;
+  offset: number;
+  rows: number;
+  cols: number;
+  ld: number;
+}
+
+/** A view of buf: rows × cols from offset, rows ld apart (default: packed, ld = cols). */
+export function view(buf: Buf, rows: number, cols: number, offset = 0, ld = cols): MatrixView {
+  return { buf, offset, rows, cols, ld };
+}
+
+/**
+ * A view that walks a time-major buffer [T, rows, ld] one step at a time, as llm.c moves
+ * its pointers: at(s) moves it to step s, base + s·rows·ld, without making a new object.
+ */
+export class StepView implements MatrixView {
+  offset: number;
+
+  constructor(readonly buf: Buf, readonly rows: number, readonly cols: number, readonly ld = cols, readonly base = 0) {
+    this.offset = base;
+  }
+
+  at(s: number): this {
+    this.offset = this.base + s * this.rows * this.ld;
+    return this;
+  }
+}
+
+/** Columns [from, from + count) of a view. */
+export function columns(m: MatrixView, from: number, count: number): MatrixView {
+  return { buf: m.buf, offset: m.offset + from, rows: m.rows, cols: count, ld: m.ld };
+}
+
+/** Rows [from, from + count) of a view. */
+export function rows(m: MatrixView, from: number, count: number): MatrixView {
+  return { buf: m.buf, offset: m.offset + from * m.ld, rows: count, cols: m.cols, ld: m.ld };
+}
+
+/**
+ * C = op(A)·op(B) + beta·C, op(X) = X or Xᵀ, with C [m,n], op(A) [m,k], op(B) [k,n]. The
+ * sizes come from the views and must agree. `work` (gemmPackSize doubles) selects the
+ * packed kernel.
+ */
+export function gemm(c: MatrixView, a: MatrixView, b: MatrixView, transA: boolean, transB: boolean, beta: number, work: Panels | null = null): void {
+  const [m, k] = transA ? [a.cols, a.rows] : [a.rows, a.cols];
+  const [kb, n] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
+  if (k !== kb || c.rows !== m || c.cols !== n) {
+    throw new Error(`gemm: sizes disagree: op(A) ${m}×${k}, op(B) ${kb}×${n}, C ${c.rows}×${c.cols}`);
+  }
+  gemmRaw(c.buf, a.buf, b.buf, m, n, k, transA, transB, beta, c.offset, a.offset, b.offset, c.ld, a.ld, b.ld, work);
+}
+
+/** pre = xs · W_x: every step's input projection in one product (beta 0: pre is overwritten). */
+export function projectInputs(pre: MatrixView, xs: MatrixView, Wx: MatrixView, work: Panels | null): void {
+  gemm(pre, xs, Wx, false, false, 0, work);
+}
+
+/** dW += inputsᵀ · dOut over all rows: a weight's gradient, summed over every step and sequence. */
+export function weightGrads(dW: MatrixView, inputs: MatrixView, dOut: MatrixView, work: Panels | null): void {
+  gemm(dW, inputs, dOut, true, false, 1, work);
+}
+
+/** dx = dOut · Wᵀ (beta 0) or dx += it (beta 1): the gradient reaching a product's input. */
+export function inputGrads(dx: MatrixView, dOut: MatrixView, W: MatrixView, work: Panels | null, beta = 0): void {
+  gemm(dx, dOut, W, false, true, beta, work);
+}
+
+/** A weight packed into panels for products repeated step after step: op(W) is k × n. */
+export interface PackedWeight {
+  panels: Panels;
+  offset: number;
+  k: number;
+  n: number;
+  /** Where in `panels` the left operand of a product is packed. */
+  scratch: number;
+}
+
+/** Pack op(W) (W, or Wᵀ when transpose) into panels at offset; scratch is where the left operands go. */
+export function packWeight(panels: Panels, offset: number, W: MatrixView, transpose: boolean, scratch: number): PackedWeight {
+  const [k, n] = transpose ? [W.cols, W.rows] : [W.rows, W.cols];
+  packB(panels, offset, W.buf, n, k, transpose, W.offset, W.ld);
+  return { panels, offset, k, n, scratch };
+}
+
+/** Room for a packed k × n weight. */
+export function packedSize(k: number, n: number): number {
+  return panelSize(n, k);
+}
+
+/** C = A · op(W) + beta·C with op(W) packed beforehand: A [m,k], C [m,n]. */
+export function gemmPacked(c: MatrixView, a: MatrixView, w: PackedWeight, beta: number): void {
+  if (a.cols !== w.k || c.rows !== a.rows || c.cols !== w.n) {
+    throw new Error(`gemmPacked: sizes disagree: A ${a.rows}×${a.cols}, packed W ${w.k}×${w.n}, C ${c.rows}×${c.cols}`);
+  }
+  gemmPrepacked(c.buf, a.buf, a.rows, w.k, false, a.offset, a.ld, w.panels, w.offset, w.n, beta, c.offset, c.ld, w.scratch);
+}
+
+/** preₛ += hₛ₋₁ · W_h: the one product inside the time loop. */
+export function addRecurrent(pre: MatrixView, hPrev: MatrixView, Wh: PackedWeight): void {
+  gemmPacked(pre, hPrev, Wh, 1);
+}
