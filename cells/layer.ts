@@ -7,7 +7,7 @@
 //
 // y: [T, B, D·H] (concat) or [T, B, H] (sum, mean, mul, max); h, c: [numLayers·D, B, H]
 // ordered layer 0 forward, layer 0 reverse, layer 1 forward, ... (D = 2 when bidirectional).
-import { checkLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
+import { ArgumentError, checkLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
 import { cellKinds, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
 import { GruCell } from './gru.js';
 import { LstmCell, type LstmOptions } from './lstm.js';
@@ -42,12 +42,16 @@ export interface LayerOptions {
   forgetBias?: number;
   /** GRU: reset applied after (default) or before the recurrent matmul. */
   resetAfter?: boolean;
-  /** The store to put the parameters in (a new one of `dtype` otherwise). */
+  /**
+   * A store shared with other modules, not yet allocated: the layer only declares its
+   * parameters there, and the owner calls store.allocate() and then layer.initialize(rng).
+   * Without one the layer makes its own store of `dtype`, allocated and initialised.
+   */
   store?: ParamStore;
   dtype?: DType;
   /** Parameter names start with this (default: the cell kind). */
   name?: string;
-  /** Seed of the initialisation (PyTorch's uniform ±1/√H). */
+  /** Seed of the initialisation (PyTorch's uniform ±1/√H) of a layer with its own store. */
   seed?: number;
 }
 
@@ -108,6 +112,9 @@ export class RecurrentLayer {
     const fusable = o.cell === 'rnn' || o.cell === 'lstm' || o.cell === 'gru';
     this.build = o.build ?? (fusable ? 'fused' : 'unfused');
     this.checkBuild(this.build);
+    if (o.store !== undefined && o.seed !== undefined) {
+      throw new ArgumentError(this.name, 'seed', 'left out when a store is given (allocate the store, then call initialize(rng))', o.seed);
+    }
     this.store = o.store ?? new ParamStore(o.dtype ?? 'f32');
     const bias: BiasKind = o.bias === undefined || o.bias === true ? 'double' : o.bias === false ? 'none' : o.bias;
     this.cells = [];
@@ -117,7 +124,16 @@ export class RecurrentLayer {
       for (let d = 0; d < this.directions; d++) row.push(makeCell(this.store, `${this.name}.l${k}${d === 1 ? '_reverse' : ''}`, input, o, bias));
       this.cells.push(row);
     }
-    const rng = new Rng(o.seed ?? 0);
+    // A layer that made its own store allocates and initialises it; in a shared store the
+    // owner allocates once every module has declared its parameters, then initialises.
+    if (o.store === undefined) {
+      this.store.allocate();
+      this.initialize(new Rng(o.seed ?? 0));
+    }
+  }
+
+  /** PyTorch's initialisation (uniform ±1/√H, and the forget-gate bias if one was given), cell by cell. */
+  initialize(rng: Rng): void {
     for (const row of this.cells) for (const cell of row) cell.initialize(rng);
   }
 

@@ -237,6 +237,7 @@ function runOptimizer(c: GoldenCase, dtype: DType, compare: Comparison): void {
   const n = start.data.length;
   const store = new ParamStore(dtype);
   const p = store.add('param', [n]);
+  store.allocate();
   p.data.set(start.data);
   const opt = makeOptimizer(optimizer, store, hyper);
   const count = steps ?? grads.shape[0];

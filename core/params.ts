@@ -2,8 +2,14 @@
 // gradient in a second flat buffer of the same layout (as in llm.c and char-rnn). Each
 // named parameter is a Tensor whose data and grad are views into those buffers, so an
 // optimizer is one loop over `data`/`grad` and clipping is one norm over `grad`.
+//
+// Built in two phases, as llm.c's malloc_and_point: every module first declares its
+// parameters (`add`), then the owner of the model calls `allocate()` once, which makes the
+// two buffers and points each tensor at its views. A tensor's data therefore never
+// re-points, and nothing can be added after allocation.
 import type { Buf } from '../kernels/types.js';
 import { alloc, type DType } from './alloc.js';
+import { ArgumentError } from './errors.js';
 import { checkShape, shapeStr, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -11,48 +17,57 @@ interface Slot { tensor: Tensor; offset: number }
 
 export class ParamStore {
   readonly dtype: DType;
-  /** All parameter values, back to back in the order they were added. */
-  data: Buf;
-  /** All gradients, same layout as `data`. */
-  grad: Buf;
+  private buffers: { data: Buf; grad: Buf } | null = null;
   private slots = new Map<string, Slot>();
   private used = 0;
 
   constructor(dtype: DType = 'f32') {
-    if (dtype !== 'f32' && dtype !== 'f64') throw new Error(`ParamStore: dtype must be 'f32' or 'f64', got ${String(dtype)}`);
+    if (dtype !== 'f32' && dtype !== 'f64') throw new ArgumentError('ParamStore', 'dtype', "'f32' or 'f64'", dtype);
     this.dtype = dtype;
-    this.data = alloc(dtype, 0);
-    this.grad = alloc(dtype, 0);
   }
 
-  /**
-   * Add a zero-filled parameter. The flat buffers grow, so the data and grad of tensors
-   * added earlier are re-pointed into the new buffers: hold on to the Tensor, not its data.
-   */
+  /** Declare a parameter. Its tensor's data and grad (zeros) exist once the store is allocated. */
   add(name: string, shape: Shape): Tensor {
-    if (typeof name !== 'string' || name === '') throw new Error(`ParamStore.add: name must be a non-empty string, got ${String(name)}`);
+    if (typeof name !== 'string' || name === '') throw new ArgumentError('ParamStore.add', 'name', 'a non-empty string', name);
+    if (this.buffers !== null) {
+      throw new Error(`ParamStore.add: cannot add ${name}: the store is allocated already; declare every parameter before allocate()`);
+    }
     if (this.slots.has(name)) throw new Error(`ParamStore.add: a parameter named ${name} exists already`);
     const size = sizeOf(checkShape('ParamStore.add', shape));
-    const offset = this.used;
-    this.grow(offset + size);
-    const tensor = new Tensor(this.data.subarray(offset, offset + size), shape, { requiresGrad: true, name });
-    tensor.grad = this.grad.subarray(offset, offset + size);
-    this.slots.set(name, { tensor, offset });
+    const tensor = Tensor.declared(shape, this.dtype, { requiresGrad: true, name });
+    this.slots.set(name, { tensor, offset: this.used });
+    this.used += size;
     return tensor;
   }
 
-  private grow(used: number): void {
-    const data = alloc(this.dtype, used);
-    const grad = alloc(this.dtype, used);
-    data.set(this.data);
-    grad.set(this.grad);
-    this.data = data;
-    this.grad = grad;
-    this.used = used;
+  /** Make the flat buffers (zeros) and point every declared tensor at its views. Once. */
+  allocate(): this {
+    if (this.buffers !== null) throw new Error('ParamStore.allocate: the store is allocated already');
+    const data = alloc(this.dtype, this.used), grad = alloc(this.dtype, this.used);
     for (const { tensor, offset } of this.slots.values()) {
-      tensor.data = data.subarray(offset, offset + tensor.size);
-      tensor.grad = grad.subarray(offset, offset + tensor.size);
+      tensor.bind(data.subarray(offset, offset + tensor.size), grad.subarray(offset, offset + tensor.size));
     }
+    this.buffers = { data, grad };
+    return this;
+  }
+
+  get allocated(): boolean {
+    return this.buffers !== null;
+  }
+
+  /** All parameter values, back to back in the order they were declared. */
+  get data(): Buf {
+    return this.allocatedBuffers().data;
+  }
+
+  /** All gradients, same layout as `data`. */
+  get grad(): Buf {
+    return this.allocatedBuffers().grad;
+  }
+
+  private allocatedBuffers(): { data: Buf; grad: Buf } {
+    if (this.buffers === null) throw new Error(`ParamStore: the store is not allocated yet (${this.slots.size} parameters declared); call allocate() first`);
+    return this.buffers;
   }
 
   get(name: string): Tensor {
@@ -67,7 +82,7 @@ export class ParamStore {
     return this.slots.has(name);
   }
 
-  /** The parameters in the order they were added. */
+  /** The parameters in the order they were declared. */
   entries(): [string, Tensor][] {
     return [...this.slots].map(([name, slot]) => [name, slot.tensor]);
   }

@@ -10,30 +10,57 @@ export interface TensorOptions {
   name?: string;
 }
 
+/** Stands in for the data of a declared parameter until its store is allocated. */
+const DECLARED = Symbol('declared');
+
 export class Tensor {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly size: number;
-  /** The values, row-major. A parameter store may move them to a new buffer as it grows. */
-  data: Buf;
+  private values: Buf | null;
   /** ∂loss/∂this, same layout as data; null until a gradient first reaches it. */
   grad: Buf | null = null;
   requiresGrad: boolean;
   name: string;
 
-  constructor(data: Buf, shape: Shape, options: TensorOptions = {}) {
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+  /** declaredDtype is for Tensor.declared only. */
+  constructor(data: Buf, shape: Shape, options: TensorOptions = {}, declaredDtype: DType = 'f32') {
+    const declared = (data as unknown) === DECLARED;
+    if (!declared && !(data instanceof Float32Array || data instanceof Float64Array)) {
       throw new Error(`Tensor: data must be a Float32Array or Float64Array, got ${describe(data)}`);
     }
     this.shape = Object.freeze([...checkShape('Tensor', shape)]);
     this.size = sizeOf(this.shape);
-    if (data.length !== this.size) {
+    if (!declared && data.length !== this.size) {
       throw new Error(`Tensor: shape ${shapeStr(this.shape)} holds ${this.size} values, but data has ${data.length}`);
     }
-    this.data = data;
-    this.dtype = dtypeOf(data);
+    this.values = declared ? null : data;
+    this.dtype = declared ? declaredDtype : dtypeOf(data);
     this.requiresGrad = options.requiresGrad ?? false;
     this.name = options.name ?? '';
+  }
+
+  /** The values, row-major. A tensor's data never changes buffer once it has one. */
+  get data(): Buf {
+    if (this.values === null) {
+      throw new Error(`Tensor: ${this.name || 'this parameter'} is declared, but its store is not allocated yet; call store.allocate() after declaring every parameter`);
+    }
+    return this.values;
+  }
+
+  /** A parameter declared in a store: its data (and grad) arrive once, when the store is allocated. */
+  static declared(shape: Shape, dtype: DType, options: TensorOptions = {}): Tensor {
+    return new Tensor(DECLARED as unknown as Buf, shape, options, dtype);
+  }
+
+  /** Give a declared tensor its buffers: once, from its store's allocate(). */
+  bind(data: Buf, grad: Buf): void {
+    if (this.values !== null) throw new Error(`Tensor.bind: ${this.name || 'this tensor'} has its data already; a tensor's data never re-points`);
+    if (data.length !== this.size || grad.length !== this.size || dtypeOf(data) !== this.dtype) {
+      throw new Error(`Tensor.bind: ${this.name} needs ${this.size} ${this.dtype} values, got ${data.length}`);
+    }
+    this.values = data;
+    this.grad = grad;
   }
 
   /** A tensor of zeros. */

@@ -44,9 +44,11 @@ export class CharLM {
     const rng = new Rng(options.seed ?? 0);
     const dim = options.embeddingDim ?? 32;
     this.embedding = new Embedding(this.store, 'embedding', chars.length, dim);
-    this.embedding.initialize(rng);
-    this.rnn = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'rnn', seed: rng.int(2 ** 31) });
+    this.rnn = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'rnn' });
     this.head = new Linear(this.store, 'head', this.rnn.hiddenSize, chars.length);
+    this.store.allocate();
+    this.embedding.initialize(rng);
+    this.rnn.initialize(new Rng(rng.int(2 ** 31)));
     this.head.initialize(rng);
   }
 

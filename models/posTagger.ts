@@ -109,17 +109,19 @@ export class PosTagger {
     this.wordEmbedding = new Embedding(this.store, 'word', v.words.length, o.wordDim);
     this.affixEmbedding = new Embedding(this.store, 'affix', v.affixes.length, o.affixDim);
     this.shapeEmbedding = new Embedding(this.store, 'shape', SHAPES, 8);
+    this.rnn = new RecurrentLayer({
+      cell: o.cell, inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hidden, numLayers: o.layers,
+      bidirectional: o.bidirectional, dropout: o.dropout, forgetBias: o.cell === 'lstm' ? 1 : undefined,
+      store: this.store, name: 'rnn',
+    });
+    this.head = new Linear(this.store, 'head', this.rnn.layerOutputSize(), v.tags.length);
+    this.store.allocate();
     for (const e of [this.wordEmbedding, this.affixEmbedding, this.shapeEmbedding]) {
       e.initialize(rng);
       // Small starting vectors: the sum of five affix embeddings should not swamp the word's.
       for (let q = 0; q < e.E.size; q++) e.E.data[q] *= 0.1;
     }
-    this.rnn = new RecurrentLayer({
-      cell: o.cell, inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hidden, numLayers: o.layers,
-      bidirectional: o.bidirectional, dropout: o.dropout, forgetBias: o.cell === 'lstm' ? 1 : undefined,
-      store: this.store, name: 'rnn', seed: rng.int(2 ** 31),
-    });
-    this.head = new Linear(this.store, 'head', this.rnn.layerOutputSize(), v.tags.length);
+    this.rnn.initialize(new Rng(rng.int(2 ** 31)));
     this.head.initialize(rng);
   }
 

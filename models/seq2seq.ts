@@ -46,10 +46,14 @@ export class Seq2Seq {
     this.EOS = options.targetVocab;
     this.GO = options.targetVocab + 1;
     this.sourceEmbedding = new Embedding(this.store, 'source_embedding', options.sourceVocab, dim);
-    this.encoder = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'encoder', seed: rng.int(2 ** 31) });
+    this.encoder = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'encoder' });
     this.targetEmbedding = new Embedding(this.store, 'target_embedding', options.targetVocab + 2, dim);
-    this.decoder = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'decoder', seed: rng.int(2 ** 31) });
+    this.decoder = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'decoder' });
     this.head = new Linear(this.store, 'head', this.decoder.hiddenSize, options.targetVocab + 1);
+    this.store.allocate();
+    const encoderSeed = rng.int(2 ** 31), decoderSeed = rng.int(2 ** 31);
+    this.encoder.initialize(new Rng(encoderSeed));
+    this.decoder.initialize(new Rng(decoderSeed));
     for (const m of [this.sourceEmbedding, this.targetEmbedding, this.head]) m.initialize(rng);
   }
 

@@ -52,16 +52,18 @@ export class SequenceModel {
     if (options.input.kind === 'tokens') {
       const dim = options.embeddingDim ?? 16;
       this.embedding = new Embedding(this.store, 'embedding', options.input.vocab, dim);
-      this.embedding.initialize(rng);
       inputSize = dim;
     } else {
       this.embedding = null;
       inputSize = options.input.size;
     }
-    this.rnn = new RecurrentLayer({ ...options.layer, inputSize, store: this.store, name: 'rnn', seed: rng.int(2 ** 31) });
+    this.rnn = new RecurrentLayer({ ...options.layer, inputSize, store: this.store, name: 'rnn' });
     const bidirectional = this.rnn.directions === 2;
     const features = options.readout === 'last' && bidirectional ? 2 * this.rnn.hiddenSize : this.rnn.layerOutputSize();
     this.head = new Linear(this.store, 'head', features, options.outputs);
+    this.store.allocate();
+    this.embedding?.initialize(rng);
+    this.rnn.initialize(new Rng(rng.int(2 ** 31)));
     this.head.initialize(rng);
   }
 

@@ -1,16 +1,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ParamStore, Tape, ops } from '../index.js';
+import { Linear, makeOptimizer, ParamStore, RecurrentLayer, Rng, Tape, ops } from '../index.js';
 
 test('parameters are views into one flat data buffer and one flat grad buffer', () => {
   const store = new ParamStore('f64');
   const w = store.add('w', [2, 3]);
-  w.data.set([1, 2, 3, 4, 5, 6]);
   const b = store.add('b', [3]);
+  store.allocate();
+  w.data.set([1, 2, 3, 4, 5, 6]);
   b.data.set([7, 8, 9]);
   assert.is(store.size, 9);
-  assert.equal(Array.from(store.data), [1, 2, 3, 4, 5, 6, 7, 8, 9], 'w kept its values when the store grew');
-  assert.is(w.data.buffer, store.data.buffer, 'w re-pointed into the grown buffer');
+  assert.equal(Array.from(store.data), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.is(w.data.buffer, store.data.buffer, 'w is a view of the flat buffer');
   assert.is(store.offsetOf('b'), 6);
   const tape = new Tape();
   const x = ops.add(tape, w, b);
@@ -22,14 +23,35 @@ test('parameters are views into one flat data buffer and one flat grad buffer', 
   assert.ok(w.grad!.every((g) => g === 0));
 });
 
+test('two phases: declare, then allocate once; a tensor\'s data never re-points', () => {
+  const store = new ParamStore('f32');
+  const layer = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, store });
+  const head = new Linear(store, 'head', 4, 2);
+  assert.throws(() => store.get('gru.l0.W').data, /Tensor: gru\.l0\.W is declared, but its store is not allocated yet; call store.allocate\(\) after declaring every parameter/);
+  assert.throws(() => store.data, /the store is not allocated yet \(5 parameters declared\); call allocate\(\) first/);
+  assert.throws(() => makeOptimizer('sgd', store, { lr: 0.1 }), /sgd: the parameter store is not allocated yet; make the optimizer after the model/);
+  store.allocate();
+  const W = head.W.data;
+  layer.initialize(new Rng(1));
+  head.initialize(new Rng(2));
+  assert.is(head.W.data, W, 'the same buffer before and after initialisation');
+  assert.throws(() => store.add('late', [2]), /cannot add late: the store is allocated already; declare every parameter before allocate\(\)/);
+  assert.throws(() => store.allocate(), /the store is allocated already/);
+  assert.is(head.W.data, W);
+  assert.is(store.size, 3 * 4 * 3 + 4 * 4 * 3 + 2 * 12 + 4 * 2 + 2);
+  assert.throws(() => new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, store: new ParamStore(), seed: 3 }),
+    /gru: seed must be left out when a store is given \(allocate the store, then call initialize\(rng\)\), got 3/);
+});
+
 test('the store names what is wrong', () => {
   const store = new ParamStore('f32');
   store.add('w', [2]);
   assert.throws(() => store.add('w', [3]), /a parameter named w exists already/);
   assert.throws(() => store.get('v'), /no parameter named v; the store holds w/);
-  assert.throws(() => store.set('w', [1, 2, 3]), /w \[2\] holds 2 values, got 3/);
   assert.throws(() => store.add('z', [2, -1]), /shape must be an array of non-negative integers, got \[2,-1\]/);
-  assert.throws(() => new ParamStore('f16' as 'f32'), /dtype must be 'f32' or 'f64', got f16/);
+  store.allocate();
+  assert.throws(() => store.set('w', [1, 2, 3]), /w \[2\] holds 2 values, got 3/);
+  assert.throws(() => new ParamStore('f16' as 'f32'), /ParamStore: dtype must be 'f32' or 'f64', got 'f16'/);
 });
 
 test.run();

@@ -26,8 +26,10 @@ test('clipping: by value clamps, by norm scales to the bound and returns the nor
   assert.throws(() => clipGradNorm([Float64Array.of(1, NaN)], 1, { errorIfNonfinite: true }), /the total gradient norm is NaN, so it cannot be clipped/);
   assert.throws(() => clipGradNorm(g, 0), /maxNorm must be a finite number > 0, got 0/);
   const store = new ParamStore('f64');
-  store.add('a', [2]).grad!.set([3, 4]);
-  store.add('b', [1]).grad!.set([0.5]);
+  const a = store.add('a', [2]), b = store.add('b', [1]);
+  store.allocate();
+  a.grad!.set([3, 4]);
+  b.grad!.set([0.5]);
   const norms = clipGradNormPerTensor(store, 1);
   assert.equal([...norms], [['a', 5], ['b', 0.5]]);
   assert.ok(maxAbsDiff(store.grad, [0.6, 0.8, 0.5]) < 1e-6);
@@ -36,6 +38,7 @@ test('clipping: by value clamps, by norm scales to the bound and returns the nor
 test('schedules: step decay, exponential decay, halve after N evaluations without improvement', () => {
   const store = new ParamStore('f64');
   store.add('w', [1]);
+  store.allocate();
   const opt = new SGD(store, { lr: 1 });
   const step = new StepDecay(1, 3, 0.5);
   const lrs: number[] = [];
@@ -100,6 +103,7 @@ test('sequence losses: last step per length, masked steps; gradients check', () 
 function tinyModel() {
   const store = new ParamStore('f64');
   const w = store.add('w', [3]);
+  store.allocate();
   w.data.set([0.5, -1, 2]);
   return { store, w };
 }
@@ -139,6 +143,7 @@ test("a skipped update is undone whole: Adam's moments and step count too, so la
   const run = (tryOverflow: boolean) => {
     const store = new ParamStore('f64');
     const w = store.add('w', [2]);
+    store.allocate();
     w.data.set([0.5, -1]);
     const trainer = new Trainer({ optimizer: makeOptimizer('adam', store, { lr: 0.1 }), onNonFinite: 'skip' });
     const x = Tensor.from([1, 2], [2], 'f64');

@@ -34,11 +34,10 @@ export abstract class Optimizer {
   /** The learning rate; schedules change it between steps. */
   lr: number;
   private readonly buffers = new Map<string, Buf>();
-  private readonly sizeAtStart: number;
 
   constructor(readonly store: ParamStore, lr: number, where: string) {
+    if (!store.allocated) throw new Error(`${where}: the parameter store is not allocated yet; make the optimizer after the model`);
     this.lr = checkHyper(where, 'lr', lr, atLeast(0));
-    this.sizeAtStart = store.size;
   }
 
   /** A state buffer the size of the parameters, zero-filled (or filled with `value`). */
@@ -56,9 +55,6 @@ export abstract class Optimizer {
 
   /** One update of store.data from store.grad. */
   step(): void {
-    if (this.store.size !== this.sizeAtStart) {
-      throw new Error(`${this.name}: the parameter store grew from ${this.sizeAtStart} to ${this.store.size} values after the optimizer was made; make it after the model`);
-    }
     this.stepCount++;
     this.update(this.store.data, this.store.grad, this.store.size);
   }
