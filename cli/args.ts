@@ -14,7 +14,14 @@ export interface OptionSpec {
 export type OptionSpecs = Record<string, OptionSpec>;
 export type ParsedOptions = Record<string, string | number | boolean | undefined>;
 
-export class UsageError extends Error {}
+/** A command used wrongly: the CLI prints the message and exits 2. `argument` names the flag at fault. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+
+  constructor(message: string, readonly argument?: string) {
+    super(message);
+  }
+}
 
 export function parseArgs(command: string, argv: readonly string[], specs: OptionSpecs): { options: ParsedOptions; positional: string[] } {
   const options: ParsedOptions = {};
@@ -30,15 +37,15 @@ export function parseArgs(command: string, argv: readonly string[], specs: Optio
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = specs[name];
     if (spec === undefined) {
-      throw new UsageError(`${command}: unknown option --${name}; see 'rnnlab ${command} --help'`);
+      throw new UsageError(`${command}: unknown option --${name}; see 'rnnlab ${command} --help'`, `--${name}`);
     }
     if (spec.type === 'flag') {
-      if (eq >= 0) throw new UsageError(`${command}: --${name} takes no value, got '${arg.slice(eq + 1)}'`);
+      if (eq >= 0) throw new UsageError(`${command}: --${name} takes no value, got '${arg.slice(eq + 1)}'`, `--${name}`);
       options[name] = true;
       continue;
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++q];
-    if (raw === undefined) throw new UsageError(`${command}: --${name} needs a value`);
+    if (raw === undefined) throw new UsageError(`${command}: --${name} needs a value`, `--${name}`);
     options[name] = convert(command, name, spec, raw);
   }
   return { options, positional };
@@ -47,11 +54,11 @@ export function parseArgs(command: string, argv: readonly string[], specs: Optio
 function convert(command: string, name: string, spec: OptionSpec, raw: string): string | number {
   if (spec.type === 'number') {
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${command}: --${name} must be a number, got '${raw}'`);
+    if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${command}: --${name} must be a number, got '${raw}'`, `--${name}`);
     return value;
   }
   if (spec.choices !== undefined && !spec.choices.includes(raw)) {
-    throw new UsageError(`${command}: --${name} must be one of ${spec.choices.join(', ')}, got '${raw}'`);
+    throw new UsageError(`${command}: --${name} must be one of ${spec.choices.join(', ')}, got '${raw}'`, `--${name}`);
   }
   return raw;
 }

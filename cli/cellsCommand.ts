@@ -4,7 +4,7 @@
 // position in the line): the "cell that tracks quotes" of Karpathy, Johnson & Fei-Fei (2015).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CharsRun } from '../experiments/brownRuns.js';
+import { loadCharModel } from '../experiments/index.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { escapeXml, htmlPage } from './plot/svg.js';
@@ -66,7 +66,7 @@ export const cellsCommand: Command = {
   },
   run(options) {
     if (options.model === undefined || options.text === undefined) throw new UsageError('cells: --model and --text are required');
-    const lm = CharsRun.loadModel(options.model as string);
+    const lm = loadCharModel(options.model as string);
     const alphabet = new Set(lm.alphabet);
     const text = [...readFileSync(options.text as string, 'utf8')].filter((ch) => alphabet.has(ch)).join('').slice(0, options.chars as number);
     if (text.length < 2) throw new UsageError(`cells: ${options.text} has fewer than two characters the model knows`);

@@ -1,7 +1,7 @@
 // What a character-model run adds to its report: samples at two temperatures and the
 // histograms of the LSTM gates over dev text (are they saturated at 0 and 1, or not?).
 import { escapeXml, histogram } from './plot/svg.js';
-import type { CharsRun } from '../experiments/brownRuns.js';
+import type { CharsRun } from '../experiments/index.js';
 
 
 export interface ReportSection {
@@ -12,7 +12,7 @@ export interface ReportSection {
 }
 
 export function charsSections(run: CharsRun): ReportSection[] {
-  const samples = [0.5, 1.0].map((temperature) => ({ temperature, text: run.lm.sample({ length: 300, temperature, prime: 'The ', seed: run.config.seed }) }));
+  const samples = [0.5, 1.0].map((temperature) => ({ temperature, text: run.lm.sample({ length: 300, temperature, prime: 'The ', seed: run.settings.seed }) }));
   const text = samples.map((s) => `sample at temperature ${s.temperature}:\n${s.text}`).join('\n\n');
   const sections: ReportSection[] = [{
     heading: 'Samples',

@@ -7,6 +7,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: OptionSpecs;
+  /** What the command's positional arguments are (files, say); without this it takes none. */
+  positional?: string;
   /** Returns the process exit code. */
   run(options: ParsedOptions, positional: string[]): Promise<number> | number;
 }

@@ -25,6 +25,7 @@ export const goldenCommand: Command = {
   name: 'golden',
   summary: 'compare forward values and gradients with reference cases computed by PyTorch',
   usage: 'FILE|DIR... [--dtype f64|f32|both] [--build fused|unfused|both] [--json]',
+  positional: 'FILE|DIR...',
   options: {
     dtype: { type: 'string', help: 'precisions to run the cases in', choices: ['f64', 'f32', 'both'], default: 'both' },
     build: { type: 'string', help: 'recurrent builds to check (MUT cells have only unfused)', choices: ['fused', 'unfused', 'both'], default: 'both' },

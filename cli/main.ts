@@ -41,15 +41,29 @@ async function main(argv: string[]): Promise<number> {
       console.log(formatHelp(command.name, command.summary, command.usage, command.options));
       return 0;
     }
+    if (command.positional === undefined && positional.length > 0) {
+      throw new UsageError(`${command.name}: takes no positional arguments, got ${positional.map((p) => `'${p}'`).join(' ')} (options start with --)`, positional[0]);
+    }
     return await command.run(options, positional);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(err.message);
-      return 2;
-    }
-    console.error(`rnnlab ${command.name}: ${(err as Error).message}`);
-    return 1;
+    return reportError(command.name, err as Error, rest.includes('--json'));
   }
+}
+
+/**
+ * A failed command: its message on stderr, prefixed once with the command, and under --json
+ * also {"error": {"message", "argument"?}} as the last line of stdout. Bad usage exits 2, any
+ * other failure 1.
+ */
+function reportError(name: string, err: Error, json: boolean): number {
+  const usage = err instanceof UsageError;
+  const message = usage || err.message.startsWith(`${name}:`) ? err.message : `${name}: ${err.message}`;
+  console.error(`rnnlab ${message}`);
+  if (json) {
+    const argument = (err as { argument?: unknown }).argument;
+    console.log(JSON.stringify({ error: { message, ...(typeof argument === 'string' ? { argument } : {}) } }));
+  }
+  return usage ? 2 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

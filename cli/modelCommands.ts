@@ -1,6 +1,6 @@
 // Commands that use a saved model: `tag` (a pos model) and `sample` (a chars model).
 import { readFileSync } from 'node:fs';
-import { PosRun, CharsRun } from '../experiments/brownRuns.js';
+import { loadCharModel, loadTagger } from '../experiments/index.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 
@@ -14,7 +14,7 @@ export const tagCommand: Command = {
   },
   run(options) {
     if (options.model === undefined) throw new UsageError('tag: --model is required');
-    const tagger = PosRun.loadTagger(options.model as string);
+    const tagger = loadTagger(options.model as string);
     const lines = readFileSync(0, 'utf8').split('\n').map((l) => l.trim().split(/\s+/).filter((w) => w !== '')).filter((ws) => ws.length > 0);
     const tags = lines.length === 0 ? [] : tagger.tag(lines);
     lines.forEach((words, q) => console.log(words.map((w, t) => `${w}/${tags[q][t]}`).join(' ')));
@@ -38,7 +38,7 @@ export const sampleCommand: Command = {
   },
   run(options) {
     if (options.model === undefined) throw new UsageError('sample: --model is required');
-    const lm = CharsRun.loadModel(options.model as string);
+    const lm = loadCharModel(options.model as string);
     const topK = options['top-k'] as number;
     const text = lm.sample({
       length: options.length as number, temperature: options.temperature as number, prime: options.prime as string,

@@ -1,28 +1,113 @@
-// `rnnlab train --task NAME --cell NAME ...`: train on a classic memory task (adding, copy,
-// order, arith, xml) or on the Brown corpus (pos, genre, chars). Every run writes a folder
-// under --runs with the model, the curve and report.html; Ctrl-C stops it, saving first.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cellKinds, type CellKind } from '../index.js';
-import { optimizerNames, type OptimizerName } from '../train/optimizers.js';
-import { defaultRunConfig, TaskRun, type RunConfig } from '../experiments/taskRun.js';
-import { taskNames } from '../tasks/index.js';
-import { readCheckpointInfo } from '../train/checkpoint.js';
-import { brownDefaults, CharsRun, GenreRun, PosRun, type BrownConfig } from '../experiments/brownRuns.js';
-import { trainForAsync, type LoopResult, type Trainable } from '../train/loop.js';
+// `rnnlab train`: a training run of any kind in the registry (experiments/registry.ts),
+// with progress, evaluations, a run folder (model, curve, report) written at the first save,
+// a checkpoint every --save-every steps and on SIGINT, SIGTERM and SIGHUP, and --resume.
+//
+// Everything that can be checked is checked before training starts: the flags against
+// the task (a flag the task does not take is an error), the output folders, and a resumed
+// run's settings against the ones given.
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { cellKinds, writeFileAtomic } from '../index.js';
+import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
+import { CharsRun, TaskRun } from '../experiments/index.js';
+import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
 import { UsageError, type ParsedOptions } from './args.js';
+import { charsSections } from './charsReport.js';
 import { commonOptions, type Command } from './command.js';
 import { Progress } from './progress.js';
 import { reportHtml } from './report.js';
-import { charsSections } from './charsReport.js';
 
-const brownTasks = ['pos', 'genre', 'chars'] as const;
-const allTasks = [...taskNames, ...brownTasks];
+/** Each flag, the setting it sets, and the rule its value must follow. */
+const flagSettings: [flag: string, setting: keyof RunSettings, rule: 'positive' | 'non-negative' | 'number > 0' | 'number ≥ 0' | 'text'][] = [
+  ['cell', 'cell', 'text'], ['hidden', 'hiddenSize', 'positive'], ['layers', 'numLayers', 'positive'],
+  ['batch', 'batch', 'positive'], ['lr', 'lr', 'number ≥ 0'], ['optimizer', 'optimizer', 'text'], ['clip', 'clip', 'number ≥ 0'],
+  ['seed', 'seed', 'non-negative'], ['steps', 'steps', 'positive'], ['minutes', 'minutes', 'number ≥ 0'], ['eval-every', 'evalEvery', 'non-negative'],
+  ['on-nonfinite', 'onNonFinite', 'text'], ['seq-len', 'seqLen', 'positive'], ['test-size', 'testSize', 'positive'], ['tagset', 'tagset', 'text'],
+];
+
+/** Settings a resumed run may change: how long it trains and how often it is evaluated. */
+const changeableOnResume = new Set<keyof RunSettings>(['steps', 'minutes', 'evalEvery']);
+
+function checkFlag(flag: string, rule: string, value: unknown): void {
+  const ok = rule === 'text' ? true
+    : rule === 'positive' ? Number.isInteger(value) && (value as number) >= 1
+    : rule === 'non-negative' ? Number.isInteger(value) && (value as number) >= 0
+    : rule === 'number > 0' ? (value as number) > 0
+    : (value as number) >= 0;
+  if (!ok) {
+    const wanted = rule === 'positive' ? 'an integer ≥ 1' : rule === 'non-negative' ? 'an integer ≥ 0' : `a ${rule}`;
+    throw new UsageError(`train: --${flag} must be ${wanted}, got ${String(value)}`, `--${flag}`);
+  }
+}
+
+/** The settings the flags give: a kind's defaults, changed by the flags it takes (others are errors). */
+function settingsFromFlags(options: ParsedOptions, base: RunSettings, takes: (setting: keyof RunSettings) => boolean): Partial<RunSettings> {
+  const given: Partial<RunSettings> = {};
+  for (const [flag, setting, rule] of flagSettings) {
+    const value = options[flag];
+    if (value === undefined) continue;
+    if (!takes(setting)) throw new UsageError(`train: --${flag} does not apply to the ${base.task} task`, `--${flag}`);
+    checkFlag(flag, rule, value);
+    (given as Record<string, unknown>)[setting] = value;
+  }
+  if (options.bidirectional) given.bidirectional = true;
+  if (options.unidirectional) {
+    if (base.task !== 'pos') throw new UsageError('train: --unidirectional applies to the pos task only', '--unidirectional');
+    given.bidirectional = false;
+  }
+  return given;
+}
+
+/** A new run from the flags, or the run a checkpoint holds with the changes --resume allows. */
+function buildRun(options: ParsedOptions): Run {
+  if (options.resume !== undefined) {
+    if (options.task !== undefined) throw new UsageError('train: give --task or --resume, not both (a resumed run keeps its task)', '--task');
+    const run = resumeRun(options.resume as string);
+    const saved = run.settings;
+    const given = settingsFromFlags(options, saved, () => true);
+    for (const [key, value] of Object.entries(given) as [keyof RunSettings, unknown][]) {
+      if (changeableOnResume.has(key) || value === saved[key]) continue;
+      const flag = flagSettings.find(([, s]) => s === key)?.[0] ?? key;
+      throw new UsageError(`train: --${flag} ${String(value)} differs from the checkpoint's ${String(saved[key])}; a resumed run keeps its model and data settings`, `--${flag}`);
+    }
+    if (given.steps !== undefined && given.steps !== null && given.steps <= run.step) {
+      throw new UsageError(`train: --steps must be more than the ${run.step} steps the checkpoint has done, got ${given.steps}`, '--steps');
+    }
+    if (given.steps === undefined && saved.steps !== null && saved.steps <= run.step) {
+      throw new UsageError(`train: the checkpoint has done all of its ${saved.steps} steps; give --steps to train further`, '--steps');
+    }
+    Object.assign(run.settings, given);
+    return run;
+  }
+  if (options.task === undefined) throw new UsageError(`train: --task is required (${runNames.join(', ')})`, '--task');
+  const kind = runKind(options.task as string);
+  const common = new Set(Object.keys(kind.defaults));
+  const given = settingsFromFlags(options, kind.defaults, (s) => common.has(s));
+  return createRun({ ...kind.defaults, ...given });
+}
+
+/** Output paths are checked before training: the run folders' root and --save's folder must be writable. */
+function checkOutputs(runsRoot: string, save: string | undefined): void {
+  try {
+    mkdirSync(runsRoot, { recursive: true });
+    accessSync(runsRoot, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`train: --runs ${runsRoot} cannot hold run folders: ${(err as Error).message}`, '--runs');
+  }
+  if (save === undefined) return;
+  if (existsSync(save) && statSync(save).isDirectory()) throw new UsageError(`train: --save ${save} is a folder; give a file name such as ${join(save, 'model.safetensors')}`, '--save');
+  const folder = dirname(resolve(save));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`train: --save ${save}: its folder ${folder} does not exist`, '--save');
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`train: --save ${save}: its folder ${folder} is not writable`, '--save');
+  }
+}
 
 /** A new run folder named by the time, the task and the cell (-2, -3, … when runs start in the same second). */
-function runFolder(root: string, task: string, cell: string): string {
+function makeRunFolder(root: string, task: string, cell: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  mkdirSync(root, { recursive: true });
   for (let n = 1; ; n++) {
     const dir = join(root, `${stamp}-${task}-${cell}${n === 1 ? '' : `-${n}`}`);
     try {
@@ -34,102 +119,74 @@ function runFolder(root: string, task: string, cell: string): string {
   }
 }
 
-function build(options: ParsedOptions): { run: Trainable; steps: number; minutes: number; evalEvery: number } {
-  const int = (name: string, min: number, fallback?: number): number => {
-    const v = (options[name] ?? fallback) as number;
-    if (v === Infinity && options[name] === undefined) return v;
-    if (!Number.isInteger(v) || v < min) throw new UsageError(`train: --${name} must be an integer ≥ ${min}, got ${v}`);
-    return v;
-  };
-  const num = (name: string, fallback: number): number => (options[name] ?? fallback) as number;
-  if (options.resume !== undefined) {
-    const path = options.resume as string;
-    const { config } = readCheckpointInfo(path) as { config: { task: string; model?: Record<string, unknown> } & Record<string, unknown> };
-    const task = config?.task;
-    if ((brownTasks as readonly string[]).includes(task)) {
-      const c = config as unknown as BrownConfig & { model: { vocabulary?: never; words?: string[]; alphabet?: string } };
-      const d = brownDefaults[c.task];
-      const run = c.task === 'pos' ? new PosRun(c, c.model.vocabulary) : c.task === 'genre' ? new GenreRun(c, c.model.words) : new CharsRun(c, c.model.alphabet);
-      run.load(path);
-      return { run, steps: int('steps', 1, d.steps), minutes: num('minutes', d.minutes), evalEvery: int('eval-every', 0, d.evalEvery) };
-    }
-    const run = TaskRun.resume(path, options.steps === undefined ? {} : { steps: int('steps', 1) });
-    return { run, steps: run.config.steps, minutes: num('minutes', 0), evalEvery: run.config.evalEvery };
-  }
-  if (options.task === undefined) throw new UsageError(`train: --task is required (${allTasks.join(', ')})`);
-  const task = options.task as string;
-  if ((brownTasks as readonly string[]).includes(task)) {
-    const d = brownDefaults[task as BrownConfig['task']];
-    const config: BrownConfig = {
-      task: task as BrownConfig['task'],
-      tagset: (options.tagset as BrownConfig['tagset'] | undefined) ?? d.tagset,
-      cell: (options.cell as CellKind | undefined) ?? d.cell,
-      hidden: int('hidden', 1, d.hidden), layers: int('layers', 1, d.layers),
-      bidirectional: task === 'pos' ? !options.unidirectional : Boolean(options.bidirectional),
-      batch: int('batch', 1, d.batch), lr: num('lr', d.lr), optimizer: (options.optimizer as OptimizerName | undefined) ?? d.optimizer,
-      clip: num('clip', d.clip), seed: int('seed', 0, d.seed),
-    };
-    const run = task === 'pos' ? new PosRun(config) : task === 'genre' ? new GenreRun(config) : new CharsRun(config);
-    return { run, steps: int('steps', 1, d.steps), minutes: num('minutes', d.minutes), evalEvery: int('eval-every', 0, d.evalEvery) };
-  }
-  if (options.cell === undefined) throw new UsageError(`train: --cell is required (${cellKinds.join(', ')})`);
-  const d = defaultRunConfig;
-  const config: RunConfig = {
-    ...d, task, cell: options.cell as CellKind,
-    seqLen: options['seq-len'] === undefined ? undefined : int('seq-len', 1),
-    hidden: int('hidden', 1, d.hidden), layers: int('layers', 1, d.layers), bidirectional: Boolean(options.bidirectional),
-    batch: int('batch', 1, d.batch), steps: int('steps', 1, d.steps), lr: num('lr', d.lr),
-    optimizer: (options.optimizer as OptimizerName | undefined) ?? d.optimizer, clip: num('clip', d.clip), seed: int('seed', 0, d.seed),
-    evalEvery: int('eval-every', 0, d.evalEvery),
-  };
-  return { run: new TaskRun(config), steps: config.steps, minutes: num('minutes', 0), evalEvery: config.evalEvery };
-}
+const signalCodes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: `train a recurrent network: memory tasks (${taskNames.join(', ')}) or the Brown corpus (pos, genre, chars)`,
-  usage: '--task NAME [--cell NAME --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --resume FILE --json]',
+  summary: `train a recurrent network: memory tasks (adding, copy, order, arith, xml) or the Brown corpus (pos, genre, chars)`,
+  usage: '--task NAME [--cell NAME --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --save-every N --resume FILE --json]',
   options: {
-    task: { type: 'string', help: 'the task', choices: allTasks },
-    cell: { type: 'string', help: 'the recurrent cell (required for the memory tasks; lstm for the Brown tasks)', choices: cellKinds },
+    task: { type: 'string', help: 'the task', choices: runNames },
+    cell: { type: 'string', help: 'the recurrent cell (lstm)', choices: cellKinds },
     'seq-len': { type: 'number', help: "a memory task's length: T (adding 50, copy 20, order 60, xml 60) or arith's digits (3)" },
-    tagset: { type: 'string', help: 'pos: the tags to predict', choices: ['universal', 'brown'] },
+    'test-size': { type: 'number', help: 'memory tasks: examples in the fixed test set (512)' },
+    tagset: { type: 'string', help: 'pos: the tags to predict (universal)', choices: ['universal', 'brown'] },
     hidden: { type: 'number', help: 'hidden units per layer and direction (memory tasks 32, pos 64, genre 64, chars 64)' },
     layers: { type: 'number', help: 'stacked layers (1)' },
     bidirectional: { type: 'flag', help: 'run each layer in both directions (pos always does, unless --unidirectional)' },
     unidirectional: { type: 'flag', help: 'pos: read each sentence left to right only' },
     batch: { type: 'number', help: 'sequences (sentences, chunks) per step (64 memory tasks, 32 Brown)' },
     steps: { type: 'number', help: 'training steps in all, counting a resumed run\'s (memory 1000, pos 1200, genre 1500; chars: no limit but time)' },
-    minutes: { type: 'number', help: 'stop after this many minutes (chars: 1; 0: no limit)' },
+    minutes: { type: 'number', help: 'stop after this many minutes of this session (chars: 1; 0: no limit)' },
     lr: { type: 'number', help: 'learning rate (memory 0.01, pos 0.005, genre 0.003, chars 0.01)' },
     optimizer: { type: 'string', help: 'optimizer (adam)', choices: optimizerNames },
     clip: { type: 'number', help: 'clip the global gradient norm to this, 0 for no clipping (memory 1, Brown 5)' },
     seed: { type: 'number', help: 'seed of the initialisation and the data (1)' },
-    'eval-every': { type: 'number', help: 'evaluate on held-out data every N steps' },
+    'eval-every': { type: 'number', help: 'evaluate on held-out data every N steps (0: only at the end)' },
+    'on-nonfinite': { type: 'string', help: 'a NaN or infinite loss or gradient stops the run, or skips the step (stop)', choices: ['stop', 'skip'] },
     runs: { type: 'string', help: 'folder for the run folders', default: 'runs' },
     save: { type: 'string', help: 'also write the checkpoint here (it always goes to the run folder)' },
-    resume: { type: 'string', help: 'continue the run saved in this checkpoint (its settings are kept; --steps may extend it)' },
+    'save-every': { type: 'number', help: 'save the checkpoint every N steps (0: only at the end and on a signal)', default: 100 },
+    resume: { type: 'string', help: 'continue the run saved in this checkpoint or run folder (--steps, --minutes and --eval-every may change)' },
     ...commonOptions,
   },
   async run(options) {
-    const { run, steps, minutes, evalEvery } = build(options);
-    const config = (run as unknown as { config: Record<string, unknown> }).config;
-    const dir = runFolder(options.runs as string, String(config.task), String(config.cell));
+    const saveEvery = options['save-every'] as number;
+    checkFlag('save-every', 'non-negative', saveEvery);
+    const run = buildRun(options);
+    const s = run.settings;
+    const runsRoot = options.runs as string, save = options.save as string | undefined;
+    checkOutputs(runsRoot, save);
+
     console.log(run.title);
-    console.log(Object.entries(config).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', '));
+    console.log(orderedSettings(s).map(([k, v]) => `${k} ${v === null ? 'none' : v}`).join(', '));
     console.log(`${run.metric.name} baseline ${run.metric.baseline.toFixed(4)} (${run.metric.higherIsBetter ? 'higher' : 'lower'} is better)`);
-    let interrupted = false;
-    const onSigint = () => {
-      interrupted = true;
+
+    // The run folder is made at the first save, so that a run killed before it leaves nothing behind.
+    let folder: string | null = null;
+    const modelPath = () => join(folder ??= makeRunFolder(runsRoot, s.task, s.cell), 'model.safetensors');
+    const saveRun = () => {
+      run.save(modelPath());
+      if (save !== undefined) run.save(save);
     };
-    process.on('SIGINT', onSigint);
-    const progress = new Progress(String(config.task), Number.isFinite(steps) ? steps : 0, minutes * 60);
+
+    let signal: string | null = null;
+    const onSignal = (name: string) => () => {
+      signal = name;
+    };
+    const handlers = Object.keys(signalCodes).map((name) => [name, onSignal(name)] as const);
+    for (const [name, handler] of handlers) process.on(name, handler);
+    const steps = s.steps ?? Infinity;
+    const progress = new Progress(s.task, Number.isFinite(steps) ? steps : 0, s.minutes * 60);
     const started = Date.now(), first = run.step;
     let result: LoopResult;
     try {
       result = await trainForAsync(run, {
-        steps, seconds: minutes * 60, evalEvery, shouldStop: () => interrupted,
-        onStep: (r) => progress.update(run.step, r.loss),
+        steps, seconds: s.minutes * 60, evalEvery: s.evalEvery, shouldStop: () => signal !== null,
+        onStep: (r) => {
+          progress.update(run.step, r.loss);
+          if (saveEvery > 0 && run.step % saveEvery === 0) saveRun();
+        },
         onEvaluation: (p) => {
           progress.done();
           const ms = (Date.now() - started) / Math.max(1, p.step - first);
@@ -137,29 +194,30 @@ export const trainCommand: Command = {
         },
       });
     } finally {
-      process.off('SIGINT', onSigint);
+      for (const [name, handler] of handlers) process.off(name, handler);
     }
-    const modelPath = join(dir, 'model.safetensors');
-    run.save(modelPath);
-    if (options.save !== undefined) run.save(options.save as string);
-    if (result.stoppedBy === 'request') console.log(`interrupted: saved the run at step ${run.step} to ${modelPath}`);
+    saveRun();
+    const path = modelPath();
+    if (signal !== null) console.log(`interrupted by ${signal}: saved the run at step ${run.step} to ${path}`);
+    if (result.error !== undefined) console.log(`stopped: ${result.error.message}; saved the run as it was before that step to ${path}`);
     const last = result.curve.at(-1)!;
-    const testValue = 'test' in run ? (run as { test(): number }).test() : last.value;
-    const held = 'test' in run ? 'test' : 'held-out';
+    const testValue = result.stoppedBy === 'non-finite' ? last.value : run.test();
+    const held = run instanceof TaskRun ? 'held-out' : 'test';
     console.log(`final ${held} ${run.metric.name} ${testValue.toFixed(4)} after ${run.step} steps (baseline ${run.metric.baseline.toFixed(4)})`);
     const sections = run instanceof CharsRun ? charsSections(run) : [];
-    for (const s of sections) if (s.text !== undefined) console.log(s.text);
-    writeFileSync(join(dir, 'curve.json'), JSON.stringify(result.curve));
-    writeFileSync(join(dir, 'report.html'), reportHtml({
-      title: run.title, settings: { ...config, steps: run.step }, curve: result.curve, metric: run.metric.name,
-      results: [[`${held} ${run.metric.name}`, testValue.toFixed(4)], ['baseline', run.metric.baseline.toFixed(4)], ['steps', String(run.step)], ['examples', String(run.step * run.examplesPerStep)], ['stopped by', result.stoppedBy]],
+    for (const section of sections) if (section.text !== undefined) console.log(section.text);
+    writeFileAtomic(join(folder!, 'curve.json'), JSON.stringify(result.curve));
+    writeFileAtomic(join(folder!, 'report.html'), reportHtml({
+      title: run.title, settings: Object.fromEntries(orderedSettings(s)), curve: result.curve, metric: run.metric.name,
+      results: [[`${held} ${run.metric.name}`, testValue.toFixed(4)], ['baseline', run.metric.baseline.toFixed(4)], ['steps', String(run.step)], ['examples', String(run.step * run.examplesPerStep)], ['stopped by', signal ?? result.stoppedBy]],
       sections,
     }));
-    console.log(`model ${modelPath}`);
-    console.log(`report ${join(dir, 'report.html')}`);
+    console.log(`model ${path}`);
+    console.log(`report ${join(folder!, 'report.html')}`);
+    if (result.error !== undefined) throw result.error;
     if (options.json) {
-      console.log(JSON.stringify({ task: config.task, cell: config.cell, steps: run.step, examples: run.step * run.examplesPerStep, metric: run.metric.name, value: testValue, baseline: run.metric.baseline }));
+      console.log(JSON.stringify({ task: s.task, cell: s.cell, steps: run.step, examples: run.step * run.examplesPerStep, metric: run.metric.name, value: testValue, baseline: run.metric.baseline }));
     }
-    return interrupted ? 130 : 0;
+    return signal === null ? 0 : signalCodes[signal];
   },
 };

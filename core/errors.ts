@@ -34,12 +34,12 @@ export class NonFiniteError extends Error {
   }
 }
 
-/** A file that cannot be used as what it claims to be: `${kind} ${path}: ${why}`. */
+/** A file that cannot be used as what it claims to be: `${kind} ${path} ${why}` ("checkpoint m.st holds no …"). */
 export class FormatError extends Error {
   override name = 'FormatError';
 
   constructor(readonly kind: string, readonly path: string, readonly why: string) {
-    super(`${kind} ${path}: ${why}`);
+    super(`${kind} ${path} ${why}`);
   }
 }
 

@@ -10,9 +10,11 @@
 // __metadata__ first, and pads the header with spaces to a multiple of 8 bytes, so that
 // every tensor starts aligned. Files are written to a temporary name and renamed, so a
 // crash mid-write never leaves a half-written file under the real name.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Buf } from '../kernels/types.js';
 import { alloc } from './alloc.js';
+import { FormatError } from './errors.js';
 import { shapeStr, sizeOf } from './shape.js';
 
 export type SafetensorsDtype = 'F32' | 'F64';
@@ -80,13 +82,15 @@ export function encodeSafetensors(tensors: Record<string, { shape: readonly numb
 /** Parse a file's bytes; anything malformed is an Error that says what and where. */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsFile {
   const fail = (why: string): never => {
-    throw new Error(`safetensors: ${source} ${why}`);
+    throw new FormatError('safetensors:', source, why);
   };
   if (bytes.length < 8) fail(`is ${bytes.length} bytes long; a file needs at least the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
+  if (8 + n > bytes.length) {
+    fail(`is not a .safetensors file, or is cut short: its first 8 bytes give a ${n}-byte header, but only ${bytes.length - 8} bytes follow them`);
+  }
   if (n > MAX_HEADER) fail(`declares a ${n}-byte header, more than the ${MAX_HEADER} allowed`);
-  if (8 + n > bytes.length) fail(`declares a ${n}-byte header but holds only ${bytes.length - 8} bytes after the length (truncated?)`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
@@ -145,18 +149,26 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   return { tensors, metadata };
 }
 
-/** Write atomically: a temporary file in the same folder, flushed to disk, then renamed over `path`. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+/**
+ * Write atomically: a temporary file `${path}.tmp-<pid>-<time>` in the same folder, flushed
+ * to disk, renamed over `path`, and the folder flushed so that the rename survives a crash.
+ * A failed write removes its temporary file and names the path it was writing; temporary
+ * files left by writers that were killed (their process is gone) are removed first.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  removeStaleTemps(path);
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'w');
     let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    while (written < data.length) written += writeSync(fd, data, written, data.length - written);
     fsyncSync(fd);
     closeSync(fd);
     fd = null;
     renameSync(temp, path);
+    fsyncFolder(dirname(path));
   } catch (err) {
     if (fd !== null) closeSync(fd);
     try {
@@ -164,7 +176,51 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     } catch {
       // the temporary file was never created, or is gone already
     }
-    throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw Object.assign(new Error(`cannot write ${path}: ${e.message}`, { cause: err }), { code: e.code });
+  }
+}
+
+/** Flush a folder's entries (the rename) to disk; some file systems cannot, which is no error. */
+function fsyncFolder(folder: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // opening or syncing a folder is not supported everywhere
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Remove `${path}.tmp-<pid>-<time>` files whose writing process no longer runs. */
+function removeStaleTemps(path: string): void {
+  const folder = dirname(path), prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length)) : null;
+    if (m === null || processRuns(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(folder, name));
+    } catch {
+      // removed meanwhile by another writer
+    }
+  }
+}
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -175,8 +231,10 @@ export function saveSafetensors(path: string, tensors: Record<string, { shape: r
 export function loadSafetensors(path: string): SafetensorsFile {
   let bytes: Uint8Array;
   try {
+    if (statSync(path).isDirectory()) throw new FormatError('safetensors:', path, 'is a folder, not a .safetensors file');
     bytes = readFileSync(path);
   } catch (err) {
+    if (err instanceof FormatError) throw err;
     throw new Error(`safetensors: cannot read ${path}: ${(err as Error).message}`);
   }
   return decodeSafetensors(bytes, path);

@@ -1,1 +1,2 @@
 export { loadBrown, brownSplit, parseBrownFile, universalTag, brownCategories, type Sentence, type Split, type Tagset, type BrownSplits } from './brown.js';
+export { mostFrequentTagAccuracy, majorityCategory, frequentWords, rawText, unigramBits } from './baselines.js';

@@ -1,4 +1,8 @@
 export { modelForTask, taskLoss, taskMetric } from './taskModel.js';
-export { TaskRun, defaultRunConfig, type RunConfig, type RunSummary, type Evaluation } from './taskRun.js';
-export { PosRun, GenreRun, CharsRun, brownDefaults, mostFrequentTagAccuracy, rawText, unigramBits, type BrownConfig } from './brownRuns.js';
+export { RunBase, readSavedRun, orderedSettings, type Run, type RunSettings, type RunTensor, type SavedRun } from './runBase.js';
+export { TaskRun } from './taskRun.js';
+export { PosRun } from './posRun.js';
+export { GenreRun } from './genreRun.js';
+export { CharsRun } from './charsRun.js';
+export { runKinds, runNames, runKind, createRun, resumeRun, checkpointFile, loadCharModel, loadTagger, type RunKind, type ExtraSetting } from './registry.js';
 export { gradientProfile, geometricMean, type GradientProfile, type VanishOptions } from './vanish.js';

@@ -1,6 +1,6 @@
 // A task's model, loss and measure: the read-out follows the task's targets
 // ('regression' and 'class' at the last step, 'steps' at every step).
-import { ops, Tensor, type Tape } from '../core/index.js';
+import { argmaxRows, ops, Tensor, type Tape } from '../core/index.js';
 import type { LayerOptions } from '../cells/index.js';
 import { SequenceModel, type RunOptions } from '../models/sequenceModel.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
@@ -41,16 +41,13 @@ export function taskMetric(model: SequenceModel, task: Task, batch: TaskBatch): 
 
 /** Share of scored rows whose largest logit is the target. */
 function accuracy(logits: Tensor, batch: TaskBatch): number {
-  const C = logits.shape[logits.shape.length - 1];
-  const rows = logits.size / C;
+  const best = argmaxRows(logits);
   let right = 0, scored = 0;
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < best.length; r++) {
     const w = batch.mask === undefined ? 1 : batch.mask[r];
     if (w === 0) continue;
-    let best = 0;
-    for (let c = 1; c < C; c++) if (logits.data[r * C + c] > logits.data[r * C + best]) best = c;
     scored++;
-    if (best === batch.targets[r]) right++;
+    if (best[r] === batch.targets[r]) right++;
   }
   return scored === 0 ? 0 : right / scored;
 }

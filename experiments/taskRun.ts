@@ -1,62 +1,22 @@
-// A training run on one of the tasks: the model, the optimizer, the loop over seeded
-// batches with full backpropagation through time, evaluations on a fixed test set,
-// checkpoints to save and resume. The CLI's `train` command and the specs both use it.
+// A training run on one of the memory tasks: the model, the optimizer, the loop over seeded
+// batches with full backpropagation through time, evaluations on a fixed test set, and a
+// checkpoint that resumes it bit for bit.
 import { Rng } from '../core/index.js';
-import type { CellKind } from '../cells/index.js';
-import { loadCheckpoint, readCheckpointInfo, saveCheckpoint } from '../train/checkpoint.js';
-import { initializeLayer } from '../train/init.js';
-import { makeOptimizer, type OptimizerName } from '../train/optimizers.js';
-import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
+import { initializeLayer, makeOptimizer, Trainer, type Metric, type StepReport } from '../train/index.js';
 import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
-import { Trainer, type StepReport } from '../train/trainer.js';
-import { trainFor, type CurvePoint, type LoopOptions, type Trainable } from '../train/loop.js';
-import type { Metric } from '../train/loop.js';
+import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
+import { RunBase, type RunSettings } from './runBase.js';
 
-export interface RunConfig {
-  task: string;
-  cell: CellKind;
-  /** The task's length parameter (T, or the digits of arith); the task's default when absent. */
-  seqLen?: number;
-  hidden: number;
-  layers: number;
-  bidirectional: boolean;
-  batch: number;
-  steps: number;
-  lr: number;
-  optimizer: OptimizerName;
-  /** Clip the global gradient norm to this (0: no clipping). */
-  clip: number;
-  seed: number;
-  /** LSTM forget-gate bias at initialisation. */
-  forgetBias: number;
-  /** Examples in the fixed test set. */
-  testSize: number;
-  /** Evaluate every this many steps (0: only at the end). */
-  evalEvery: number;
+/** The trainer a run's settings describe: its optimizer, clipping (0: none) and NaN rule. */
+export function trainerFor(settings: RunSettings, store: Parameters<typeof makeOptimizer>[1]): Trainer {
+  return new Trainer({
+    optimizer: makeOptimizer(settings.optimizer, store, { lr: settings.lr }),
+    clip: settings.clip > 0 ? { mode: 'norm', max: settings.clip } : undefined,
+    onNonFinite: settings.onNonFinite,
+  });
 }
 
-export const defaultRunConfig: Omit<RunConfig, 'task' | 'cell'> = {
-  hidden: 32, layers: 1, bidirectional: false, batch: 64, steps: 1000, lr: 0.01,
-  optimizer: 'adam', clip: 1, seed: 1, forgetBias: 1, testSize: 512, evalEvery: 250,
-};
-
-export type Evaluation = CurvePoint;
-
-export interface RunSummary {
-  task: string;
-  cell: CellKind;
-  steps: number;
-  examples: number;
-  metric: string;
-  value: number;
-  baseline: number;
-  evaluations: Evaluation[];
-  skipped: number;
-}
-
-
-export class TaskRun implements Trainable {
-  readonly config: RunConfig;
+export class TaskRun extends RunBase {
   readonly task: Task;
   readonly model: ReturnType<typeof modelForTask>;
   readonly trainer: Trainer;
@@ -65,39 +25,40 @@ export class TaskRun implements Trainable {
   /** Draws the dropout masks. */
   readonly dropoutRng: Rng;
   readonly testSet: TaskBatch[];
-  step = 0;
-  readonly evaluations: Evaluation[] = [];
 
-  constructor(config: RunConfig) {
-    this.config = config;
-    this.task = makeTask(config.task, config.seqLen);
+  constructor(settings: RunSettings) {
+    super(settings);
+    this.task = makeTask(settings.task, settings.seqLen);
     this.model = modelForTask(this.task, {
-      cell: config.cell, hiddenSize: config.hidden, numLayers: config.layers, bidirectional: config.bidirectional,
-    }, { seed: config.seed });
-    initializeLayer(this.model.rnn, new Rng(config.seed + 1), { forgetBias: config.cell === 'lstm' ? config.forgetBias : undefined });
-    const optimizer = makeOptimizer(config.optimizer, this.model.store, { lr: config.lr });
-    this.trainer = new Trainer({ optimizer, clip: config.clip > 0 ? { mode: 'norm', max: config.clip } : undefined });
-    this.dataRng = new Rng(config.seed);
-    this.dropoutRng = new Rng(config.seed + 2);
-    const testRng = new Rng(config.seed + 1_000_003);
+      cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional,
+    }, { seed: settings.seed });
+    initializeLayer(this.model.rnn, new Rng(settings.seed + 1), { forgetBias: settings.cell === 'lstm' ? 1 : undefined });
+    this.trainer = trainerFor(settings, this.model.store);
+    this.dataRng = new Rng(settings.seed);
+    this.dropoutRng = new Rng(settings.seed + 2);
+    const testRng = new Rng(settings.seed + 1_000_003);
     this.testSet = [];
-    for (let left = config.testSize; left > 0; left -= 256) this.testSet.push(this.task.batch(testRng, Math.min(256, left)));
+    for (let left = settings.testSize ?? 512; left > 0; left -= 256) this.testSet.push(this.task.batch(testRng, Math.min(256, left)));
   }
 
-  /** Continue a run from a checkpoint written by `save`; its config replaces the one given. */
-  static resume(path: string, overrides: Partial<RunConfig> = {}): TaskRun {
-    const info = readCheckpointInfo(path);
-    const run = new TaskRun({ ...(info.config as RunConfig), ...overrides });
-    run.step = loadCheckpoint(path, run.state()).step;
-    return run;
+  get title(): string {
+    return `${this.task.name}: ${this.task.description}`;
   }
 
-  private state() {
-    return { store: this.model.store, optimizer: this.trainer.optimizer, rngs: { data: this.dataRng, dropout: this.dropoutRng } };
+  get metric(): Metric {
+    return this.task.metric;
   }
 
-  save(path: string): void {
-    saveCheckpoint(path, this.state(), this.step, this.config);
+  protected rngs(): Record<string, Rng> {
+    return { data: this.dataRng, dropout: this.dropoutRng };
+  }
+
+  /** One step on a fresh batch. */
+  trainStep(): StepReport {
+    const data = this.task.batch(this.dataRng, this.settings.batch);
+    const report = this.trainer.step((tape) => taskLoss(tape, this.model, this.task, data, { training: true, rng: this.dropoutRng }));
+    this.step++;
+    return report;
   }
 
   /** The loss and the task's measure on the test set (means over its batches, weighted by size). */
@@ -111,39 +72,8 @@ export class TaskRun implements Trainable {
     return { loss: loss / count, value: value / count };
   }
 
-  get title(): string {
-    return `${this.task.name}: ${this.task.description}`;
-  }
-
-  get metric(): Metric {
-    return this.task.metric;
-  }
-
-  get examplesPerStep(): number {
-    return this.config.batch;
-  }
-
-  /** One step on a fresh batch. */
-  trainStep(): StepReport {
-    const data = this.task.batch(this.dataRng, this.config.batch);
-    const report = this.trainer.step((tape) => taskLoss(tape, this.model, this.task, data, { training: true, rng: this.dropoutRng }));
-    this.step++;
-    return report;
-  }
-
-  /** Train until `config.steps` steps are done, evaluating every `config.evalEvery`. */
-  run(options: Partial<LoopOptions> = {}): RunSummary {
-    const { curve } = trainFor(this, { steps: this.config.steps, evalEvery: this.config.evalEvery, ...options });
-    this.evaluations.push(...curve);
-    return this.summary();
-  }
-
-  summary(): RunSummary {
-    const last = this.evaluations.at(-1);
-    return {
-      task: this.task.name, cell: this.config.cell, steps: this.step, examples: this.step * this.config.batch,
-      metric: this.task.metric.name, value: last?.value ?? this.evaluate().value, baseline: this.task.metric.baseline,
-      evaluations: this.evaluations, skipped: this.trainer.skipped,
-    };
+  /** The memory tasks have no separate test split: the fixed held-out set is the test. */
+  test(): number {
+    return this.evaluate().value;
   }
 }

@@ -35,3 +35,10 @@ export function rowSum(out: Buf, a: Buf, rows: number, cols: number, alpha: numb
 function storeSum(out: Buf, at: number, sum: number, alpha: number, beta: number): void {
   out[at] = beta === 0 ? alpha * sum : beta * out[at] + alpha * sum;
 }
+
+/** The index of the largest of a[at … at+n−1], relative to at (the first one on a tie). */
+export function argmax(a: ArrayLike<number>, at: number, n: number): number {
+  let best = 0;
+  for (let q = 1; q < n; q++) if (a[at + q] > a[at + best]) best = q;
+  return best;
+}

@@ -4,7 +4,7 @@
 // prefixes of 1–2 and suffixes of 1–3 characters, which is what lets it tag words it has
 // never seen) and a small word-shape embedding (capitalised, digits, hyphen, ...), and
 // predicts a tag per word with a softmax.
-import { alloc, ops, ParamStore, Rng, Tensor, type Tape } from '../core/index.js';
+import { alloc, argmaxRows, ops, ParamStore, Rng, Tensor, type Tape } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type CellKind } from '../cells/index.js';
 import type { Sentence } from '../data/brown.js';
 
@@ -61,8 +61,8 @@ export interface EncodedSentence {
 export interface PosTaggerOptions {
   vocabulary: PosVocabulary;
   cell?: CellKind;
-  hidden?: number;
-  layers?: number;
+  hiddenSize?: number;
+  numLayers?: number;
   /** Read each sentence in both directions (default true). */
   bidirectional?: boolean;
   wordDim?: number;
@@ -98,7 +98,7 @@ export class PosTagger {
   constructor(options: PosTaggerOptions) {
     this.vocabulary = options.vocabulary;
     this.options = {
-      cell: options.cell ?? 'lstm', hidden: options.hidden ?? 64, layers: options.layers ?? 1, bidirectional: options.bidirectional ?? true,
+      cell: options.cell ?? 'lstm', hiddenSize: options.hiddenSize ?? 64, numLayers: options.numLayers ?? 1, bidirectional: options.bidirectional ?? true,
       wordDim: options.wordDim ?? 64, affixDim: options.affixDim ?? 32, dropout: options.dropout ?? 0, seed: options.seed ?? 1,
     };
     const o = this.options, v = this.vocabulary;
@@ -110,7 +110,7 @@ export class PosTagger {
     this.affixEmbedding = new Embedding(this.store, 'affix', v.affixes.length, o.affixDim);
     this.shapeEmbedding = new Embedding(this.store, 'shape', SHAPES, 8);
     this.rnn = new RecurrentLayer({
-      cell: o.cell, inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hidden, numLayers: o.layers,
+      cell: o.cell, inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hiddenSize, numLayers: o.numLayers,
       bidirectional: o.bidirectional, dropout: o.dropout, forgetBias: o.cell === 'lstm' ? 1 : undefined,
       store: this.store, name: 'rnn',
     });
@@ -179,14 +179,9 @@ export class PosTagger {
     for (let at = 0; at < sentences.length; at += batchSize) {
       const chunk = sentences.slice(at, at + batchSize).map((words) => this.encode({ words }));
       const b = this.batch(chunk);
-      const logits = this.forward(null, b).data, C = this.vocabulary.tags.length;
+      const best = argmaxRows(this.forward(null, b));
       chunk.forEach((s, q) => {
-        out.push(Array.from(s.words, (_, t) => {
-          const row = (t * b.B + q) * C;
-          let best = 0;
-          for (let c = 1; c < C; c++) if (logits[row + c] > logits[row + best]) best = c;
-          return this.vocabulary.tags[best];
-        }));
+        out.push(Array.from(s.words, (_, t) => this.vocabulary.tags[best[t * b.B + q]]));
       });
     }
     return out;

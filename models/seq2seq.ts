@@ -5,7 +5,7 @@
 //
 // Source symbols are 0..sourceVocab−1. Target symbols are 0..targetVocab−1 plus EOS
 // (= targetVocab) in the output, and GO (= targetVocab + 1) as the decoder's first input.
-import { ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
+import { argmaxRows, ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
 
 export interface Seq2SeqOptions {
@@ -80,16 +80,14 @@ export class Seq2Seq {
   greedy(batch: PairBatch, maxLength: number): number[][] {
     let { h, c } = this.encode(null, batch);
     const { B } = batch;
-    const V = this.options.targetVocab + 1;
     const outputs: number[][] = Array.from({ length: B }, () => []);
     const done = new Array<boolean>(B).fill(false);
     let previous = new Array<number>(B).fill(this.GO);
     for (let t = 0; t < maxLength && done.includes(false); t++) {
       const out = this.decoder.forward(null, this.targetEmbedding.forward(null, previous, [1, B]), { h0: h, c0: c ?? undefined });
-      const logits = this.head.forward(null, out.y);
+      const choice = argmaxRows(this.head.forward(null, out.y));
       previous = previous.map((_, b) => {
-        let best = 0;
-        for (let v = 1; v < V; v++) if (logits.data[b * V + v] > logits.data[b * V + best]) best = v;
+        const best = choice[b];
         if (!done[b]) {
           if (best === this.EOS) done[b] = true;
           else outputs[b].push(best);

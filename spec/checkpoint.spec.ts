@@ -5,12 +5,20 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '../index.js';
-import { defaultRunConfig, TaskRun, type RunConfig } from '../experiments/taskRun.js';
+import { resumeRun, runKinds, TaskRun, type RunSettings } from '../experiments/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
+import { trainFor } from '../train/loop.js';
 
-const config = (over: Partial<RunConfig> = {}): RunConfig => ({
-  ...defaultRunConfig, task: 'adding', cell: 'lstm', seqLen: 8, hidden: 6, batch: 4, steps: 12, testSize: 16, evalEvery: 0, ...over,
+const config = (over: Partial<RunSettings> = {}): RunSettings => ({
+  ...runKinds[over.task ?? 'adding'].defaults, cell: 'lstm', seqLen: 8, hiddenSize: 6, batch: 4, steps: 12, testSize: 16, evalEvery: 0, ...over,
 });
+
+/** A memory-task run trained for its settings' steps. */
+function trained(settings: RunSettings): TaskRun {
+  const run = new TaskRun(settings);
+  trainFor(run, { steps: settings.steps!, evalEvery: 0 });
+  return run;
+}
 
 function withDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-ckpt-'));
@@ -23,18 +31,16 @@ function withDir(body: (dir: string) => void): void {
 
 const bytes = (b: ArrayBufferView) => [...new Uint8Array(b.buffer, b.byteOffset, b.byteLength)];
 
-for (const over of [{}, { cell: 'gru' as const, optimizer: 'rmsprop' as const, layers: 2 }, { task: 'copy', seqLen: 3, cell: 'lstm' as const, optimizer: 'sgd' as const, bidirectional: true }]) {
+for (const over of [{}, { cell: 'gru' as const, optimizer: 'rmsprop' as const, numLayers: 2 }, { task: 'copy', seqLen: 3, cell: 'lstm' as const, optimizer: 'sgd' as const, bidirectional: true }]) {
   test(`saving at step 5 and resuming gives the same weights bit for bit as 12 steps straight: ${JSON.stringify(over)}`, () => {
     withDir((dir) => {
-      const straight = new TaskRun(config(over));
-      straight.run();
-      const first = new TaskRun(config({ ...over, steps: 5 }));
-      first.run();
+      const straight = trained(config(over));
+      const first = trained(config({ ...over, steps: 5 }));
       const path = join(dir, 'run.safetensors');
       first.save(path);
-      const resumed = TaskRun.resume(path, { steps: 12 });
+      const resumed = resumeRun(path) as TaskRun;
       assert.is(resumed.step, 5);
-      resumed.run();
+      trainFor(resumed, { steps: 12, evalEvery: 0 });
       assert.equal(bytes(resumed.model.store.data), bytes(straight.model.store.data));
       for (const [name, buf] of straight.trainer.optimizer.state()) {
         assert.equal(bytes(resumed.trainer.optimizer.state().get(name)!), bytes(buf), name);
@@ -47,8 +53,7 @@ for (const over of [{}, { cell: 'gru' as const, optimizer: 'rmsprop' as const, l
 
 test('the checkpoint holds parameters, optimizer state, random streams, step and config', () => {
   withDir((dir) => {
-    const run = new TaskRun(config({ steps: 3 }));
-    run.run();
+    const run = trained(config({ steps: 3 }));
     const path = join(dir, 'c.safetensors');
     run.save(path);
     const file = decodeSafetensors(readFileSync(path));
@@ -56,7 +61,7 @@ test('the checkpoint holds parameters, optimizer state, random streams, step and
     assert.is(file.metadata.step, '3');
     assert.equal(JSON.parse(file.metadata.optimizer), { name: 'adam', lr: 0.01, stepCount: 3 });
     assert.equal(Object.keys(JSON.parse(file.metadata.rngs)), ['data', 'dropout']);
-    assert.is(JSON.parse(file.metadata.config).task, 'adding');
+    assert.is(JSON.parse(file.metadata.config).settings.task, 'adding');
     assert.ok(Object.keys(file.tensors).includes('param/rnn.l0.W'));
     assert.ok(Object.keys(file.tensors).includes('optim/exp_avg'));
   });
@@ -64,8 +69,7 @@ test('the checkpoint holds parameters, optimizer state, random streams, step and
 
 test('a truncated, corrupted or mismatched checkpoint is rejected and nothing is half-loaded', () => {
   withDir((dir) => {
-    const run = new TaskRun(config({ steps: 2 }));
-    run.run();
+    const run = trained(config({ steps: 2 }));
     const path = join(dir, 'c.safetensors');
     run.save(path);
     const target = new TaskRun(config({ steps: 2, seed: 7 }));
@@ -77,7 +81,7 @@ test('a truncated, corrupted or mismatched checkpoint is rejected and nothing is
     corrupt[12] = 0;
     writeFileSync(join(dir, 'corrupt.safetensors'), corrupt);
     assert.throws(() => loadCheckpoint(join(dir, 'corrupt.safetensors'), { store: target.model.store }), /safetensors: .*corrupt\.safetensors has a header that is not valid UTF-8 JSON/);
-    const bigger = new TaskRun(config({ hidden: 7 }));
+    const bigger = new TaskRun(config({ hiddenSize: 7 }));
     assert.throws(() => loadCheckpoint(path, { store: bigger.model.store, optimizer: bigger.trainer.optimizer }),
       /parameter rnn\.l0\.W is \[8,24\] in the file but \[9,28\] in the model; nothing was loaded/);
     const sgd = new TaskRun(config({ optimizer: 'sgd' }));
@@ -97,8 +101,7 @@ test('a truncated, corrupted or mismatched checkpoint is rejected and nothing is
 
 test('a checkpoint holding a NaN weight or optimizer moment is refused, naming the tensor and element', () => {
   withDir((dir) => {
-    const run = new TaskRun(config({ steps: 2 }));
-    run.run();
+    const run = trained(config({ steps: 2 }));
     const path = join(dir, 'c.safetensors');
     run.save(path);
     const saved = decodeSafetensors(readFileSync(path));
@@ -118,8 +121,7 @@ test('a checkpoint holding a NaN weight or optimizer moment is refused, naming t
 
 test('saving over an existing checkpoint is atomic: a failed write leaves the old file whole', () => {
   withDir((dir) => {
-    const run = new TaskRun(config({ steps: 1 }));
-    run.run();
+    const run = trained(config({ steps: 1 }));
     const path = join(dir, 'c.safetensors');
     saveCheckpoint(path, { store: run.model.store }, 1);
     const before = readFileSync(path);

@@ -69,20 +69,142 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
   }
 });
 
-test('Ctrl-C (SIGINT) stops training, saves the run and exits 130', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-sigint-'));
+/** Start a long training run, wait for its first progress line, send a signal, and collect what happened. */
+async function interrupted(signal: NodeJS.Signals, dir: string, extra: string[] = []) {
+  const child = spawn(process.execPath, [cli, 'train', '--task', 'adding', '--cell', 'gru', '--seq-len', '10', '--hidden', '8', '--steps', '1000000', '--eval-every', '0', '--runs', dir, ...extra], { cwd: repoRoot });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+  child.kill(signal);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, out };
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  test(`${signal} stops training, saves the run and exits ${code}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), `rnnlab-${signal}-`));
+    try {
+      const r = await interrupted(signal, dir);
+      assert.is(r.code, code);
+      assert.match(r.out, new RegExp(`interrupted by ${signal}: saved the run at step \\d+ to `));
+      const folder = readdirSync(dir)[0];
+      assert.equal(readdirSync(join(dir, folder)).sort(), ['curve.json', 'model.safetensors', 'report.html']);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+}
+
+test('a run killed before its first save leaves no run folder; one killed later keeps its last periodic save', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-kill-'));
   try {
-    const child = spawn(process.execPath, [cli, 'train', '--task', 'adding', '--cell', 'gru', '--seq-len', '10', '--hidden', '8', '--steps', '1000000', '--eval-every', '0', '--runs', dir], { cwd: repoRoot });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    // Wait for the first progress line (training has started), then interrupt.
-    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    assert.is(code, 130);
-    assert.match(out, /interrupted: saved the run at step \d+ to /);
-    const folder = readdirSync(dir)[0];
-    assert.ok(readdirSync(join(dir, folder)).includes('model.safetensors'));
+    const early = await interrupted('SIGKILL', dir, ['--save-every', '0']);
+    assert.is(early.code, null);
+    assert.equal(readdirSync(dir), [], 'no empty run folder');
+    const child = spawn(process.execPath, [cli, 'train', '--task', 'adding', '--seq-len', '10', '--hidden', '4', '--batch', '2', '--steps', '1000000', '--eval-every', '0', '--save-every', '5', '--runs', dir], { cwd: repoRoot });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (readdirSync(dir).length > 0 && readdirSync(join(dir, readdirSync(dir)[0])).includes('model.safetensors')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('close', resolve));
+    const folder = join(dir, readdirSync(dir)[0]);
+    const resumed = rnnlab('train', '--resume', folder, '--steps', '200000000', '--minutes', '0.001', '--runs', dir, '--json');
+    assert.is(resumed.code, 0, resumed.err);
+    assert.ok(lastJson(resumed.out).steps >= 5, 'the periodic checkpoint resumes');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('output paths are checked before training: --save into a missing folder fails at once, naming the folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-paths-'));
+  try {
+    const r = rnnlab('train', '--task', 'adding', '--steps', '100000', '--save', join(dir, 'no', 'such', 'm.safetensors'), '--runs', dir, '--json');
+    assert.is(r.code, 2);
+    assert.match(r.err, `train: --save ${join(dir, 'no', 'such', 'm.safetensors')}: its folder ${join(dir, 'no', 'such')} does not exist`);
+    assert.equal(lastJson(r.out), { error: { message: `train: --save ${join(dir, 'no', 'such', 'm.safetensors')}: its folder ${join(dir, 'no', 'such')} does not exist`, argument: '--save' } });
+    assert.equal(readdirSync(dir), [], 'nothing trained, nothing written');
+    const asFolder = rnnlab('train', '--task', 'adding', '--save', dir, '--runs', dir);
+    assert.is(asFolder.code, 2);
+    assert.match(asFolder.err, `--save ${dir} is a folder`);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('bad flags are errors, not silent defaults: negative clip or minutes, stray arguments, flags a task does not take', () => {
+  const cases: [string[], string, string][] = [
+    [['train', '--task', 'adding', '--clip', '-1'], 'train: --clip must be a number ≥ 0, got -1', '--clip'],
+    [['train', '--task', 'adding', '--minutes', '-2'], 'train: --minutes must be a number ≥ 0, got -2', '--minutes'],
+    [['train', '--task', 'adding', '--steps', '0'], 'train: --steps must be an integer ≥ 1, got 0', '--steps'],
+    [['train', '--task', 'adding', '--tagset', 'brown'], 'train: --tagset does not apply to the adding task', '--tagset'],
+    [['train', '--task', 'chars', '--seq-len', '5'], 'train: --seq-len does not apply to the chars task', '--seq-len'],
+    [['train', '--task', 'genre', '--unidirectional'], 'train: --unidirectional applies to the pos task only', '--unidirectional'],
+    [['tag', '--model', 'm.safetensors', 'file.txt'], "tag: takes no positional arguments, got 'file.txt' (options start with --)", 'file.txt'],
+    [['vanish', 'extra'], "vanish: takes no positional arguments, got 'extra'", 'extra'],
+  ];
+  for (const [args, message, argument] of cases) {
+    const r = rnnlab(...args, '--json');
+    assert.is(r.code, 2, args.join(' '));
+    assert.match(r.err, message);
+    const json = lastJson(r.out);
+    assert.match(json.error.message, message);
+    assert.is(json.error.argument, argument);
+  }
+});
+
+test('the first training command of the README runs as written (an LSTM by default), and its header shows the resolved length', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-first-'));
+  try {
+    const r = rnnlab('train', '--task', 'adding', '--steps', '3', '--batch', '4', '--hidden', '4', '--runs', dir, '--json');
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /^task adding, cell lstm, hiddenSize 4, numLayers 1, bidirectional false, batch 4, steps 3, .*seqLen 50, testSize 512$/m);
+    assert.not.match(r.out, /undefined/);
+    assert.is(lastJson(r.out).cell, 'lstm');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('--resume keeps its model: a different --cell is an error, --steps must go past the checkpoint', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-resume-'));
+  try {
+    const path = join(dir, 'm.safetensors');
+    assert.is(rnnlab('train', '--task', 'adding', '--cell', 'gru', '--hidden', '4', '--batch', '2', '--steps', '4', '--save', path, '--runs', dir).code, 0);
+    const cell = rnnlab('train', '--resume', path, '--cell', 'lstm', '--steps', '8', '--runs', dir, '--json');
+    assert.is(cell.code, 2);
+    assert.equal(lastJson(cell.out).error, { message: "train: --cell lstm differs from the checkpoint's gru; a resumed run keeps its model and data settings", argument: '--cell' });
+    const same = rnnlab('train', '--resume', path, '--cell', 'gru', '--steps', '6', '--runs', dir, '--json');
+    assert.is(same.code, 0, same.err);
+    const back = rnnlab('train', '--resume', path, '--steps', '4', '--runs', dir);
+    assert.is(back.code, 2);
+    assert.match(back.err, 'train: --steps must be more than the 4 steps the checkpoint has done, got 4');
+    const done = rnnlab('train', '--resume', path, '--runs', dir);
+    assert.is(done.code, 2);
+    assert.match(done.err, 'train: the checkpoint has done all of its 4 steps; give --steps to train further');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a run stopped by a non-finite update is saved as it was before that step, reported, and gives a JSON error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-nan-'));
+  try {
+    const args = ['train', '--task', 'adding', '--hidden', '4', '--batch', '2', '--steps', '5', '--optimizer', 'sgd', '--lr', '1e300', '--clip', '0', '--runs', dir, '--json'];
+    const r = rnnlab(...args);
+    assert.is(r.code, 1);
+    assert.match(r.err, /rnnlab train: step 1: the update of rnn\.l0\.W\[\d+\] is -?Infinity; training stopped \(onNonFinite: 'skip', or --on-nonfinite skip, skips such steps instead\)/);
+    assert.match(lastJson(r.out).error.message, /^train: step 1: the update of/);
+    const folder = join(dir, readdirSync(dir)[0]);
+    assert.equal(readdirSync(folder).sort(), ['curve.json', 'model.safetensors', 'report.html']);
+    const skip = rnnlab(...args, '--on-nonfinite', 'skip');
+    assert.is(skip.code, 0, skip.err);
+    assert.is(lastJson(skip.out).steps, 5);
   } finally {
     rmSync(dir, { recursive: true });
   }

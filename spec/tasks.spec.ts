@@ -91,7 +91,7 @@ test('the same seed gives the same batches; names and sizes are checked', () => 
     const a = makeTask(name).batch(new Rng(6), 3), b = makeTask(name).batch(new Rng(6), 3);
     assert.equal([...(a.tokens ?? a.values!)], [...(b.tokens ?? b.values!)], name);
   }
-  assert.throws(() => makeTask('parity'), /unknown task 'parity'; the tasks are adding, copy, order, arith, xml/);
+  assert.throws(() => makeTask('parity'), /makeTask: name must be one of adding, copy, order, arith, xml, got 'parity'/);
   assert.throws(() => addingTask(1), /adding: the sequence length must be an integer ≥ 2, got 1/);
   assert.throws(() => arithTask(0), /arith: digits must be an integer in \[1, 15\], got 0/);
 });

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../core/index.js';
 import type { Task } from './task.js';
 import { addingTask } from './adding.js';
 import { arithTask } from './arith.js';
@@ -11,14 +12,13 @@ export { addingTask, arithTask, copyTask, orderTask, xmlTask };
 export const taskNames = ['adding', 'copy', 'order', 'arith', 'xml'] as const;
 export type TaskName = (typeof taskNames)[number];
 
-/** A task by name; `size` is its length parameter (T, or the digits of arith). */
+/** Each task's default length parameter: T, or the digits of arith. */
+export const taskSizes: Readonly<Record<TaskName, number>> = { adding: 50, copy: 20, order: 60, arith: 3, xml: 60 };
+
+const makers: Record<TaskName, (size: number) => Task> = { adding: addingTask, copy: copyTask, order: orderTask, arith: arithTask, xml: xmlTask };
+
+/** A task by name; `size` is its length parameter (T, or the digits of arith), its default when absent. */
 export function makeTask(name: string, size?: number): Task {
-  switch (name) {
-    case 'adding': return addingTask(size ?? 50);
-    case 'copy': return copyTask(size ?? 20);
-    case 'order': return orderTask(size ?? 60);
-    case 'arith': return arithTask(size ?? 3);
-    case 'xml': return xmlTask(size ?? 60);
-    default: throw new Error(`unknown task '${name}'; the tasks are ${taskNames.join(', ')}`);
-  }
+  if (!(taskNames as readonly string[]).includes(name)) throw new ArgumentError('makeTask', 'name', `one of ${taskNames.join(', ')}`, name);
+  return makers[name as TaskName](size ?? taskSizes[name as TaskName]);
 }

@@ -3,6 +3,7 @@
 //
 //   tensors     param/<name>   every parameter, in the store's dtype
 //               optim/<name>   every optimizer state buffer (moments, accumulators)
+//               run/<name>     what else the caller's next step depends on (a carried state)
 //   __metadata__ format  'rnnlab-checkpoint/1'
 //               step     training steps done
 //               optimizer {name, lr, stepCount} as JSON
@@ -23,6 +24,8 @@ export interface TrainingState {
   optimizer?: Optimizer;
   rngs?: Record<string, Rng>;
   schedule?: Schedule;
+  /** Tensors saved beside the weights as run/<name> (loading hands them back). */
+  tensors?: Record<string, { shape: readonly number[]; data: Buf }>;
 }
 
 export interface CheckpointInfo {
@@ -30,11 +33,17 @@ export interface CheckpointInfo {
   config: unknown;
 }
 
+export interface LoadedCheckpoint extends CheckpointInfo {
+  /** The run/<name> tensors, by name, checked to be finite. */
+  tensors: Record<string, { shape: number[]; data: Buf }>;
+}
+
 export function saveCheckpoint(path: string, state: TrainingState, step: number, config: unknown = null): void {
   const tensors: Record<string, { shape: readonly number[]; data: Buf }> = {};
   for (const [name, t] of state.store.entries()) tensors[`param/${name}`] = { shape: t.shape, data: t.data };
   const optimizer = state.optimizer;
   if (optimizer !== undefined) for (const [name, buf] of optimizer.state()) tensors[`optim/${name}`] = { shape: [buf.length], data: buf };
+  for (const [name, t] of Object.entries(state.tensors ?? {})) tensors[`run/${name}`] = t;
   const rngs = Object.fromEntries(Object.entries(state.rngs ?? {}).map(([name, rng]) => [name, rng.getState()]));
   saveSafetensors(path, tensors, {
     format: CHECKPOINT_FORMAT,
@@ -53,7 +62,7 @@ export function readCheckpointInfo(path: string): CheckpointInfo {
   return { step: Number(metadata.step), config: parse(path, metadata, 'config') };
 }
 
-export function loadCheckpoint(path: string, state: TrainingState): CheckpointInfo {
+export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckpoint {
   const { tensors, metadata } = loadSafetensors(path);
   checkFormat(path, metadata);
   const fail = (why: string): never => {
@@ -84,6 +93,13 @@ export function loadCheckpoint(path: string, state: TrainingState): CheckpointIn
       checkFinite(path, key, saved.data);
     }
   }
+  const runTensors: LoadedCheckpoint['tensors'] = {};
+  for (const [key, t] of Object.entries(tensors)) {
+    if (!key.startsWith('run/')) continue;
+    expected.add(key);
+    checkFinite(path, key, t.data);
+    runTensors[key.slice(4)] = { shape: t.shape, data: t.data };
+  }
   const extra = Object.keys(tensors).filter((k) => !expected.has(k) && (optimizer !== undefined || !k.startsWith('optim/')));
   if (extra.length > 0) fail(`it holds tensors the model does not have: ${extra.slice(0, 5).join(', ')}`);
   const rngStates = parse(path, metadata, 'rngs') as Record<string, number[]>;
@@ -98,7 +114,7 @@ export function loadCheckpoint(path: string, state: TrainingState): CheckpointIn
   for (const [name, rng] of Object.entries(state.rngs ?? {})) rng.setState(rngStates[name]);
   const scheduleState = parse(path, metadata, 'schedule');
   if (state.schedule !== undefined && scheduleState !== null) state.schedule.setState(scheduleState as Record<string, number>);
-  return { step: Number(metadata.step), config: parse(path, metadata, 'config') };
+  return { step: Number(metadata.step), config: parse(path, metadata, 'config'), tensors: runTensors };
 }
 
 /** A loaded tensor must be finite: a checkpoint with NaN weights is a broken run, not a model. */

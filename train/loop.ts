@@ -1,6 +1,7 @@
 // The training loop every run shares: steps until a step count or a time budget is used up
 // (or the caller asks to stop), with an evaluation on held-out data every so often. The
 // curve it returns (train and dev loss against examples seen) is what the reports plot.
+import { NonFiniteError } from '../core/index.js';
 import type { StepReport } from './trainer.js';
 
 /** How a model is judged on held-out data, and what a model that learned nothing gets. */
@@ -50,7 +51,10 @@ export interface LoopOptions {
 
 export interface LoopResult {
   curve: CurvePoint[];
-  stoppedBy: 'steps' | 'time' | 'request';
+  /** 'non-finite': a step met a NaN or infinity and the trainer stopped (the weights are as before that step). */
+  stoppedBy: 'steps' | 'time' | 'request' | 'non-finite';
+  /** The trainer's NonFiniteError, when that stopped the run. */
+  error?: NonFiniteError;
 }
 
 /** The loop's state between steps, so that a synchronous and an asynchronous driver can share it. */
@@ -60,6 +64,7 @@ class Loop {
   private sum = 0;
   private count = 0;
   stoppedBy: LoopResult['stoppedBy'] = 'steps';
+  error: NonFiniteError | undefined;
 
   constructor(private readonly run: Trainable, private readonly options: LoopOptions) {}
 
@@ -67,7 +72,16 @@ class Loop {
   step(): boolean {
     const { run, options } = this;
     if (run.step >= options.steps) return false;
-    const report = run.trainStep();
+    let report: StepReport;
+    try {
+      report = run.trainStep();
+    } catch (err) {
+      // The trainer undid the step, so the run is whole: end it here and let the caller save it.
+      if (!(err instanceof NonFiniteError)) throw err;
+      this.stoppedBy = 'non-finite';
+      this.error = err;
+      return false;
+    }
     if (!report.skipped) {
       this.sum += report.loss;
       this.count++;
@@ -98,7 +112,7 @@ class Loop {
 
   finish(): LoopResult {
     if (this.curve.at(-1)?.step !== this.run.step) this.evaluate();
-    return { curve: this.curve, stoppedBy: this.stoppedBy };
+    return { curve: this.curve, stoppedBy: this.stoppedBy, ...(this.error === undefined ? {} : { error: this.error }) };
   }
 }
 
