@@ -5,9 +5,23 @@
 // LSTM, more where the recurrence needs it (the previous gates under full gate
 // recurrence, the last d outputs of a long-delay RNN).
 import type { DType, ParamStore, Rng, Tape, Tensor } from '../core/index.js';
+import { ArgumentError } from '../core/index.js';
 
 export type CellKind = 'rnn' | 'lstm' | 'gru' | 'mut1' | 'mut2' | 'mut3';
 export const cellKinds: readonly CellKind[] = ['rnn', 'lstm', 'gru', 'mut1', 'mut2', 'mut3'];
+
+/** Whether a cell has a fused build (kernels over the whole sequence): RNN, LSTM and GRU; the MUTs are unfused only. */
+export function hasFusedBuild(kind: CellKind): boolean {
+  return kind === 'rnn' || kind === 'lstm' || kind === 'gru';
+}
+
+/**
+ * The forget-gate bias to start a cell with: 1 for an LSTM (Gers et al. 2000; Jozefowicz et
+ * al. 2015 found it closes most of the gap to the GRU), nothing for a cell without a forget gate.
+ */
+export function defaultForgetBias(kind: CellKind): number | undefined {
+  return kind === 'lstm' ? 1 : undefined;
+}
 
 /** How a sequence is computed: fused kernels, or the cell's unfused step composed of core ops. */
 export type Build = 'fused' | 'unfused';
@@ -32,7 +46,7 @@ export abstract class Cell {
     readonly hiddenSize: number,
   ) {
     for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${prefix}: ${name} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(prefix, name, 'a positive integer', v);
     }
   }
 
@@ -93,5 +107,5 @@ export type BiasKind = 'double' | 'single' | 'none';
 export function checkBiasKind(where: string, bias: unknown): BiasKind {
   if (bias === undefined) return 'double';
   if (bias === 'double' || bias === 'single' || bias === 'none') return bias;
-  throw new Error(`${where}: bias must be 'double', 'single' or 'none', got ${String(bias)}`);
+  throw new ArgumentError(where, 'bias', '\'double\', \'single\' or \'none\'', bias);
 }

@@ -3,7 +3,7 @@
 // Parameters: W [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1};
 // b_ih, b_hh [3H] (or one b, applied with the input projection, or none). With the reset
 // applied after the recurrent matmul the two biases differ in meaning: b_hn sits inside r ⊙ (·).
-import { gruSequence, GruWorkspace, ops, Tensor, WorkspacePool, type GruParams, type Tape } from '../core/index.js';
+import { ArgumentError, gruSequence, GruWorkspace, ops, Tensor, WorkspacePool, type GruParams, type Tape } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
 
 export interface GruOptions {
@@ -30,7 +30,7 @@ export class GruCell extends Cell {
   constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: GruOptions = {}) {
     super(store, prefix, inputSize, hiddenSize);
     if (options.resetAfter !== undefined && typeof options.resetAfter !== 'boolean') {
-      throw new Error(`${prefix}: resetAfter must be true or false, got ${String(options.resetAfter)}`);
+      throw new ArgumentError(prefix, 'resetAfter', 'true or false', options.resetAfter);
     }
     this.resetAfter = options.resetAfter ?? true;
     const W = this.addParam('W', [inputSize + hiddenSize, 3 * hiddenSize]);

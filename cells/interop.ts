@@ -11,7 +11,7 @@
 // ([3H, 3H], blocks i, f, o, acting as W·g), and the MUT matrices `W_xz_l{k}` … stored
 // [out, in]. Values are copied as they are, so export(import(s)) gives back every tensor
 // bit for bit when s holds values of the layer's dtype.
-import { alloc, checkFiniteValues, shapeStr, type Buf, type Tensor } from '../core/index.js';
+import { ArgumentError, alloc, checkFiniteValues, shapeStr, type Buf, type Tensor } from '../core/index.js';
 import type { Cell } from './cell.js';
 import type { RecurrentLayer } from './layer.js';
 import { LstmCell } from './lstm.js';
@@ -151,7 +151,7 @@ export function importStateDict(layer: RecurrentLayer, dict: StateDict): void {
     const t = dict[m.name];
     if (t === undefined) throw new Error(`importStateDict: missing ${m.name}; ${layer.name} expects ${[...expected].join(', ')}`);
     const shapeOk = Array.isArray(t.shape) && t.shape.length === m.shape.length && t.shape.every((d, q) => d === m.shape[q]);
-    if (!shapeOk) throw new Error(`importStateDict: ${m.name} must be ${shapeStr(m.shape)}, got ${Array.isArray(t.shape) ? shapeStr(t.shape) : String(t.shape)}`);
+    if (!shapeOk) throw new ArgumentError('importStateDict', m.name, shapeStr(m.shape), Array.isArray(t.shape) ? shapeStr(t.shape) : t.shape, Array.isArray(t.shape));
     if (t.data?.length !== m.index.length) throw new Error(`importStateDict: ${m.name} ${shapeStr(m.shape)} needs ${m.index.length} values, got ${t.data?.length}`);
     const values = alloc(m.ours.dtype, m.index.length);
     for (let q = 0; q < values.length; q++) values[q] = t.data[q];

@@ -8,7 +8,7 @@
 // y: [T, B, D·H] (concat) or [T, B, H] (sum, mean, mul, max); h, c: [numLayers·D, B, H]
 // ordered layer 0 forward, layer 0 reverse, layer 1 forward, ... (D = 2 when bidirectional).
 import { ArgumentError, checkLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
-import { cellKinds, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
+import { cellKinds, hasFusedBuild, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
 import { GruCell } from './gru.js';
 import { LstmCell, type LstmOptions } from './lstm.js';
 import { MutCell } from './mut.js';
@@ -55,6 +55,11 @@ export interface LayerOptions {
   seed?: number;
 }
 
+/** Options that belong to one kind of cell: given to another, they are errors, not ignored. */
+const cellOnlyOptions: [keyof LayerOptions, CellKind][] = [
+  ['nonlinearity', 'rnn'], ['delay', 'rnn'], ['variant', 'lstm'], ['forgetBias', 'lstm'], ['resetAfter', 'gru'],
+];
+
 export interface ForwardOptions {
   h0?: Tensor;
   c0?: Tensor;
@@ -97,7 +102,7 @@ export class RecurrentLayer {
 
   constructor(options: LayerOptions) {
     const o = options;
-    if (!cellKinds.includes(o.cell)) throw new Error(`RecurrentLayer: cell must be one of ${cellKinds.join(', ')}, got ${String(o.cell)}`);
+    if (!cellKinds.includes(o.cell)) throw new ArgumentError('RecurrentLayer', 'cell', `one of ${cellKinds.join(', ')}`, o.cell);
     this.kind = o.cell;
     this.name = o.name ?? o.cell;
     this.inputSize = positive(this.name, 'inputSize', o.inputSize);
@@ -105,12 +110,14 @@ export class RecurrentLayer {
     this.numLayers = positive(this.name, 'numLayers', o.numLayers ?? 1);
     this.directions = o.bidirectional ? 2 : 1;
     this.merge = o.merge ?? 'concat';
-    if (!mergeModes.includes(this.merge)) throw new Error(`${this.name}: merge must be one of ${mergeModes.join(', ')}, got ${String(this.merge)}`);
+    if (!mergeModes.includes(this.merge)) throw new ArgumentError(this.name, 'merge', `one of ${mergeModes.join(', ')}`, this.merge);
     this.dropout = o.dropout ?? 0;
-    if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`${this.name}: dropout must be in [0, 1), got ${o.dropout}`);
+    if (!(this.dropout >= 0 && this.dropout < 1)) throw new ArgumentError(this.name, 'dropout', 'in [0, 1)', o.dropout);
     this.batchFirst = o.batchFirst ?? false;
-    const fusable = o.cell === 'rnn' || o.cell === 'lstm' || o.cell === 'gru';
-    this.build = o.build ?? (fusable ? 'fused' : 'unfused');
+    for (const [key, kind] of cellOnlyOptions) {
+      if (o[key] !== undefined && o.cell !== kind) throw new ArgumentError(this.name, key, `left out for ${o.cell} (it applies to ${kind} only)`, o[key]);
+    }
+    this.build = o.build ?? (hasFusedBuild(o.cell) ? 'fused' : 'unfused');
     this.checkBuild(this.build);
     if (o.store !== undefined && o.seed !== undefined) {
       throw new ArgumentError(this.name, 'seed', 'left out when a store is given (allocate the store, then call initialize(rng))', o.seed);
@@ -147,8 +154,8 @@ export class RecurrentLayer {
   }
 
   private checkBuild(build: Build): void {
-    if (build !== 'fused' && build !== 'unfused') throw new Error(`${this.name}: build must be 'fused' or 'unfused', got ${String(build)}`);
-    if (build === 'fused' && !(this.kind === 'rnn' || this.kind === 'lstm' || this.kind === 'gru')) {
+    if (build !== 'fused' && build !== 'unfused') throw new ArgumentError(this.name, 'build', '\'fused\' or \'unfused\'', build);
+    if (build === 'fused' && !hasFusedBuild(this.kind)) {
       throw new Error(`${this.name}: ${this.kind} has no fused build; use build 'unfused'`);
     }
   }
@@ -188,8 +195,10 @@ export class RecurrentLayer {
     }
     // One layer, one direction: the final states get their leading axis by a reshape, not a copy.
     const gather = (states: Tensor[]) => (states.length === 1 ? ops.reshape(tape, states[0], [1, ...states[0].shape]) : ops.stack(tape, states));
+    const y = this.batchFirst ? swapBatchAndTime(tape, seq) : seq;
+    y.layout = this.batchFirst ? 'batch-first' : 'time-major';
     return {
-      y: this.batchFirst ? swapBatchAndTime(tape, seq) : seq,
+      y,
       h: gather(hs),
       c: this.hasCellState ? gather(cs) : null,
     };
@@ -209,8 +218,8 @@ export class RecurrentLayer {
   private timeMajor(tape: Tape | null, x: Tensor): Tensor {
     const layout = this.batchFirst ? '[B, T, I]' : '[T, B, I]';
     if (!(x instanceof Tensor) || x.shape.length !== 3 || x.shape[2] !== this.inputSize) {
-      const got = x instanceof Tensor ? shapeStr(x.shape) : typeof x;
-      throw new Error(`${this.name}: x must be ${layout} with I = inputSize ${this.inputSize}, got ${got}`);
+      const got = x instanceof Tensor ? shapeStr(x.shape) : x;
+      throw new ArgumentError(this.name, 'x', `${layout} with I = inputSize ${this.inputSize}`, got, x instanceof Tensor);
     }
     if (x.dtype !== this.store.dtype) throw new Error(`${this.name}: x has dtype ${x.dtype}, expected ${this.store.dtype} like the parameters`);
     if (x.shape[0] === 0 || x.shape[1] === 0) throw new Error(`${this.name}: x must have at least one step and one sequence, got ${shapeStr(x.shape)}`);
@@ -222,8 +231,8 @@ export class RecurrentLayer {
     if (t === undefined) return null;
     const H = this.hiddenSize;
     if (!(t instanceof Tensor) || t.shape.length !== 3 || t.shape[0] !== states || t.shape[1] !== B || t.shape[2] !== H) {
-      const got = t instanceof Tensor ? shapeStr(t.shape) : typeof t;
-      throw new Error(`${this.name}: ${name} must be [numLayers·directions, B, H] = [${states}, ${B}, ${H}], got ${got}`);
+      const got = t instanceof Tensor ? shapeStr(t.shape) : t;
+      throw new ArgumentError(this.name, name, `[numLayers·directions, B, H] = [${states}, ${B}, ${H}]`, got, t instanceof Tensor);
     }
     if (t.dtype !== this.store.dtype) throw new Error(`${this.name}: ${name} has dtype ${t.dtype}, expected ${this.store.dtype}`);
     checkFinite(this.name, name, t);
@@ -265,7 +274,7 @@ function swapBatchAndTime(tape: Tape | null, x: Tensor): Tensor {
 }
 
 function positive(where: string, name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1) throw new ArgumentError(where, name, 'a positive integer', v);
   return v;
 }
 

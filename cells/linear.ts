@@ -3,7 +3,7 @@
 //
 //   Linear:    x [..., in] → y [..., out],  W [in, out], b [out]
 //   Embedding: tokens (any shape) → [..., dim],  E [vocab, dim]
-import { ops, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
+import { ArgumentError, ops, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
 
 export class Linear {
   readonly W: Tensor;
@@ -11,7 +11,7 @@ export class Linear {
 
   constructor(readonly store: ParamStore, readonly name: string, readonly inputSize: number, readonly outputSize: number, bias = true) {
     for (const [k, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${k} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, k, 'a positive integer', v);
     }
     this.W = store.add(`${name}.W`, [inputSize, outputSize]);
     this.b = bias ? store.add(`${name}.b`, [outputSize]) : null;
@@ -33,7 +33,9 @@ export class Linear {
     const rows = ops.reshape(tape, x, [x.size / this.inputSize, this.inputSize]);
     let y = ops.matmul(tape, rows, this.W);
     if (this.b !== null) y = ops.add(tape, y, this.b);
-    return ops.reshape(tape, y, [...lead, this.outputSize]);
+    const out = ops.reshape(tape, y, [...lead, this.outputSize]);
+    out.layout = x.layout;
+    return out;
   }
 
   parameterCount(): number {
@@ -46,7 +48,7 @@ export class Embedding {
 
   constructor(readonly store: ParamStore, readonly name: string, readonly vocabSize: number, readonly dim: number) {
     for (const [k, v] of [['vocabSize', vocabSize], ['dim', dim]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${k} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, k, 'a positive integer', v);
     }
     this.E = store.add(`${name}.E`, [vocabSize, dim]);
   }

@@ -14,7 +14,7 @@
 //   nog       no output gate, o ≡ 1              niaf  no input activation, g = a_c
 //   noaf      no output activation, h = o ⊙ c    fgr   full gate recurrence
 // and forgetBias, the initial forget-gate bias (LSTM-b: 1).
-import {
+import { ArgumentError,
   lstmSequence, LstmWorkspace, ops, Tensor, WorkspacePool, type LstmLayout, type LstmParams, type Rng, type Tape,
 } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
@@ -33,7 +33,7 @@ export interface LstmOptions {
 /** The variant switches, checked: unknown names and combinations that make no cell are errors. */
 export function parseLstmVariant(where: string, variant: LstmOptions['variant']): Set<LstmVariant> {
   const names = variant === undefined || variant === 'vanilla' ? [] : typeof variant === 'string' ? [variant] : variant;
-  if (!Array.isArray(names)) throw new Error(`${where}: variant must be a name or an array of names, got ${String(variant)}`);
+  if (!Array.isArray(names)) throw new ArgumentError(where, 'variant', 'a name or an array of names', variant);
   for (const n of names) {
     if (!(lstmVariants as readonly string[]).includes(n)) {
       throw new Error(`${where}: unknown LSTM variant '${n}'; known: vanilla, ${lstmVariants.join(', ')}`);

@@ -11,7 +11,7 @@
 //
 // Matrices are stored [in, out] (x W), biases [H]. MUT1 and MUT2 add x itself to a
 // hidden-size vector, so they need inputSize = hiddenSize.
-import { ops, type Tape, Tensor } from '../core/index.js';
+import { ArgumentError, ops, type Tape, Tensor } from '../core/index.js';
 import { Cell } from './cell.js';
 
 export type MutKind = 'mut1' | 'mut2' | 'mut3';
@@ -34,7 +34,7 @@ export class MutCell extends Cell {
 
   constructor(store: Cell['store'], prefix: string, kind: MutKind, inputSize: number, hiddenSize: number, options: MutOptions = {}) {
     super(store, prefix, inputSize, hiddenSize);
-    if (!(kind in matrices)) throw new Error(`${prefix}: MUT kind must be mut1, mut2 or mut3, got ${String(kind)}`);
+    if (!(kind in matrices)) throw new ArgumentError(prefix, 'MUT kind', 'mut1, mut2 or mut3', kind);
     if (kind !== 'mut3' && inputSize !== hiddenSize) {
       throw new Error(`${prefix}: ${kind} adds x_t to a hidden-size vector, so inputSize must equal hiddenSize (${hiddenSize}), got ${inputSize}`);
     }

@@ -5,7 +5,7 @@
 //
 // Parameters: W [I+H, H], rows 0..I−1 on x_t and I..I+H−1 on h_{t−d}; b_ih, b_hh [H]
 // (or one b, or none). The unfused state is [h_{t−1}, …, h_{t−d}].
-import { ops, rnnSequence, RnnWorkspace, Tensor, WorkspacePool, type RnnParams, type Tape } from '../core/index.js';
+import { ArgumentError, ops, rnnSequence, RnnWorkspace, Tensor, WorkspacePool, type RnnParams, type Tape } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
 
 export interface RnnOptions {
@@ -29,11 +29,11 @@ export class RnnCell extends Cell {
     super(store, prefix, inputSize, hiddenSize);
     const nonlinearity = options.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
-      throw new Error(`${prefix}: nonlinearity must be 'tanh' or 'relu', got ${String(nonlinearity)}`);
+      throw new ArgumentError(prefix, 'nonlinearity', '\'tanh\' or \'relu\'', nonlinearity);
     }
     this.relu = nonlinearity === 'relu';
     this.delay = options.delay ?? 1;
-    if (!Number.isInteger(this.delay) || this.delay < 1) throw new Error(`${prefix}: delay must be an integer ≥ 1, got ${options.delay}`);
+    if (!Number.isInteger(this.delay) || this.delay < 1) throw new ArgumentError(prefix, 'delay', 'an integer ≥ 1', options.delay);
     const W = this.addParam('W', [inputSize + hiddenSize, hiddenSize]);
     const { bIh, bHh } = this.addBiases(hiddenSize, checkBiasKind(prefix, options.bias));
     this.params = { W, bIh, bHh };

@@ -8,7 +8,7 @@
 // spec/fixtures/golden-packed do.
 import { readFileSync } from 'node:fs';
 import { alloc, ops, ParamStore, Tape, Tensor, type DType } from '../core/index.js';
-import { exportStateDict, importStateDict, RecurrentLayer, type Build, type LayerOptions, type StateDict } from '../cells/index.js';
+import { exportStateDict, hasFusedBuild, importStateDict, RecurrentLayer, type Build, type LayerOptions, type StateDict } from '../cells/index.js';
 import { clipGradNorm, clipGradValue, makeOptimizer } from '../train/index.js';
 
 export interface GoldenTensor {
@@ -82,8 +82,7 @@ const recurrentModules: Record<string, (config: Record<string, unknown>) => Part
 export function buildsOf(c: GoldenCase): (Build | null)[] {
   const module = recurrentModules[c.module];
   if (module === undefined) return [null];
-  const cell = module(c.config).cell;
-  return cell === 'rnn' || cell === 'lstm' || cell === 'gru' ? ['fused', 'unfused'] : ['unfused'];
+  return hasFusedBuild(module(c.config).cell!) ? ['fused', 'unfused'] : ['unfused'];
 }
 
 export function checkGoldenCase(c: GoldenCase, dtype: DType, build: Build | null = null): GoldenResult {

@@ -1,5 +1,6 @@
-// `rnnlab bench`: the benchmark suite of `npm run bench` (tinybench, a development
-// dependency, loaded only when this command runs).
+// `rnnlab bench`: the benchmark suite of `npm run bench` (tinybench, loaded only when this
+// command runs).
+import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { Progress } from './progress.js';
 
@@ -13,7 +14,12 @@ export const benchCommand: Command = {
     ...commonOptions,
   },
   async run(options) {
-    const { formatResults, jsonResults, runBench } = await import('../bench/suite.js');
+    const { benchCases, formatResults, jsonResults, runBench } = await import('../bench/suite.js');
+    const only = options.only as string | undefined;
+    if (only !== undefined && benchCases({ quick: Boolean(options.quick), filter: only }).length === 0) {
+      const names = benchCases({ quick: Boolean(options.quick) }).map((c) => c.name);
+      throw new UsageError(`bench: --only '${only}' matches no case; the cases are named like ${names.slice(0, 3).join(', ')}, …, ${names.at(-1)}`, '--only');
+    }
     let progress: Progress | null = null;
     const results = await runBench({ quick: Boolean(options.quick), filter: options.only as string | undefined }, (done, total, name) => {
       progress ??= new Progress('bench', total, 0);

@@ -15,9 +15,12 @@ function expand(paths: string[]): string[] {
     try {
       isDir = statSync(p).isDirectory();
     } catch {
-      throw new UsageError(`golden: no such file or directory: ${p}`);
+      throw new UsageError(`golden: no such file or directory: ${p}`, p);
     }
-    return isDir ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)) : [p];
+    if (!isDir) return [p];
+    const cases = readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f));
+    if (cases.length === 0) throw new UsageError(`golden: the folder ${p} holds no case files (*.json); give a folder of reference cases, e.g. spec/fixtures/golden`, p);
+    return cases;
   });
 }
 

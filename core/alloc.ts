@@ -2,6 +2,7 @@
 // instead of `new Float32Array`, so a later backend can decide where buffers live, and
 // a spec can count allocations (none may happen inside a time loop).
 import type { Buf } from '../kernels/types.js';
+import { ArgumentError } from './errors.js';
 
 /** Element type of a tensor: float32 for speed, float64 for gradient checks. */
 export type DType = 'f32' | 'f64';
@@ -13,13 +14,13 @@ export function alloc(dtype: 'f64', length: number): Float64Array;
 export function alloc(dtype: DType, length: number): Buf;
 export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
   if (!Number.isInteger(length) || length < 0) {
-    throw new Error(`alloc: length must be a non-negative integer, got ${length}`);
+    throw new ArgumentError('alloc', 'length', 'a non-negative integer', length);
   }
   allocations++;
   if (dtype === 'f32') return new Float32Array(length);
   if (dtype === 'f64') return new Float64Array(length);
   if (dtype === 'i32') return new Int32Array(length);
-  throw new Error(`alloc: dtype must be 'f32', 'f64' or 'i32', got ${String(dtype)}`);
+  throw new ArgumentError('alloc', 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);
 }
 
 /** How many buffers `alloc` has made since the process started. */

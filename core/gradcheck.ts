@@ -73,10 +73,10 @@ export interface GradcheckReport {
 export function gradcheck(
   loss: (tape: Tape | null) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {},
 ): GradcheckReport {
-  if (typeof loss !== 'function') throw new Error(`gradcheck: loss must be a function (tape) => Tensor, got ${typeof loss}`);
+  if (typeof loss !== 'function') throw new ArgumentError('gradcheck', 'loss', 'a function (tape) => Tensor', typeof loss);
   if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('gradcheck: inputs must be a non-empty array of tensors');
   inputs.forEach((t, q) => {
-    if (!(t instanceof Tensor)) throw new Error(`gradcheck: inputs[${q}] must be a Tensor, got ${typeof t}`);
+    if (!(t instanceof Tensor)) throw new ArgumentError('gradcheck', `inputs[${q}]`, 'a Tensor', typeof t);
   });
   const dtype: DType = inputs[0].dtype;
   inputs.forEach((t, q) => {
@@ -86,7 +86,7 @@ export function gradcheck(
   const { eps, atol, rtol } = { ...GRADCHECK_DEFAULTS[dtype], ...options };
   for (const [key, v] of Object.entries({ eps, atol, rtol })) {
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v)) || (key === 'eps' && v === 0)) {
-      throw new Error(`gradcheck: ${key} must be a finite number${key === 'eps' ? ' > 0' : ' ≥ 0'}, got ${v}`);
+      throw new ArgumentError('gradcheck', key, `a finite number${key === 'eps' ? ' > 0' : ' ≥ 0'}`, v);
     }
   }
 

@@ -2,6 +2,7 @@
 // xoshiro128** (Blackman & Vigna, 2018) on 32-bit integer arithmetic (Math.imul and
 // shifts, exact in every JavaScript engine), its state seeded by splitmix32.
 import type { Buf } from '../kernels/types.js';
+import { ArgumentError } from './errors.js';
 
 export class Rng {
   private s0 = 0;
@@ -12,7 +13,7 @@ export class Rng {
   /** seed: an integer in [0, 2^53). */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new Error(`Rng: seed must be a non-negative safe integer, got ${seed}`);
+      throw new ArgumentError('Rng', 'seed', 'a non-negative safe integer', seed);
     }
     let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x85ebca6b);
     const next = (): number => {
@@ -58,7 +59,7 @@ export class Rng {
 
   /** A uniform integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`Rng.int: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0) throw new ArgumentError('Rng.int', 'n', 'a positive integer', n);
     return Math.floor(this.uniform() * n);
   }
 
@@ -88,7 +89,7 @@ export class Rng {
 
   setState(state: readonly number[]): void {
     if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w < 4294967296)) {
-      throw new Error(`Rng.setState: state must be four unsigned 32-bit integers, got ${JSON.stringify(state)}`);
+      throw new ArgumentError('Rng.setState', 'state', 'four unsigned 32-bit integers', JSON.stringify(state), true);
     }
     if (state.every((w) => w === 0)) throw new Error('Rng.setState: state must not be all zeros (xoshiro would stay at zero)');
     [this.s0, this.s1, this.s2, this.s3] = state.map((w) => w | 0);

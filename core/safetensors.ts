@@ -16,6 +16,7 @@ import type { Buf } from '../kernels/types.js';
 import { alloc } from './alloc.js';
 import { FormatError } from './errors.js';
 import { shapeStr, sizeOf } from './shape.js';
+import { ArgumentError } from './errors.js';
 
 export type SafetensorsDtype = 'F32' | 'F64';
 
@@ -41,7 +42,7 @@ function dtypeOfBuf(data: Buf): SafetensorsDtype {
 /** The file's bytes for these tensors and metadata. */
 export function encodeSafetensors(tensors: Record<string, { shape: readonly number[]; data: Buf }>, metadata: Record<string, string> = {}): Uint8Array {
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') throw new Error(`safetensors: metadata value of ${key} must be a string, got ${typeof value}`);
+    if (typeof value !== 'string') throw new ArgumentError('safetensors', `metadata value of ${key}`, 'a string', typeof value);
   }
   const names = Object.keys(tensors).sort((a, b) => {
     const byDtype = BYTES[dtypeOfBuf(tensors[b].data)] - BYTES[dtypeOfBuf(tensors[a].data)];

@@ -1,4 +1,5 @@
 // Shapes: their size, their printed form, and the checks whose messages name what came.
+import { ArgumentError } from './errors.js';
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {
@@ -17,7 +18,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 export function checkShape(where: string, shape: unknown): Shape {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new ArgumentError(where, 'shape', 'an array of non-negative integers', JSON.stringify(shape), true);
   }
   return shape as Shape;
 }

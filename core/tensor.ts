@@ -2,6 +2,7 @@
 import type { Buf } from '../kernels/types.js';
 import { alloc, dtypeOf, type DType } from './alloc.js';
 import { checkShape, shapeStr, sizeOf, type Shape } from './shape.js';
+import { ArgumentError } from './errors.js';
 
 export interface TensorOptions {
   /** Whether ops on this tensor are recorded so that a gradient can reach it. */
@@ -22,12 +23,18 @@ export class Tensor {
   grad: Buf | null = null;
   requiresGrad: boolean;
   name: string;
+  /**
+   * Which axes a sequence tensor's first two are, when something knows: a recurrent layer
+   * tags its output y 'time-major' [T, B, …] or 'batch-first' [B, T, …], and Linear keeps
+   * the tag, so that lastStep reads the right rows without being told.
+   */
+  layout: 'time-major' | 'batch-first' | null = null;
 
   /** declaredDtype is for Tensor.declared only. */
   constructor(data: Buf, shape: Shape, options: TensorOptions = {}, declaredDtype: DType = 'f32') {
     const declared = (data as unknown) === DECLARED;
     if (!declared && !(data instanceof Float32Array || data instanceof Float64Array)) {
-      throw new Error(`Tensor: data must be a Float32Array or Float64Array, got ${describe(data)}`);
+      throw new ArgumentError('Tensor', 'data', 'a Float32Array or Float64Array', data);
     }
     this.shape = Object.freeze([...checkShape('Tensor', shape)]);
     this.size = sizeOf(this.shape);
@@ -107,10 +114,4 @@ export class Tensor {
   label(fallback: string): string {
     return this.name === '' ? fallback : `${fallback} (${this.name})`;
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
 }

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ArgumentError } from '../core/index.js';
 
 export type Split = 'train' | 'dev' | 'test';
 export type Tagset = 'brown' | 'universal';
@@ -92,7 +93,7 @@ export function parseBrownFile(text: string, file: string, tagset: Tagset): Sent
 
 /** The whole corpus in its three splits. */
 export function loadBrown(tagset: Tagset = 'brown', folder = brownFolder()): BrownSplits {
-  if (tagset !== 'brown' && tagset !== 'universal') throw new Error(`brown: tagset must be 'brown' or 'universal', got ${String(tagset)}`);
+  if (tagset !== 'brown' && tagset !== 'universal') throw new ArgumentError('brown', 'tagset', '\'brown\' or \'universal\'', tagset);
   const files = readdirSync(folder).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
   if (files.length !== 500) throw new Error(`brown: expected the 500 corpus files in ${folder}, found ${files.length}`);
   const split = brownSplit(files);

@@ -5,6 +5,7 @@
 // Its checkpoint adds what the next step depends on: the position in the streams and the
 // carried state, so that a resumed run continues exactly where it stopped.
 import { Tensor } from '../core/index.js';
+import { defaultForgetBias } from '../cells/index.js';
 import { corpus as brownCorpus } from './brownRun.js';
 import { rawText, unigramBits } from '../data/index.js';
 import { CharLM, TokenStreams } from '../models/index.js';
@@ -31,7 +32,7 @@ export class CharsRun extends BrownRun {
     const train = rawText(splits.train);
     this.lm = new CharLM({
       alphabet: alphabet ?? CharLM.alphabetOf(train),
-      layer: { cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, forgetBias: settings.cell === 'lstm' ? 1 : undefined },
+      layer: { cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, forgetBias: defaultForgetBias(settings.cell) },
       seed: settings.seed,
     });
     this.trainer = trainerFor(settings, this.lm.store);

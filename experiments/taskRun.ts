@@ -2,6 +2,7 @@
 // batches with full backpropagation through time, evaluations on a fixed test set, and a
 // checkpoint that resumes it bit for bit.
 import { Rng } from '../core/index.js';
+import { defaultForgetBias } from '../cells/index.js';
 import { initializeLayer, makeOptimizer, Trainer, type Metric, type StepReport } from '../train/index.js';
 import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
 import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
@@ -32,7 +33,7 @@ export class TaskRun extends RunBase {
     this.model = modelForTask(this.task, {
       cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional,
     }, { seed: settings.seed });
-    initializeLayer(this.model.rnn, new Rng(settings.seed + 1), { forgetBias: settings.cell === 'lstm' ? 1 : undefined });
+    initializeLayer(this.model.rnn, new Rng(settings.seed + 1), { forgetBias: defaultForgetBias(settings.cell) });
     this.trainer = trainerFor(settings, this.model.store);
     this.dataRng = new Rng(settings.seed);
     this.dropoutRng = new Rng(settings.seed + 2);

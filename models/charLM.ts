@@ -3,7 +3,7 @@
 // next character. Trained on a text split into B parallel streams, in chunks of k steps
 // with the state carried (detached) from chunk to chunk; sampled with a temperature,
 // top-k and a priming text, reproducibly for a given seed.
-import { alloc, ops, ParamStore, Rng, Tensor, type Buf, type DType, type Tape } from '../core/index.js';
+import { ArgumentError, alloc, ops, ParamStore, Rng, Tensor, type Buf, type DType, type Tape } from '../core/index.js';
 import { Embedding, Linear, LstmCell, RecurrentLayer, type LayerOptions } from '../cells/index.js';
 import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from '../train/bptt.js';
 
@@ -165,9 +165,9 @@ export class CharLM {
   /** Generate `length` characters after the prime; the same seed gives the same text. */
   sample(options: SampleOptions): string {
     const { length, temperature = 1, topK = this.vocab } = options;
-    if (!Number.isInteger(length) || length < 0) throw new Error(`CharLM.sample: length must be a whole number, got ${length}`);
-    if (!(temperature > 0 && Number.isFinite(temperature))) throw new Error(`CharLM.sample: temperature must be a number > 0, got ${temperature}`);
-    if (!Number.isInteger(topK) || topK < 1) throw new Error(`CharLM.sample: topK must be a positive integer, got ${topK}`);
+    if (!Number.isInteger(length) || length < 0) throw new ArgumentError('CharLM.sample', 'length', 'a whole number', length);
+    if (!(temperature > 0 && Number.isFinite(temperature))) throw new ArgumentError('CharLM.sample', 'temperature', 'a number > 0', temperature);
+    if (!Number.isInteger(topK) || topK < 1) throw new ArgumentError('CharLM.sample', 'topK', 'a positive integer', topK);
     const rng = new Rng(options.seed ?? 0);
     const prime = options.prime ?? [...this.alphabet][rng.int(this.vocab)];
     if (prime.length === 0) throw new Error('CharLM.sample: prime must not be empty');

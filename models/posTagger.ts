@@ -5,7 +5,7 @@
 // never seen) and a small word-shape embedding (capitalised, digits, hyphen, ...), and
 // predicts a tag per word with a softmax.
 import { alloc, argmaxRows, ops, ParamStore, Rng, Tensor, type Tape } from '../core/index.js';
-import { Embedding, Linear, RecurrentLayer, type CellKind } from '../cells/index.js';
+import { defaultForgetBias, Embedding, Linear, RecurrentLayer, type CellKind } from '../cells/index.js';
 import type { Sentence } from '../data/brown.js';
 
 const AFFIXES = ['p1', 'p2', 's1', 's2', 's3'] as const;
@@ -111,7 +111,7 @@ export class PosTagger {
     this.shapeEmbedding = new Embedding(this.store, 'shape', SHAPES, 8);
     this.rnn = new RecurrentLayer({
       cell: o.cell, inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hiddenSize, numLayers: o.numLayers,
-      bidirectional: o.bidirectional, dropout: o.dropout, forgetBias: o.cell === 'lstm' ? 1 : undefined,
+      bidirectional: o.bidirectional, dropout: o.dropout, forgetBias: defaultForgetBias(o.cell),
       store: this.store, name: 'rnn',
     });
     this.head = new Linear(this.store, 'head', this.rnn.layerOutputSize(), v.tags.length);

@@ -5,7 +5,7 @@
 //
 //   many-to-one:   x_1 … x_T → RNN → h_T (both final states when bidirectional) → W h + b
 //   many-to-many:  x_1 … x_T → RNN → y_t → W y_t + b  for every t
-import { ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
+import { ArgumentError, ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
 import { lastStep } from '../train/losses.js';
 
@@ -46,7 +46,7 @@ export class SequenceModel {
     this.options = options;
     this.store = new ParamStore(options.dtype ?? 'f32');
     const rng = new Rng(options.seed ?? 0);
-    if (options.readout !== 'last' && options.readout !== 'steps') throw new Error(`SequenceModel: readout must be 'last' or 'steps', got ${String(options.readout)}`);
+    if (options.readout !== 'last' && options.readout !== 'steps') throw new ArgumentError('SequenceModel', 'readout', '\'last\' or \'steps\'', options.readout);
     this.readout = options.readout;
     let inputSize: number;
     if (options.input.kind === 'tokens') {

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gradcheck, ops, ParamStore, randomTensor, Rng, Tape, Tensor } from '../index.js';
-import { RecurrentLayer } from '../cells/index.js';
+import { Linear, RecurrentLayer } from '../cells/index.js';
 import { clipGradNorm, clipGradNormPerTensor, clipGradValue } from '../train/clip.js';
 import { ExponentialDecay, HalveOnPlateau, StepDecay } from '../train/schedule.js';
 import { initializeLayer, randomOrthogonal } from '../train/init.js';
@@ -98,6 +98,28 @@ test('sequence losses: last step per length, masked steps; gradients check', () 
   const report = gradcheck((t) => ops.add(t, stepCrossEntropy(t, y, targets, { mask }), lastStepCrossEntropy(t, y, [1, 3, 4], [4, 1, 2])), [y]);
   assert.ok(report.ok, JSON.stringify(report.inputs));
   assert.throws(() => lastStep(null, y, [4, 0, 2]), /lastStep: lengths\[1\] must be an integer in \[1, 4\], got 0/);
+});
+
+test("lastStep reads a batch-first layer's output by its layout tag, and refuses a flag that contradicts it", () => {
+  const timeMajor = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, dtype: 'f64', seed: 2 });
+  const batchFirst = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, dtype: 'f64', seed: 2, batchFirst: true });
+  const T = 5, B = 3, lengths = [5, 2, 4];
+  const x = Tensor.zeros([T, B, 3], 'f64');
+  new Rng(4).fillUniform(x.data, -1, 1);
+  const xb = Tensor.zeros([B, T, 3], 'f64');
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < 3; i++) xb.data[(b * T + t) * 3 + i] = x.data[(t * B + b) * 3 + i];
+  const yt = timeMajor.forward(null, x, { lengths }).y, yb = batchFirst.forward(null, xb, { lengths }).y;
+  assert.is(yb.layout, 'batch-first');
+  const expected = [...lastStep(null, yt, lengths).data];
+  assert.equal([...lastStep(null, yb, lengths).data], expected, 'the tag picks the batch-first rows');
+  const store = new ParamStore('f64');
+  const head = new Linear(store, 'head', 4, 2);
+  store.allocate();
+  head.initialize(new Rng(1));
+  assert.is(head.forward(null, yb).layout, 'batch-first', 'Linear keeps the tag');
+  assert.throws(() => lastStep(null, yb, lengths, { batchFirst: false }), /lastStep: batchFirst must be true for this y \(the output of a batch-first layer\), got false/);
+  const untagged = Tensor.from(yb.data, yb.shape, 'f64');
+  assert.equal([...lastStep(null, untagged, lengths, { batchFirst: true }).data], expected, 'an untagged tensor with the flag');
 });
 
 function tinyModel() {

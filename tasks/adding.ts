@@ -2,11 +2,11 @@
 // T steps of (value ~ U[0,1], marker ∈ {0,1}) with exactly one marker in each half of the
 // sequence; the target is the sum of the two marked values. Predicting 1 (the mean of the
 // sum) gives MSE = Var(u₁ + u₂) = 2/12 ≈ 0.167: the baseline a memoryless model reaches.
-import { alloc, type Rng } from '../core/index.js';
+import { ArgumentError, alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 export function addingTask(T: number): Task {
-  if (!Number.isInteger(T) || T < 2) throw new Error(`adding: the sequence length must be an integer ≥ 2, got ${T}`);
+  if (!Number.isInteger(T) || T < 2) throw new ArgumentError('adding', 'the sequence length', 'an integer ≥ 2', T);
   const half = Math.floor(T / 2);
   return {
     name: 'adding',

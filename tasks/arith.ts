@@ -6,14 +6,14 @@
 // reads it and at every step predicts the next character. Only the answer characters after
 // '=' are scored: the metric is their accuracy; always guessing the commonest answer
 // character is the baseline.
-import { alloc, Rng } from '../core/index.js';
+import { ArgumentError, alloc, Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const CHARS = '0123456789+-=.abcdefghij';
 const code = (ch: string) => CHARS.indexOf(ch);
 
 export function arithTask(digits: number, distractors = 2): Task {
-  if (!Number.isInteger(digits) || digits < 1 || digits > 15) throw new Error(`arith: digits must be an integer in [1, 15], got ${digits}`);
+  if (!Number.isInteger(digits) || digits < 1 || digits > 15) throw new ArgumentError('arith', 'digits', 'an integer in [1, 15]', digits);
   const number = (rng: Rng) => {
     const length = 1 + rng.int(digits);
     let n = 1 + rng.int(9);

@@ -5,13 +5,13 @@
 // Tokens: 0 blank, 1..8 the symbols, 9 the delimiter. Classes: 0 blank, 1..8.
 // A model that outputs blanks and then guesses uniformly scores 10·ln 8 / (T + 20) nats
 // per step: the memoryless baseline.
-import { alloc, type Rng } from '../core/index.js';
+import { ArgumentError, alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const SYMBOLS = 10, ALPHABET = 8, DELIMITER = 9;
 
 export function copyTask(T: number): Task {
-  if (!Number.isInteger(T) || T < 1) throw new Error(`copy: the delay T must be a positive integer, got ${T}`);
+  if (!Number.isInteger(T) || T < 1) throw new ArgumentError('copy', 'the delay T', 'a positive integer', T);
   const length = T + 2 * SYMBOLS;
   return {
     name: 'copy',

@@ -2,14 +2,14 @@
 // T symbols starting with E and ending with B, filled with distractors a, b, c, d, except
 // for two relevant symbols, each X or Y, one at a random step in [0.1T, 0.2T] and one in
 // [0.5T, 0.6T]. The class is their order: XX, XY, YX or YY. Chance is 0.25.
-import { alloc, type Rng } from '../core/index.js';
+import { ArgumentError, alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const ALPHABET = ['a', 'b', 'c', 'd', 'X', 'Y', 'E', 'B'];
 const X = 4, START = 6, END = 7;
 
 export function orderTask(T: number): Task {
-  if (!Number.isInteger(T) || T < 20) throw new Error(`order: the sequence length must be an integer ≥ 20, got ${T}`);
+  if (!Number.isInteger(T) || T < 20) throw new ArgumentError('order', 'the sequence length', 'an integer ≥ 20', T);
   const window = (from: number, to: number, rng: Rng) => Math.floor(from * T) + rng.int(Math.floor(to * T) - Math.floor(from * T) + 1);
   return {
     name: 'order',

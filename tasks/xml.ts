@@ -3,7 +3,7 @@
 // unpredictable; every closing tag is determined by the nesting so far, which is what a
 // model with memory can learn. Metric: bits per character over the whole stream; baseline:
 // the entropy of the character frequencies (a unigram model).
-import { alloc, Rng } from '../core/index.js';
+import { ArgumentError, alloc, Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const CHARS = '<>/abcdefghij';
@@ -23,7 +23,7 @@ function element(rng: Rng, depth: number, maxDepth: number): string {
 }
 
 export function xmlTask(T: number, maxDepth = 4): Task {
-  if (!Number.isInteger(T) || T < 2) throw new Error(`xml: the sequence length must be an integer ≥ 2, got ${T}`);
+  if (!Number.isInteger(T) || T < 2) throw new ArgumentError('xml', 'the sequence length', 'an integer ≥ 2', T);
   const stream = (rng: Rng) => {
     let text = '';
     while (text.length < T + 1) text += element(rng, 1, maxDepth);

@@ -7,7 +7,7 @@
 // so no gradient flows further back. Here every window is recomputed from the carried state
 // at its start (states are kept at every k1 boundary), and the windows' gradients add up;
 // with k2 ≥ T every window reaches back to step 0 and the sum is exactly the full gradient.
-import { ops, Tape, Tensor } from '../core/index.js';
+import { ArgumentError, ops, Tape, Tensor } from '../core/index.js';
 
 /** A recurrent state: the layer's h (and c), [layers·directions, B, H]. */
 export interface RecurrentState {
@@ -41,9 +41,9 @@ export interface TbpttOptions {
  */
 export function truncatedBptt(model: WindowModel, T: number, options: TbpttOptions, initial: RecurrentState | null = null): { loss: number; state: RecurrentState } {
   const { k1, k2 } = options;
-  if (!Number.isInteger(k1) || k1 < 1) throw new Error(`truncatedBptt: k1 must be a positive integer, got ${k1}`);
+  if (!Number.isInteger(k1) || k1 < 1) throw new ArgumentError('truncatedBptt', 'k1', 'a positive integer', k1);
   if (!Number.isInteger(k2) || k2 < k1 || (k2 < T && k2 % k1 !== 0)) {
-    throw new Error(`truncatedBptt: k2 must be a multiple of k1 (${k1}) or at least T (${T}), got ${k2}`);
+    throw new ArgumentError('truncatedBptt', 'k2', `a multiple of k1 (${k1}) or at least T (${T})`, k2);
   }
   // Carried states at the k1 boundaries: states.get(t) is the state before step t.
   const states = new Map<number, RecurrentState | null>([[0, initial === null ? null : detachState(initial)]]);

@@ -7,6 +7,7 @@
 //
 // They act on gradient buffers in place: a ParamStore's flat grad, or a list of buffers.
 import type { Buf, ParamStore } from '../core/index.js';
+import { ArgumentError } from '../core/index.js';
 
 type Grads = ParamStore | readonly Buf[];
 
@@ -16,7 +17,7 @@ function buffers(grads: Grads): readonly Buf[] {
 
 /** Clamp every gradient element to [−clipValue, clipValue]. */
 export function clipGradValue(grads: Grads, clipValue: number): void {
-  if (!(clipValue > 0 && Number.isFinite(clipValue))) throw new Error(`clipGradValue: clipValue must be a finite number > 0, got ${clipValue}`);
+  if (!(clipValue > 0 && Number.isFinite(clipValue))) throw new ArgumentError('clipGradValue', 'clipValue', 'a finite number > 0', clipValue);
   for (const g of buffers(grads)) {
     for (let q = 0; q < g.length; q++) {
       if (g[q] > clipValue) g[q] = clipValue;
@@ -32,7 +33,7 @@ export interface ClipNormOptions {
 
 /** Scale all gradients together so that their 2-norm is at most maxNorm. Returns the norm before clipping. */
 export function clipGradNorm(grads: Grads, maxNorm: number, options: ClipNormOptions = {}): number {
-  if (!(maxNorm > 0 && Number.isFinite(maxNorm))) throw new Error(`clipGradNorm: maxNorm must be a finite number > 0, got ${maxNorm}`);
+  if (!(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ArgumentError('clipGradNorm', 'maxNorm', 'a finite number > 0', maxNorm);
   const list = buffers(grads);
   // The norm of the per-tensor norms, as PyTorch computes it.
   let sumOfSquares = 0;
@@ -50,7 +51,7 @@ export function clipGradNorm(grads: Grads, maxNorm: number, options: ClipNormOpt
 
 /** Clip each tensor's gradient to 2-norm maxNorm on its own. Returns the norms before clipping. */
 export function clipGradNormPerTensor(store: ParamStore, maxNorm: number): Map<string, number> {
-  if (!(maxNorm > 0 && Number.isFinite(maxNorm))) throw new Error(`clipGradNormPerTensor: maxNorm must be a finite number > 0, got ${maxNorm}`);
+  if (!(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ArgumentError('clipGradNormPerTensor', 'maxNorm', 'a finite number > 0', maxNorm);
   const norms = new Map<string, number>();
   for (const [name, t] of store.entries()) {
     const g = t.ensureGrad();

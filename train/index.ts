@@ -2,7 +2,7 @@ export { SGD, RMSprop, Adagrad, Adam, AdamW, Optimizer, makeOptimizer, optimizer
 export { clipGradValue, clipGradNorm, clipGradNormPerTensor, type ClipNormOptions } from './clip.js';
 export { StepDecay, ExponentialDecay, HalveOnPlateau, type Schedule } from './schedule.js';
 export { initializeLayer, randomOrthogonal, type InitOptions } from './init.js';
-export { stepCrossEntropy, lastStep, lastStepCrossEntropy, meanSquaredError, type StepLossOptions } from './losses.js';
+export { stepCrossEntropy, lastStep, lastStepCrossEntropy, meanSquaredError, type StepLossOptions, type LastStepOptions } from './losses.js';
 export { truncatedBptt, detachState, type RecurrentState, type WindowModel, type TbpttOptions } from './bptt.js';
 export { Trainer, NonFiniteStepError, firstNonFinite, type TrainerOptions, type StepReport } from './trainer.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointInfo, CHECKPOINT_FORMAT, type TrainingState } from './checkpoint.js';

@@ -6,7 +6,7 @@
 //   orthogonal recurrent matrices: each gate's H×H block is a random orthogonal matrix
 //              (Saxe et al. 2014), from the QR decomposition of a Gaussian matrix
 //   forgetBias the LSTM forget-gate bias (1 as Gers et al. 2000 and Jozefowicz et al. 2015 advise)
-import { alloc, type Buf, type Rng } from '../core/index.js';
+import { ArgumentError, alloc, type Buf, type Rng } from '../core/index.js';
 import { LstmCell, type Cell, type RecurrentLayer } from '../cells/index.js';
 
 export interface InitOptions {
@@ -19,7 +19,7 @@ export interface InitOptions {
 
 export function initializeLayer(layer: RecurrentLayer, rng: Rng, options: InitOptions = {}): void {
   const weights = options.weights ?? 'pytorch';
-  if (weights !== 'pytorch' && weights !== 'xavier') throw new Error(`initializeLayer: weights must be 'pytorch' or 'xavier', got ${String(weights)}`);
+  if (weights !== 'pytorch' && weights !== 'xavier') throw new ArgumentError('initializeLayer', 'weights', '\'pytorch\' or \'xavier\'', weights);
   for (const row of layer.cells) {
     for (const cell of row) {
       cell.initialize(rng);

@@ -7,6 +7,7 @@
 //                      evaluations in a row (PyTorch's ReduceLROnPlateau(factor 0.5) with
 //                      patience N − 1: it acts on the N-th bad evaluation)
 import type { Optimizer } from './optimizers.js';
+import { ArgumentError } from '../core/index.js';
 
 export type ScheduleState = Record<string, number>;
 
@@ -81,5 +82,5 @@ export class HalveOnPlateau implements Schedule {
 }
 
 function positive(where: string, name: string, v: number): void {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new Error(`${where}: ${name} must be a finite number > 0, got ${v}`);
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new ArgumentError(where, name, 'a finite number > 0', v);
 }

@@ -1,14 +1,15 @@
 // What every op shares: making its output, recording its entry, checking its arguments.
 import { alloc } from '../alloc.js';
-import { shapeStr, type Shape } from '../shape.js';
+import { shapeStr, sizeOf, type Shape } from '../shape.js';
 import { type Backward, type Releasable, type Tape, wantsGrad } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import type { IndexBuf } from '../../kernels/types.js';
+import { ArgumentError } from '../errors.js';
 
 /** A fresh output tensor; it wants a gradient when recording is on and an input wants one. */
 export function output(tape: Tape | null, inputs: readonly Tensor[], shape: Shape): Tensor {
   const dtype = inputs[0].dtype;
-  return new Tensor(alloc(dtype, shapeSize(shape)), shape, { requiresGrad: wantsGrad(tape, inputs) });
+  return new Tensor(alloc(dtype, sizeOf(shape)), shape, { requiresGrad: wantsGrad(tape, inputs) });
 }
 
 /** Record the op on the tape when its output wants a gradient. */
@@ -17,20 +18,14 @@ export function record<S>(tape: Tape | null, backward: Backward<S>, out: Tensor 
   if (tape !== null && first.requiresGrad) tape.push(backward, out, inputs, saved, holds);
 }
 
-function shapeSize(shape: Shape): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
-
 /** Each named argument must be a Tensor, all of one dtype. */
 export function checkTensors(op: string, args: Record<string, Tensor>): void {
   let first: [string, Tensor] | null = null;
   for (const [name, t] of Object.entries(args)) {
-    if (!(t instanceof Tensor)) throw new Error(`${op}: argument ${name} must be a Tensor, got ${typeof t}`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(op, name, 'a Tensor', t);
     if (first === null) first = [name, t];
     else if (t.dtype !== first[1].dtype) {
-      throw new Error(`${op}: argument ${name} has dtype ${t.dtype}, expected ${first[1].dtype} like argument ${first[0]}`);
+      throw new ArgumentError(op, name, `of dtype ${first[1].dtype} like ${first[0]}`, t.dtype);
     }
   }
 }
@@ -47,7 +42,7 @@ export function rowsAndCols(t: Tensor): { rows: number; cols: number } {
  */
 export function checkIndices(op: string, name: string, values: ArrayLike<number>, limit: number, expectedCount: number): IndexBuf {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new Error(`${op}: argument ${name} must be an array of integers, got ${String(values)}`);
+    throw new ArgumentError(op, name, 'an array of integers', values);
   }
   if (values.length !== expectedCount) {
     throw new Error(`${op}: argument ${name} must hold ${expectedCount} indices, got ${values.length}`);
@@ -56,7 +51,7 @@ export function checkIndices(op: string, name: string, values: ArrayLike<number>
   for (let q = 0; q < values.length; q++) {
     const v = values[q];
     if (!Number.isInteger(v) || v < 0 || v >= limit) {
-      throw new Error(`${op}: ${name}[${q}] must be an integer in [0, ${limit}), got ${v}`);
+      throw new ArgumentError(op, `${name}[${q}]`, `an integer in [0, ${limit})`, v);
     }
     out[q] = v;
   }

@@ -5,7 +5,8 @@
 import { mul, mulBackward } from '../../kernels/elementwise.js';
 import type { Buf } from '../../kernels/types.js';
 import { alloc } from '../alloc.js';
-import type { Rng } from '../rng.js';
+import { ArgumentError } from '../errors.js';
+import { Rng } from '../rng.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensors, output, record } from './common.js';
@@ -23,8 +24,10 @@ export interface DropoutOptions {
 
 export function dropout(tape: Tape | null, x: Tensor, { p, rng, training }: DropoutOptions): Tensor {
   checkTensors('dropout', { x });
-  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new Error(`dropout: p must be a probability in [0, 1), got ${p}`);
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ArgumentError('dropout', 'p', 'a probability in [0, 1)', p);
+  if (typeof training !== 'boolean') throw new ArgumentError('dropout', 'training', 'true or false', training);
   if (!training || p === 0) return x;
+  if (!(rng instanceof Rng)) throw new ArgumentError('dropout', 'rng', 'a seeded Rng when training with p > 0 (it draws the masks)', rng);
   const mask = alloc(x.dtype, x.size);
   const keep = 1 / (1 - p);
   for (let q = 0; q < x.size; q++) mask[q] = rng.uniform() < p ? 0 : keep;

@@ -9,6 +9,7 @@ import { checkShape, sizeOf, type Shape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { checkIndices, checkTensors, output, record, shapeStr } from './common.js';
+import { ArgumentError } from '../errors.js';
 
 interface GatherSaved { index: IndexBuf }
 
@@ -24,7 +25,7 @@ export function embedding(tape: Tape | null, weight: Tensor, indices: ArrayLike<
 
 function lookup(op: string, name: string, tape: Tape | null, table: Tensor, indices: ArrayLike<number>, indexShape?: Shape): Tensor {
   checkTensors(op, { [name]: table });
-  if (table.shape.length !== 2) throw new Error(`${op}: ${name} must be 2-D [rows, dim], got ${shapeStr(table.shape)}`);
+  if (table.shape.length !== 2) throw new ArgumentError(op, name, '2-D [rows, dim]', shapeStr(table.shape), true);
   const [rows, dim] = table.shape;
   const shape = indexShape === undefined ? [indices?.length ?? 0] : checkShape(op, indexShape);
   const index = checkIndices(op, 'indices', indices, rows, sizeOf(shape));

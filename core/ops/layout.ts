@@ -8,6 +8,7 @@
 //   reshape:    same values, new shape    ∂x += ∂y
 import * as mv from '../../kernels/gather.js';
 import { axpy } from '../../kernels/elementwise.js';
+import { ArgumentError } from '../errors.js';
 import { checkShape, sameShape, sizeOf, type Shape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import { Tensor } from '../tensor.js';
@@ -76,6 +77,10 @@ function sliceBackward(e: TapeEntry<ColumnsSaved>): void {
 /** Split the last axis into consecutive parts of the given widths (which must add up to it). */
 export function split(tape: Tape | null, x: Tensor, widths: readonly number[]): Tensor[] {
   checkTensors('split', { x });
+  if (!Array.isArray(widths)) throw new ArgumentError('split', 'widths', 'an array of column counts', widths);
+  widths.forEach((w, q) => {
+    if (!Number.isInteger(w) || w < 0) throw new ArgumentError('split', `widths[${q}]`, 'an integer ≥ 0', w);
+  });
   const cols = x.shape.length === 0 ? 0 : x.shape[x.shape.length - 1];
   const total = widths.reduce((p, q) => p + q, 0);
   if (total !== cols) {
@@ -98,7 +103,7 @@ export function selectStep(tape: Tape | null, x: Tensor, t: number): Tensor {
   if (x.shape.length === 0) throw new Error('selectStep: x must have a time axis, got a scalar');
   const steps = x.shape[0];
   if (!Number.isInteger(t) || t < 0 || t >= steps) {
-    throw new Error(`selectStep: t must be an integer in [0, ${steps}) for x ${shapeStr(x.shape)}, got ${t}`);
+    throw new ArgumentError('selectStep', 't', `an integer in [0, ${steps}) for x ${shapeStr(x.shape)}`, t);
   }
   const out = output(tape, [x], x.shape.slice(1));
   mv.copyBlock(out.data, 0, x.data, t * out.size, out.size);

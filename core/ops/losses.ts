@@ -14,6 +14,7 @@ import { sameShape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { checkIndices, checkTensors, output, record, rowsAndCols, shapeStr } from './common.js';
+import { ArgumentError } from '../errors.js';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -34,7 +35,7 @@ export function softmaxCrossEntropy(
   const { rows, cols: classes } = rowsAndCols(logits);
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum') {
-    throw new Error(`softmaxCrossEntropy: reduction must be 'mean' or 'sum', got ${String(reduction)}`);
+    throw new ArgumentError('softmaxCrossEntropy', 'reduction', '\'mean\' or \'sum\'', reduction);
   }
   const t = checkIndices('softmaxCrossEntropy', 'targets', targets, classes, rows);
   const mask = options.mask === undefined ? null : checkMask(options.mask, rows, logits);
@@ -62,7 +63,7 @@ function checkMask(values: ArrayLike<number>, rows: number, logits: Tensor): Buf
   const mask = alloc(logits.dtype, rows);
   for (let r = 0; r < rows; r++) {
     if (!Number.isFinite(values[r]) || values[r] < 0) {
-      throw new Error(`softmaxCrossEntropy: mask[${r}] must be a finite weight ≥ 0, got ${values[r]}`);
+      throw new ArgumentError('softmaxCrossEntropy', `mask[${r}]`, 'a finite weight ≥ 0', values[r]);
     }
     mask[r] = values[r];
   }
