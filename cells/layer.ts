@@ -7,7 +7,7 @@
 //
 // y: [T, B, D·H] (concat) or [T, B, H] (sum, mean, mul, max); h, c: [numLayers·D, B, H]
 // ordered layer 0 forward, layer 0 reverse, layer 1 forward, ... (D = 2 when bidirectional).
-import { ArgumentError, checkLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
+import { ArgumentError, checkFiniteValues, checkLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
 import { cellKinds, hasFusedBuild, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
 import { GruCell } from './gru.js';
 import { LstmCell, type LstmOptions } from './lstm.js';
@@ -156,7 +156,7 @@ export class RecurrentLayer {
   private checkBuild(build: Build): void {
     if (build !== 'fused' && build !== 'unfused') throw new ArgumentError(this.name, 'build', '\'fused\' or \'unfused\'', build);
     if (build === 'fused' && !hasFusedBuild(this.kind)) {
-      throw new Error(`${this.name}: ${this.kind} has no fused build; use build 'unfused'`);
+      throw new ArgumentError(this.name, 'build', `'unfused' (${this.kind} has no fused build)`, build);
     }
   }
 
@@ -171,7 +171,7 @@ export class RecurrentLayer {
     const c0 = this.hasCellState ? this.initial('c0', options.c0, states, B) : null;
     if (!this.hasCellState && options.c0 !== undefined) throw new Error(`${this.name}: c0 is only for an LSTM, got one for ${this.kind}`);
     if (this.dropout > 0 && options.training && !(options.rng instanceof Rng)) {
-      throw new Error(`${this.name}: training with dropout ${this.dropout} needs options.rng, a seeded Rng`);
+      throw new ArgumentError(this.name, 'options.rng', `a seeded Rng when training with dropout ${this.dropout}`, options.rng);
     }
     const lengths = options.lengths ?? null;
     const hs: Tensor[] = [], cs: Tensor[] = [];
@@ -223,7 +223,7 @@ export class RecurrentLayer {
     }
     if (x.dtype !== this.store.dtype) throw new Error(`${this.name}: x has dtype ${x.dtype}, expected ${this.store.dtype} like the parameters`);
     if (x.shape[0] === 0 || x.shape[1] === 0) throw new Error(`${this.name}: x must have at least one step and one sequence, got ${shapeStr(x.shape)}`);
-    checkFinite(this.name, 'x', x);
+    checkFiniteValues(this.name, 'x', x.data, '; inputs must be finite');
     return this.batchFirst ? swapBatchAndTime(tape, x) : x;
   }
 
@@ -235,7 +235,7 @@ export class RecurrentLayer {
       throw new ArgumentError(this.name, name, `[numLayers·directions, B, H] = [${states}, ${B}, ${H}]`, got, t instanceof Tensor);
     }
     if (t.dtype !== this.store.dtype) throw new Error(`${this.name}: ${name} has dtype ${t.dtype}, expected ${this.store.dtype}`);
-    checkFinite(this.name, name, t);
+    checkFiniteValues(this.name, name, t.data, '; inputs must be finite');
     return t;
   }
 
@@ -276,11 +276,4 @@ function swapBatchAndTime(tape: Tape | null, x: Tensor): Tensor {
 function positive(where: string, name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new ArgumentError(where, name, 'a positive integer', v);
   return v;
-}
-
-function checkFinite(where: string, name: string, t: Tensor): void {
-  const data = t.data;
-  for (let q = 0; q < data.length; q++) {
-    if (!Number.isFinite(data[q])) throw new Error(`${where}: ${name}[${q}] is ${data[q]}; inputs must be finite`);
-  }
 }

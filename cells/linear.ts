@@ -3,7 +3,7 @@
 //
 //   Linear:    x [..., in] → y [..., out],  W [in, out], b [out]
 //   Embedding: tokens (any shape) → [..., dim],  E [vocab, dim]
-import { ArgumentError, ops, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
+import { ArgumentError, ops, shapeStr, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
 
 export class Linear {
   readonly W: Tensor;
@@ -28,7 +28,7 @@ export class Linear {
   forward(tape: Tape | null, x: Tensor): Tensor {
     const lead = x.shape.slice(0, -1);
     if (x.shape[x.shape.length - 1] !== this.inputSize) {
-      throw new Error(`${this.name}: x must end in ${this.inputSize} features, got shape [${x.shape.join(',')}]`);
+      throw new ArgumentError(this.name, 'x', `a tensor ending in ${this.inputSize} features`, shapeStr(x.shape), true);
     }
     const rows = ops.reshape(tape, x, [x.size / this.inputSize, this.inputSize]);
     let y = ops.matmul(tape, rows, this.W);

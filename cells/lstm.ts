@@ -36,7 +36,7 @@ export function parseLstmVariant(where: string, variant: LstmOptions['variant'])
   if (!Array.isArray(names)) throw new ArgumentError(where, 'variant', 'a name or an array of names', variant);
   for (const n of names) {
     if (!(lstmVariants as readonly string[]).includes(n)) {
-      throw new Error(`${where}: unknown LSTM variant '${n}'; known: vanilla, ${lstmVariants.join(', ')}`);
+      throw new ArgumentError(where, 'variant', `a known LSTM variant: vanilla, ${lstmVariants.join(', ')}`, n);
     }
   }
   const v = new Set<LstmVariant>(names);

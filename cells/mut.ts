@@ -36,7 +36,7 @@ export class MutCell extends Cell {
     super(store, prefix, inputSize, hiddenSize);
     if (!(kind in matrices)) throw new ArgumentError(prefix, 'MUT kind', 'mut1, mut2 or mut3', kind);
     if (kind !== 'mut3' && inputSize !== hiddenSize) {
-      throw new Error(`${prefix}: ${kind} adds x_t to a hidden-size vector, so inputSize must equal hiddenSize (${hiddenSize}), got ${inputSize}`);
+      throw new ArgumentError(prefix, 'inputSize', `equal to hiddenSize (${hiddenSize}), since ${kind} adds x_t to a hidden-size vector`, inputSize);
     }
     this.kind = kind;
     for (const [name, from] of matrices[kind]) this.params[name] = this.addParam(name, [from === 'x' ? inputSize : hiddenSize, hiddenSize]);

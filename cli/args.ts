@@ -45,7 +45,7 @@ export function parseArgs(command: string, argv: readonly string[], specs: Optio
       continue;
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++q];
-    if (raw === undefined) throw new UsageError(`${command}: --${name} needs a value`, `--${name}`);
+    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(`${command}: --${name} needs a value`, `--${name}`);
     options[name] = convert(command, name, spec, raw);
   }
   return { options, positional };

@@ -65,7 +65,7 @@ export const cellsCommand: Command = {
     ...commonOptions,
   },
   run(options) {
-    if (options.model === undefined || options.text === undefined) throw new UsageError('cells: --model and --text are required');
+    if (options.model === undefined || options.text === undefined) throw new UsageError('cells: --model and --text are required', options.model === undefined ? '--model' : '--text');
     const lm = loadCharModel(options.model as string);
     const alphabet = new Set(lm.alphabet);
     const text = [...readFileSync(options.text as string, 'utf8')].filter((ch) => alphabet.has(ch)).join('').slice(0, options.chars as number);
@@ -82,7 +82,7 @@ export const cellsCommand: Command = {
       return { feature: name, top: corr.slice(0, 5) };
     });
     const unit = options.unit === undefined ? ranking[0].top[0].unit : (options.unit as number);
-    if (!Number.isInteger(unit) || unit < 0 || unit >= H) throw new UsageError(`cells: --unit must be an integer in [0, ${H}), got ${unit}`);
+    if (!Number.isInteger(unit) || unit < 0 || unit >= H) throw new UsageError(`cells: --unit must be an integer in [0, ${H}), got ${unit}`, '--unit');
     const values = unitSeries(unit), scale = Math.max(1e-9, ...values.map(Math.abs));
     const spans = [...text].map((ch, q) => {
       const v = values[q] / scale, alpha = Math.abs(v).toFixed(2);

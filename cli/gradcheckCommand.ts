@@ -3,6 +3,7 @@
 import { GRADCHECK_DEFAULTS, type DType, type GradcheckOptions } from '../index.js';
 import { cellCases } from '../checks/cellCases.js';
 import { opCases, runCases } from '../checks/opCases.js';
+import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { formatTable } from './table.js';
 
@@ -22,7 +23,7 @@ export const gradcheckCommand: Command = {
     const dtypes: DType[] = options.dtype === 'both' ? ['f64', 'f32'] : [options.dtype as DType];
     const filter = options.op as string | undefined;
     const cases = [...opCases, ...cellCases].filter((c) => filter === undefined || c.name.includes(filter));
-    if (cases.length === 0) throw new Error(`gradcheck: no case name contains '${filter}'`);
+    if (cases.length === 0) throw new UsageError(`gradcheck: --op '${filter}': no case name contains '${filter}'`, '--op');
     const overrides: GradcheckOptions = {};
     for (const key of ['eps', 'atol', 'rtol'] as const) if (options[key] !== undefined) overrides[key] = options[key] as number;
     const results = runCases(cases, dtypes, overrides);

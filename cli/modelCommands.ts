@@ -13,7 +13,7 @@ export const tagCommand: Command = {
     ...commonOptions,
   },
   run(options) {
-    if (options.model === undefined) throw new UsageError('tag: --model is required');
+    if (options.model === undefined) throw new UsageError('tag: --model is required', '--model');
     const tagger = loadTagger(options.model as string);
     const lines = readFileSync(0, 'utf8').split('\n').map((l) => l.trim().split(/\s+/).filter((w) => w !== '')).filter((ws) => ws.length > 0);
     const tags = lines.length === 0 ? [] : tagger.tag(lines);
@@ -37,7 +37,7 @@ export const sampleCommand: Command = {
     ...commonOptions,
   },
   run(options) {
-    if (options.model === undefined) throw new UsageError('sample: --model is required');
+    if (options.model === undefined) throw new UsageError('sample: --model is required', '--model');
     const lm = loadCharModel(options.model as string);
     const topK = options['top-k'] as number;
     const text = lm.sample({

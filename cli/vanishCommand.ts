@@ -24,7 +24,7 @@ export const vanishCommand: Command = {
   run(options) {
     const T = options.length as number, H = options.hidden as number, seeds = options.seeds as number;
     for (const [name, v] of [['length', T], ['hidden', H], ['seeds', seeds]] as const) {
-      if (!Number.isInteger(v) || v < 2) throw new UsageError(`vanish: --${name} must be an integer ≥ 2, got ${v}`);
+      if (!Number.isInteger(v) || v < 2) throw new UsageError(`vanish: --${name} must be an integer ≥ 2, got ${v}`, `--${name}`);
     }
     const bias = options['forget-bias'] as number;
     const runs: [string, 'rnn' | 'gru' | 'lstm', number][] = [['RNN (tanh)', 'rnn', 1], ['GRU', 'gru', 1], ['LSTM, forget bias 1', 'lstm', 1], [`LSTM, forget bias ${bias}`, 'lstm', bias]];

@@ -42,7 +42,7 @@ function dtypeOfBuf(data: Buf): SafetensorsDtype {
 /** The file's bytes for these tensors and metadata. */
 export function encodeSafetensors(tensors: Record<string, { shape: readonly number[]; data: Buf }>, metadata: Record<string, string> = {}): Uint8Array {
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') throw new ArgumentError('safetensors', `metadata value of ${key}`, 'a string', typeof value);
+    if (typeof value !== 'string') throw new ArgumentError('safetensors', `metadata value of ${key}`, 'a string', value);
   }
   const names = Object.keys(tensors).sort((a, b) => {
     const byDtype = BYTES[dtypeOfBuf(tensors[b].data)] - BYTES[dtypeOfBuf(tensors[a].data)];
@@ -113,7 +113,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     }
     const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (info === null || typeof info !== 'object') fail(`has tensor ${name} whose entry is not an object`);
-    if (info.dtype !== 'F32' && info.dtype !== 'F64') fail(`has tensor ${name} of dtype ${String(info.dtype)}; rnnlab reads F32 and F64`);
+    if (info.dtype !== 'F32' && info.dtype !== 'F64') fail(`has tensor ${name} of dtype ${String(info.dtype)}, not one of the dtypes rnnlab reads (F32, F64)`);
     const shape = info.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`has tensor ${name} with a malformed shape ${JSON.stringify(shape)}`);
     const offsets = info.data_offsets;

@@ -8,7 +8,7 @@
 import type { Buf } from '../kernels/types.js';
 import { shapeStr } from './shape.js';
 import type { Tensor } from './tensor.js';
-import { ArgumentError } from './errors.js';
+import { NonFiniteError } from './errors.js';
 
 export interface TapeEntry<S = unknown> {
   readonly backward: Backward<S>;
@@ -54,7 +54,7 @@ export class Tape {
         throw new Error(`Tape.backward: root must be a scalar loss (one element) when no seed is given, got shape ${shapeStr(root.shape)}`);
       }
       if (!Number.isFinite(root.data[0])) {
-        throw new ArgumentError('Tape.backward', 'the loss', 'finite', root.data[0]);
+        throw new NonFiniteError('Tape.backward', 'the loss', root.data[0], '; it must be finite');
       }
       grad[0] += 1;
     } else {

@@ -64,7 +64,7 @@ export class CharLM {
   encode(text: string): number[] {
     return [...text].map((ch, q) => {
       const token = this.index.get(ch);
-      if (token === undefined) throw new Error(`CharLM.encode: character ${JSON.stringify(ch)} at ${q} is not in the alphabet`);
+      if (token === undefined) throw new ArgumentError('CharLM.encode', `character ${JSON.stringify(ch)} at ${q}`, 'in the alphabet', 'a character not in it', true);
       return token;
     });
   }

@@ -38,11 +38,11 @@ test('an unknown merge mode, variant, cell, build or option value', () => {
   assert.throws(() => new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 4, bidirectional: true, merge: 'avg' as 'sum' }),
     /lstm: merge must be one of concat, sum, mean, mul, max, got 'avg'/);
   assert.throws(() => new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 4, variant: 'peeps' as 'peephole' }),
-    /unknown LSTM variant 'peeps'; known: vanilla, peephole, cifg, nfg, nig, nog, niaf, noaf, fgr/);
+    /variant must be a known LSTM variant: vanilla, peephole, cifg, nfg, nig, nog, niaf, noaf, fgr, got 'peeps'/);
   assert.throws(() => new LstmCell(new ParamStore(), 'c', 3, 4, { variant: ['cifg', 'nfg'] }), /variants cifg and nfg conflict/);
   assert.throws(() => new LstmCell(new ParamStore(), 'c', 3, 4, { variant: ['fgr', 'nog'] }), /variant fgr needs all of the input, forget and output gates/);
   assert.throws(() => new RecurrentLayer({ cell: 'elman' as 'rnn', inputSize: 3, hiddenSize: 4 }), /cell must be one of rnn, lstm, gru, mut1, mut2, mut3, got 'elman'/);
-  assert.throws(() => new RecurrentLayer({ cell: 'mut3', inputSize: 3, hiddenSize: 4, build: 'fused' }), /mut3 has no fused build; use build 'unfused'/);
+  assert.throws(() => new RecurrentLayer({ cell: 'mut3', inputSize: 3, hiddenSize: 4, build: 'fused' }), /mut3: build must be 'unfused' \(mut3 has no fused build\), got 'fused'/);
   assert.throws(() => new RecurrentLayer({ cell: 'rnn', inputSize: 3, hiddenSize: 4, nonlinearity: 'sigmoid' as 'tanh' }), /nonlinearity must be 'tanh' or 'relu', got 'sigmoid'/);
   assert.throws(() => new RecurrentLayer({ cell: 'rnn', inputSize: 3, hiddenSize: 4, delay: 0 }), /delay must be an integer ≥ 1, got 0/);
   assert.throws(() => new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 0 }), /gru: hiddenSize must be a positive integer, got 0/);
@@ -50,8 +50,8 @@ test('an unknown merge mode, variant, cell, build or option value', () => {
 });
 
 test('MUT1 and MUT2 need inputSize = hiddenSize', () => {
-  assert.throws(() => new MutCell(new ParamStore(), 'm', 'mut1', 3, 4), /mut1 adds x_t to a hidden-size vector, so inputSize must equal hiddenSize \(4\), got 3/);
-  assert.throws(() => new RecurrentLayer({ cell: 'mut2', inputSize: 5, hiddenSize: 4 }), /mut2 adds x_t to a hidden-size vector/);
+  assert.throws(() => new MutCell(new ParamStore(), 'm', 'mut1', 3, 4), /m: inputSize must be equal to hiddenSize \(4\), since mut1 adds x_t to a hidden-size vector, got 3/);
+  assert.throws(() => new RecurrentLayer({ cell: 'mut2', inputSize: 5, hiddenSize: 4 }), /since mut2 adds x_t to a hidden-size vector/);
   new RecurrentLayer({ cell: 'mut3', inputSize: 5, hiddenSize: 4 });
 });
 

@@ -135,7 +135,7 @@ test('dropout acts between layers only: a one-layer network is unchanged, a two-
     else assert.ok(maxAbsDiff(trainY, evalY) > 1e-3, 'the second layer sees dropped inputs');
   }
   const { layer, x } = setup({ cell: 'gru', numLayers: 2, dropout: 0.3 });
-  assert.throws(() => layer.forward(null, x, { training: true }), /training with dropout 0.3 needs options.rng/);
+  assert.throws(() => layer.forward(null, x, { training: true }), /options.rng must be a seeded Rng when training with dropout 0.3/);
 });
 
 test('parameter counts: LSTM 4×, GRU 3×, bidirectional 2× a plain RNN, with a per-layer breakdown', () => {

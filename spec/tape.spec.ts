@@ -58,7 +58,7 @@ test('reset forgets the entries; backward checks its root', () => {
   tape.reset();
   assert.is(tape.length, 0);
   const bad = Tensor.from([NaN], [], 'f64', { requiresGrad: true });
-  assert.throws(() => new Tape().backward(bad), /loss must be finite, got NaN/);
+  assert.throws(() => new Tape().backward(bad), /Tape.backward: the loss is NaN; it must be finite/);
 });
 
 test.run();

@@ -222,7 +222,7 @@ test('sampling is reproducible for a seed, honours top-k 1 (greedy) and the prim
   assert.is.not(a, lm.sample({ length: 30, temperature: 1.3, seed: 10, prime: 'ab' }));
   assert.ok(a.startsWith('ab') && a.length === 32);
   assert.is(lm.sample({ length: 20, topK: 1, seed: 1, prime: 'c' }), lm.sample({ length: 20, topK: 1, seed: 2, prime: 'c' }), 'top-1 is greedy: no randomness left');
-  assert.throws(() => lm.sample({ length: 5, prime: 'x' }), /character "x" at 0 is not in the alphabet/);
+  assert.throws(() => lm.sample({ length: 5, prime: 'x' }), /character "x" at 0 must be in the alphabet/);
   assert.throws(() => lm.sample({ length: 5, temperature: 0 }), /temperature must be a number > 0, got 0/);
 });
 

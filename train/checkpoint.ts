@@ -13,7 +13,7 @@
 //
 // Loading checks every name, shape and dtype against the model and optimizer first and
 // writes nothing unless all of it fits, so a rejected file leaves the run as it was.
-import { checkFiniteValues, loadSafetensors, saveSafetensors, shapeStr, type Buf, type ParamStore, type Rng } from '../core/index.js';
+import { checkFiniteValues, FormatError, loadSafetensors, saveSafetensors, shapeStr, type Buf, type ParamStore, type Rng } from '../core/index.js';
 import type { Optimizer } from './optimizers.js';
 import type { Schedule } from './schedule.js';
 
@@ -124,7 +124,7 @@ function checkFinite(path: string, key: string, data: Buf): void {
 
 function checkFormat(path: string, metadata: Record<string, string>): void {
   if (metadata.format !== CHECKPOINT_FORMAT) {
-    throw new Error(`checkpoint ${path}: format is ${JSON.stringify(metadata.format)}, expected ${CHECKPOINT_FORMAT}`);
+    throw new FormatError('checkpoint', path, `is not an rnnlab checkpoint: its format is ${JSON.stringify(metadata.format)}, expected ${CHECKPOINT_FORMAT}`);
   }
   if (!/^\d+$/.test(metadata.step ?? '')) throw new Error(`checkpoint ${path}: step is ${JSON.stringify(metadata.step)}, expected a whole number`);
 }

@@ -6,8 +6,7 @@
 //   per tensor:                    the same, each tensor against its own norm
 //
 // They act on gradient buffers in place: a ParamStore's flat grad, or a list of buffers.
-import type { Buf, ParamStore } from '../core/index.js';
-import { ArgumentError } from '../core/index.js';
+import { ArgumentError, NonFiniteError, type Buf, type ParamStore } from '../core/index.js';
 
 type Grads = ParamStore | readonly Buf[];
 
@@ -43,7 +42,7 @@ export function clipGradNorm(grads: Grads, maxNorm: number, options: ClipNormOpt
   }
   const total = Math.sqrt(sumOfSquares);
   if (!Number.isFinite(total) && options.errorIfNonfinite) {
-    throw new Error(`clipGradNorm: the total gradient norm is ${total}, so it cannot be clipped (errorIfNonfinite is set)`);
+    throw new NonFiniteError('clipGradNorm', 'the total gradient norm', total, ', so it cannot be clipped (errorIfNonfinite is set)');
   }
   scaleTo(list, total, maxNorm);
   return total;
