@@ -30,7 +30,7 @@ export const vanishCommand: Command = {
     const runs: [string, 'rnn' | 'gru' | 'lstm', number][] = [['RNN (tanh)', 'rnn', 1], ['GRU', 'gru', 1], ['LSTM, forget bias 1', 'lstm', 1], [`LSTM, forget bias ${bias}`, 'lstm', bias]];
     const profiles = new Map<string, GradientProfile[]>();
     for (const [name, cell, forgetBias] of runs) {
-      profiles.set(name, Array.from({ length: seeds }, (_, s) => gradientProfile(cell, { length: T, hidden: H, inputSize: 8, seed: s + 1, forgetBias })));
+      profiles.set(name, Array.from({ length: seeds }, (_, s) => gradientProfile(cell, { length: T, hiddenSize: H, inputSize: 8, seed: s + 1, forgetBias })));
     }
     const norms = new Map([...profiles].map(([name, ps]) => [name, geometricMean(ps.map((p) => p.h))]));
     // The carousel: ∂c_{T−1}/∂c_t along the cell state alone is ∏_{s>t} f_s (here the mean gate).

@@ -18,4 +18,4 @@ export {
   type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile,
 } from './safetensors.js';
 export * from './ops/recurrent/index.js';
-export { argmaxRows } from './rows.js';
+export { argmaxRows, padTimeMajor } from './rows.js';

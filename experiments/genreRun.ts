@@ -1,6 +1,6 @@
 // The genre of a Brown sentence: many-to-one classification into the corpus's 15
 // categories, scored by accuracy against always answering the commonest one.
-import { argmaxRows, ops } from '../core/index.js';
+import { argmaxRows, ops, padTimeMajor } from '../core/index.js';
 import { defaultForgetBias } from '../cells/index.js';
 import { brownCategories, frequentWords, majorityCategory, type BrownSplits, type Sentence } from '../data/index.js';
 import { SequenceModel } from '../models/index.js';
@@ -39,10 +39,8 @@ export class GenreRun extends SentenceRun {
   }
 
   private batchOf(sentences: readonly Sentence[]) {
-    const B = sentences.length, T = Math.max(...sentences.map((s) => s.words.length));
-    const tokens = new Array<number>(T * B).fill(0);
-    sentences.forEach((s, b) => s.words.forEach((w, t) => (tokens[t * B + b] = this.index.get(w.toLowerCase()) ?? 0)));
-    return { T, B, tokens, lengths: sentences.map((s) => s.words.length), targets: sentences.map((s) => this.categories.indexOf(s.category)) };
+    const { T, B, values, lengths } = padTimeMajor(sentences.map((s) => s.words.map((w) => this.index.get(w.toLowerCase()) ?? 0)));
+    return { T, B, tokens: values, lengths, targets: sentences.map((s) => this.categories.indexOf(s.category)) };
   }
 
   trainStep(): StepReport {

@@ -9,7 +9,7 @@ import { LstmCell, RecurrentLayer, type CellKind } from '../cells/index.js';
 
 export interface VanishOptions {
   length: number;
-  hidden: number;
+  hiddenSize: number;
   inputSize: number;
   seed: number;
   /** LSTM forget-gate bias at initialisation (1, as the practical guides advise). */
@@ -26,7 +26,7 @@ export interface GradientProfile {
 }
 
 export function gradientProfile(cell: CellKind, options: VanishOptions): GradientProfile {
-  const { length: T, hidden: H, inputSize: I, seed } = options;
+  const { length: T, hiddenSize: H, inputSize: I, seed } = options;
   const layer = new RecurrentLayer({ cell, inputSize: I, hiddenSize: H, dtype: 'f64', build: 'unfused', seed, forgetBias: cell === 'lstm' ? options.forgetBias : undefined });
   const unit = layer.cells[0][0];
   const rng = new Rng(seed + 1);

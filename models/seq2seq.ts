@@ -5,7 +5,7 @@
 //
 // Source symbols are 0..sourceVocab−1. Target symbols are 0..targetVocab−1 plus EOS
 // (= targetVocab) in the output, and GO (= targetVocab + 1) as the decoder's first input.
-import { argmaxRows, ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
+import { argmaxRows, ops, padTimeMajor, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
 
 export interface Seq2SeqOptions {
@@ -105,15 +105,10 @@ export class Seq2Seq {
 export function digitPairs(rng: Rng, B: number, kind: 'reverse' | 'sort', minLength = 5, maxLength = 10): PairBatch {
   const sources = Array.from({ length: B }, () => Array.from({ length: minLength + rng.int(maxLength - minLength + 1) }, () => rng.int(10)));
   const targets = sources.map((s) => (kind === 'reverse' ? [...s].reverse() : [...s].sort((a, b) => a - b)));
-  const S = Math.max(...sources.map((s) => s.length));
-  const U = S + 1;
-  const source = new Array<number>(S * B).fill(0), target = new Array<number>(U * B).fill(0);
-  sources.forEach((s, b) => s.forEach((v, t) => (source[t * B + b] = v)));
-  targets.forEach((s, b) => {
-    s.forEach((v, t) => (target[t * B + b] = v));
-    target[s.length * B + b] = 10;
-  });
-  return { B, S, source, sourceLengths: sources.map((s) => s.length), U, target, targetLengths: targets.map((s) => s.length + 1) };
+  const source = padTimeMajor(sources);
+  // Each target ends in EOS (10), so that the decoder learns to stop.
+  const target = padTimeMajor(targets.map((s) => [...s, 10]));
+  return { B, S: source.T, source: source.values, sourceLengths: source.lengths, U: target.T, target: target.values, targetLengths: target.lengths };
 }
 
 /** Share of pairs whose greedy decoding is exactly the target, and share of target symbols right in place. */

@@ -3,12 +3,12 @@
 //   C = op(A) · op(B)            A: [m,k] (or [k,m]), B: [k,n] (or [n,k]), C: [m,n]
 //   ∂A = ∂C · op(B)ᵀ  (transposed back to A's layout when transA)
 //   ∂B = op(A)ᵀ · ∂C  (transposed back to B's layout when transB)
-import { gemm } from '../../kernels/gemm.js';
+import { gemm, view } from '../../kernels/matrix.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensors, output, record, shapeStr } from './common.js';
 
-interface MatmulSaved { m: number; n: number; k: number; transA: boolean; transB: boolean }
+interface MatmulSaved { m: number; n: number; transA: boolean; transB: boolean }
 
 export function matmul(tape: Tape | null, a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   checkTensors('matmul', { a, b });
@@ -24,23 +24,28 @@ export function matmul(tape: Tape | null, a: Tensor, b: Tensor, transA = false, 
     );
   }
   const out = output(tape, [a, b], [m, n]);
-  gemm(out.data, a.data, b.data, m, n, k, transA, transB, 0);
-  record(tape, matmulBackward, out, [a, b], { m, n, k, transA, transB });
+  gemm(view(out.data, m, n), matrixOf(a), matrixOf(b), transA, transB, 0);
+  record(tape, matmulBackward, out, [a, b], { m, n, transA, transB });
   return out;
+}
+
+/** A 2-D tensor's values as a matrix view (its stored layout, before any transpose). */
+function matrixOf(t: Tensor, data = t.data) {
+  return view(data, t.shape[0], t.shape[1]);
 }
 
 function matmulBackward(e: TapeEntry<MatmulSaved>): void {
   const [a, b] = e.inputs;
-  const dC = e.out.grad!;
-  const { m, n, k, transA, transB } = e.saved;
+  const { m, n, transA, transB } = e.saved;
+  const dC = view(e.out.grad!, m, n), A = matrixOf(a), B = matrixOf(b);
   if (a.requiresGrad) {
-    const dA = a.ensureGrad();
-    if (!transA) gemm(dA, dC, b.data, m, k, n, false, !transB, 1); // [m,k] = dC · op(B)ᵀ
-    else gemm(dA, b.data, dC, k, m, n, transB, true, 1); //           [k,m] = op(B) · dCᵀ
+    const dA = matrixOf(a, a.ensureGrad());
+    if (!transA) gemm(dA, dC, B, false, !transB, 1); // [m,k] = dC · op(B)ᵀ
+    else gemm(dA, B, dC, transB, true, 1); //           [k,m] = op(B) · dCᵀ
   }
   if (b.requiresGrad) {
-    const dB = b.ensureGrad();
-    if (!transB) gemm(dB, a.data, dC, k, n, m, !transA, false, 1); // [k,n] = op(A)ᵀ · dC
-    else gemm(dB, dC, a.data, n, k, m, true, transA, 1); //           [n,k] = dCᵀ · op(A)
+    const dB = matrixOf(b, b.ensureGrad());
+    if (!transB) gemm(dB, A, dC, !transA, false, 1); // [k,n] = op(A)ᵀ · dC
+    else gemm(dB, dC, A, true, transA, 1); //           [n,k] = dCᵀ · op(A)
   }
 }
