@@ -6,4 +6,8 @@ export { RnnCell, type RnnOptions } from './rnn.js';
 export { MutCell, type MutKind, type MutOptions } from './mut.js';
 export { Linear, Embedding } from './linear.js';
 export { unrollUnfused } from './unroll.js';
-export { exportStateDict, importStateDict, type StateDict, type NamedArray } from './interop.js';
+export { exportStateDict, importStateDict } from './interop.js';
+export {
+  stateDictOf, loadStateDictInto, prefixed, sameLayout, transposed,
+  type StateDict, type NamedArray, type StateMapping, type StateModule, type LoadOptions, type LoadReport,
+} from './stateDict.js';

@@ -1,5 +1,5 @@
-// PyTorch interop: a layer's parameters as a state dict of nn.RNN / nn.LSTM / nn.GRU
-// names and layouts, and back.
+// PyTorch interop for recurrent layers: the mappings between a layer's parameters and the
+// names and layouts of nn.RNN / nn.LSTM / nn.GRU (the machinery is in stateDict.ts).
 //
 //   ours:    W [I+H, G·H]  (x·W, gate blocks f, i, g, o for an LSTM; r, z, n for a GRU)
 //   PyTorch: weight_ih_l{k}[_reverse] [G·H, I], weight_hh_l{k}[_reverse] [G·H, H]
@@ -11,28 +11,14 @@
 // ([3H, 3H], blocks i, f, o, acting as W·g), and the MUT matrices `W_xz_l{k}` … stored
 // [out, in]. Values are copied as they are, so export(import(s)) gives back every tensor
 // bit for bit when s holds values of the layer's dtype.
-import { ArgumentError, alloc, checkFiniteValues, shapeStr, type Buf, type Tensor } from '../core/index.js';
+import { alloc, type Buf } from '../core/index.js';
 import type { Cell } from './cell.js';
 import type { RecurrentLayer } from './layer.js';
 import { LstmCell } from './lstm.js';
 import { MutCell } from './mut.js';
-
-export interface NamedArray {
-  shape: readonly number[];
-  data: ArrayLike<number>;
-}
-export type StateDict = Record<string, NamedArray>;
+import { loadStateDictInto, sameLayout, stateDictOf, transposed, type StateDict, type StateMapping } from './stateDict.js';
 
 type Gate = 'f' | 'i' | 'g' | 'o' | 'r' | 'z' | 'n' | 'h';
-
-/** One tensor's conversion: our parameter, its PyTorch name and shape, and where each value goes. */
-interface Mapping {
-  name: string;
-  shape: number[];
-  ours: Tensor;
-  /** ours.data[index[q]] ↔ theirs[q] */
-  index: Int32Array;
-}
 
 /** The PyTorch name suffix of a cell: _l{k}, plus _reverse for the backward direction. */
 function suffixOf(layer: number, direction: number): string {
@@ -53,15 +39,12 @@ function gateOrders(cell: Cell): { ours: Gate[]; theirs: Gate[] } {
   return { ours: ['h'], theirs: ['h'] };
 }
 
-function mappings(cell: Cell, suffix: string): Mapping[] {
+function mappings(cell: Cell, suffix: string): StateMapping[] {
   const I = cell.inputSize, H = cell.hiddenSize;
-  const out: Mapping[] = [];
+  const out: StateMapping[] = [];
   const params = new Map(cell.namedParameters());
   if (cell instanceof MutCell) {
-    for (const [name, t] of params) {
-      if (t.shape.length === 1) out.push({ name: name + suffix, shape: [...t.shape], ours: t, index: identity(t.size) });
-      else out.push({ name: name + suffix, shape: [t.shape[1], t.shape[0]], ours: t, index: transposeIndex(t.shape[0], t.shape[1]) });
-    }
+    for (const [name, t] of params) out.push(t.shape.length === 1 ? sameLayout(name + suffix, t) : transposed(name + suffix, t));
     return out;
   }
   const { ours, theirs } = gateOrders(cell);
@@ -92,7 +75,7 @@ function mappings(cell: Cell, suffix: string): Mapping[] {
   }
   for (const gate of ['i', 'f', 'o']) {
     const p = params.get(`p_${gate}`);
-    if (p !== undefined) out.push({ name: `peep_${gate}${suffix}`, shape: [H], ours: p, index: identity(H) });
+    if (p !== undefined) out.push(sameLayout(`peep_${gate}${suffix}`, p));
   }
   const fgr = params.get('W_fgr');
   if (fgr !== undefined) {
@@ -107,59 +90,17 @@ function mappings(cell: Cell, suffix: string): Mapping[] {
   return out;
 }
 
-function identity(n: number): Int32Array {
-  const index = alloc('i32', n);
-  for (let q = 0; q < n; q++) index[q] = q;
-  return index;
-}
-
-/** theirs [cols, rows] is ours [rows, cols] transposed. */
-function transposeIndex(rows: number, cols: number): Int32Array {
-  const index = alloc('i32', rows * cols);
-  for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) index[c * rows + r] = r * cols + c;
-  return index;
-}
-
-function layerMappings(layer: RecurrentLayer): Mapping[] {
+/** A layer's mappings, layer by layer and direction by direction, with PyTorch's suffixes. */
+export function layerMappings(layer: RecurrentLayer): StateMapping[] {
   return layer.cells.flatMap((row, k) => row.flatMap((cell, d) => mappings(cell, suffixOf(k, d))));
 }
 
 /** The layer's parameters (or, with 'grad', their gradients) under PyTorch's names and layouts. */
 export function exportStateDict(layer: RecurrentLayer, which: 'data' | 'grad' = 'data'): Record<string, { shape: number[]; data: Buf }> {
-  const out: Record<string, { shape: number[]; data: Buf }> = {};
-  for (const m of layerMappings(layer)) {
-    const source = which === 'data' ? m.ours.data : m.ours.ensureGrad();
-    const data = alloc(m.ours.dtype, m.index.length);
-    for (let q = 0; q < m.index.length; q++) data[q] = source[m.index[q]];
-    out[m.name] = { shape: m.shape, data };
-  }
-  return out;
+  return stateDictOf(layer, which);
 }
 
-/**
- * Load a state dict into the layer. Every expected name must be there with its shape, and
- * no other name may be. Values are converted to the layer's dtype first and must be finite
- * there (1e300 is finite in float64 but Infinity in float32). All is checked before anything
- * is written, so a rejected dict leaves the layer as it was.
- */
+/** Load a PyTorch-named state dict into the layer, strictly (see stateDict.ts); a rejected dict leaves it as it was. */
 export function importStateDict(layer: RecurrentLayer, dict: StateDict): void {
-  const maps = layerMappings(layer);
-  const expected = new Set(maps.map((m) => m.name));
-  const extra = Object.keys(dict).filter((k) => !expected.has(k));
-  if (extra.length > 0) throw new Error(`importStateDict: unexpected names ${extra.join(', ')}; ${layer.name} expects ${[...expected].join(', ')}`);
-  const converted = maps.map((m) => {
-    const t = dict[m.name];
-    if (t === undefined) throw new Error(`importStateDict: missing ${m.name}; ${layer.name} expects ${[...expected].join(', ')}`);
-    const shapeOk = Array.isArray(t.shape) && t.shape.length === m.shape.length && t.shape.every((d, q) => d === m.shape[q]);
-    if (!shapeOk) throw new ArgumentError('importStateDict', m.name, shapeStr(m.shape), Array.isArray(t.shape) ? shapeStr(t.shape) : t.shape, Array.isArray(t.shape));
-    if (t.data?.length !== m.index.length) throw new Error(`importStateDict: ${m.name} ${shapeStr(m.shape)} needs ${m.index.length} values, got ${t.data?.length}`);
-    const values = alloc(m.ours.dtype, m.index.length);
-    for (let q = 0; q < values.length; q++) values[q] = t.data[q];
-    checkFiniteValues('importStateDict', m.name, values, `; values must be finite in ${m.ours.dtype}`);
-    return values;
-  });
-  maps.forEach((m, k) => {
-    const values = converted[k];
-    for (let q = 0; q < m.index.length; q++) m.ours.data[m.index[q]] = values[q];
-  });
+  loadStateDictInto('importStateDict', layer, dict);
 }

@@ -7,7 +7,9 @@
 //
 // y: [T, B, D·H] (concat) or [T, B, H] (sum, mean, mul, max); h, c: [numLayers·D, B, H]
 // ordered layer 0 forward, layer 0 reverse, layer 1 forward, ... (D = 2 when bidirectional).
-import { ArgumentError, checkFiniteValues, checkLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
+import { ArgumentError, checkFiniteValues, checkLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
+import { layerMappings } from './interop.js';
+import { loadStateDictInto, prefixed, stateDictOf, type LoadOptions, type LoadReport, type StateDict, type StateMapping } from './stateDict.js';
 import { cellKinds, hasFusedBuild, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
 import { GruCell } from './gru.js';
 import { LstmCell, type LstmOptions } from './lstm.js';
@@ -237,6 +239,21 @@ export class RecurrentLayer {
     if (t.dtype !== this.store.dtype) throw new Error(`${this.name}: ${name} has dtype ${t.dtype}, expected ${this.store.dtype}`);
     checkFiniteValues(this.name, name, t.data, '; inputs must be finite');
     return t;
+  }
+
+  /** The parameters as mappings to PyTorch's names (weight_ih_l0, …), each name after `prefix`. */
+  stateMappings(prefix = ''): StateMapping[] {
+    return prefixed(prefix, layerMappings(this));
+  }
+
+  /** The parameters under nn.RNN / nn.LSTM / nn.GRU's names and layouts, as fresh arrays. */
+  stateDict(): Record<string, { shape: number[]; data: Buf }> {
+    return stateDictOf(this);
+  }
+
+  /** Load PyTorch-named parameters: strict by default (missing and unexpected keys are errors). */
+  loadStateDict(dict: StateDict, options: LoadOptions = {}): LoadReport {
+    return loadStateDictInto(`${this.name}.loadStateDict`, this, dict, options);
   }
 
   parameterCount(): ParameterCount {

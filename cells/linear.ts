@@ -1,9 +1,14 @@
 // The dense layers around a recurrent core: Linear (y = x W + b, the read-out per step)
-// and Embedding (token → vector). Parameters live in a ParamStore beside the layer's.
+// and Embedding (token → vector). Their parameters are declared in a ParamStore, usually
+// one shared with the rest of the model: the owner allocates the store once every module
+// has declared, then calls initialize(rng) on each (a new Linear holds zeros until then).
 //
 //   Linear:    x [..., in] → y [..., out],  W [in, out], b [out]
-//   Embedding: tokens (any shape) → [..., dim],  E [vocab, dim]
-import { ArgumentError, ops, shapeStr, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
+//              (stored [in, out] so that y = x·W is one row-major GEMM; its state dict gives
+//              PyTorch's nn.Linear layout, weight [out, in] = Wᵀ, and bias [out])
+//   Embedding: tokens (any shape) → [..., dim],  E [vocab, dim] (state dict: weight [vocab, dim])
+import { ArgumentError, ops, shapeStr, type Buf, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
+import { loadStateDictInto, prefixed, sameLayout, stateDictOf, transposed, type LoadOptions, type LoadReport, type StateDict, type StateMapping } from './stateDict.js';
 
 export class Linear {
   readonly W: Tensor;
@@ -41,6 +46,19 @@ export class Linear {
   parameterCount(): number {
     return this.W.size + (this.b?.size ?? 0);
   }
+
+  /** nn.Linear's names and layout: weight [out, in] (our W transposed), bias [out]. */
+  stateMappings(prefix = ''): StateMapping[] {
+    return prefixed(prefix, [transposed('weight', this.W), ...(this.b === null ? [] : [sameLayout('bias', this.b)])]);
+  }
+
+  stateDict(): Record<string, { shape: number[]; data: Buf }> {
+    return stateDictOf(this);
+  }
+
+  loadStateDict(dict: StateDict, options: LoadOptions = {}): LoadReport {
+    return loadStateDictInto(`${this.name}.loadStateDict`, this, dict, options);
+  }
 }
 
 export class Embedding {
@@ -65,5 +83,18 @@ export class Embedding {
 
   parameterCount(): number {
     return this.E.size;
+  }
+
+  /** nn.Embedding's name and layout: weight [vocab, dim]. */
+  stateMappings(prefix = ''): StateMapping[] {
+    return prefixed(prefix, [sameLayout('weight', this.E)]);
+  }
+
+  stateDict(): Record<string, { shape: number[]; data: Buf }> {
+    return stateDictOf(this);
+  }
+
+  loadStateDict(dict: StateDict, options: LoadOptions = {}): LoadReport {
+    return loadStateDictInto(`${this.name}.loadStateDict`, this, dict, options);
   }
 }

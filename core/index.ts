@@ -14,8 +14,9 @@ export {
   type GradcheckOptions, type GradcheckReport, type GradcheckInputReport,
 } from './gradcheck.js';
 export {
-  encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, writeFileAtomic,
-  type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile,
+  encodeSafetensors, decodeSafetensors, fromHalf, toHalf, safetensorsDtypes,
+  type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type SafetensorsInput, type SafetensorsArray,
 } from './safetensors.js';
+export { saveSafetensors, loadSafetensors, writeFileAtomic } from './files.js';
 export * from './ops/recurrent/index.js';
 export { argmaxRows, padTimeMajor } from './rows.js';

@@ -6,24 +6,31 @@
 //
 // data_offsets [begin, end) count from the first byte after the header; together the
 // tensors must cover that region exactly. Like the reference writer, this one orders the
-// tensors by dtype (F64 before F32) and then by name, writes compact JSON with
-// __metadata__ first, and pads the header with spaces to a multiple of 8 bytes, so that
-// every tensor starts aligned. Files are written to a temporary name and renamed, so a
-// crash mid-write never leaves a half-written file under the real name.
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import type { Buf } from '../kernels/types.js';
+// tensors by the size of their dtype (largest first) and then by name, writes compact JSON
+// with __metadata__ first, and pads the header with spaces to a multiple of 8 bytes, so
+// that every tensor starts aligned.
+//
+// dtypes, and the arrays they come and go as:
+//   F64 Float64Array   F32 Float32Array   F16 read into a Float32Array (exact), written from
+//   one rounded to the nearest half (ties to even)   I64 BigInt64Array   I32 Int32Array
+//   U8 Uint8Array   BOOL a Uint8Array of 0 and 1 (written only when asked for by name)
+// Anything else is refused with the tensor's name. This module reads and writes bytes only;
+// files.ts puts them on disk.
 import { alloc } from './alloc.js';
-import { FormatError } from './errors.js';
+import { ArgumentError, FormatError } from './errors.js';
 import { shapeStr, sizeOf } from './shape.js';
-import { ArgumentError } from './errors.js';
 
-export type SafetensorsDtype = 'F32' | 'F64';
+export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'I64' | 'I32' | 'U8' | 'BOOL';
+export const safetensorsDtypes: readonly SafetensorsDtype[] = ['F64', 'F32', 'F16', 'I64', 'I32', 'U8', 'BOOL'];
+
+/** The arrays tensors travel as. */
+export type SafetensorsArray = Float64Array | Float32Array | BigInt64Array | Int32Array | Uint8Array;
 
 export interface SafetensorsEntry {
+  /** The dtype in the file (an F16 tensor's data is a Float32Array). */
   dtype: SafetensorsDtype;
   shape: number[];
-  data: Buf;
+  data: SafetensorsArray;
 }
 
 export interface SafetensorsFile {
@@ -31,33 +38,51 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F64: 8 };
+/** A tensor to write: its dtype follows its array (F32 for a Float32Array, …) unless given (F16, BOOL). */
+export interface SafetensorsInput {
+  shape: readonly number[];
+  data: SafetensorsArray;
+  dtype?: SafetensorsDtype;
+}
+
+const BYTES: Record<SafetensorsDtype, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, U8: 1, BOOL: 1 };
 /** The reference reader refuses headers above 100 MB; so does this one. */
 const MAX_HEADER = 100_000_000;
 
-function dtypeOfBuf(data: Buf): SafetensorsDtype {
-  return data instanceof Float64Array ? 'F64' : 'F32';
+/** The dtype a tensor is written as: the one asked for, which its array must be able to hold, or its array's. */
+function dtypeToWrite(name: string, t: SafetensorsInput): SafetensorsDtype {
+  const natural: SafetensorsDtype | null = t.data instanceof Float64Array ? 'F64' : t.data instanceof Float32Array ? 'F32'
+    : t.data instanceof BigInt64Array ? 'I64' : t.data instanceof Int32Array ? 'I32' : t.data instanceof Uint8Array ? 'U8' : null;
+  if (natural === null) throw new ArgumentError('safetensors', `tensor ${name}`, 'a Float64Array, Float32Array, BigInt64Array, Int32Array or Uint8Array', t.data);
+  const dtype = t.dtype ?? natural;
+  const fits = dtype === natural || (dtype === 'F16' && (natural === 'F32' || natural === 'F64')) || (dtype === 'BOOL' && natural === 'U8');
+  if (!fits) throw new ArgumentError('safetensors', `dtype of tensor ${name}`, `one its ${t.data.constructor.name} can hold (${natural}${natural.startsWith('F') ? ' or F16' : natural === 'U8' ? ' or BOOL' : ''})`, dtype);
+  if (dtype === 'BOOL') {
+    const q = (t.data as Uint8Array).findIndex((v) => v > 1);
+    if (q >= 0) throw new ArgumentError('safetensors', `tensor ${name}[${q}]`, '0 or 1 in a BOOL tensor', t.data[q]);
+  }
+  return dtype;
 }
 
 /** The file's bytes for these tensors and metadata. */
-export function encodeSafetensors(tensors: Record<string, { shape: readonly number[]; data: Buf }>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(tensors: Record<string, SafetensorsInput>, metadata: Record<string, string> = {}): Uint8Array {
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') throw new ArgumentError('safetensors', `metadata value of ${key}`, 'a string', value);
   }
+  const dtypes = new Map(Object.entries(tensors).map(([name, t]) => [name, dtypeToWrite(name, t)]));
   const names = Object.keys(tensors).sort((a, b) => {
-    const byDtype = BYTES[dtypeOfBuf(tensors[b].data)] - BYTES[dtypeOfBuf(tensors[a].data)];
-    return byDtype !== 0 ? byDtype : a < b ? -1 : a > b ? 1 : 0;
+    const bySize = BYTES[dtypes.get(b)!] - BYTES[dtypes.get(a)!];
+    return bySize !== 0 ? bySize : a < b ? -1 : a > b ? 1 : 0;
   });
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const name of names) {
-    if (name === '__metadata__') throw new Error('safetensors: __metadata__ cannot name a tensor');
+    if (name === '__metadata__') throw new ArgumentError('safetensors', 'a tensor name', 'anything but __metadata__', name);
     const { shape, data } = tensors[name];
-    if (sizeOf(shape) !== data.length) throw new Error(`safetensors: tensor ${name} has shape ${shapeStr(shape)} but ${data.length} values`);
-    const dtype = dtypeOfBuf(data);
-    const end = offset + data.length * BYTES[dtype];
-    header[name] = { dtype, shape: [...shape], data_offsets: [offset, end] };
+    if (sizeOf(shape) !== data.length) throw new ArgumentError('safetensors', `tensor ${name}`, `${sizeOf(shape)} values for shape ${shapeStr(shape)}`, data.length);
+    const end = offset + data.length * BYTES[dtypes.get(name)!];
+    header[name] = { dtype: dtypes.get(name), shape: [...shape], data_offsets: [offset, end] };
     offset = end;
   }
   let json = JSON.stringify(header);
@@ -70,17 +95,25 @@ export function encodeSafetensors(tensors: Record<string, { shape: readonly numb
   bytes.set(new TextEncoder().encode(json), 8);
   let at = 8 + padded;
   for (const name of names) {
-    const { data } = tensors[name];
-    const f64 = data instanceof Float64Array;
-    for (let q = 0; q < data.length; q++, at += f64 ? 8 : 4) {
-      if (f64) view.setFloat64(at, data[q], true);
-      else view.setFloat32(at, data[q], true);
-    }
+    writeValues(view, at, dtypes.get(name)!, tensors[name].data);
+    at += tensors[name].data.length * BYTES[dtypes.get(name)!];
   }
   return bytes;
 }
 
-/** Parse a file's bytes; anything malformed is an Error that says what and where. */
+function writeValues(view: DataView, at: number, dtype: SafetensorsDtype, data: SafetensorsArray): void {
+  const n = data.length;
+  switch (dtype) {
+    case 'F64': for (let q = 0; q < n; q++) view.setFloat64(at + 8 * q, data[q] as number, true); break;
+    case 'F32': for (let q = 0; q < n; q++) view.setFloat32(at + 4 * q, data[q] as number, true); break;
+    case 'F16': for (let q = 0; q < n; q++) view.setUint16(at + 2 * q, toHalf(data[q] as number), true); break;
+    case 'I64': for (let q = 0; q < n; q++) view.setBigInt64(at + 8 * q, data[q] as bigint, true); break;
+    case 'I32': for (let q = 0; q < n; q++) view.setInt32(at + 4 * q, data[q] as number, true); break;
+    case 'U8': case 'BOOL': for (let q = 0; q < n; q++) view.setUint8(at + q, data[q] as number); break;
+  }
+}
+
+/** Parse a file's bytes; anything malformed is a FormatError that says what and where. */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsFile {
   const fail = (why: string): never => {
     throw new FormatError('safetensors:', source, why);
@@ -99,10 +132,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     fail(`has a header that is not valid UTF-8 JSON (${(err as Error).message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('has a header that is not a JSON object');
-  const entries = Object.entries(header as Record<string, unknown>);
   const metadata: Record<string, string> = {};
   const infos: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
-  for (const [name, value] of entries) {
+  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('has __metadata__ that is not an object');
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -113,7 +145,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     }
     const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (info === null || typeof info !== 'object') fail(`has tensor ${name} whose entry is not an object`);
-    if (info.dtype !== 'F32' && info.dtype !== 'F64') fail(`has tensor ${name} of dtype ${String(info.dtype)}, not one of the dtypes rnnlab reads (F32, F64)`);
+    if (!safetensorsDtypes.includes(info.dtype as SafetensorsDtype)) {
+      fail(`has tensor ${name} of dtype ${String(info.dtype)}, not one of the dtypes rnnlab reads (${safetensorsDtypes.join(', ')})`);
+    }
     const shape = info.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`has tensor ${name} with a malformed shape ${JSON.stringify(shape)}`);
     const offsets = info.data_offsets;
@@ -139,104 +173,58 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   }
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const info of infos) {
-    const count = sizeOf(info.shape);
-    const data = alloc(info.dtype === 'F64' ? 'f64' : 'f32', count);
-    const start = 8 + n + info.begin;
-    for (let q = 0; q < count; q++) {
-      data[q] = info.dtype === 'F64' ? view.getFloat64(start + 8 * q, true) : view.getFloat32(start + 4 * q, true);
+    const data = readValues(view, 8 + n + info.begin, info.dtype, sizeOf(info.shape));
+    if (info.dtype === 'BOOL') {
+      const q = (data as Uint8Array).findIndex((v) => v > 1);
+      if (q >= 0) fail(`has BOOL tensor ${info.name} holding ${data[q]} at ${q}; a BOOL is 0 or 1`);
     }
     tensors[info.name] = { dtype: info.dtype, shape: info.shape, data };
   }
   return { tensors, metadata };
 }
 
-/**
- * Write atomically: a temporary file `${path}.tmp-<pid>-<time>` in the same folder, flushed
- * to disk, renamed over `path`, and the folder flushed so that the rename survives a crash.
- * A failed write removes its temporary file and names the path it was writing; temporary
- * files left by writers that were killed (their process is gone) are removed first.
- */
-export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
-  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  removeStaleTemps(path);
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  let fd: number | null = null;
-  try {
-    fd = openSync(temp, 'w');
-    let written = 0;
-    while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(temp, path);
-    fsyncFolder(dirname(path));
-  } catch (err) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // the temporary file was never created, or is gone already
-    }
-    const e = err as NodeJS.ErrnoException;
-    throw Object.assign(new Error(`cannot write ${path}: ${e.message}`, { cause: err }), { code: e.code });
+function readValues(view: DataView, at: number, dtype: SafetensorsDtype, n: number): SafetensorsArray {
+  switch (dtype) {
+    case 'F64': { const d = alloc('f64', n); for (let q = 0; q < n; q++) d[q] = view.getFloat64(at + 8 * q, true); return d; }
+    case 'F32': { const d = alloc('f32', n); for (let q = 0; q < n; q++) d[q] = view.getFloat32(at + 4 * q, true); return d; }
+    case 'F16': { const d = alloc('f32', n); for (let q = 0; q < n; q++) d[q] = fromHalf(view.getUint16(at + 2 * q, true)); return d; }
+    case 'I64': { const d = new BigInt64Array(n); for (let q = 0; q < n; q++) d[q] = view.getBigInt64(at + 8 * q, true); return d; }
+    case 'I32': { const d = alloc('i32', n); for (let q = 0; q < n; q++) d[q] = view.getInt32(at + 4 * q, true); return d; }
+    case 'U8': case 'BOOL': { const d = new Uint8Array(n); for (let q = 0; q < n; q++) d[q] = view.getUint8(at + q); return d; }
   }
 }
 
-/** Flush a folder's entries (the rename) to disk; some file systems cannot, which is no error. */
-function fsyncFolder(folder: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(folder, 'r');
-    fsyncSync(fd);
-  } catch {
-    // opening or syncing a folder is not supported everywhere
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
+/** An IEEE 754 half (its 16 bits) as a number: exact. */
+export function fromHalf(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1, exponent = (h >>> 10) & 0x1f, mantissa = h & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 31) return mantissa === 0 ? sign * Infinity : NaN;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-/** Remove `${path}.tmp-<pid>-<time>` files whose writing process no longer runs. */
-function removeStaleTemps(path: string): void {
-  const folder = dirname(path), prefix = `${basename(path)}.tmp-`;
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length)) : null;
-    if (m === null || processRuns(Number(m[1]))) continue;
-    try {
-      unlinkSync(join(folder, name));
-    } catch {
-      // removed meanwhile by another writer
-    }
-  }
-}
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
 
-function processRuns(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+/** A number as the 16 bits of the nearest IEEE 754 half (ties to even; too large: ±Infinity), by way of float32. */
+export function toHalf(value: number): number {
+  f32[0] = value;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000, exponent = (x >>> 23) & 0xff;
+  let mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  // Keep the top 10 bits of the mantissa (for a subnormal half, fewer), rounding what is cut off.
+  let shift = 13, h: number;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    shift = 14 - e;
+    h = mantissa >>> shift;
+  } else {
+    h = (e << 10) | (mantissa >>> 13);
   }
-}
-
-export function saveSafetensors(path: string, tensors: Record<string, { shape: readonly number[]; data: Buf }>, metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
-}
-
-export function loadSafetensors(path: string): SafetensorsFile {
-  let bytes: Uint8Array;
-  try {
-    if (statSync(path).isDirectory()) throw new FormatError('safetensors:', path, 'is a folder, not a .safetensors file');
-    bytes = readFileSync(path);
-  } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new Error(`safetensors: cannot read ${path}: ${(err as Error).message}`);
-  }
-  return decodeSafetensors(bytes, path);
+  const rest = mantissa & ((1 << shift) - 1), halfway = 1 << (shift - 1);
+  if (rest > halfway || (rest === halfway && (h & 1) === 1)) h++;
+  return sign | h;
 }

@@ -4,7 +4,8 @@
 // with the state carried (detached) from chunk to chunk; sampled with a temperature,
 // top-k and a priming text, reproducibly for a given seed.
 import { ArgumentError, alloc, ops, ParamStore, Rng, Tensor, type Buf, type DType, type Tape } from '../core/index.js';
-import { Embedding, Linear, LstmCell, RecurrentLayer, type LayerOptions } from '../cells/index.js';
+import { Embedding, Linear, LstmCell, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
+import { Model } from './model.js';
 import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from '../train/bptt.js';
 
 export interface CharLMOptions {
@@ -27,7 +28,7 @@ export interface SampleOptions {
   seed?: number;
 }
 
-export class CharLM {
+export class CharLM extends Model {
   readonly store: ParamStore;
   readonly alphabet: string;
   readonly embedding: Embedding;
@@ -36,6 +37,7 @@ export class CharLM {
   private readonly index: Map<string, number>;
 
   constructor(readonly options: CharLMOptions) {
+    super();
     const chars = [...options.alphabet];
     if (chars.length < 2 || new Set(chars).size !== chars.length) throw new Error('CharLM: alphabet must hold at least two distinct characters');
     this.alphabet = options.alphabet;
@@ -50,6 +52,10 @@ export class CharLM {
     this.embedding.initialize(rng);
     this.rnn.initialize(new Rng(rng.int(2 ** 31)));
     this.head.initialize(rng);
+  }
+
+  protected parts(): [string, StateModule | null][] {
+    return [['embedding', this.embedding], ['rnn', this.rnn], ['head', this.head]];
   }
 
   /** The sorted set of characters of a text: an alphabet for it. */

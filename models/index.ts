@@ -2,3 +2,4 @@ export { SequenceModel, type SequenceModelOptions, type SequenceInput } from './
 export { CharLM, TokenStreams, pick, type CharLMOptions, type SampleOptions } from './charLM.js';
 export { Seq2Seq, digitPairs, pairAccuracy, type Seq2SeqOptions, type PairBatch } from './seq2seq.js';
 export { PosTagger, buildPosVocabulary, tagAccuracy, wordShape, type PosVocabulary, type PosTaggerOptions } from './posTagger.js';
+export { Model } from './model.js';

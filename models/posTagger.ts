@@ -5,7 +5,8 @@
 // never seen) and a small word-shape embedding (capitalised, digits, hyphen, ...), and
 // predicts a tag per word with a softmax.
 import { alloc, argmaxRows, ops, ParamStore, Rng, Tensor, type Tape } from '../core/index.js';
-import { defaultForgetBias, Embedding, Linear, RecurrentLayer, type CellKind } from '../cells/index.js';
+import { defaultForgetBias, Embedding, Linear, RecurrentLayer, type CellKind, type StateModule } from '../cells/index.js';
+import { Model } from './model.js';
 import type { Sentence } from '../data/brown.js';
 
 const AFFIXES = ['p1', 'p2', 's1', 's2', 's3'] as const;
@@ -82,8 +83,8 @@ export interface PosBatch {
   mask: number[];
 }
 
-export class PosTagger {
-  readonly store = new ParamStore('f32');
+export class PosTagger extends Model {
+  readonly store: ParamStore = new ParamStore('f32');
   readonly vocabulary: PosVocabulary;
   readonly wordEmbedding: Embedding;
   readonly affixEmbedding: Embedding;
@@ -96,6 +97,7 @@ export class PosTagger {
   private readonly tagIndex: Map<string, number>;
 
   constructor(options: PosTaggerOptions) {
+    super();
     this.vocabulary = options.vocabulary;
     this.options = {
       cell: options.cell ?? 'lstm', hiddenSize: options.hiddenSize ?? 64, numLayers: options.numLayers ?? 1, bidirectional: options.bidirectional ?? true,
@@ -123,6 +125,10 @@ export class PosTagger {
     }
     this.rnn.initialize(new Rng(rng.int(2 ** 31)));
     this.head.initialize(rng);
+  }
+
+  protected parts(): [string, StateModule | null][] {
+    return [['word', this.wordEmbedding], ['affix', this.affixEmbedding], ['shape', this.shapeEmbedding], ['rnn', this.rnn], ['head', this.head]];
   }
 
   encode(s: { words: readonly string[]; tags?: readonly string[] }): EncodedSentence {

@@ -6,7 +6,8 @@
 // Source symbols are 0..sourceVocab−1. Target symbols are 0..targetVocab−1 plus EOS
 // (= targetVocab) in the output, and GO (= targetVocab + 1) as the decoder's first input.
 import { argmaxRows, ops, padTimeMajor, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
-import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
+import { Embedding, Linear, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
+import { Model } from './model.js';
 
 export interface Seq2SeqOptions {
   sourceVocab: number;
@@ -29,7 +30,7 @@ export interface PairBatch {
   targetLengths: number[];
 }
 
-export class Seq2Seq {
+export class Seq2Seq extends Model {
   readonly store: ParamStore;
   readonly sourceEmbedding: Embedding;
   readonly encoder: RecurrentLayer;
@@ -40,6 +41,7 @@ export class Seq2Seq {
   readonly GO: number;
 
   constructor(readonly options: Seq2SeqOptions) {
+    super();
     this.store = new ParamStore(options.dtype ?? 'f32');
     const rng = new Rng(options.seed ?? 0);
     const dim = options.embeddingDim ?? 16;
@@ -55,6 +57,10 @@ export class Seq2Seq {
     this.encoder.initialize(new Rng(encoderSeed));
     this.decoder.initialize(new Rng(decoderSeed));
     for (const m of [this.sourceEmbedding, this.targetEmbedding, this.head]) m.initialize(rng);
+  }
+
+  protected parts(): [string, StateModule | null][] {
+    return [['source_embedding', this.sourceEmbedding], ['encoder', this.encoder], ['target_embedding', this.targetEmbedding], ['decoder', this.decoder], ['head', this.head]];
   }
 
   /** The encoder's final state (h, and c for an LSTM), taken at each source's own last symbol. */

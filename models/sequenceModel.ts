@@ -6,7 +6,8 @@
 //   many-to-one:   x_1 … x_T → RNN → h_T (both final states when bidirectional) → W h + b
 //   many-to-many:  x_1 … x_T → RNN → y_t → W y_t + b  for every t
 import { ArgumentError, ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
-import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
+import { Embedding, Linear, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
+import { Model } from './model.js';
 import { lastStep } from '../train/losses.js';
 
 export interface SequenceModelOptions {
@@ -34,7 +35,7 @@ export interface RunOptions {
   rng?: Rng;
 }
 
-export class SequenceModel {
+export class SequenceModel extends Model {
   readonly store: ParamStore;
   readonly embedding: Embedding | null;
   readonly rnn: RecurrentLayer;
@@ -43,6 +44,7 @@ export class SequenceModel {
   readonly options: SequenceModelOptions;
 
   constructor(options: SequenceModelOptions) {
+    super();
     this.options = options;
     this.store = new ParamStore(options.dtype ?? 'f32');
     const rng = new Rng(options.seed ?? 0);
@@ -65,6 +67,10 @@ export class SequenceModel {
     this.embedding?.initialize(rng);
     this.rnn.initialize(new Rng(rng.int(2 ** 31)));
     this.head.initialize(rng);
+  }
+
+  protected parts(): [string, StateModule | null][] {
+    return [['embedding', this.embedding], ['rnn', this.rnn], ['head', this.head]];
   }
 
   /** The input sequence as a [T, B, I] tensor. */

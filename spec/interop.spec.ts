@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from '../index.js';
-import { exportStateDict, importStateDict, type StateDict } from '../cells/interop.js';
+import { exportStateDict, importStateDict } from '../cells/interop.js';
+import type { StateDict } from '../cells/stateDict.js';
 import { RecurrentLayer, type LayerOptions } from '../cells/layer.js';
 import { readGoldenCase } from '../checks/golden.js';
 import { repoRoot } from './helpers.js';
@@ -58,7 +59,7 @@ test('importStateDict rejects a bad dict and leaves the layer as it was', () => 
   const before = [...layer.store.data];
   const good = exportStateDict(layer);
   const without = (name: string): StateDict => Object.fromEntries(Object.entries(good).filter(([k]) => k !== name));
-  assert.throws(() => importStateDict(layer, without('bias_hh_l0')), /importStateDict: missing bias_hh_l0; gru expects weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0/);
+  assert.throws(() => importStateDict(layer, without('bias_hh_l0')), /importStateDict: dict must be exactly the names it expects \(weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0\), or give strict: false, got missing bias_hh_l0/);
   assert.throws(() => importStateDict(layer, { ...good, weight_ih_l1: good.weight_ih_l0 }), /unexpected names weight_ih_l1/);
   assert.throws(() => importStateDict(layer, { ...good, weight_hh_l0: { shape: [4, 12], data: good.weight_hh_l0.data } }), /weight_hh_l0 must be \[12,4\], got \[4,12\]/);
   const nan = { shape: [12], data: Float64Array.from(good.bias_ih_l0.data, (v, q) => (q === 5 ? NaN : v + 1)) };
@@ -124,7 +125,7 @@ test('safetensors round-trips F32, F64 and metadata through a file; a PyTorch st
     assert.equal([...file.tensors.extra32.data], [...Float32Array.of(0.1, -2, 3e-8, 4)]);
     const { extra32: _, ...dict } = file.tensors;
     const copy = new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, dtype: 'f64', seed: 9 });
-    importStateDict(copy, dict);
+    importStateDict(copy, dict as StateDict);
     assert.equal([...copy.store.data], [...layer.store.data]);
     assert.equal(readdirSync(dir), ['lstm.safetensors'], 'no temporary file left behind');
   } finally {
@@ -144,8 +145,11 @@ test('safetensors rejects truncated and corrupted files with a clear error', () 
   assert.throws(() => decodeSafetensors(wrongSize), /tensor w whose data_offsets \[0, 24\) do not hold \[4\] F64 values/);
   const gap = encodeHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}', 12);
   assert.throws(() => decodeSafetensors(gap), /tensor b at byte 8, expected 4: the tensors must be back to back/);
-  const int = encodeHeader('{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}', 8);
-  assert.throws(() => decodeSafetensors(int), /tensor a of dtype I64, not one of the dtypes rnnlab reads/);
+  const bf16 = encodeHeader('{"a":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}', 2);
+  assert.throws(() => decodeSafetensors(bf16), /tensor a of dtype BF16, not one of the dtypes rnnlab reads \(F64, F32, F16, I64, I32, U8, BOOL\)/);
+  const notBool = encodeHeader('{"m":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}}', 2);
+  notBool[notBool.length - 1] = 7;
+  assert.throws(() => decodeSafetensors(notBool), /BOOL tensor m holding 7 at 1; a BOOL is 0 or 1/);
 });
 
 test('an interrupted write leaves the previous file intact', () => {
@@ -155,7 +159,7 @@ test('an interrupted write leaves the previous file intact', () => {
     saveSafetensors(path, { w: { shape: [2], data: Float64Array.of(1, 2) } });
     const before = readFileSync(path);
     // A write that fails part-way: the data cannot be encoded (shape and data disagree).
-    assert.throws(() => saveSafetensors(path, { w: { shape: [3], data: Float64Array.of(1, 2) } }), /tensor w has shape \[3\] but 2 values/);
+    assert.throws(() => saveSafetensors(path, { w: { shape: [3], data: Float64Array.of(1, 2) } }), /safetensors: tensor w must be 3 values for shape \[3\], got 2/);
     // A write that fails at the file system: the folder holding the temporary file is gone.
     assert.throws(() => saveSafetensors(join(dir, 'missing', 'model.safetensors'), { w: { shape: [1], data: Float64Array.of(1) } }), /ENOENT/);
     assert.equal([...readFileSync(path)], [...before]);

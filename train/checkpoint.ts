@@ -43,7 +43,7 @@ export function saveCheckpoint(path: string, state: TrainingState, step: number,
   for (const [name, t] of state.store.entries()) tensors[`param/${name}`] = { shape: t.shape, data: t.data };
   const optimizer = state.optimizer;
   if (optimizer !== undefined) for (const [name, buf] of optimizer.state()) tensors[`optim/${name}`] = { shape: [buf.length], data: buf };
-  for (const [name, t] of Object.entries(state.tensors ?? {})) tensors[`run/${name}`] = t;
+  for (const [name, t] of Object.entries(state.tensors ?? {})) tensors[`run/${name}`] = { shape: t.shape, data: t.data };
   const rngs = Object.fromEntries(Object.entries(state.rngs ?? {}).map(([name, rng]) => [name, rng.getState()]));
   saveSafetensors(path, tensors, {
     format: CHECKPOINT_FORMAT,
@@ -69,6 +69,15 @@ export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckp
     throw new Error(`checkpoint ${path}: ${why}; nothing was loaded`);
   };
   const { store, optimizer } = state;
+  const wanted = store.dtype === 'f64' ? 'F64' : 'F32';
+  /** A tensor of the store's dtype, checked finite. */
+  const values = (key: string, what: string): Buf => {
+    const saved = tensors[key];
+    if (saved.dtype !== wanted) fail(`${what} is ${saved.dtype} in the file but the model is ${store.dtype}`);
+    checkFinite(path, key, saved.data as Buf);
+    return saved.data as Buf;
+  };
+  const loaded = new Map<string, Buf>();
   const expected = new Set<string>();
   for (const [name, t] of store.entries()) {
     const key = `param/${name}`;
@@ -78,8 +87,7 @@ export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckp
     if (saved.shape.length !== t.shape.length || saved.shape.some((d, q) => d !== t.shape[q])) {
       fail(`parameter ${name} is ${shapeStr(saved.shape)} in the file but ${shapeStr(t.shape)} in the model`);
     }
-    if ((saved.dtype === 'F64') !== (store.dtype === 'f64')) fail(`parameter ${name} is ${saved.dtype} in the file but the model is ${store.dtype}`);
-    checkFinite(path, key, saved.data);
+    loaded.set(key, values(key, `parameter ${name}`));
   }
   const optimizerMeta = parse(path, metadata, 'optimizer') as { name: string; lr: number; stepCount: number } | null;
   if (optimizer !== undefined) {
@@ -90,24 +98,23 @@ export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckp
       expected.add(key);
       const saved = tensors[key];
       if (saved === undefined || saved.data.length !== buf.length) fail(`optimizer state ${name} is missing or has the wrong size`);
-      checkFinite(path, key, saved.data);
+      loaded.set(key, values(key, `optimizer state ${name}`));
     }
   }
   const runTensors: LoadedCheckpoint['tensors'] = {};
   for (const [key, t] of Object.entries(tensors)) {
     if (!key.startsWith('run/')) continue;
     expected.add(key);
-    checkFinite(path, key, t.data);
-    runTensors[key.slice(4)] = { shape: t.shape, data: t.data };
+    runTensors[key.slice(4)] = { shape: t.shape, data: values(key, `tensor ${key}`) };
   }
   const extra = Object.keys(tensors).filter((k) => !expected.has(k) && (optimizer !== undefined || !k.startsWith('optim/')));
   if (extra.length > 0) fail(`it holds tensors the model does not have: ${extra.slice(0, 5).join(', ')}`);
   const rngStates = parse(path, metadata, 'rngs') as Record<string, number[]>;
   for (const name of Object.keys(state.rngs ?? {})) if (rngStates?.[name] === undefined) fail(`it has no state for the random stream ${name}`);
 
-  for (const [name, t] of store.entries()) t.data.set(tensors[`param/${name}`].data);
+  for (const [name, t] of store.entries()) t.data.set(loaded.get(`param/${name}`)!);
   if (optimizer !== undefined) {
-    for (const [name, buf] of optimizer.state()) buf.set(tensors[`optim/${name}`].data);
+    for (const [name, buf] of optimizer.state()) buf.set(loaded.get(`optim/${name}`)!);
     optimizer.lr = optimizerMeta!.lr;
     optimizer.stepCount = optimizerMeta!.stepCount;
   }
