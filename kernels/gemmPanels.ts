@@ -6,15 +6,9 @@
 //   panel q of op(B) holds columns 3q … 3q+2:  pb[(q·k + p)·3 + r] = op(B)[p, 3q + r]
 //   (zero where the row or column is past m or n)
 //
-// Why 3×3: x86-64 has sixteen floating-point registers. Nine sums, three values of B and
-// one of A would fit, though V8's scheduler, which loads operands early and keeps the nine
-// products apart, still spills four sums to the stack; a 4×4 tile (sixteen sums) spills
-// far more. What limits the loop is instructions: V8 checks the bounds of every
-// typed-array read and reloads each array's base and length in every step of k, about 70
-// instructions for 18 flops. Measured on this project's machine, fastest calls: 4×4
-// 4.6-4.8 GFLOP/s and 3×3 5.0-5.2 on 512³ (bench/); 3×3 5.3 and 2×3 4.7 on 510×510×256
-// panels, the two alternating in one process. (A 2×3 loop timed alone reached 7 GFLOP/s,
-// but only because V8 had folded its arrays, module constants there, into the code.)
+// Why 3×3: x86-64 has sixteen floating-point registers; nine sums, three values of B and
+// one of A fit, where a 4×4 tile's sixteen sums spill to the stack. (The measurements
+// behind the choice are in docs/performance.md.)
 //
 // Packing costs (m + n)·k copies against 2·m·n·k flops, and a panel of B can be packed once
 // and reused (a recurrent weight, step after step: gemmPrepacked). A long k is cut into

@@ -41,8 +41,8 @@ test('one-to-many (character LM): under 1 nat per character after 300 chunks, un
 test('every example is run by a spec', () => {
   const examples = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.mjs') && f !== 'args.mjs');
   const here = ['many-to-one.mjs', 'tagging.mjs', 'encoder-decoder.mjs', 'char-lm.mjs'];
-  const inReadme = ['first.mjs', 'float32-step.mjs', 'layers.mjs', 'parameter-counts.mjs'];
-  assert.equal(examples.sort(), [...here, ...inReadme].sort());
+  const inDocs = ['first.mjs', 'tiny-gradcheck.mjs', 'float32-step.mjs', 'layers.mjs', 'parameter-counts.mjs'];
+  assert.equal(examples.sort(), [...here, ...inDocs].sort());
 });
 
 test.run();
