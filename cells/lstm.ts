@@ -14,8 +14,8 @@
 //   nog       no output gate, o ≡ 1              niaf  no input activation, g = a_c
 //   noaf      no output activation, h = o ⊙ c    fgr   full gate recurrence
 // and forgetBias, the initial forget-gate bias (LSTM-b: 1).
-import { ArgumentError,
-  lstmSequence, LstmWorkspace, ops, Tensor, WorkspacePool, type LstmLayout, type LstmParams, type Rng, type Tape,
+import {
+  ArgumentError, lstmSequence, LstmWorkspace, ops, Tensor, WorkspacePool, type LstmLayout, type LstmParams, type Rng, type Tape,
 } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
 

@@ -6,7 +6,7 @@
 // description (vocabularies, an alphabet) in the config, its place in the data in
 // `progress`, and tensors the next step depends on (the state a character model carries
 // from chunk to chunk) as `run/<name>`.
-import { ArgumentError, FormatError, type Buf, type Rng } from '../core/index.js';
+import { FormatError, type Buf, type Rng } from '../core/index.js';
 import type { CellKind } from '../cells/index.js';
 import {
   loadCheckpoint, readCheckpointInfo, saveCheckpoint, type Metric, type OptimizerName, type StepReport, type Trainable, type Trainer,
@@ -129,11 +129,4 @@ export function readSavedRun(path: string): SavedRun & { step: number } {
     throw new FormatError('checkpoint', path, 'was not written by a training run (its config has no settings)');
   }
   return { step, settings: saved.settings, model: saved.model ?? null, progress: saved.progress ?? null };
-}
-
-/** A positive integer setting, or an ArgumentError naming it. */
-export function checkSetting(where: string, name: string, value: unknown, rule: 'positive' | 'non-negative'): number {
-  const ok = Number.isInteger(value) && (value as number) >= (rule === 'positive' ? 1 : 0);
-  if (!ok) throw new ArgumentError(where, name, rule === 'positive' ? 'an integer ≥ 1' : 'an integer ≥ 0', value);
-  return value as number;
 }
