@@ -1,7 +1,8 @@
 // GEMM: the naive oracle against the blocked kernel on the shapes the layers use.
 import { gemm, gemmNaive } from '../kernels/gemm.js';
 import { gemmPackSize } from '../kernels/gemmPanels.js';
-import { alloc, Rng } from '../index.js';
+import { gemm as gemmViews, view } from '../kernels/matrix.js';
+import { alloc, Rng, wasmAvailable } from '../index.js';
 import type { BenchCase } from './measure.js';
 
 /**
@@ -29,12 +30,20 @@ export function gemmCases(shapes: readonly GemmShape[]): BenchCase[] {
     };
     const form = `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`;
     const config = `${m}x${k}x${n}${form === 'NN' ? '' : ` ${form}`}`;
-    const base = { cell: 'gemm', config, pass: 'forward' as const, flops: 2 * m * n * k };
+    const base = { cell: 'gemm', config, pass: 'forward' as const, flops: 2 * m * n * k, backend: 'js' as const };
     const lda = ta ? m : k, ldb = tb ? k : n;
+    const wasm: BenchCase[] = !wasmAvailable().ok ? [] : [{
+      ...base, backend: 'wasm', name: `gemm ${config} wasm`, variant: 'wasm',
+      setup: () => {
+        const { a, b, c } = data();
+        return () => gemmViews(view(c, m, n), view(a, ta ? k : m, lda), view(b, tb ? n : k, ldb), ta, tb, 0);
+      },
+    }];
     return [
       { ...base, name: `gemm ${config} naive`, variant: 'naive', setup: () => { const { a, b, c } = data(); return () => gemmNaive(c, a, b, m, n, k, ta, tb, 0); } },
       { ...base, name: `gemm ${config} unpacked`, variant: 'unpacked', setup: () => { const { a, b, c } = data(); return () => gemm(c, a, b, m, n, k, ta, tb, 0); } },
       { ...base, name: `gemm ${config} blocked`, variant: 'blocked', setup: () => { const { a, b, c, work } = data(); return () => gemm(c, a, b, m, n, k, ta, tb, 0, 0, 0, 0, n, lda, ldb, work); } },
+      ...wasm,
     ];
   });
 }

@@ -8,6 +8,8 @@ export interface BenchResult {
   config: string;
   variant: string;
   pass: 'forward' | 'train';
+  /** The float32 kernels the case runs on. */
+  backend: 'js' | 'wasm';
   /** Median ms per call. */
   ms: number;
   /** GFLOP/s at the median. */
@@ -50,5 +52,5 @@ export async function measureCase(c: BenchCase, budget: BenchBudget): Promise<Ti
   // fastest call shows the code without the neighbours (a busy sibling hyperthread can
   // halve a throughput-bound loop for seconds at a time).
   const ms = result.latency.p50, bestMs = result.latency.min;
-  return { name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, ms, gflops: c.flops / (ms * 1e6), bestMs, bestGflops: c.flops / (bestMs * 1e6) };
+  return { name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, backend: c.backend, ms, gflops: c.flops / (ms * 1e6), bestMs, bestGflops: c.flops / (bestMs * 1e6) };
 }

@@ -27,8 +27,9 @@ export function forwardFlops(cell: CellKind, c: LayerConfig): number {
   return c.T * 2 * c.B * (c.I + c.H) * gates[cell] * c.H;
 }
 
-export function layerCases(cell: CellKind, config: LayerConfig, builds: readonly Build[]): BenchCase[] {
-  return builds.flatMap((build) => {
+/** Both builds of a layer on each backend: named `lstm M fused train`, with ` wasm` after on the wasm backend. */
+export function layerCases(cell: CellKind, config: LayerConfig, builds: readonly Build[], backends: readonly ('js' | 'wasm')[]): BenchCase[] {
+  return backends.flatMap((backend) => builds.flatMap((build) => {
     const data = () => {
       const layer = new RecurrentLayer({ cell, inputSize: config.I, hiddenSize: config.H, build, seed: 1 });
       const rng = new Rng(2);
@@ -38,18 +39,19 @@ export function layerCases(cell: CellKind, config: LayerConfig, builds: readonly
       rng.fillUniform(seed, -1, 1);
       return { layer, x, seed, tape: new Tape() };
     };
-    const base = { cell, config: config.name, variant: build };
+    const base = { cell, config: config.name, variant: build, backend };
+    const suffix = backend === 'js' ? '' : ` ${backend}`;
     const flops = forwardFlops(cell, config);
     return [
       {
-        ...base, name: `${cell} ${config.name} ${build} forward`, pass: 'forward' as const, flops,
+        ...base, name: `${cell} ${config.name} ${build} forward${suffix}`, pass: 'forward' as const, flops,
         setup: () => {
           const { layer, x } = data();
           return () => layer.forward(null, x);
         },
       },
       {
-        ...base, name: `${cell} ${config.name} ${build} train`, pass: 'train' as const, flops: 3 * flops,
+        ...base, name: `${cell} ${config.name} ${build} train${suffix}`, pass: 'train' as const, flops: 3 * flops,
         setup: () => {
           const { layer, x, seed, tape } = data();
           return () => {
@@ -62,5 +64,5 @@ export function layerCases(cell: CellKind, config: LayerConfig, builds: readonly
         },
       },
     ];
-  });
+  }));
 }

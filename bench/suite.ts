@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gemmCases, gemmShapes, type GemmShape } from './gemmBench.js';
 import type { BenchBudget, BenchCase, BenchResult, TimedResult } from './measure.js';
 import { layerCases, layerConfigs, type LayerConfig } from './recurrentBench.js';
+import { wasmAvailable } from '../index.js';
 
 export interface BenchOptions {
   quick: boolean;
@@ -19,11 +20,12 @@ export function benchCases(options: BenchOptions): BenchCase[] {
   const shapes = quick ? gemmShapes.map(shrink) : gemmShapes;
   const tiny = (c: LayerConfig): LayerConfig => ({ ...c, B: Math.min(c.B, 4), T: Math.min(c.T, 5), I: 16, H: 16 });
   const configs = quick ? (['S', 'M', 'L'] as const).map((k) => tiny(layerConfigs[k])) : Object.values(layerConfigs);
+  const backends = wasmAvailable().ok ? (['js', 'wasm'] as const) : (['js'] as const);
   const cases = [
     ...gemmCases(shapes),
-    ...configs.flatMap((c) => layerCases('lstm', c, ['fused', 'unfused'])),
-    ...layerCases('gru', quick ? configs[1] : layerConfigs.M, ['fused', 'unfused']),
-    ...layerCases('rnn', quick ? configs[1] : layerConfigs.M, ['fused', 'unfused']),
+    ...configs.flatMap((c) => layerCases('lstm', c, ['fused', 'unfused'], backends)),
+    ...layerCases('gru', quick ? configs[1] : layerConfigs.M, ['fused', 'unfused'], backends),
+    ...layerCases('rnn', quick ? configs[1] : layerConfigs.M, ['fused', 'unfused'], backends),
   ];
   return cases.filter((c) => options.filter === undefined || c.name.includes(options.filter));
 }
@@ -60,17 +62,23 @@ export function formatResults(results: readonly TimedResult[]): string {
   const row = (cells: string[]) => cells[0].padEnd(30) + cells.slice(1).map((x) => x.padStart(11)).join('');
   const lines = [`node ${process.version}, one thread, float32; median of the calls, and the fastest call`, row(['name', 'ms', 'GFLOP/s', 'best ms', 'best GF/s'])];
   for (const r of results) lines.push(row([r.name, r.ms.toFixed(3), r.gflops.toFixed(2), r.bestMs.toFixed(3), r.bestGflops.toFixed(2)]));
+  const same = (r: TimedResult, s: TimedResult) => r.cell === s.cell && r.config === s.config && r.pass === s.pass;
   for (const fused of results.filter((r) => r.variant === 'fused')) {
-    const unfused = results.find((r) => r.variant === 'unfused' && r.cell === fused.cell && r.config === fused.config && r.pass === fused.pass);
+    const unfused = results.find((r) => r.variant === 'unfused' && same(r, fused) && r.backend === fused.backend);
     if (unfused !== undefined) {
-      lines.push(`${fused.cell} ${fused.config} ${fused.pass}: fused ${(unfused.ms / fused.ms).toFixed(2)}× faster than unfused (fastest calls ${(unfused.bestMs / fused.bestMs).toFixed(2)}×)`);
+      lines.push(`${fused.cell} ${fused.config} ${fused.pass} (${fused.backend}): fused ${(unfused.ms / fused.ms).toFixed(2)}× faster than unfused (fastest calls ${(unfused.bestMs / fused.bestMs).toFixed(2)}×)`);
     }
+  }
+  // js → wasm: the same case on the other backend (the GEMM's against the blocked TypeScript kernel).
+  for (const w of results.filter((r) => r.backend === 'wasm')) {
+    const js = results.find((r) => r.backend === 'js' && same(r, w) && (r.variant === w.variant || (w.variant === 'wasm' && r.variant === 'blocked')));
+    if (js !== undefined) lines.push(`${w.name}: ${(js.ms / w.ms).toFixed(2)}× the speed of ${js.name} (fastest calls ${(js.bestMs / w.bestMs).toFixed(2)}×)`);
   }
   return lines.join('\n');
 }
 
 /** The --json line: the issue's fields only (ms and GFLOP/s at the median). */
 export function jsonResults(results: readonly TimedResult[]): string {
-  const plain: BenchResult[] = results.map(({ name, cell, config, variant, pass, ms, gflops }) => ({ name, cell, config, variant, pass, ms, gflops }));
+  const plain: BenchResult[] = results.map(({ name, cell, config, variant, pass, backend, ms, gflops }) => ({ name, cell, config, variant, pass, backend, ms, gflops }));
   return JSON.stringify({ results: plain });
 }

@@ -2,6 +2,7 @@
 // The `rnnlab` command: `rnnlab <command> [options]`, `rnnlab <command> --help`.
 import { formatHelp, parseArgs, UsageError } from './args.js';
 import type { Command } from './command.js';
+import { setBackend, type BackendName } from '../index.js';
 import { benchCommand } from './benchCommand.js';
 import { vanishCommand } from './vanishCommand.js';
 import { cellsCommand } from './cellsCommand.js';
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(formatHelp(command.name, command.summary, command.usage, command.options));
       return 0;
     }
+    if (options.backend !== undefined) setBackend(options.backend as BackendName);
     if (command.positional === undefined && positional.length > 0) {
       throw new UsageError(`${command.name}: takes no positional arguments, got ${positional.map((p) => `'${p}'`).join(' ')} (options start with --)`, positional[0]);
     }

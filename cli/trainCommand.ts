@@ -7,7 +7,7 @@
 // run's settings against the ones given.
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cellKinds, writeFileAtomic } from '../index.js';
+import { cellKinds, getBackend, writeFileAtomic } from '../index.js';
 import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
 import { CharsRun, TaskRun } from '../experiments/index.js';
 import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
@@ -216,7 +216,7 @@ export const trainCommand: Command = {
     console.log(`report ${join(folder!, 'report.html')}`);
     if (result.error !== undefined) throw result.error;
     if (options.json) {
-      console.log(JSON.stringify({ task: s.task, cell: s.cell, steps: run.step, examples: run.step * run.examplesPerStep, metric: run.metric.name, value: testValue, baseline: run.metric.baseline }));
+      console.log(JSON.stringify({ task: s.task, cell: s.cell, steps: run.step, examples: run.step * run.examplesPerStep, metric: run.metric.name, value: testValue, baseline: run.metric.baseline, backend: getBackend() }));
     }
     return signal === null ? 0 : signalCodes[signal];
   },

@@ -1,6 +1,9 @@
 // The one place numeric buffers are made. Ops, cells and training code call `alloc`
-// instead of `new Float32Array`, so a later backend can decide where buffers live, and
-// a spec can count allocations (none may happen inside a time loop).
+// instead of `new Float32Array`, so that the backend decides where buffers live (the wasm
+// backend's float32 buffers live in its memory), and a spec can count allocations (none may
+// happen inside a time loop). On the wasm backend a buffer is reclaimed once it is garbage:
+// keep the buffer alloc gave you for as long as you use a subarray of it.
+import { kernelBackend, wasmBackend } from '../kernels/backend.js';
 import type { Buf } from '../kernels/types.js';
 import { ArgumentError } from './errors.js';
 
@@ -17,7 +20,8 @@ export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
     throw new ArgumentError('alloc', 'length', 'a non-negative integer', length);
   }
   allocations++;
-  if (dtype === 'f32') return new Float32Array(length);
+  // On the wasm backend float32 buffers live in its heap (while it has room).
+  if (dtype === 'f32') return (kernelBackend() === 'wasm' ? wasmBackend().heap.f32(length) : null) ?? new Float32Array(length);
   if (dtype === 'f64') return new Float64Array(length);
   if (dtype === 'i32') return new Int32Array(length);
   throw new ArgumentError('alloc', 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);

@@ -1,4 +1,5 @@
 export { alloc, allocationCount, type DType } from './alloc.js';
+export { setBackend, getBackend, wasmAvailable, backendNames, type BackendName } from './backend.js';
 export { ArgumentError, NonFiniteError, FormatError, describe, checkFiniteValues, firstNonFiniteIndex } from './errors.js';
 export type { Buf, IndexBuf } from '../kernels/types.js';
 export { sizeOf, shapeStr, type Shape } from './shape.js';

@@ -12,6 +12,7 @@
 // This is the interface a kernel backend implements: `gemm` over views, and packing a
 // weight once for `gemmPacked` step after step. The TypeScript versions below are the
 // oracle of any other.
+import { kernelBackend, wasmBackend } from './backend.js';
 import { gemm as gemmRaw } from './gemm.js';
 import { gemmPrepacked, packB, panelSize, type Panels } from './gemmPanels.js';
 import type { Buf } from './types.js';
@@ -68,7 +69,44 @@ export function gemm(c: MatrixView, a: MatrixView, b: MatrixView, transA: boolea
   if (k !== kb || c.rows !== m || c.cols !== n) {
     throw new Error(`gemm: sizes disagree: op(A) ${m}×${k}, op(B) ${kb}×${n}, C ${c.rows}×${c.cols}`);
   }
+  if (kernelBackend() === 'wasm' && c.buf instanceof Float32Array && a.buf instanceof Float32Array && b.buf instanceof Float32Array) {
+    wasmGemm(c, a, b, m, n, k, transA, transB, beta);
+    return;
+  }
   gemmRaw(c.buf, a.buf, b.buf, m, n, k, transA, transB, beta, c.offset, a.offset, b.offset, c.ld, a.ld, b.ld, work);
+}
+
+/** The values a view spans in its buffer, from its first element to its last. */
+function span(v: MatrixView): number {
+  return v.rows === 0 || v.cols === 0 ? 0 : (v.rows - 1) * v.ld + v.cols;
+}
+
+/**
+ * The wasm GEMM over float32 views. A view whose buffer is not in the wasm heap is copied
+ * into room there first (and C copied back after), so the result is the same wherever the
+ * buffers live.
+ */
+function wasmGemm(c: MatrixView, a: MatrixView, b: MatrixView, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number): void {
+  const w = wasmBackend();
+  const views = [c, a, b];
+  const away = views.map((v) => !w.heap.holds(v.buf));
+  const need = views.reduce((sum, v, q) => sum + (away[q] ? span(v) + 4 : 0), 0);
+  if (need > 0 && w.staging.bytes < need * 4) {
+    const at = w.heap.reserve(need * 4);
+    if (at === null) throw new Error(`wasm gemm: no room in the heap to copy ${need} floats of operands`);
+    w.staging = { at, bytes: need * 4 };
+  }
+  let next = w.staging.at;
+  const placed = views.map((v, q) => {
+    if (!away[q]) return { buf: v.buf as Float32Array, offset: v.offset };
+    const room = new Float32Array(w.heap.memory.buffer, next, span(v));
+    room.set(v.buf.subarray(v.offset, v.offset + span(v)));
+    next += (span(v) + 4) * 4;
+    return { buf: room, offset: 0 };
+  });
+  const [C, A, B] = placed;
+  w.gemm.gemm(C.buf, A.buf, B.buf, m, n, k, transA, transB, beta, C.offset, A.offset, B.offset, c.ld, a.ld, b.ld);
+  if (away[0]) c.buf.set(C.buf.subarray(0, span(c)), c.offset);
 }
 
 /** pre = xs · W_x: every step's input projection in one product (beta 0: pre is overwritten). */

@@ -10,7 +10,7 @@ test('rnnlab bench --quick --json runs every case and reports ms and GFLOP/s', (
   assert.is(r.status, 0, r.stderr);
   const { results } = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
   for (const res of results) {
-    assert.equal(Object.keys(res), ['name', 'cell', 'config', 'variant', 'pass', 'ms', 'gflops']);
+    assert.equal(Object.keys(res), ['name', 'cell', 'config', 'variant', 'pass', 'backend', 'ms', 'gflops']);
     assert.ok(res.ms > 0 && Number.isFinite(res.gflops) && res.gflops > 0, res.name);
   }
   const has = (cell: string, config: string, variant: string, pass: string) =>
@@ -18,7 +18,10 @@ test('rnnlab bench --quick --json runs every case and reports ms and GFLOP/s', (
   for (const config of ['S', 'M', 'L']) for (const variant of ['fused', 'unfused']) for (const pass of ['forward', 'train']) assert.ok(has('lstm', config, variant, pass), `lstm ${config} ${variant} ${pass}`);
   for (const cell of ['gru', 'rnn']) assert.ok(has(cell, 'M', 'fused', 'train') && has(cell, 'M', 'unfused', 'train'), cell);
   for (const variant of ['naive', 'unpacked', 'blocked']) assert.ok(has('gemm', '32x32x32', variant, 'forward'), `gemm ${variant}`);
-  assert.match(r.stdout, /lstm M train: fused [\d.]+× faster than unfused \(fastest calls [\d.]+×\)/);
+  assert.match(r.stdout, /lstm M train \(js\): fused [\d.]+× faster than unfused \(fastest calls [\d.]+×\)/);
+  assert.match(r.stdout, /lstm M train \(wasm\): fused [\d.]+× faster than unfused/);
+  assert.ok(has('gemm', '32x32x32', 'wasm', 'forward'), 'gemm wasm');
+  assert.match(r.stdout, /gemm 32x32x32 wasm: [\d.]+× the speed of gemm 32x32x32 blocked/);
   assert.match(r.stdout, /name +ms +GFLOP\/s +best ms +best GF\/s/);
 });
 

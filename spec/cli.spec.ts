@@ -42,7 +42,8 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
     const first = rnnlab('train', '--task', 'adding', '--cell', 'gru', '--seq-len', '10', '--hidden', '8', '--batch', '8', '--steps', '20', '--eval-every', '10', '--save', path, '--runs', dir, '--json');
     assert.is(first.code, 0, first.err);
     const a = lastJson(first.out);
-    assert.equal(Object.keys(a), ['task', 'cell', 'steps', 'examples', 'metric', 'value', 'baseline']);
+    assert.equal(Object.keys(a), ['task', 'cell', 'steps', 'examples', 'metric', 'value', 'baseline', 'backend']);
+    assert.is(a.backend, 'js');
     assert.equal([a.task, a.cell, a.steps, a.examples, a.metric], ['adding', 'gru', 20, 160, 'mse']);
     assert.ok(a.value > 0 && Math.abs(a.baseline - 1 / 6) < 1e-12);
     assert.match(first.out, /step 10  examples 80  train loss [\d.]+  dev loss [\d.]+  dev mse [\d.]+/);

@@ -1,0 +1,65 @@
+// Which kernels run float32 work: the TypeScript kernels ('js', the oracle and the float64
+// path, always there) or the WebAssembly SIMD128 kernels ('wasm'), which need SIMD and a
+// shared WebAssembly.Memory (in a browser, a cross-origin-isolated page).
+//
+// The backend is chosen once per process (setBackend in core, the RNNLAB_BACKEND variable,
+// the CLI's --backend). Float64 always runs on the TypeScript kernels. A float32 buffer that
+// does not live in the wasm heap (made before the switch, say) is copied in for a kernel
+// and back out, so results never depend on where a buffer happens to live.
+import { WasmGemm } from './wasm/gemm.js';
+import { WasmHeap } from './wasm/heap.js';
+
+export type BackendName = 'js' | 'wasm';
+
+/** The wasm backend's parts, made on first use. */
+export interface WasmBackend {
+  heap: WasmHeap;
+  gemm: WasmGemm;
+  /** Room to copy non-resident operands into, grown as needed. */
+  staging: { at: number; bytes: number };
+}
+
+let current: BackendName = 'js';
+let wasm: WasmBackend | null = null;
+let support: { ok: boolean; why: string } | null = null;
+
+/** Whether this runtime can run the wasm backend: SIMD128 and shared memory, and why not. */
+export function wasmSupport(): { ok: boolean; why: string } {
+  if (support !== null) return support;
+  try {
+    // The smallest module that uses a v128 value: (func (result v128) v128.const 0).
+    const simd = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array(16).fill(0), 11);
+    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(simd)) support = { ok: false, why: 'WebAssembly SIMD128 is not available' };
+    else if (typeof SharedArrayBuffer !== 'function') support = { ok: false, why: 'shared memory is not available (a browser page must be cross-origin isolated)' };
+    else {
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      support = { ok: true, why: '' };
+    }
+  } catch (err) {
+    support = { ok: false, why: `WebAssembly failed: ${(err as Error).message}` };
+  }
+  return support;
+}
+
+/** Use these kernels for float32 from now on. 'wasm' where it is not supported is an error naming why. */
+export function setKernelBackend(name: BackendName): void {
+  if (name === 'wasm') {
+    const s = wasmSupport();
+    if (!s.ok) throw new Error(`backend 'wasm' is not available here: ${s.why}`);
+    wasmBackend();
+  }
+  current = name;
+}
+
+export function kernelBackend(): BackendName {
+  return current;
+}
+
+/** The wasm backend's parts (made, with its memory and modules, on the first call). */
+export function wasmBackend(): WasmBackend {
+  if (wasm === null) {
+    const heap = new WasmHeap();
+    wasm = { heap, gemm: new WasmGemm(heap), staging: { at: 0, bytes: 0 } };
+  }
+  return wasm;
+}

@@ -1,0 +1,118 @@
+// The WebAssembly backend: the module builder's encodings, the heap, and each wasm kernel
+// against its TypeScript twin (the oracle) on odd sizes, every transpose and both betas,
+// with buffers in the heap and outside it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ModuleBuilder, Type } from '../kernels/wasm/builder.js';
+import { WasmHeap } from '../kernels/wasm/heap.js';
+import { gemmNaive } from '../kernels/gemm.js';
+import { gemm, view } from '../kernels/matrix.js';
+import { alloc, getBackend, Rng, setBackend, wasmAvailable } from '../index.js';
+import { repoRoot } from './helpers.js';
+
+test('the builder writes LEB128 as the core specification gives it', () => {
+  // (func (result i32) i32.const N): the constant's signed LEB128 bytes sit at the end of the body.
+  const constBytes = (v: number) => {
+    const m = new ModuleBuilder({ initial: 1, maximum: 1, shared: true }).function('f', [], [Type.i32], (f) => f.i32Const(v)).build();
+    const body = [...m];
+    return body.slice(body.lastIndexOf(0x41) + 1, -1);
+  };
+  assert.equal(constBytes(0), [0x00]);
+  assert.equal(constBytes(63), [0x3f]);
+  assert.equal(constBytes(64), [0xc0, 0x00], '64 needs a second byte: bit 6 would read as the sign');
+  assert.equal(constBytes(-1), [0x7f]);
+  assert.equal(constBytes(-64), [0x40]);
+  assert.equal(constBytes(-65), [0xbf, 0x7f]);
+  assert.equal(constBytes(624485), [0xe5, 0x8e, 0x26]);
+});
+
+test('a module built here validates and computes with SIMD in a shared memory', () => {
+  // y[q] += a·x[q] for q < n, four lanes a turn.
+  const module = new ModuleBuilder({ initial: 1, maximum: 16, shared: true })
+    .function('axpy', [Type.i32, Type.f32, Type.i32, Type.i32], [], (f, n, a, x, y) => {
+      const av = f.local(Type.v128), end = f.local(Type.i32);
+      f.localGet(a).f32x4Splat().localSet(av);
+      f.localGet(x).localGet(n).i32Const(4).i32Mul().i32Add().localSet(end);
+      f.loop(() => {
+        f.localGet(y).localGet(y).v128Load().localGet(av).localGet(x).v128Load().f32x4Mul().f32x4Add().v128Store();
+        f.localGet(y).i32Const(16).i32Add().localSet(y);
+        f.localGet(x).i32Const(16).i32Add().localTee(x).localGet(end).i32LtU().brIf(0);
+      });
+    });
+  const bytes = module.build();
+  assert.ok(WebAssembly.validate(bytes));
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+  const { axpy } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as { axpy: (...a: number[]) => void };
+  const f32 = new Float32Array(memory.buffer, 0, 16);
+  f32.set([0, 1, 2, 3, 4, 5, 6, 7], 0);
+  f32.fill(1, 8);
+  axpy(8, 0.5, 0, 32);
+  assert.equal([...f32.subarray(8)], [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
+});
+
+test('the heap hands out zeroed float32 views that survive its growth, and knows its own', () => {
+  const heap = new WasmHeap(1);
+  const first = heap.f32(10)!;
+  first.fill(7);
+  const big = heap.f32(200_000)!;
+  assert.ok(heap.memory.buffer.byteLength > 65536, 'the memory grew');
+  assert.equal([...first], new Array(10).fill(7), 'a view made before the growth still reads its values');
+  assert.ok(big.every((v) => v === 0));
+  assert.ok(heap.holds(first) && heap.holds(big) && heap.holds(big.subarray(5)));
+  assert.not.ok(heap.holds(new Float32Array(4)));
+  assert.is(first.byteOffset % 16, 0);
+  assert.is(big.byteOffset % 16, 0);
+});
+
+const sizes = [1, 3, 7, 33, 65, 257];
+
+test('the wasm GEMM equals the naive one within a few float32 ulps scaled by k: odd sizes, every transpose, beta 0, 1 and 0.5, in and out of the heap', () => {
+  const available = wasmAvailable();
+  assert.ok(available.ok, available.why);
+  const before = getBackend();
+  setBackend('wasm');
+  try {
+    const rng = new Rng(11);
+    let cases = 0;
+    for (const m of sizes) for (const n of [1, 7, 65]) for (const k of [1, 33, 257]) {
+      const transA = rng.int(2) === 1, transB = rng.int(2) === 1, beta = [0, 1, 0.5][rng.int(3)];
+      const inHeap = rng.int(2) === 1;
+      const make = (size: number) => {
+        const b = inHeap ? alloc('f32', size + 5) : new Float32Array(size + 5);
+        rng.fillUniform(b, -1, 1);
+        return b;
+      };
+      // Each operand at offset 2 of a larger buffer, with a leading dimension one wider than needed.
+      const [aRows, aCols] = transA ? [k, m] : [m, k];
+      const [bRows, bCols] = transB ? [n, k] : [k, n];
+      const A = make(aRows * (aCols + 1)), B = make(bRows * (bCols + 1)), C = make(m * (n + 1));
+      const exact = Float64Array.from(C), absolute = new Float64Array(C.length);
+      gemmNaive(exact, Float64Array.from(A), Float64Array.from(B), m, n, k, transA, transB, beta, 2, 2, 2, n + 1, aCols + 1, bCols + 1);
+      // Σ|a||b| bounds the rounding error of each sum.
+      gemmNaive(absolute, Float64Array.from(A, Math.abs), Float64Array.from(B, Math.abs), m, n, k, transA, transB, 0, 2, 2, 2, n + 1, aCols + 1, bCols + 1);
+      gemm(view(C, m, n, 2, n + 1), view(A, aRows, aCols, 2, aCols + 1), view(B, bRows, bCols, 2, bCols + 1), transA, transB, beta);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+        const q = 2 + i * (n + 1) + j;
+        const bound = 4 * 2 ** -24 * (k * absolute[q] + Math.abs(beta * exact[q]) + 1e-30);
+        assert.ok(Math.abs(C[q] - exact[q]) <= bound, `m ${m} n ${n} k ${k} transA ${transA} transB ${transB} beta ${beta} heap ${inHeap} (${i}, ${j}): ${C[q]} vs ${exact[q]}`);
+      }
+      assert.is(C[0], Math.fround(C[0]), 'untouched before the offset');
+      cases++;
+    }
+    assert.is(cases, sizes.length * 9);
+  } finally {
+    setBackend(before);
+  }
+});
+
+test('every float32 reference case passes on the wasm backend', () => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'golden', 'spec/fixtures/golden', 'spec/fixtures/golden-packed', 'spec/fixtures/golden-optim', '--dtype', 'f32', '--backend', 'wasm', '--json'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  const report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { cases: unknown[]; failed: number };
+  assert.is(report.failed, 0);
+  assert.ok(report.cases.length >= 50, `${report.cases.length} cases`);
+});
+
+test.run();
