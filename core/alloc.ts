@@ -14,6 +14,7 @@ let allocations = 0;
 
 export function alloc(dtype: 'i32', length: number): Int32Array;
 export function alloc(dtype: 'f64', length: number): Float64Array;
+export function alloc(dtype: 'f32', length: number): Float32Array;
 export function alloc(dtype: DType, length: number): Buf;
 export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
   if (!Number.isInteger(length) || length < 0) {

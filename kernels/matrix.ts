@@ -10,10 +10,11 @@
 //   inputGrads(dx, dOut, W, work)        dx   = dOut · Wᵀ
 //
 // This is the interface a kernel backend implements: `gemm` over views, and packing a
-// weight once for `gemmPacked` step after step. The TypeScript versions below are the
-// oracle of any other.
+// weight once (PackRoom) for `gemmPacked` step after step. Float32 work goes to the wasm
+// kernels on the wasm backend; the TypeScript kernels are the oracle and the float64 path.
 import { kernelBackend, wasmBackend } from './backend.js';
 import { gemm as gemmRaw } from './gemm.js';
+import { WasmGemm } from './wasm/gemm.js';
 import { gemmPrepacked, packB, panelSize, type Panels } from './gemmPanels.js';
 import type { Buf } from './types.js';
 
@@ -82,18 +83,17 @@ function span(v: MatrixView): number {
 }
 
 /**
- * The wasm GEMM over float32 views. A view whose buffer is not in the wasm heap is copied
- * into room there first (and C copied back after), so the result is the same wherever the
- * buffers live.
+ * Run `body` with each view's buffer in the wasm heap: a view whose buffer lies elsewhere is
+ * copied into room there first, and the first view (the output) copied back after. So a
+ * kernel's result is the same wherever the buffers live.
  */
-function wasmGemm(c: MatrixView, a: MatrixView, b: MatrixView, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number): void {
+function onHeap(views: MatrixView[], body: (placed: { buf: Float32Array; offset: number }[]) => void): void {
   const w = wasmBackend();
-  const views = [c, a, b];
   const away = views.map((v) => !w.heap.holds(v.buf));
   const need = views.reduce((sum, v, q) => sum + (away[q] ? span(v) + 4 : 0), 0);
   if (need > 0 && w.staging.bytes < need * 4) {
     const at = w.heap.reserve(need * 4);
-    if (at === null) throw new Error(`wasm gemm: no room in the heap to copy ${need} floats of operands`);
+    if (at === null) throw new Error(`wasm kernels: no room in the heap to copy ${need} floats of operands`);
     w.staging = { at, bytes: need * 4 };
   }
   let next = w.staging.at;
@@ -104,9 +104,15 @@ function wasmGemm(c: MatrixView, a: MatrixView, b: MatrixView, m: number, n: num
     next += (span(v) + 4) * 4;
     return { buf: room, offset: 0 };
   });
-  const [C, A, B] = placed;
-  w.gemm.gemm(C.buf, A.buf, B.buf, m, n, k, transA, transB, beta, C.offset, A.offset, B.offset, c.ld, a.ld, b.ld);
-  if (away[0]) c.buf.set(C.buf.subarray(0, span(c)), c.offset);
+  body(placed);
+  if (away[0]) views[0].buf.set(placed[0].buf.subarray(0, span(views[0])), views[0].offset);
+}
+
+/** The wasm GEMM over float32 views (see onHeap for views outside the heap). */
+function wasmGemm(c: MatrixView, a: MatrixView, b: MatrixView, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number): void {
+  onHeap([c, a, b], ([C, A, B]) => {
+    wasmBackend().gemm.gemm(C.buf, A.buf, B.buf, m, n, k, transA, transB, beta, C.offset, A.offset, B.offset, c.ld, a.ld, b.ld);
+  });
 }
 
 /** pre = xs · W_x: every step's input projection in one product (beta 0: pre is overwritten). */
@@ -124,32 +130,69 @@ export function inputGrads(dx: MatrixView, dOut: MatrixView, W: MatrixView, work
   gemm(dx, dOut, W, false, true, beta, work);
 }
 
-/** A weight packed into panels for products repeated step after step: op(W) is k × n. */
+/** A weight packed for products repeated step after step: op(W) is k × n. */
 export interface PackedWeight {
-  panels: Panels;
-  offset: number;
   k: number;
   n: number;
-  /** Where in `panels` the left operand of a product is packed. */
+  /** The TypeScript kernel's panels: op(W) at `offset`, left operands packed from `scratch`. */
+  panels: Panels;
+  offset: number;
   scratch: number;
+  /** The wasm kernel's panels, where they are in the heap (float32 weights on the wasm backend), or −1. */
+  heapAt: number;
 }
 
-/** Pack op(W) (W, or Wᵀ when transpose) into panels at offset; scratch is where the left operands go. */
-export function packWeight(panels: Panels, offset: number, W: MatrixView, transpose: boolean, scratch: number): PackedWeight {
-  const [k, n] = transpose ? [W.cols, W.rows] : [W.rows, W.cols];
-  packB(panels, offset, W.buf, n, k, transpose, W.offset, W.ld);
-  return { panels, offset, k, n, scratch };
+/**
+ * Where a pass packs its weights: TypeScript panels (float64, the weights from 0 and the
+ * left operands from `scratch`) and, on the wasm backend, float32 panels in the heap, made on
+ * first need. start() begins a pass; each packWeight takes the next free room.
+ */
+export class PackRoom {
+  private next = 0;
+  private next32 = 0;
+  private heap32: Float32Array | null = null;
+
+  /** floats32: room the wasm panels may need in all (two weights of k·n, say). */
+  constructor(readonly panels: Panels, readonly scratch: number, private readonly floats32: number, private readonly make32: (n: number) => Float32Array) {}
+
+  start(): this {
+    this.next = 0;
+    this.next32 = 0;
+    return this;
+  }
+
+  /** Pack op(W) (W, or Wᵀ when transpose) into the next free room, for the backend that will multiply it. */
+  pack(W: MatrixView, transpose: boolean): PackedWeight {
+    const [k, n] = transpose ? [W.cols, W.rows] : [W.rows, W.cols];
+    if (kernelBackend() === 'wasm' && W.buf instanceof Float32Array) {
+      this.heap32 ??= this.make32(this.floats32);
+      const floats = WasmGemm.packedFloats(k, n);
+      if (this.next32 + floats > this.heap32.length) throw new Error(`PackRoom: ${floats} more floats of wasm panels do not fit in ${this.heap32.length}`);
+      const at = this.heap32.byteOffset + 4 * this.next32;
+      onHeap([W], ([B]) => wasmBackend().gemm.prepack(at, B.buf, k, n, transpose, B.offset, W.ld));
+      this.next32 += floats;
+      return { k, n, panels: this.panels, offset: -1, scratch: this.scratch, heapAt: at };
+    }
+    const offset = this.next;
+    packB(this.panels, offset, W.buf, n, k, transpose, W.offset, W.ld);
+    this.next += packedSize(k, n);
+    return { k, n, panels: this.panels, offset, scratch: this.scratch, heapAt: -1 };
+  }
 }
 
-/** Room for a packed k × n weight. */
+/** Room for a packed k × n weight in the TypeScript panels. */
 export function packedSize(k: number, n: number): number {
   return panelSize(n, k);
 }
 
-/** C = A · op(W) + beta·C with op(W) packed beforehand: A [m,k], C [m,n]. */
+/** C = A · op(W) + beta·C (beta 0 or 1) with op(W) packed beforehand: A [m,k], C [m,n]. */
 export function gemmPacked(c: MatrixView, a: MatrixView, w: PackedWeight, beta: number): void {
   if (a.cols !== w.k || c.rows !== a.rows || c.cols !== w.n) {
     throw new Error(`gemmPacked: sizes disagree: A ${a.rows}×${a.cols}, packed W ${w.k}×${w.n}, C ${c.rows}×${c.cols}`);
+  }
+  if (w.heapAt >= 0) {
+    onHeap([c, a], ([C, A]) => wasmBackend().gemm.gemmPrepacked(C.buf, A.buf, w.heapAt, a.rows, w.n, w.k, beta, C.offset, A.offset, c.ld, a.ld));
+    return;
   }
   gemmPrepacked(c.buf, a.buf, a.rows, w.k, false, a.offset, a.ld, w.panels, w.offset, w.n, beta, c.offset, c.ld, w.scratch);
 }

@@ -106,6 +106,8 @@ export class FunctionBuilder {
   br(depth: number): this { return this.withIndex(0x0c, depth); }
   brIf(depth: number): this { return this.withIndex(0x0d, depth); }
   return(): this { return this.op(0x0f); }
+  /** Call a function of this module by its index (the order functions were added in). */
+  call(index: number): this { return this.withIndex(0x10, index); }
 
   // Variables (§5.4.4).
   localGet(l: Local): this { return this.withIndex(0x20, l.index); }

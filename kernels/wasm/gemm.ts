@@ -138,8 +138,28 @@ function emitPack(f: FunctionBuilder, args: Local[], width: number): void {
   }));
 }
 
+/**
+ * Every column panel: panels(rowPanels, colPanels, kc, pa, pb, c, ldc, add, lastCols, lastRows)
+ * calls panel for q < colPanels, with pb and c moved to panel q and `lastCols` columns in the last.
+ */
+function emitPanels(f: FunctionBuilder, args: Local[], panelIndex: number): void {
+  const [rowPanels, colPanels, kc, pa, pb, c, ldc, add, lastCols, lastRows] = args;
+  const q = f.local(Type.i32), cols = f.local(Type.i32);
+  f.block(() => f.loop(() => {
+    f.localGet(q).localGet(colPanels).i32GeS().brIf(1);
+    f.i32Const(NR).localSet(cols);
+    f.localGet(q).i32Const(1).i32Add().localGet(colPanels).i32Eq().if(() => f.localGet(lastCols).localSet(cols));
+    f.localGet(rowPanels).localGet(kc).localGet(pa).localGet(pb).localGet(c).localGet(ldc).localGet(add).localGet(cols).localGet(lastRows).call(panelIndex);
+    f.localGet(pb).localGet(kc).i32Const(NR * 4).i32Mul().i32Add().localSet(pb);
+    f.localGet(c).i32Const(NR * 4).i32Add().localSet(c);
+    f.localGet(q).i32Const(1).i32Add().localSet(q);
+    f.br(0);
+  }));
+}
+
 export interface GemmKernels {
   panel(rowPanels: number, kc: number, pa: number, pb: number, c: number, ldc: number, add: number, cols: number, lastRows: number): void;
+  panels(rowPanels: number, colPanels: number, kc: number, pa: number, pb: number, c: number, ldc: number, add: number, lastCols: number, lastRows: number): void;
   packB(dst: number, src: number, kc: number, n: number, sp: number, sj: number): void;
   packA(dst: number, src: number, kc: number, m: number, sp: number, si: number): void;
 }
@@ -149,6 +169,7 @@ export function gemmKernels(heap: WasmHeap): GemmKernels {
   const I = Type.i32;
   const module = new ModuleBuilder({ initial: 1, maximum: 32768, shared: true })
     .function('panel', [I, I, I, I, I, I, I, I, I], [], (f, ...args) => emitPanel(f, args))
+    .function('panels', [I, I, I, I, I, I, I, I, I, I], [], (f, ...args) => emitPanels(f, args, 0))
     .function('packB', [I, I, I, I, I, I], [], (f, ...args) => emitPack(f, args, NR))
     .function('packA', [I, I, I, I, I, I], [], (f, ...args) => emitPack(f, args, MR));
   const bytes = module.build();
@@ -190,10 +211,31 @@ export class WasmGemm {
       this.kernels.packA(pa, A + p0 * ap, kc, m, ap, ai);
       this.kernels.packB(pb, B + p0 * bp, kc, n, bp, bj);
       const add = p0 === 0 && beta === 0 ? 0 : 1;
-      for (let q = 0; q < colPanels; q++) {
-        this.kernels.panel(rowPanels, kc, pa, pb + q * NR * kc * 4, C + q * NR * 4, 4 * ldc, add, Math.min(NR, n - q * NR), m - (rowPanels - 1) * MR);
-      }
+      this.kernels.panels(rowPanels, colPanels, kc, pa, pb, C, 4 * ldc, add, n - (colPanels - 1) * NR, m - (rowPanels - 1) * MR);
     }
+  }
+
+  /** Floats a packed k × n weight takes: its columns in panels of 8, the whole of k. */
+  static packedFloats(k: number, n: number): number {
+    return Math.ceil(n / NR) * NR * k;
+  }
+
+  /** Pack op(B) [k,n] whole (no k-blocks) at `at` in the heap, for gemmPrepacked step after step. */
+  prepack(at: number, b: Float32Array, k: number, n: number, transB: boolean, offB: number, ldb: number): void {
+    const [bp, bj] = transB ? [4, 4 * ldb] : [4 * ldb, 4];
+    this.kernels.packB(at, b.byteOffset + 4 * offB, k, n, bp, bj);
+  }
+
+  /** C = A·B + beta·C (beta 0 or 1) with B packed by prepack: A [m,k] row-major (lda), C [m,n] (ldc). */
+  gemmPrepacked(c: Float32Array, a: Float32Array, packed: number, m: number, n: number, k: number, beta: number, offC: number, offA: number, ldc: number, lda: number): void {
+    if (m === 0 || n === 0) return;
+    if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
+    if (k === 0) return;
+    const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR);
+    const pa = this.scratch(rowPanels * MR * k * 4);
+    this.kernels.packA(pa, a.byteOffset + 4 * offA, k, m, 4, 4 * lda);
+    const C = c.byteOffset + 4 * offC;
+    this.kernels.panels(rowPanels, colPanels, k, pa, packed, C, 4 * ldc, beta === 0 ? 0 : 1, n - (colPanels - 1) * NR, m - (rowPanels - 1) * MR);
   }
 
   /** Room for the packed panels (never reclaimed; grown when a larger product comes). */

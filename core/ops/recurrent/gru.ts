@@ -18,7 +18,7 @@ import {
   gruBeforeGatesBackward, gruBeforeGatesForward, gruBeforeOutputBackward, gruBeforeOutputForward,
   gruStepBackward, gruStepForward, type GruBuffers, type GruGradBuffers,
 } from '../../../kernels/gruCell.js';
-import { columns, gemmPacked, inputGrads, packedSize, packWeight, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
+import { columns, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
 import { rowSum } from '../../../kernels/reduce.js';
 import { addOutputGrads } from '../../../kernels/sequence.js';
 import type { Buf } from '../../../kernels/types.js';
@@ -70,8 +70,9 @@ export function gruSequence(
 
   projectInputs(view(buf.xp, T * B, G), view(ws.xs, T * B, I), Wx, ws.work);
   // Reset after: W_h packed whole; reset before: its r, z columns, then its n columns after them.
-  const packedWh = resetAfter ? packWeight(ws.panels, 0, Wh, false, ws.stepAt) : packWeight(ws.panels, 0, columns(Wh, 0, 2 * H), false, ws.stepAt);
-  const packedWhn = resetAfter ? null : packWeight(ws.panels, packedSize(H, 2 * H), columns(Wh, 2 * H, H), false, ws.stepAt);
+  const room = ws.packRoom.start();
+  const packedWh = room.pack(resetAfter ? Wh : columns(Wh, 0, 2 * H), false);
+  const packedWhn = resetAfter ? null : room.pack(columns(Wh, 2 * H, H), false);
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
   const hPrev = new StepView(buf.hs, B, H), rhStep = new StepView(buf.rh, B, H);
   const hpStep = new StepView(buf.hp, B, G), hpRz = new StepView(buf.hp, B, 2 * H, G), hpN = new StepView(buf.hp, B, H, G, 2 * H);
@@ -105,8 +106,9 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   const { Wx, Wh } = weightViews(params.W.data, I, H, G);
 
   // Reset after: W_hᵀ packed whole; reset before: W_h,nᵀ, then W_h,{r,z}ᵀ after it.
-  const packedWhT = resetAfter ? packWeight(ws.panels, 0, Wh, true, ws.stepAt) : packWeight(ws.panels, 0, columns(Wh, 2 * H, H), true, ws.stepAt);
-  const packedWhRzT = resetAfter ? null : packWeight(ws.panels, packedSize(H, H), columns(Wh, 0, 2 * H), true, ws.stepAt);
+  const room = ws.packRoom.start();
+  const packedWhT = room.pack(resetAfter ? Wh : columns(Wh, 2 * H, H), true);
+  const packedWhRzT = resetAfter ? null : room.pack(columns(Wh, 0, 2 * H), true);
   let [dh, dhPrev] = ws.dhPair;
   let [dhView, dhPrevView] = [view(dh, B, H), view(dhPrev, B, H)];
   const dRh = view(g.dRh, B, H);

@@ -17,7 +17,7 @@
 import { axpy } from '../../../kernels/elementwise.js';
 import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../../kernels/lstmCell.js';
 import {
-  addRecurrent, columns, gemm, gemmPacked, inputGrads, packWeight, projectInputs, rows, StepView, view, weightGrads, type MatrixView,
+  addRecurrent, columns, gemm, gemmPacked, inputGrads, projectInputs, rows, StepView, view, weightGrads, type MatrixView,
 } from '../../../kernels/matrix.js';
 import { rowSum } from '../../../kernels/reduce.js';
 import { addOutputGrads, carryInactive } from '../../../kernels/sequence.js';
@@ -100,7 +100,7 @@ export function lstmSequence(
 
   buf.bias = sumBiases(ws.biasSum, bIh, bHh);
   projectInputs(view(buf.pre, T * B, Wd), view(ws.xs, T * B, I), Wx, ws.work);
-  const packedWh = packWeight(ws.panels, 0, Wh, false, ws.stepAt);
+  const packedWh = ws.packRoom.start().pack(Wh, false);
   const preStep = new StepView(buf.pre, B, Wd), hPrev = new StepView(buf.hs, B, H);
   for (let s = 0; s < T; s++) {
     addRecurrent(preStep.at(s), hPrev.at(s), packedWh);
@@ -161,7 +161,7 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   g.dpF = params.pF?.ensureGrad() ?? null;
   g.dpO = params.pO?.ensureGrad() ?? null;
   const dRec = ws.dRec;
-  const packedWhT = packWeight(ws.panels, 0, Wh, true, ws.stepAt);
+  const packedWhT = ws.packRoom.start().pack(Wh, true);
   const dPreStep = new StepView(g.dPre, B, Wd);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);

@@ -8,7 +8,7 @@
 // Backward accumulates ∂L/∂h for every step in dHs (a step's gradient can come from the
 // step d later), then ∂W_x = xsᵀ ∂pre and ∂W_h = Σ_s h_{s−d}ᵀ ∂pre[s] as few GEMMs as the delay allows.
 import { addRowAt, axpy } from '../../../kernels/elementwise.js';
-import { addRecurrent, gemmPacked, inputGrads, packWeight, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
+import { addRecurrent, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
 import { rowSum } from '../../../kernels/reduce.js';
 import { rnnStepBackward, rnnStepForward } from '../../../kernels/rnnCell.js';
 import { addOutputGrads } from '../../../kernels/sequence.js';
@@ -56,7 +56,7 @@ export function rnnSequence(
 
   projectInputs(view(ws.pre, T * B, H), view(ws.xs, T * B, I), Wx, ws.work);
   for (const b of [params.bIh, params.bHh]) if (b !== null) addRowAt(ws.pre, 0, b.data, T * B, H);
-  const packedWh = packWeight(ws.panels, 0, Wh, false, ws.stepAt);
+  const packedWh = ws.packRoom.start().pack(Wh, false);
   const preStep = new StepView(ws.pre, B, H), hSource = new StepView(ws.hs, B, H);
   for (let s = 0; s < T; s++) {
     addRecurrent(preStep.at(s), hSource.at(sourceSlot(s, delay)), packedWh);
@@ -74,7 +74,7 @@ function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
   const [y, h] = e.outs;
   const { Wx, Wh } = weightViews(params.W.data, I, H, H);
 
-  const packedWhT = packWeight(ws.panels, 0, Wh, true, ws.stepAt);
+  const packedWhT = ws.packRoom.start().pack(Wh, true);
   ws.dHs.fill(0);
   if (h.grad !== null) ws.dHs.set(h.grad, T * B * H);
   const dPreStep = new StepView(ws.dPre, B, H), dhSource = new StepView(ws.dHs, B, H);

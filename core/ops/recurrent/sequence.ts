@@ -6,6 +6,8 @@
 // lives in a workspace, reused pass after pass, so the time loop allocates nothing.
 import { gatherRows, scatterAddRows } from '../../../kernels/gather.js';
 import { gemmPackSize, panelSize, type Panels } from '../../../kernels/gemmPanels.js';
+import { PackRoom } from '../../../kernels/matrix.js';
+import { WasmGemm } from '../../../kernels/wasm/gemm.js';
 import { scatterOutputs, stepRows } from '../../../kernels/sequence.js';
 import type { Buf, IndexBuf } from '../../../kernels/types.js';
 import { alloc, type DType } from '../../alloc.js';
@@ -67,6 +69,8 @@ export abstract class SequenceWorkspace extends Workspace {
    */
   readonly panels: Panels;
   readonly stepAt: number;
+  /** Where each pass packs its recurrent weights, for whichever backend multiplies them. */
+  readonly packRoom: PackRoom;
 
   /** G: the gate blocks of the cell (4 LSTM, 3 GRU, 1 RNN), so that the GEMMs are G·H wide. */
   constructor(T: number, B: number, dtype: DType, I: number, H: number, withCell: boolean, G: number) {
@@ -75,6 +79,7 @@ export abstract class SequenceWorkspace extends Workspace {
     this.work = alloc('f64', gemmPackSize(rowCount, colCount, Math.max(rowCount, colCount)));
     this.stepAt = Math.max(panelSize(G * H, H), panelSize(H, G * H));
     this.panels = alloc('f64', this.stepAt + panelSize(B, G * H));
+    this.packRoom = new PackRoom(this.panels, this.stepAt, WasmGemm.packedFloats(H, G * H) + WasmGemm.packedFloats(G * H, H), (n) => alloc('f32', n));
     this.lengths = alloc('i32', B);
     this.rowOf = alloc('i32', T * B);
     this.xs = alloc(dtype, T * B * I);
