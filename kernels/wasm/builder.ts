@@ -160,12 +160,17 @@ export class FunctionBuilder {
   v128Load(offset = 0): this { return this.simdMem(0x00, ALIGN.v128, offset); }
   v128Load32Splat(offset = 0): this { return this.simdMem(0x09, ALIGN.f32, offset); }
   v128Store(offset = 0): this { return this.simdMem(0x0b, ALIGN.v128, offset); }
+  /** One float into lane 0, the other lanes zero. */
+  v128Load32Zero(offset = 0): this { return this.simdMem(0x5c, ALIGN.f32, offset); }
+  /** Store one lane's float. */
+  v128Store32Lane(lane: number, offset = 0): this { this.simdMem(0x5a, ALIGN.f32, offset); this.code.byte(lane); return this; }
+  /** A v128 constant of four float32 lanes. */
   v128Const(lanes: readonly [number, number, number, number]): this {
-    this.simd(0x0c);
-    const view = new DataView(new ArrayBuffer(16));
-    lanes.forEach((v, q) => view.setFloat32(4 * q, v, true));
-    this.code.byte(...new Uint8Array(view.buffer));
-    return this;
+    return this.const16((view, q) => view.setFloat32(4 * q, lanes[q], true));
+  }
+  /** A v128 constant of four int32 lanes. */
+  i32x4Const(lanes: readonly [number, number, number, number]): this {
+    return this.const16((view, q) => view.setInt32(4 * q, lanes[q], true));
   }
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.byte(lane); return this; }
@@ -174,11 +179,14 @@ export class FunctionBuilder {
   f32x4Lt(): this { return this.simd(0x43); }
   f32x4Gt(): this { return this.simd(0x44); }
   f32x4Le(): this { return this.simd(0x45); }
+  f32x4Ge(): this { return this.simd(0x46); }
   v128And(): this { return this.simd(0x4e); }
   v128Or(): this { return this.simd(0x50); }
   v128Xor(): this { return this.simd(0x51); }
   v128Bitselect(): this { return this.simd(0x52); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
   i32x4Shl(): this { return this.simd(0xab); }
+  i32x4ShrS(): this { return this.simd(0xac); }
   i32x4Add(): this { return this.simd(0xae); }
   i32x4Sub(): this { return this.simd(0xb1); }
   f32x4Abs(): this { return this.simd(0xe0); }
@@ -229,6 +237,14 @@ export class FunctionBuilder {
 
   private simd(simdop: number): this {
     this.code.byte(0xfd).u32(simdop);
+    return this;
+  }
+
+  private const16(write: (view: DataView, lane: number) => void): this {
+    this.simd(0x0c);
+    const view = new DataView(new ArrayBuffer(16));
+    for (let q = 0; q < 4; q++) write(view, q);
+    this.code.byte(...new Uint8Array(view.buffer));
     return this;
   }
 

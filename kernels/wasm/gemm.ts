@@ -16,8 +16,8 @@
 // measured speed is in docs/performance.md.) Rows past the last whole tile take 3-, 2- and
 // 1-row tiles; a last panel of fewer than 8 columns stores only its columns. The first
 // k-block writes C (or adds to it when beta is 1), the others add.
-import { Type, ModuleBuilder, type FunctionBuilder, type Local } from './builder.js';
-import type { WasmHeap } from './heap.js';
+import { Type, type FunctionBuilder, type Local } from './builder.js';
+import { WasmHeap } from './heap.js';
 
 /** The k-block: a panel of 8 × KC floats (8 KB) stays in the L1 cache. */
 export const KC = 256;
@@ -167,15 +167,12 @@ export interface GemmKernels {
 /** Build, validate and instantiate the GEMM kernels over the heap's memory. */
 export function gemmKernels(heap: WasmHeap): GemmKernels {
   const I = Type.i32;
-  const module = new ModuleBuilder({ initial: 1, maximum: 32768, shared: true })
+  const module = WasmHeap.module()
     .function('panel', [I, I, I, I, I, I, I, I, I], [], (f, ...args) => emitPanel(f, args))
     .function('panels', [I, I, I, I, I, I, I, I, I, I], [], (f, ...args) => emitPanels(f, args, 0))
     .function('packB', [I, I, I, I, I, I], [], (f, ...args) => emitPack(f, args, NR))
     .function('packA', [I, I, I, I, I, I], [], (f, ...args) => emitPack(f, args, MR));
-  const bytes = module.build();
-  if (!WebAssembly.validate(bytes)) throw new Error('wasm gemm: the module built does not validate');
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } });
-  return instance.exports as unknown as GemmKernels;
+  return heap.instantiate<GemmKernels>(module, 'gemm');
 }
 
 /**

@@ -11,6 +11,8 @@
 // its list when the view it was handed out as is collected (a FinalizationRegistry; its
 // callbacks run when the event loop turns, so a long synchronous loop reclaims nothing until
 // it yields). When the memory is at its maximum, f32() returns null and the caller falls back.
+import { ModuleBuilder } from './builder.js';
+
 export const PAGE = 65536;
 /** 2 GiB: room enough, and well inside what a 32-bit memory can address. */
 export const MAX_PAGES = 32768;
@@ -30,6 +32,19 @@ export class WasmHeap {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
     this.buffers.add(this.memory.buffer);
     this.registry = new FinalizationRegistry(({ at, cls }) => this.release(at, cls));
+  }
+
+  /** A module builder whose imported memory matches the heap's. */
+  static module(): ModuleBuilder {
+    return new ModuleBuilder({ initial: 1, maximum: MAX_PAGES, shared: true });
+  }
+
+  /** Validate and instantiate a module over this memory, and hand back its exports. */
+  instantiate<Exports>(module: ModuleBuilder, what: string): Exports {
+    const bytes = module.build();
+    if (!WebAssembly.validate(bytes)) throw new Error(`wasm ${what}: the module built does not validate`);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } });
+    return instance.exports as Exports;
   }
 
   /** Whether a view lies in this memory (then its byteOffset is its address). */
