@@ -17,6 +17,8 @@ export interface WasmBackend {
   gemm: WasmGemm;
   /** Room to copy non-resident operands into, grown as needed. */
   staging: { at: number; bytes: number };
+  /** Kernel modules specialised for a layout, built on first use, by key. */
+  modules: Map<string, unknown>;
 }
 
 let current: BackendName = 'js';
@@ -59,7 +61,21 @@ export function kernelBackend(): BackendName {
 export function wasmBackend(): WasmBackend {
   if (wasm === null) {
     const heap = new WasmHeap();
-    wasm = { heap, gemm: new WasmGemm(heap), staging: { at: 0, bytes: 0 } };
+    wasm = { heap, gemm: new WasmGemm(heap), staging: { at: 0, bytes: 0 }, modules: new Map() };
   }
   return wasm;
+}
+
+/** The kernels built for `key` (by `build`, over the heap, on first use). */
+export function wasmModule<K>(key: string, build: (heap: WasmHeap) => K): K {
+  const { heap, modules } = wasmBackend();
+  if (!modules.has(key)) modules.set(key, build(heap));
+  return modules.get(key) as K;
+}
+
+/** Whether float32 work on these buffers runs on the wasm kernels: the backend is wasm and every one lives in its heap. */
+export function onWasm(buffers: readonly (ArrayBufferView | null)[]): boolean {
+  if (current !== 'wasm') return false;
+  const { heap } = wasmBackend();
+  return buffers.every((b) => b === null || (b instanceof Float32Array && heap.holds(b)));
 }

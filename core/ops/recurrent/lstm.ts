@@ -6,21 +6,23 @@
 //     pre[s] += h_{s−1} · W_h     the one GEMM inside the time loop, [B, H] × [H, G·H],
 //                                 with W_h packed once before the loop (and W_hᵀ before backward's)
 //     (fgr: pre[s] += [f,i,o]_{s−1} · W_fgr)
-//     lstmStepForward             adds b = b_ih + b_hh; gates, c, tanh(c), h in one pointwise pass
+//     the step kernel             adds b = b_ih + b_hh; gates, c, tanh(c), h in one pointwise pass
+//                                 (kernels/lstmCell.ts, or its wasm twin: kernels/stepKernels.ts)
 //
-// Backward runs the steps in reverse with lstmStepBackward and one GEMM per step for
+// Backward runs the steps in reverse with the step kernel's backward and one GEMM per step for
 // ∂h_{s−1} = ∂pre[s] · W_hᵀ, then forms the weight gradients once for all steps:
 // ∂W_x = xsᵀ · ∂pre and ∂W_h = hsᵀ · ∂pre over all T·B rows.
 //
 // W: [I+H, G·H], rows 0..I−1 act on x_t and rows I..I+H−1 on h_{t−1}. xs holds the
 // input in step order (each sequence reversed within its length for the backward direction).
 import { axpy } from '../../../kernels/elementwise.js';
-import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../../../kernels/lstmCell.js';
+import type { LstmBuffers, LstmGradBuffers, LstmLayout } from '../../../kernels/lstmCell.js';
 import {
   addRecurrent, columns, gemm, gemmPacked, inputGrads, projectInputs, rows, StepView, view, weightGrads, type MatrixView,
 } from '../../../kernels/matrix.js';
 import { rowSum } from '../../../kernels/reduce.js';
 import { addOutputGrads, carryInactive } from '../../../kernels/sequence.js';
+import { lstmStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';
 import { alloc, type DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
@@ -102,10 +104,11 @@ export function lstmSequence(
   projectInputs(view(buf.pre, T * B, Wd), view(ws.xs, T * B, I), Wx, ws.work);
   const packedWh = ws.packRoom.start().pack(Wh, false);
   const preStep = new StepView(buf.pre, B, Wd), hPrev = new StepView(buf.hs, B, H);
+  const step = lstmStepKernels(layout, buf, fgr !== null, null);
   for (let s = 0; s < T; s++) {
     addRecurrent(preStep.at(s), hPrev.at(s), packedWh);
     if (fgr !== null && s > 0) gateRecurrenceForward(buf, fgr.data, s, B, H);
-    lstmStepForward(buf, layout, s, B, ws.lengths);
+    step.forward(buf, s, B, ws.lengths);
   }
 
   const out = endPass(tape, start, lstmSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes });
@@ -163,6 +166,7 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   const dRec = ws.dRec;
   const packedWhT = ws.packRoom.start().pack(Wh, true);
   const dPreStep = new StepView(g.dPre, B, Wd);
+  const step = lstmStepKernels(ws.layout, buf, dRec !== null, g, ws.dhPair);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
     g.dh = dh;
@@ -170,7 +174,7 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
       dRec.fill(0);
       if (s < T - 1) gateRecurrenceBackward(dRec, g.dPre, params.fgr!.data, s + 1, B, H);
     }
-    lstmStepBackward(buf, g, ws.layout, s, B, ws.lengths);
+    step.backward(buf, g, s, B, ws.lengths);
     gemmPacked(dhNextView, dPreStep.at(s), packedWhT, 0); // ∂h_{s−1} = ∂pre[s] · W_hᵀ
     carryInactive(dhNext, dh, ws.lengths, s, B, H);
     [dh, dhNext] = [dhNext, dh];

@@ -7,11 +7,14 @@
 // generation counter, bumped on every use, lets a backward notice that its workspace
 // was reused meanwhile (by an unrecorded forward, say).
 import type { DType } from '../../alloc.js';
+import { getBackend, type BackendName } from '../../backend.js';
 import type { Releasable } from '../../tape.js';
 
 export abstract class Workspace implements Releasable {
   claimed = false;
   generation = 0;
+  /** The backend the workspace's buffers were made for (a wasm workspace lives in the wasm heap). */
+  readonly backend: BackendName = getBackend();
 
   constructor(readonly steps: number, readonly batch: number, readonly dtype: DType) {}
 
@@ -37,9 +40,10 @@ export class WorkspacePool<W extends Workspace> {
 
   /** A free workspace of this shape (made if there is none); claimed when `claim` is set. */
   acquire(steps: number, batch: number, dtype: DType, claim: boolean): W {
-    let ws = this.items.find((w) => !w.claimed && w.steps === steps && w.batch === batch && w.dtype === dtype);
+    const backend = getBackend();
+    let ws = this.items.find((w) => !w.claimed && w.steps === steps && w.batch === batch && w.dtype === dtype && w.backend === backend);
     if (ws === undefined) {
-      // Free workspaces of other shapes are dropped: a new batch shape replaces the old one.
+      // Free workspaces of other shapes (or backends) are dropped: a new batch shape replaces the old one.
       this.items = this.items.filter((w) => w.claimed);
       ws = this.make(steps, batch, dtype);
       this.items.push(ws);
