@@ -1,18 +1,23 @@
 // Which kernels run a recurrent pass's steps: the wasm twins when the backend is wasm and
 // every buffer the steps touch lives in its heap, the TypeScript kernels otherwise (float64,
-// the js backend, or float32 buffers made before a switch to wasm). Chosen once per pass.
+// the js backend, or float32 buffers made before a switch to wasm). Chosen once per pass,
+// each with the TypeScript kernels' arguments.
 import { onWasm, wasmModule } from './backend.js';
+import * as gru from './gruCell.js';
 import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from './lstmCell.js';
-import type { IndexBuf } from './types.js';
+import { rnnStepBackward, rnnStepForward } from './rnnCell.js';
+import type { Buf, IndexBuf } from './types.js';
+import { gruRowKernels, WasmGruStep } from './wasm/gruStep.js';
 import { lstmRowKernels, lstmSwitches, WasmLstmStep } from './wasm/lstmStep.js';
+import { rnnRowKernels, WasmRnnStep } from './wasm/rnnStep.js';
 
 export interface LstmStepKernels {
   forward(b: LstmBuffers, s: number, rows: number, lengths: IndexBuf): void;
   backward(b: LstmBuffers, d: LstmGradBuffers, s: number, rows: number, lengths: IndexBuf): void;
 }
 
-/** The LSTM step kernels for a pass over these buffers (and, for backward, these gradient buffers). */
-export function lstmStepKernels(L: LstmLayout, b: LstmBuffers, gateRecurrence: boolean, d: LstmGradBuffers | null, more: readonly ArrayBufferView[] = []): LstmStepKernels {
+/** The LSTM step kernels for a pass over these buffers (and, for backward, these gradient buffers and `more`). */
+export function lstmStepKernels(L: LstmLayout, b: LstmBuffers, gateRecurrence: boolean, d: LstmGradBuffers | null, more: readonly Buf[] = []): LstmStepKernels {
   const { pre, bias, act, cs, tcs, hs, pI, pF, pO } = b;
   const grads = d === null ? [] : [d.dPre, d.dh, d.dc, d.dGateRecurrent, d.dpI, d.dpF, d.dpO];
   if (onWasm([pre, bias, act, cs, tcs, hs, pI, pF, pO, ...grads, ...more])) {
@@ -22,5 +27,44 @@ export function lstmStepKernels(L: LstmLayout, b: LstmBuffers, gateRecurrence: b
   return {
     forward: (bb, s, rows, lengths) => lstmStepForward(bb, L, s, rows, lengths),
     backward: (bb, dd, s, rows, lengths) => lstmStepBackward(bb, dd, L, s, rows, lengths),
+  };
+}
+
+export interface GruStepKernels {
+  forward(b: gru.GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
+  backward(b: gru.GruBuffers, d: gru.GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
+  beforeGatesForward(b: gru.GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
+  beforeOutputForward(b: gru.GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
+  beforeOutputBackward(b: gru.GruBuffers, d: gru.GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
+  beforeGatesBackward(b: gru.GruBuffers, d: gru.GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
+}
+
+const gruTypeScript: GruStepKernels = {
+  forward: gru.gruStepForward,
+  backward: gru.gruStepBackward,
+  beforeGatesForward: gru.gruBeforeGatesForward,
+  beforeOutputForward: gru.gruBeforeOutputForward,
+  beforeOutputBackward: gru.gruBeforeOutputBackward,
+  beforeGatesBackward: gru.gruBeforeGatesBackward,
+};
+
+/** The GRU step kernels for a pass over these buffers (both forms; backward adds its gradient buffers and `more`). */
+export function gruStepKernels(b: gru.GruBuffers, d: gru.GruGradBuffers | null, more: readonly Buf[] = []): GruStepKernels {
+  const grads = d === null ? [] : [d.dXp, d.dHp, d.dh, d.dhPrev, d.dRh];
+  if (onWasm([b.xp, b.hp, b.act, b.rh, b.hs, ...grads, ...more])) return new WasmGruStep(wasmModule('gru', gruRowKernels));
+  return gruTypeScript;
+}
+
+export interface RnnStepKernels {
+  forward(pre: Buf, hs: Buf, H: number, s: number, rows: number, lengths: IndexBuf): void;
+  backward(dPre: Buf, hs: Buf, dHs: Buf, H: number, s: number, rows: number, lengths: IndexBuf): void;
+}
+
+/** The Elman step kernels for a pass over these buffers. */
+export function rnnStepKernels(relu: boolean, buffers: readonly Buf[]): RnnStepKernels {
+  if (onWasm(buffers)) return new WasmRnnStep(wasmModule(`rnn ${relu ? 'relu' : 'tanh'}`, (heap) => rnnRowKernels(heap, relu)));
+  return {
+    forward: (pre, hs, H, s, rows, lengths) => rnnStepForward(pre, hs, relu, H, s, rows, lengths),
+    backward: (dPre, hs, dHs, H, s, rows, lengths) => rnnStepBackward(dPre, hs, dHs, relu, H, s, rows, lengths),
   };
 }

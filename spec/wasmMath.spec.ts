@@ -1,5 +1,5 @@
 // The wasm kernels' sigmoid and tanh (kernels/wasm/math.ts) against the exact functions
-// rounded to float32: at most 2 ulps over a sample of every float32 and a denser one where
+// rounded to float32: at most 2 ulps over a sample of every float32 and denser ones where
 // the gates live, and the special values exactly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -56,6 +56,9 @@ for (const name of names) {
     // Where the gates live: 2⁻¹⁰ ≤ |x| < 32.
     const gates = worstUlps(name, patterns(0x3a800000, 0x42000000, 97, true));
     assert.ok(gates.ulps <= 2, `${gates.ulps} ulps at x = ${gates.at}`);
+    // Densest where the rounding is hardest: 1/4 ≤ |x| < 4.
+    const middle = worstUlps(name, patterns(0x3e800000, 0x40800000, 29, true));
+    assert.ok(middle.ulps <= 2, `${middle.ulps} ulps at x = ${middle.at}`);
   });
 }
 

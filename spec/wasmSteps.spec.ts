@@ -3,9 +3,13 @@
 // and backward. The twins differ only by rounding (float32 against float64 inside a step).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as gru from '../kernels/gruCell.js';
 import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../kernels/lstmCell.js';
-import { lstmStepKernels } from '../kernels/stepKernels.js';
+import { rnnStepBackward, rnnStepForward } from '../kernels/rnnCell.js';
+import { gruStepKernels, lstmStepKernels, rnnStepKernels } from '../kernels/stepKernels.js';
+import { WasmGruStep } from '../kernels/wasm/gruStep.js';
 import { WasmLstmStep } from '../kernels/wasm/lstmStep.js';
+import { WasmRnnStep } from '../kernels/wasm/rnnStep.js';
 import { alloc, getBackend, Rng, setBackend } from '../index.js';
 import { relToMax } from './helpers.js';
 
@@ -95,6 +99,83 @@ test('the wasm LSTM step equals the TypeScript step to float32 rounding: every v
       worst = Math.max(worst, assertClose(`lstm ${name} H ${H}`, ts, wasm, 1e-6));
     }
     assert.ok(worst > 0, 'the two kernels are different code: some rounding differs');
+  });
+});
+
+const T = 2, B = 3, lengths = Int32Array.of(2, 1, 2);
+
+test('the wasm GRU steps equal the TypeScript steps to float32 rounding: both forms, H with and without a tail, a padded row', () => {
+  onWasmBackend(() => {
+    let worst = 0;
+    for (const resetAfter of [true, false]) for (const H of [1, 4, 7, 13]) {
+      const G = 3 * H;
+      const sizes = { xp: T * B * G, hp: T * B * G, act: T * B * G, rh: T * B * H, hs: (T + 1) * B * H, dXp: T * B * G, dHp: T * B * G, dh: B * H, dhPrev: B * H, dRh: B * H };
+      const [ts, wasm] = twins(sizes, H * 7 + (resetAfter ? 1 : 0));
+      const views = (x: typeof ts): { b: gru.GruBuffers; d: gru.GruGradBuffers } => ({
+        b: { xp: x.xp, hp: x.hp, act: x.act, rh: x.rh, hs: x.hs },
+        d: { dXp: x.dXp, dHp: x.dHp, dh: x.dh, dhPrev: x.dhPrev, dRh: x.dRh },
+      });
+      const t = views(ts), w = views(wasm);
+      const kernels = gruStepKernels(w.b, w.d);
+      assert.ok(kernels instanceof WasmGruStep, 'the buffers live in the heap, so the wasm kernel runs');
+      for (let s = 0; s < T; s++) {
+        if (resetAfter) {
+          gru.gruStepForward(t.b, H, s, B, lengths);
+          kernels.forward(w.b, H, s, B, lengths);
+        } else {
+          gru.gruBeforeGatesForward(t.b, H, s, B, lengths);
+          kernels.beforeGatesForward(w.b, H, s, B, lengths);
+          gru.gruBeforeOutputForward(t.b, H, s, B, lengths);
+          kernels.beforeOutputForward(w.b, H, s, B, lengths);
+        }
+      }
+      for (let s = T - 1; s >= 0; s--) {
+        if (resetAfter) {
+          gru.gruStepBackward(t.b, t.d, H, s, B, lengths);
+          kernels.backward(w.b, w.d, H, s, B, lengths);
+        } else {
+          gru.gruBeforeOutputBackward(t.b, t.d, H, s, B, lengths);
+          kernels.beforeOutputBackward(w.b, w.d, H, s, B, lengths);
+          gru.gruBeforeGatesBackward(t.b, t.d, H, s, B, lengths);
+          kernels.beforeGatesBackward(w.b, w.d, H, s, B, lengths);
+        }
+      }
+      worst = Math.max(worst, assertClose(`gru ${resetAfter ? 'reset after' : 'reset before'} H ${H}`, ts, wasm, 1e-6));
+    }
+    assert.ok(worst > 0, 'the two kernels are different code: some rounding differs');
+  });
+});
+
+test('the wasm Elman step equals the TypeScript step: tanh to float32 rounding, relu exactly (NaN and −0 included), a padded row', () => {
+  onWasmBackend(() => {
+    for (const relu of [false, true]) for (const H of [1, 4, 7, 13]) {
+      const sizes = { pre: T * B * H, hs: (T + 1) * B * H, dPre: T * B * H, dHs: (T + 1) * B * H };
+      const [ts, wasm] = twins(sizes, H * 5 + (relu ? 1 : 0));
+      for (const x of [ts, wasm]) {
+        x.pre[0] = NaN;
+        x.pre[H * B - 1] = -0;
+      }
+      const kernels = rnnStepKernels(relu, [wasm.pre, wasm.hs, wasm.dPre, wasm.dHs]);
+      assert.ok(kernels instanceof WasmRnnStep, 'the buffers live in the heap, so the wasm kernel runs');
+      for (let s = 0; s < T; s++) {
+        rnnStepForward(ts.pre, ts.hs, relu, H, s, B, lengths);
+        kernels.forward(wasm.pre, wasm.hs, H, s, B, lengths);
+      }
+      for (let s = T - 1; s >= 0; s--) {
+        rnnStepBackward(ts.dPre, ts.hs, ts.dHs, relu, H, s, B, lengths);
+        kernels.backward(wasm.dPre, wasm.hs, wasm.dHs, H, s, B, lengths);
+      }
+      if (relu) {
+        for (const name of Object.keys(sizes) as (keyof typeof sizes)[]) {
+          assert.equal([...wasm[name]].map(String), [...ts[name]].map(String), `relu H ${H}: ${name} bit for bit`);
+        }
+      } else {
+        assert.ok(Number.isNaN(wasm.hs[B * H]) && Number.isNaN(ts.hs[B * H]), 'tanh(NaN) is NaN in both');
+        wasm.hs[B * H] = ts.hs[B * H] = wasm.pre[0] = ts.pre[0] = 0;
+        wasm.dPre[0] = ts.dPre[0] = 0;
+        assertClose(`rnn tanh H ${H}`, ts, wasm, 1e-6);
+      }
+    }
   });
 });
 

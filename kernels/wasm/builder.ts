@@ -131,6 +131,7 @@ export class FunctionBuilder {
   i32LtS(): this { return this.op(0x48); }
   i32LtU(): this { return this.op(0x49); }
   i32GtS(): this { return this.op(0x4a); }
+  i32LeS(): this { return this.op(0x4c); }
   i32GeS(): this { return this.op(0x4e); }
   i32GeU(): this { return this.op(0x4f); }
   f32Eq(): this { return this.op(0x5b); }
@@ -172,6 +173,15 @@ export class FunctionBuilder {
   i32x4Const(lanes: readonly [number, number, number, number]): this {
     return this.const16((view, q) => view.setInt32(4 * q, lanes[q], true));
   }
+  /**
+   * i8x16.shuffle of two v128 as four float lanes: lane q of the result is lane lanes[q] of
+   * the pair (0–3 the first operand, 4–7 the second), written as its four byte indices.
+   */
+  f32x4Shuffle(lanes: readonly [number, number, number, number]): this {
+    this.simd(0x0d);
+    for (const lane of lanes) this.code.byte(4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3);
+    return this;
+  }
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.byte(lane); return this; }
   f32x4ReplaceLane(lane: number): this { this.simd(0x20); this.code.byte(lane); return this; }
@@ -197,6 +207,8 @@ export class FunctionBuilder {
   f32x4Div(): this { return this.simd(0xe7); }
   f32x4Min(): this { return this.simd(0xe8); }
   f32x4Max(): this { return this.simd(0xe9); }
+  /** The pseudo-maximum pmax(a, b) = a < b ? b : a (a NaN a is kept): one maxps on x86, where max takes several. */
+  f32x4Pmax(): this { return this.simd(0xeb); }
   i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
   f32x4ConvertI32x4S(): this { return this.simd(0xfa); }
 

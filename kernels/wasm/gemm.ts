@@ -18,6 +18,7 @@
 // k-block writes C (or adds to it when beta is 1), the others add.
 import { Type, type FunctionBuilder, type Local } from './builder.js';
 import { WasmHeap } from './heap.js';
+import { emitPack } from './pack.js';
 
 /** The k-block: a panel of 8 × KC floats (8 KB) stays in the L1 cache. */
 export const KC = 256;
@@ -100,42 +101,6 @@ function storeRow(f: FunctionBuilder, t: TileArgs, q: number, x: Local, y: Local
       });
     }
   });
-}
-
-/**
- * pack(dst, src, kc, n, sp, sj) with panels of `width`: a k-block of n vectors, element (p, j)
- * at src + p·sp + j·sj bytes, into panels of `width` vectors interleaved along k:
- * dst[(q·kc + p)·width + r] = element (p, q·width + r), zero past n. op(B)'s columns go in
- * panels of 8, op(A)'s rows in panels of 4.
- */
-function emitPack(f: FunctionBuilder, args: Local[], width: number): void {
-  const [dst, src, kc, n, sp, sj] = args;
-  const j0 = f.local(Type.i32), p = f.local(Type.i32), r = f.local(Type.i32), out = f.local(Type.i32), at = f.local(Type.i32);
-  const value = f.local(Type.f32);
-  f.localGet(dst).localSet(out);
-  f.block(() => f.loop(() => {
-    f.localGet(j0).localGet(n).i32GeS().brIf(1);
-    f.i32Const(0).localSet(p);
-    f.block(() => f.loop(() => {
-      f.localGet(p).localGet(kc).i32GeS().brIf(1);
-      f.i32Const(0).localSet(r);
-      f.block(() => f.loop(() => {
-        f.localGet(r).i32Const(width).i32GeS().brIf(1);
-        // out ← j0 + r < n ? src[p·sp + (j0 + r)·sj] : 0
-        f.localGet(src).localGet(p).localGet(sp).i32Mul().i32Add().localGet(j0).localGet(r).i32Add().localGet(sj).i32Mul().i32Add().localSet(at);
-        f.f32Const(0).localSet(value);
-        f.localGet(j0).localGet(r).i32Add().localGet(n).i32LtS().if(() => f.localGet(at).f32Load().localSet(value));
-        f.localGet(out).localGet(value).f32Store();
-        f.localGet(out).i32Const(4).i32Add().localSet(out);
-        f.localGet(r).i32Const(1).i32Add().localSet(r);
-        f.br(0);
-      }));
-      f.localGet(p).i32Const(1).i32Add().localSet(p);
-      f.br(0);
-    }));
-    f.localGet(j0).i32Const(width).i32Add().localSet(j0);
-    f.br(0);
-  }));
 }
 
 /**

@@ -3,7 +3,7 @@
 //   xp = xs · W_x + b_ih                      all T steps at once, [T·B, I] × [I, 3H]
 //   reset after, each step s:
 //     hp[s] = h_{s−1} · W_h + b_hh            one GEMM, [B, H] × [H, 3H]
-//     gruStepForward                          r, z, n, h
+//     the step kernel                         r, z, n, h (TypeScript or wasm: kernels/stepKernels.ts)
 //   reset before, each step s:
 //     hp[s]_{r,z} = h_{s−1} · W_h,{r,z}       [B, H] × [H, 2H]
 //     r, z, and r ⊙ h_{s−1}
@@ -14,13 +14,11 @@
 // after the loop: ∂W_x = xsᵀ ∂xp, ∂W_h = hsᵀ ∂hp (reset before: (r ⊙ h)ᵀ ∂hp for the n block).
 // W: [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1}.
 import { addRowAt, axpy } from '../../../kernels/elementwise.js';
-import {
-  gruBeforeGatesBackward, gruBeforeGatesForward, gruBeforeOutputBackward, gruBeforeOutputForward,
-  gruStepBackward, gruStepForward, type GruBuffers, type GruGradBuffers,
-} from '../../../kernels/gruCell.js';
+import type { GruBuffers, GruGradBuffers } from '../../../kernels/gruCell.js';
 import { columns, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
 import { rowSum } from '../../../kernels/reduce.js';
 import { addOutputGrads } from '../../../kernels/sequence.js';
+import { gruStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';
 import { alloc, type DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
@@ -76,19 +74,20 @@ export function gruSequence(
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
   const hPrev = new StepView(buf.hs, B, H), rhStep = new StepView(buf.rh, B, H);
   const hpStep = new StepView(buf.hp, B, G), hpRz = new StepView(buf.hp, B, 2 * H, G), hpN = new StepView(buf.hp, B, H, G, 2 * H);
+  const step = gruStepKernels(buf, null);
   for (let s = 0; s < T; s++) {
     const at = s * B * G;
     if (resetAfter) {
       gemmPacked(hpStep.at(s), hPrev.at(s), packedWh, 0);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, G);
-      gruStepForward(buf, H, s, B, ws.lengths);
+      step.forward(buf, H, s, B, ws.lengths);
     } else {
       gemmPacked(hpRz.at(s), hPrev.at(s), packedWh, 0);
       if (params.bHh !== null) addRowAt(buf.hp, at, params.bHh.data, B, 2 * H, G);
-      gruBeforeGatesForward(buf, H, s, B, ws.lengths);
+      step.beforeGatesForward(buf, H, s, B, ws.lengths);
       gemmPacked(hpN.at(s), rhStep.at(s), packedWhn!, 0);
       if (params.bHh !== null) addRowAt(buf.hp, at + 2 * H, params.bHh.data, B, H, G, 2 * H);
-      gruBeforeOutputForward(buf, H, s, B, ws.lengths);
+      step.beforeOutputForward(buf, H, s, B, ws.lengths);
     }
   }
 
@@ -115,17 +114,18 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   const dHpStep = new StepView(g.dHp, B, G), dHpRz = new StepView(g.dHp, B, 2 * H, G), dHpN = new StepView(g.dHp, B, H, G, 2 * H);
   dh.fill(0);
   if (h.grad !== null) dh.set(h.grad);
+  const step = gruStepKernels(buf, g, ws.dhPair);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
     g.dh = dh;
     g.dhPrev = dhPrev;
     if (resetAfter) {
-      gruStepBackward(buf, g, H, s, B, ws.lengths);
+      step.backward(buf, g, H, s, B, ws.lengths);
       gemmPacked(dhPrevView, dHpStep.at(s), packedWhT, 1);
     } else {
-      gruBeforeOutputBackward(buf, g, H, s, B, ws.lengths);
+      step.beforeOutputBackward(buf, g, H, s, B, ws.lengths);
       gemmPacked(dRh, dHpN.at(s), packedWhT, 0);
-      gruBeforeGatesBackward(buf, g, H, s, B, ws.lengths);
+      step.beforeGatesBackward(buf, g, H, s, B, ws.lengths);
       gemmPacked(dhPrevView, dHpRz.at(s), packedWhRzT!, 1);
     }
     [dh, dhPrev] = [dhPrev, dh];

@@ -10,8 +10,8 @@
 import { addRowAt, axpy } from '../../../kernels/elementwise.js';
 import { addRecurrent, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
 import { rowSum } from '../../../kernels/reduce.js';
-import { rnnStepBackward, rnnStepForward } from '../../../kernels/rnnCell.js';
 import { addOutputGrads } from '../../../kernels/sequence.js';
+import { rnnStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';
 import { alloc, type DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
@@ -58,9 +58,10 @@ export function rnnSequence(
   for (const b of [params.bIh, params.bHh]) if (b !== null) addRowAt(ws.pre, 0, b.data, T * B, H);
   const packedWh = ws.packRoom.start().pack(Wh, false);
   const preStep = new StepView(ws.pre, B, H), hSource = new StepView(ws.hs, B, H);
+  const step = rnnStepKernels(relu, [ws.pre, ws.hs]);
   for (let s = 0; s < T; s++) {
     addRecurrent(preStep.at(s), hSource.at(sourceSlot(s, delay)), packedWh);
-    rnnStepForward(ws.pre, ws.hs, relu, H, s, B, ws.lengths);
+    step.forward(ws.pre, ws.hs, H, s, B, ws.lengths);
   }
 
   return endPass(tape, start, rnnSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, relu, delay });
@@ -78,9 +79,10 @@ function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
   ws.dHs.fill(0);
   if (h.grad !== null) ws.dHs.set(h.grad, T * B * H);
   const dPreStep = new StepView(ws.dPre, B, H), dhSource = new StepView(ws.dHs, B, H);
+  const step = rnnStepKernels(relu, [ws.dPre, ws.hs, ws.dHs]);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(ws.dHs, y.grad, ws.rowOf, ws.lengths, s, B, H, (s + 1) * B * H);
-    rnnStepBackward(ws.dPre, ws.hs, ws.dHs, relu, H, s, B, ws.lengths);
+    step.backward(ws.dPre, ws.hs, ws.dHs, H, s, B, ws.lengths);
     gemmPacked(dhSource.at(sourceSlot(s, delay)), dPreStep.at(s), packedWhT, 1); // ∂h_{s−d} += ∂pre[s] · W_hᵀ
   }
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, ws.dHs, B * H);
