@@ -22,10 +22,25 @@ export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
   }
   allocations++;
   // On the wasm backend float32 buffers live in its heap (while it has room).
-  if (dtype === 'f32') return (kernelBackend() === 'wasm' ? wasmBackend().heap.f32(length) : null) ?? new Float32Array(length);
+  if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length) : null) ?? new Float32Array(length);
   if (dtype === 'f64') return new Float64Array(length);
   if (dtype === 'i32') return new Int32Array(length);
   throw new ArgumentError('alloc', 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);
+}
+
+let heapFullSaid = false;
+
+/** A float32 buffer in the wasm heap, or null (said once) when the heap has no room. */
+function onHeap(length: number): Float32Array | null {
+  const buf = wasmBackend().heap.f32(length);
+  if (buf === null && !heapFullSaid) {
+    heapFullSaid = true;
+    console.warn(
+      'rnnlab: the wasm heap is full; new float32 buffers live outside it, and the kernels copy them in or run in TypeScript ' +
+      '(slower, same results). Garbage buffers are reclaimed only when the event loop turns: yield (await) between training steps.',
+    );
+  }
+  return buf;
 }
 
 /** How many buffers `alloc` has made since the process started. */

@@ -85,15 +85,16 @@ function span(v: MatrixView): number {
 /**
  * Run `body` with each view's buffer in the wasm heap: a view whose buffer lies elsewhere is
  * copied into room there first, and the first view (the output) copied back after. So a
- * kernel's result is the same wherever the buffers live.
+ * kernel's result is the same wherever the buffers live. False, with nothing run, when the
+ * heap has no room for the copies; otherwise what `body` returns (false: it did nothing).
  */
-function onHeap(views: MatrixView[], body: (placed: { buf: Float32Array; offset: number }[]) => void): void {
+function onHeap(views: MatrixView[], body: (placed: { buf: Float32Array; offset: number }[]) => boolean): boolean {
   const w = wasmBackend();
   const away = views.map((v) => !w.heap.holds(v.buf));
   const need = views.reduce((sum, v, q) => sum + (away[q] ? span(v) + 4 : 0), 0);
   if (need > 0 && w.staging.bytes < need * 4) {
     const at = w.heap.reserve(need * 4);
-    if (at === null) throw new Error(`wasm kernels: no room in the heap to copy ${need} floats of operands`);
+    if (at === null) return false;
     w.staging = { at, bytes: need * 4 };
   }
   let next = w.staging.at;
@@ -104,15 +105,15 @@ function onHeap(views: MatrixView[], body: (placed: { buf: Float32Array; offset:
     next += (span(v) + 4) * 4;
     return { buf: room, offset: 0 };
   });
-  body(placed);
+  if (!body(placed)) return false;
   if (away[0]) views[0].buf.set(placed[0].buf.subarray(0, span(views[0])), views[0].offset);
+  return true;
 }
 
-/** The wasm GEMM over float32 views (see onHeap for views outside the heap). */
+/** The wasm GEMM over float32 views (see onHeap for views outside the heap); the TypeScript kernel when the heap is full. */
 function wasmGemm(c: MatrixView, a: MatrixView, b: MatrixView, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number): void {
-  onHeap([c, a, b], ([C, A, B]) => {
-    wasmBackend().gemm.gemm(C.buf, A.buf, B.buf, m, n, k, transA, transB, beta, C.offset, A.offset, B.offset, c.ld, a.ld, b.ld);
-  });
+  const done = onHeap([c, a, b], ([C, A, B]) => wasmBackend().gemm.gemm(C.buf, A.buf, B.buf, m, n, k, transA, transB, beta, C.offset, A.offset, B.offset, c.ld, a.ld, b.ld));
+  if (!done) gemmRaw(c.buf, a.buf, b.buf, m, n, k, transA, transB, beta, c.offset, a.offset, b.offset, c.ld, a.ld, b.ld, null);
 }
 
 /** pre = xs · W_x: every step's input projection in one product (beta 0: pre is overwritten). */
@@ -140,12 +141,15 @@ export interface PackedWeight {
   scratch: number;
   /** The wasm kernel's panels, where they are in the heap (float32 weights on the wasm backend), or −1. */
   heapAt: number;
+  /** The weight itself and whether op is a transpose: a product the heap has no room for runs on it unpacked. */
+  source: MatrixView;
+  transpose: boolean;
 }
 
 /**
  * Where a pass packs its weights: TypeScript panels (float64, the weights from 0 and the
  * left operands from `scratch`) and, on the wasm backend, float32 panels in the heap, made on
- * first need. start() begins a pass; each packWeight takes the next free room.
+ * first need. start() begins a pass; each pack takes the next free room.
  */
 export class PackRoom {
   private next = 0;
@@ -164,19 +168,25 @@ export class PackRoom {
   /** Pack op(W) (W, or Wᵀ when transpose) into the next free room, for the backend that will multiply it. */
   pack(W: MatrixView, transpose: boolean): PackedWeight {
     const [k, n] = transpose ? [W.cols, W.rows] : [W.rows, W.cols];
+    const packed = { k, n, panels: this.panels, scratch: this.scratch, source: W, transpose };
     if (kernelBackend() === 'wasm' && W.buf instanceof Float32Array) {
       this.heap32 ??= this.make32(this.floats32);
       const floats = WasmGemm.packedFloats(k, n);
       if (this.next32 + floats > this.heap32.length) throw new Error(`PackRoom: ${floats} more floats of wasm panels do not fit in ${this.heap32.length}`);
       const at = this.heap32.byteOffset + 4 * this.next32;
-      onHeap([W], ([B]) => wasmBackend().gemm.prepack(at, B.buf, k, n, transpose, B.offset, W.ld));
-      this.next32 += floats;
-      return { k, n, panels: this.panels, offset: -1, scratch: this.scratch, heapAt: at };
+      // Panels outside the heap (it was full when they were made) cannot take the wasm kernel.
+      if (wasmBackend().heap.holds(this.heap32) && onHeap([W], ([B]) => {
+        wasmBackend().gemm.prepack(at, B.buf, k, n, transpose, B.offset, W.ld);
+        return true;
+      })) {
+        this.next32 += floats;
+        return { ...packed, offset: -1, heapAt: at };
+      }
     }
     const offset = this.next;
     packB(this.panels, offset, W.buf, n, k, transpose, W.offset, W.ld);
     this.next += packedSize(k, n);
-    return { k, n, panels: this.panels, offset, scratch: this.scratch, heapAt: -1 };
+    return { ...packed, offset, heapAt: -1 };
   }
 }
 
@@ -191,7 +201,8 @@ export function gemmPacked(c: MatrixView, a: MatrixView, w: PackedWeight, beta: 
     throw new Error(`gemmPacked: sizes disagree: A ${a.rows}×${a.cols}, packed W ${w.k}×${w.n}, C ${c.rows}×${c.cols}`);
   }
   if (w.heapAt >= 0) {
-    onHeap([c, a], ([C, A]) => wasmBackend().gemm.gemmPrepacked(C.buf, A.buf, w.heapAt, a.rows, w.n, w.k, beta, C.offset, A.offset, c.ld, a.ld));
+    const done = onHeap([c, a], ([C, A]) => wasmBackend().gemm.gemmPrepacked(C.buf, A.buf, w.heapAt, a.rows, w.n, w.k, beta, C.offset, A.offset, c.ld, a.ld));
+    if (!done) gemm(c, a, w.source, false, w.transpose, beta);
     return;
   }
   gemmPrepacked(c.buf, a.buf, a.rows, w.k, false, a.offset, a.ld, w.panels, w.offset, w.n, beta, c.offset, c.ld, w.scratch);

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ModuleBuilder, Type } from '../kernels/wasm/builder.js';
+import { WasmGemm } from '../kernels/wasm/gemm.js';
 import { WasmHeap } from '../kernels/wasm/heap.js';
 import { gemmNaive } from '../kernels/gemm.js';
 import { gemm, view } from '../kernels/matrix.js';
@@ -64,6 +65,39 @@ test('the heap hands out zeroed float32 views that survive its growth, and knows
   assert.not.ok(heap.holds(new Float32Array(4)));
   assert.is(first.byteOffset % 16, 0);
   assert.is(big.byteOffset % 16, 0);
+});
+
+test('garbage buffers go back to the heap when the event loop turns: 2 GB of them through a 512 MiB heap', () => {
+  // In a fresh process, as a training run has it: how soon the engine collects depends on
+  // what else its heap holds, and this suite's process holds a lot.
+  const script = `
+    import { WasmHeap } from './dist/kernels/wasm/heap.js';
+    const heap = new WasmHeap(1, 8192);
+    let made = 0;
+    for (let q = 0; q < 2000; q++) {
+      if (heap.f32(2 ** 18) === null) break; // 1 MB, garbage at once
+      made++;
+      if (q % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    console.log(made);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), '2000', `the heap was full after ${r.stdout.trim()} MB`);
+});
+
+test('a full heap says so: buffers stop short of its end (the rest is the kernels\' scratch), then reserve fails, and the wasm GEMM declines', () => {
+  const heap = new WasmHeap(1, 64); // 4 MiB, an eighth kept for scratch
+  const kept: Float32Array[] = [];
+  let buf: Float32Array | null;
+  while ((buf = heap.f32(2 ** 16)) !== null) kept.push(buf);
+  assert.is(kept.length, 14, '14 blocks of 256 KB fill the 3.5 MiB buffers may use');
+  assert.ok(heap.reserve(2 ** 18) !== null, 'the scratch room is still there');
+  assert.is(heap.reserve(2 ** 20), null, 'and then it is not');
+  const gemm = new WasmGemm(heap);
+  const c = kept[0], a = kept[1], b = kept[2];
+  c[0] = 42;
+  assert.is(gemm.gemm(c, a, b, 256, 256, 256, false, false, 0, 0, 0, 0, 256, 256, 256), false, 'no room for its panels: it does nothing and says so');
+  assert.is(c[0], 42);
 });
 
 const sizes = [1, 3, 7, 33, 65, 257];

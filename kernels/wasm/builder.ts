@@ -155,6 +155,8 @@ export class FunctionBuilder {
   f32DemoteF64(): this { return this.op(0xb6); }
   f64PromoteF32(): this { return this.op(0xbb); }
   select(): this { return this.op(0x1b); }
+  /** memory.fill (bulk memory, §5.4.6: 0xfc 11, memory 0): [address, byte value, count] → []. */
+  memoryFill(): this { this.code.byte(0xfc).u32(11).byte(0x00); return this; }
   drop(): this { return this.op(0x1a); }
 
   // SIMD (BinarySIMD.md): 0xfd, then the simdop as LEB128, then any immediates.

@@ -144,7 +144,8 @@ export function gemmKernels(heap: WasmHeap): GemmKernels {
  * C = op(A)·op(B) + beta·C over float32 buffers that live in the heap (the same contract as
  * gemm.ts's gemm: offsets and leading dimensions in elements). For each k-block, op(A) is
  * packed in panels of 4 rows and op(B) in panels of 8 columns, then every column panel
- * runs down all the row panels.
+ * runs down all the row panels. gemm and gemmPrepacked return false, having done nothing,
+ * when the heap has no room left for the packed panels (the caller then runs the TypeScript kernel).
  */
 export class WasmGemm {
   private readonly kernels: GemmKernels;
@@ -158,12 +159,13 @@ export class WasmGemm {
     c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number,
     transA: boolean, transB: boolean, beta: number,
     offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number,
-  ): void {
-    if (m === 0 || n === 0) return;
-    if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
-    if (k === 0) return;
+  ): boolean {
     const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR), kc0 = Math.min(k, KC);
     const pa = this.scratch((rowPanels * MR + colPanels * NR) * kc0 * 4), pb = pa + rowPanels * MR * kc0 * 4;
+    if (pa < 0) return false;
+    if (m === 0 || n === 0) return true;
+    if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
+    if (k === 0) return true;
     const A = a.byteOffset + 4 * offA, B = b.byteOffset + 4 * offB, C = c.byteOffset + 4 * offC;
     // Where element (p, i) of op(A) and (p, j) of op(B) lie: a step along k, a step across.
     const [ap, ai] = transA ? [4 * lda, 4] : [4, 4 * lda];
@@ -175,6 +177,7 @@ export class WasmGemm {
       const add = p0 === 0 && beta === 0 ? 0 : 1;
       this.kernels.panels(rowPanels, colPanels, kc, pa, pb, C, 4 * ldc, add, n - (colPanels - 1) * NR, m - (rowPanels - 1) * MR);
     }
+    return true;
   }
 
   /** Floats a packed k × n weight takes: its columns in panels of 8, the whole of k. */
@@ -189,22 +192,24 @@ export class WasmGemm {
   }
 
   /** C = A·B + beta·C (beta 0 or 1) with B packed by prepack: A [m,k] row-major (lda), C [m,n] (ldc). */
-  gemmPrepacked(c: Float32Array, a: Float32Array, packed: number, m: number, n: number, k: number, beta: number, offC: number, offA: number, ldc: number, lda: number): void {
-    if (m === 0 || n === 0) return;
-    if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
-    if (k === 0) return;
+  gemmPrepacked(c: Float32Array, a: Float32Array, packed: number, m: number, n: number, k: number, beta: number, offC: number, offA: number, ldc: number, lda: number): boolean {
     const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR);
     const pa = this.scratch(rowPanels * MR * k * 4);
+    if (pa < 0) return false;
+    if (m === 0 || n === 0) return true;
+    if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
+    if (k === 0) return true;
     this.kernels.packA(pa, a.byteOffset + 4 * offA, k, m, 4, 4 * lda);
     const C = c.byteOffset + 4 * offC;
     this.kernels.panels(rowPanels, colPanels, k, pa, packed, C, 4 * ldc, beta === 0 ? 0 : 1, n - (colPanels - 1) * NR, m - (rowPanels - 1) * MR);
+    return true;
   }
 
-  /** Room for the packed panels (never reclaimed; grown when a larger product comes). */
+  /** Room for the packed panels (never reclaimed; grown when a larger product comes), or −1 when the heap has none. */
   private scratch(bytes: number): number {
     if (this.room.bytes < bytes) {
       const at = this.heap.reserve(bytes);
-      if (at === null) throw new Error(`wasm gemm: no room in the heap for ${bytes} bytes of packed panels`);
+      if (at === null) return -1;
       this.room = { at, bytes };
     }
     return this.room.at;
