@@ -1,6 +1,6 @@
 // The three activations as ops. Each backward reads the forward's output y (out.data),
 // which is all its derivative needs (see kernels/activations.ts).
-import * as act from '../../kernels/activations.js';
+import * as act from '../../kernels/dispatch.js';
 import type { Buf } from '../../kernels/types.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';

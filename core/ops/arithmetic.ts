@@ -7,8 +7,7 @@
 //   scale: y = s·a    ∂a += s·∂y
 //   affine: y = s·a + t   ∂a += s·∂y     (1 − a is affine(a, −1, 1))
 //   maximum: y = max(a, b)  ∂y goes to the larger of the two (to a on a tie)
-import * as ew from '../../kernels/elementwise.js';
-import { rowSum } from '../../kernels/reduce.js';
+import * as ew from '../../kernels/dispatch.js';
 import { sameShape } from '../shape.js';
 import type { Backward, Tape, TapeEntry } from '../tape.js';
 import type { Buf } from '../../kernels/types.js';
@@ -75,7 +74,7 @@ function sumBackward(e: TapeEntry<BinarySaved>, sign: number): void {
   const { broadcast, rows, cols } = e.saved;
   if (a.requiresGrad) ew.axpy(a.ensureGrad(), 1, dy, a.size);
   if (b.requiresGrad) {
-    if (broadcast) rowSum(b.ensureGrad(), dy, rows, cols, sign, 1);
+    if (broadcast) ew.rowSum(b.ensureGrad(), dy, rows, cols, sign, 1);
     else ew.axpy(b.ensureGrad(), sign, dy, b.size);
   }
 }

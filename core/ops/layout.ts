@@ -7,7 +7,7 @@
 //   stack:      y[t] = x_t                ∂x_t += ∂y[t]
 //   reshape:    same values, new shape    ∂x += ∂y
 import * as mv from '../../kernels/gather.js';
-import { axpy } from '../../kernels/elementwise.js';
+import { axpy } from '../../kernels/dispatch.js';
 import { ArgumentError } from '../errors.js';
 import { checkShape, sameShape, sizeOf, type Shape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';

@@ -7,8 +7,7 @@
 //
 // mse: L = mean((p − y)²)     ∂p += 2(p − y)/n · ∂L,  ∂y −= the same
 import type { Buf, IndexBuf } from '../../kernels/types.js';
-import { axpy, sub } from '../../kernels/elementwise.js';
-import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from '../../kernels/softmaxCrossEntropy.js';
+import { axpy, softmaxCrossEntropyBackward, softmaxCrossEntropyForward, sub } from '../../kernels/dispatch.js';
 import { alloc } from '../alloc.js';
 import { sameShape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';

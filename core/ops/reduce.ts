@@ -2,7 +2,7 @@
 //
 //   sum:  y = Σ x        ∂x += ∂y
 //   mean: y = Σ x / n    ∂x += ∂y / n
-import { addConstant } from '../../kernels/elementwise.js';
+import { addConstant } from '../../kernels/dispatch.js';
 import { sumAll } from '../../kernels/reduce.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';

@@ -150,8 +150,16 @@ export class FunctionBuilder {
   f32Div(): this { return this.op(0x95); }
   f32Min(): this { return this.op(0x96); }
   f32Max(): this { return this.op(0x97); }
+  f64Const(v: number): this {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, v, true);
+    this.code.byte(0x44, ...new Uint8Array(view.buffer));
+    return this;
+  }
+  f64Eq(): this { return this.op(0x61); }
   f64Add(): this { return this.op(0xa0); }
   f64Mul(): this { return this.op(0xa2); }
+  f64Div(): this { return this.op(0xa3); }
   f32DemoteF64(): this { return this.op(0xb6); }
   f64PromoteF32(): this { return this.op(0xbb); }
   select(): this { return this.op(0x1b); }
@@ -185,6 +193,8 @@ export class FunctionBuilder {
     return this;
   }
   f32x4Splat(): this { return this.simd(0x13); }
+  i32x4Splat(): this { return this.simd(0x11); }
+  f64x2ExtractLane(lane: number): this { this.simd(0x21); this.code.byte(lane); return this; }
   f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.byte(lane); return this; }
   f32x4ReplaceLane(lane: number): this { this.simd(0x20); this.code.byte(lane); return this; }
   f32x4Eq(): this { return this.simd(0x41); }
@@ -192,6 +202,7 @@ export class FunctionBuilder {
   f32x4Gt(): this { return this.simd(0x44); }
   f32x4Le(): this { return this.simd(0x45); }
   f32x4Ge(): this { return this.simd(0x46); }
+  v128Not(): this { return this.simd(0x4d); }
   v128And(): this { return this.simd(0x4e); }
   v128Or(): this { return this.simd(0x50); }
   v128Xor(): this { return this.simd(0x51); }
@@ -211,6 +222,10 @@ export class FunctionBuilder {
   f32x4Max(): this { return this.simd(0xe9); }
   /** The pseudo-maximum pmax(a, b) = a < b ? b : a (a NaN a is kept): one maxps on x86, where max takes several. */
   f32x4Pmax(): this { return this.simd(0xeb); }
+  f64x2Add(): this { return this.simd(0xf0); }
+  f64x2Mul(): this { return this.simd(0xf2); }
+  /** The two low float lanes, widened to f64x2. */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
   i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
   f32x4ConvertI32x4S(): this { return this.simd(0xfa); }
 

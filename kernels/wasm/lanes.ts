@@ -11,8 +11,12 @@ import { Type, type FunctionBuilder, type Local } from './builder.js';
 
 /** How a body reads and writes element j of an array at a byte address. */
 export interface LaneIO {
+  /** How many lanes hold elements: 4, or 1 in the tail (lane 0; the others are zero). */
+  width: 1 | 4;
   /** Push the lanes at base + 4j. */
   load(base: Local): void;
+  /** Push the lanes at base + 4j with the tail's one element in every lane (for a maximum, say). */
+  spread(base: Local): void;
   /** Store `value`'s lanes at base + 4j. */
   store(base: Local, value: Local): void;
 }
@@ -22,14 +26,19 @@ export function laneLoop(f: FunctionBuilder, n: Local, body: (io: LaneIO) => voi
   const j = f.local(Type.i32), end = f.local(Type.i32);
   const at = (base: Local) => f.localGet(base).localGet(j).i32Add();
   const vector: LaneIO = {
+    width: 4,
     load: (base) => at(base).v128Load(),
+    spread: (base) => at(base).v128Load(),
     store: (base, value) => at(base).localGet(value).v128Store(),
   };
   const single: LaneIO = {
+    width: 1,
     load: (base) => at(base).v128Load32Zero(),
+    spread: (base) => at(base).v128Load32Splat(),
     store: (base, value) => at(base).localGet(value).v128Store32Lane(0),
   };
-  // j counts bytes: the vector part ends at 4·(n − n mod 4), the tail at 4n.
+  // j counts bytes from 0: the vector part ends at 4·(n − n mod 4), the tail at 4n.
+  f.i32Const(0).localSet(j);
   f.localGet(n).i32Const(-4).i32And().i32Const(4).i32Mul().localSet(end);
   loopTo(f, j, end, 16, () => body(vector));
   f.localGet(n).i32Const(4).i32Mul().localSet(end);

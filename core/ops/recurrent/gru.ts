@@ -13,10 +13,9 @@
 // Backward walks the steps in reverse; the weight gradients are GEMMs over all T·B rows
 // after the loop: ∂W_x = xsᵀ ∂xp, ∂W_h = hsᵀ ∂hp (reset before: (r ⊙ h)ᵀ ∂hp for the n block).
 // W: [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1}.
-import { addRowAt, axpy } from '../../../kernels/elementwise.js';
+import { addRowAt, axpy, rowSum } from '../../../kernels/dispatch.js';
 import type { GruBuffers, GruGradBuffers } from '../../../kernels/gruCell.js';
 import { columns, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
-import { rowSum } from '../../../kernels/reduce.js';
 import { addOutputGrads } from '../../../kernels/sequence.js';
 import { gruStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';

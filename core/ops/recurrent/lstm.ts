@@ -15,12 +15,11 @@
 //
 // W: [I+H, G·H], rows 0..I−1 act on x_t and rows I..I+H−1 on h_{t−1}. xs holds the
 // input in step order (each sequence reversed within its length for the backward direction).
-import { axpy } from '../../../kernels/elementwise.js';
+import { axpy, rowSum } from '../../../kernels/dispatch.js';
 import type { LstmBuffers, LstmGradBuffers, LstmLayout } from '../../../kernels/lstmCell.js';
 import {
   addRecurrent, columns, gemm, gemmPacked, inputGrads, projectInputs, rows, StepView, view, weightGrads, type MatrixView,
 } from '../../../kernels/matrix.js';
-import { rowSum } from '../../../kernels/reduce.js';
 import { addOutputGrads, carryInactive } from '../../../kernels/sequence.js';
 import { lstmStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';

@@ -7,9 +7,8 @@
 //
 // Backward accumulates ∂L/∂h for every step in dHs (a step's gradient can come from the
 // step d later), then ∂W_x = xsᵀ ∂pre and ∂W_h = Σ_s h_{s−d}ᵀ ∂pre[s] as few GEMMs as the delay allows.
-import { addRowAt, axpy } from '../../../kernels/elementwise.js';
+import { addRowAt, axpy, rowSum } from '../../../kernels/dispatch.js';
 import { addRecurrent, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
-import { rowSum } from '../../../kernels/reduce.js';
 import { addOutputGrads } from '../../../kernels/sequence.js';
 import { rnnStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';
