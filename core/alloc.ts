@@ -4,6 +4,8 @@
 // happen inside a time loop). On the wasm backend a buffer is reclaimed once it is garbage:
 // keep the buffer alloc gave you for as long as you use a subarray of it.
 import { kernelBackend, wasmBackend } from '../kernels/backend.js';
+// The default backend (wasm where supported, or RNNLAB_BACKEND) is settled before any buffer is made.
+import './backend.js';
 import type { Buf } from '../kernels/types.js';
 import { ArgumentError } from './errors.js';
 
@@ -17,30 +19,36 @@ export function alloc(dtype: 'f64', length: number): Float64Array;
 export function alloc(dtype: 'f32', length: number): Float32Array;
 export function alloc(dtype: DType, length: number): Buf;
 export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
+  return make('alloc', dtype, length, false);
+}
+
+/**
+ * A buffer that lives as long as its owner and is used over and over: parameters, their
+ * gradients, optimizer state, a recurrent workspace. On the wasm backend it goes in the
+ * heap for as long as there is room, where a transient buffer (alloc's) stops going once
+ * the heap holds its share of them.
+ */
+export function allocPinned(dtype: 'f32', length: number): Float32Array;
+export function allocPinned(dtype: DType, length: number): Buf;
+export function allocPinned(dtype: DType, length: number): Buf {
+  return make('allocPinned', dtype, length, true) as Buf;
+}
+
+function make(where: string, dtype: DType | 'i32', length: number, pinned: boolean): Buf | Int32Array {
   if (!Number.isInteger(length) || length < 0) {
-    throw new ArgumentError('alloc', 'length', 'a non-negative integer', length);
+    throw new ArgumentError(where, 'length', 'a non-negative integer', length);
   }
   allocations++;
   // On the wasm backend float32 buffers live in its heap (while it has room).
-  if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length) : null) ?? new Float32Array(length);
+  if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length, pinned) : null) ?? new Float32Array(length);
   if (dtype === 'f64') return new Float64Array(length);
   if (dtype === 'i32') return new Int32Array(length);
-  throw new ArgumentError('alloc', 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);
+  throw new ArgumentError(where, 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);
 }
 
-let heapFullSaid = false;
-
-/** A float32 buffer in the wasm heap, or null (said once) when the heap has no room. */
-function onHeap(length: number): Float32Array | null {
-  const buf = wasmBackend().heap.f32(length);
-  if (buf === null && !heapFullSaid) {
-    heapFullSaid = true;
-    console.warn(
-      'rnnlab: the wasm heap is full; new float32 buffers live outside it, and the kernels copy them in or run in TypeScript ' +
-      '(slower, same results). Garbage buffers are reclaimed only when the event loop turns: yield (await) between training steps.',
-    );
-  }
-  return buf;
+/** A float32 buffer in the wasm heap, or null when it has no room for it. */
+function onHeap(length: number, pinned: boolean): Float32Array | null {
+  return wasmBackend().heap.f32(length, pinned);
 }
 
 /** How many buffers `alloc` has made since the process started. */

@@ -1,12 +1,15 @@
-// The kernel backend for float32: 'js' (the TypeScript kernels) or 'wasm' (WebAssembly
-// SIMD128 kernels over one shared memory). Chosen before the first buffer is made: with
-// setBackend, or the RNNLAB_BACKEND environment variable ('js', 'wasm'), or the CLI's
-// --backend. Float64 always runs on the TypeScript kernels.
+// The kernel backend for float32: 'wasm' (WebAssembly SIMD128 kernels over one shared
+// memory), the default wherever the runtime has SIMD and shared memory, or 'js' (the
+// TypeScript kernels, the oracle of every wasm kernel). Chosen before the first buffer is
+// made: with setBackend, or the RNNLAB_BACKEND environment variable ('js', 'wasm'), or the
+// CLI's --backend. Where wasm is missing (a browser page that is not cross-origin isolated,
+// say) the default is js, and the library says so once. Float64 always runs on the
+// TypeScript kernels.
 //
 // With 'wasm', every float32 buffer alloc makes lives in the wasm heap, so the kernels work
-// on it in place; a buffer made before the switch is copied in and out by each kernel
-// instead. Whichever backend runs, results agree with the TypeScript kernels to float32
-// rounding; every wasm kernel is checked against its TypeScript twin.
+// on it in place. A buffer made before a switch to wasm is copied in and out by the GEMM,
+// and the other kernels run in TypeScript on it. Whichever backend runs, results agree with
+// the TypeScript kernels to float32 rounding; every wasm kernel is checked against its twin.
 import { kernelBackend, setKernelBackend, wasmSupport, type BackendName } from '../kernels/backend.js';
 import { ArgumentError } from './errors.js';
 
@@ -35,4 +38,8 @@ if (fromEnvironment !== undefined && fromEnvironment !== '') {
     throw new ArgumentError('RNNLAB_BACKEND', 'the variable', `one of ${backendNames.join(', ')}`, fromEnvironment);
   }
   setBackend(fromEnvironment as BackendName);
+} else if (wasmSupport().ok) {
+  setBackend('wasm');
+} else {
+  console.warn(`rnnlab: the wasm backend is not available here (${wasmSupport().why}); float32 runs on the TypeScript kernels.`);
 }

@@ -8,7 +8,7 @@
 // two buffers and points each tensor at its views. A tensor's data therefore never
 // re-points, and nothing can be added after allocation.
 import type { Buf } from '../kernels/types.js';
-import { alloc, type DType } from './alloc.js';
+import { allocPinned, type DType } from './alloc.js';
 import { ArgumentError } from './errors.js';
 import { checkShape, shapeStr, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -43,7 +43,7 @@ export class ParamStore {
   /** Make the flat buffers (zeros) and point every declared tensor at its views. Once. */
   allocate(): this {
     if (this.buffers !== null) throw new Error('ParamStore.allocate: the store is allocated already');
-    const data = alloc(this.dtype, this.used), grad = alloc(this.dtype, this.used);
+    const data = allocPinned(this.dtype, this.used), grad = allocPinned(this.dtype, this.used);
     for (const { tensor, offset } of this.slots.values()) {
       tensor.bind(data.subarray(offset, offset + tensor.size), grad.subarray(offset, offset + tensor.size));
     }

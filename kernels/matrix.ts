@@ -13,6 +13,7 @@
 // weight once (PackRoom) for `gemmPacked` step after step. Float32 work goes to the wasm
 // kernels on the wasm backend; the TypeScript kernels are the oracle and the float64 path.
 import { kernelBackend, wasmBackend } from './backend.js';
+import { withAddresses } from './staging.js';
 import { gemm as gemmRaw } from './gemm.js';
 import { WasmGemm } from './wasm/gemm.js';
 import { gemmPrepacked, packB, panelSize, type Panels } from './gemmPanels.js';
@@ -83,31 +84,16 @@ function span(v: MatrixView): number {
 }
 
 /**
- * Run `body` with each view's buffer in the wasm heap: a view whose buffer lies elsewhere is
- * copied into room there first, and the first view (the output) copied back after. So a
- * kernel's result is the same wherever the buffers live. False, with nothing run, when the
- * heap has no room for the copies; otherwise what `body` returns (false: it did nothing).
+ * Run `body` with each view's buffer in the wasm heap (staging.ts: a view outside it is
+ * copied in, and the first view, the output, copied back after), as the heap's whole-memory
+ * array and the view's offset in it. False when the heap had no room or body declined.
  */
 function onHeap(views: MatrixView[], body: (placed: { buf: Float32Array; offset: number }[]) => boolean): boolean {
-  const w = wasmBackend();
-  const away = views.map((v) => !w.heap.holds(v.buf));
-  const need = views.reduce((sum, v, q) => sum + (away[q] ? span(v) + 4 : 0), 0);
-  if (need > 0 && w.staging.bytes < need * 4) {
-    const at = w.heap.reserve(need * 4);
-    if (at === null) return false;
-    w.staging = { at, bytes: need * 4 };
-  }
-  let next = w.staging.at;
-  const placed = views.map((v, q) => {
-    if (!away[q]) return { buf: v.buf as Float32Array, offset: v.offset };
-    const room = new Float32Array(w.heap.memory.buffer, next, span(v));
-    room.set(v.buf.subarray(v.offset, v.offset + span(v)));
-    next += (span(v) + 4) * 4;
-    return { buf: room, offset: 0 };
+  const spans = views.map((v, q) => ({ buf: v.buf as Float32Array, at: v.offset, n: span(v), written: q === 0 }));
+  return withAddresses(spans, (addresses) => {
+    const all = wasmBackend().heap.all();
+    return body(addresses.map((address) => ({ buf: all, offset: address / 4 })));
   });
-  if (!body(placed)) return false;
-  if (away[0]) views[0].buf.set(placed[0].buf.subarray(0, span(views[0])), views[0].offset);
-  return true;
 }
 
 /** The wasm GEMM over float32 views (see onHeap for views outside the heap); the TypeScript kernel when the heap is full. */

@@ -33,7 +33,9 @@ for (const page of pages) {
       test(`${page} shows what \`${target}\` prints`, () => {
         const argv = target.replace(/^npx rnnlab /, 'node dist/cli/main.js ').split(' ');
         assert.is(argv[0], 'node', 'output blocks run node or npx rnnlab');
-        const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+        // As a reader runs it: the default backend (wasm where supported), whichever backend this pass tests.
+        const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+        delete env.RNNLAB_BACKEND;
         const r = spawnSync(process.execPath, argv.slice(1), { cwd: repoRoot, encoding: 'utf8', env });
         assert.is(r.stderr, '');
         assert.fixture(r.stdout, body);

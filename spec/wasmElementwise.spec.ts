@@ -11,7 +11,7 @@ import * as d from '../kernels/dispatch.js';
 import * as ew from '../kernels/elementwise.js';
 import { rowSum } from '../kernels/reduce.js';
 import * as sce from '../kernels/softmaxCrossEntropy.js';
-import { alloc, getBackend, Rng, setBackend } from '../index.js';
+import { alloc, allocPinned, getBackend, Rng, setBackend } from '../index.js';
 
 const sizes = [1, 3, 7, 33, 65, 257];
 
@@ -31,7 +31,7 @@ function twins(count: number, n: number, seed: number): [Float32Array[], Float32
   const make = () => {
     const rng = new Rng(seed);
     return Array.from({ length: count }, () => {
-      const b = alloc('f32', n + 1);
+      const b = allocPinned('f32', n + 1);
       rng.fillUniform(b, -3, 3);
       return b;
     });
@@ -117,7 +117,7 @@ test('the row-broadcast and column-sum wasm kernels equal their TypeScript twins
     for (const [name, run, ulps, terms] of rowCases) for (const rows of [1, 3, 33]) for (const cols of [1, 5, 8, 65]) {
       const n = rows * cols;
       const rng = new Rng(rows * 100 + cols);
-      const make = () => [alloc('f32', n + 1), alloc('f32', n + 1), alloc('f32', Math.max(cols, n) + 1)];
+      const make = () => [allocPinned('f32', n + 1), allocPinned('f32', n + 1), allocPinned('f32', Math.max(cols, n) + 1)];
       const ts = make(), wasm = make();
       for (let q = 0; q < 3; q++) {
         rng.fillUniform(ts[q], -3, 3);
@@ -131,9 +131,23 @@ test('the row-broadcast and column-sum wasm kernels equal their TypeScript twins
   });
 });
 
+test('buffers outside the heap are staged in and out: the results are the same bit for bit', () => {
+  onWasmBackend(() => {
+    for (const [name, count, run] of cases) {
+      const n = 65;
+      const [inHeap] = twins(count, n, 5);
+      const outside = inHeap.map((b) => Float32Array.from(b));
+      assert.not.ok(onWasm(outside));
+      run(inHeap, n, 'wasm');
+      run(outside, n, 'wasm');
+      outside.forEach((b, q) => assert.equal([...b].map(String), [...inHeap[q]].map(String), `${name}: buffer ${q}`));
+    }
+  });
+});
+
 test('NaN goes where the TypeScript kernels send it: relu and maximum pick, sums carry it', () => {
   onWasmBackend(() => {
-    const x = alloc('f32', 5), y = alloc('f32', 5), z = alloc('f32', 5);
+    const x = allocPinned('f32', 5), y = allocPinned('f32', 5), z = allocPinned('f32', 5);
     x.set([NaN, -0, 1, -1, NaN]);
     z.set([0, 0, 0, 0, 0]);
     d.reluForward(y, x, 5);
@@ -141,7 +155,7 @@ test('NaN goes where the TypeScript kernels send it: relu and maximum pick, sums
     assert.ok(Object.is(y[1], 0), 'relu(−0) is +0, as pre > 0 ? pre : 0 gives');
     d.maximum(y, x, z, 5);
     assert.equal([...y].map(String), ['0', '0', '1', '0', '0'], 'a NaN a loses to b, as a ≥ b ? a : b has it');
-    const out = alloc('f32', 1);
+    const out = allocPinned('f32', 1);
     d.rowSum(out, x, 5, 1, 1, 0);
     assert.ok(Number.isNaN(out[0]));
   });
@@ -151,7 +165,7 @@ test('the wasm softmax cross-entropy equals its TypeScript twin: probabilities w
   onWasmBackend(() => {
     for (const classes of [1, 3, 7, 65, 257]) for (const rows of [1, 5]) {
       const n = rows * classes, rng = new Rng(classes * 10 + rows);
-      const logits = alloc('f32', n);
+      const logits = allocPinned('f32', n);
       rng.fillUniform(logits, -8, 8);
       if (classes >= 3) {
         logits[1] = 80; // would overflow e^z without the maximum taken off
@@ -159,11 +173,11 @@ test('the wasm softmax cross-entropy equals its TypeScript twin: probabilities w
       }
       if (rows === 5 && classes >= 3) logits[3 * classes + 1] = NaN;
       const targets = Int32Array.from({ length: rows }, (_, r) => (r * 7) % classes);
-      const mask = alloc('f32', rows);
+      const mask = allocPinned('f32', rows);
       mask.fill(1);
       mask[0] = 0.5;
       const run = (kind: 'ts' | 'wasm') => {
-        const probs = alloc('f32', n), loss = alloc('f64', rows), grad = alloc('f32', n);
+        const probs = allocPinned('f32', n), loss = alloc('f64', rows), grad = allocPinned('f32', n);
         grad.fill(0.25);
         (kind === 'ts' ? sce.softmaxCrossEntropyForward : d.softmaxCrossEntropyForward)(probs, loss, logits, targets, rows, classes);
         (kind === 'ts' ? sce.softmaxCrossEntropyBackward : d.softmaxCrossEntropyBackward)(grad, probs, targets, mask, 0.5, rows, classes);

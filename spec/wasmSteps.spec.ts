@@ -10,7 +10,7 @@ import { gruStepKernels, lstmStepKernels, rnnStepKernels } from '../kernels/step
 import { WasmGruStep } from '../kernels/wasm/gruStep.js';
 import { WasmLstmStep } from '../kernels/wasm/lstmStep.js';
 import { WasmRnnStep } from '../kernels/wasm/rnnStep.js';
-import { alloc, getBackend, Rng, setBackend } from '../index.js';
+import { allocPinned, getBackend, Rng, setBackend } from '../index.js';
 import { relToMax } from './helpers.js';
 
 /** Run `body` on the wasm backend, then put the backend back. */
@@ -30,7 +30,7 @@ function twins<K extends string>(sizes: Record<K, number>, seed: number): [Recor
     const rng = new Rng(seed);
     const out = {} as Record<K, Float32Array>;
     for (const [name, n] of Object.entries(sizes) as [K, number][]) {
-      out[name] = alloc('f32', n);
+      out[name] = allocPinned('f32', n);
       rng.fillUniform(out[name], -2, 2);
     }
     return out;

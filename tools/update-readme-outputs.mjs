@@ -9,7 +9,10 @@ for (const page of pages) {
   const before = readFileSync(page, 'utf8');
   const after = before.replace(/(<!-- output of: (.+?) -->\n```\w*\n)([\s\S]*?)```/g, (_, head, command) => {
     const argv = command.replace(/^npx rnnlab /, 'node dist/cli/main.js ').split(' ');
-    const r = spawnSync(process.execPath, argv.slice(1), { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+    // The default backend, as a reader's run has it (spec/readme.spec.ts runs them the same way).
+    const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+    delete env.RNNLAB_BACKEND;
+    const r = spawnSync(process.execPath, argv.slice(1), { encoding: 'utf8', env });
     if (r.stderr) throw new Error(`${command}: ${r.stderr}`);
     console.log(`${page}: ran ${command}`);
     return `${head}${r.stdout}\`\`\``;

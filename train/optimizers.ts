@@ -10,7 +10,7 @@
 //   Adam     g = ∇ + λθ;  m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  (AMSGrad: v̂ = max(v̂, v));
 //            θ −= (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
 //   AdamW    as Adam with λ = 0 in g, and θ *= 1 − ηλ first (decoupled weight decay)
-import { alloc, ArgumentError, type Buf, type ParamStore } from '../core/index.js';
+import { alloc, allocPinned, ArgumentError, type Buf, type ParamStore } from '../core/index.js';
 
 export type OptimizerName = 'sgd' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw';
 export const optimizerNames: readonly OptimizerName[] = ['sgd', 'rmsprop', 'adagrad', 'adam', 'adamw'];
@@ -42,7 +42,7 @@ export abstract class Optimizer {
 
   /** A state buffer the size of the parameters, zero-filled (or filled with `value`). */
   protected buffer(name: string, value = 0): Buf {
-    const b = alloc(this.store.dtype, this.store.size);
+    const b = allocPinned(this.store.dtype, this.store.size);
     if (value !== 0) b.fill(value);
     this.buffers.set(name, b);
     return b;

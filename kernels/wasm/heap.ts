@@ -21,16 +21,21 @@
 // whole block, 44 ms a step and 610 MB of peak memory; a quarter, 34 ms and 670 MB; a
 // sixteenth, 32 ms and 905 MB (the js backend: 143 ms and 364 MB).
 //
-// Buffers may use the memory up to an eighth of it (at most 256 MiB) short of the maximum; the rest is kept for
-// the kernels' scratch (packed panels, staging). When buffers can have no more, f32()
-// returns null and the caller makes an ordinary array (the kernels then copy it in, or run
-// the TypeScript kernels).
+// A loop that never yields reclaims nothing, so transient buffers (an op's output, a
+// gradient) may hold at most TRANSIENT_BYTES of the heap at once; past that f32() returns
+// null for them and the caller makes an ordinary array, which the kernels copy in and out
+// of the heap (slower; the results are the same). Pinned buffers (parameters, their
+// gradients, optimizer state, the recurrent workspaces: few, large, reused) may use the
+// memory up to an eighth of it (at most 256 MiB) short of the maximum; the rest is the
+// kernels' scratch (packed panels, staging).
 import { ModuleBuilder, Type } from './builder.js';
 
 export const PAGE = 65536;
 /** 2 GiB: room enough, and well inside what a 32-bit memory can address. */
 export const MAX_PAGES = 32768;
 const MIN_CLASS = 4;
+/** Transient buffers stop being placed in the heap while this many bytes are in use. */
+const TRANSIENT_BYTES = 512 * 2 ** 20;
 /** At most this many bytes at the top of the memory are kept for the kernels' scratch. */
 const KERNEL_ROOM = 256 * 2 ** 20;
 
@@ -73,6 +78,17 @@ export class WasmHeap {
     return instance.exports as Exports;
   }
 
+  private whole: Float32Array | null = null;
+
+  /** A Float32Array over the whole memory as it is now: element q is at address 4q. */
+  all(): Float32Array {
+    if (this.whole === null || this.whole.buffer !== this.memory.buffer) {
+      this.whole = new Float32Array(this.memory.buffer);
+      this.buffers.add(this.whole.buffer);
+    }
+    return this.whole;
+  }
+
   /**
    * Whether a view lies in this memory (then its byteOffset is its address). The memory's
    * SharedArrayBuffer object is not always the same one: a grow makes a new one, and the
@@ -85,9 +101,14 @@ export class WasmHeap {
     return true;
   }
 
-  /** A zero-filled Float32Array of `length` in the memory, or null when the memory is full. */
-  f32(length: number): Float32Array | null {
-    const at = this.allocate(Math.max(1, length) * 4, this.bufferLimit);
+  /**
+   * A zero-filled Float32Array of `length` in the memory, or null when there is no room: for
+   * a transient buffer, while TRANSIENT_BYTES are in use; for a pinned one, when the memory is full.
+   */
+  f32(length: number, pinned = false): Float32Array | null {
+    const bytes = Math.max(1, length) * 4;
+    if (!pinned && this.inUse + bytes > Math.min(TRANSIENT_BYTES, this.bufferLimit / 2)) return null;
+    const at = this.allocate(bytes, this.bufferLimit);
     if (at === null) return null;
     const view = new Float32Array(this.memory.buffer, at.at, length);
     this.buffers.add(view.buffer);

@@ -12,7 +12,7 @@ import { addRecurrent, gemmPacked, inputGrads, projectInputs, StepView, view, we
 import { addOutputGrads } from '../../../kernels/sequence.js';
 import { rnnStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';
-import { alloc, type DType } from '../../alloc.js';
+import { allocPinned, type DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
 import type { Tensor } from '../../tensor.js';
 import { weightViews } from './lstm.js';
@@ -33,9 +33,9 @@ export class RnnWorkspace extends SequenceWorkspace {
 
   constructor(T: number, B: number, dtype: DType, H: number, I: number) {
     super(T, B, dtype, I, H, false, 1);
-    this.pre = alloc(dtype, T * B * H);
-    this.dPre = alloc(dtype, T * B * H);
-    this.dHs = alloc(dtype, (T + 1) * B * H);
+    this.pre = allocPinned(dtype, T * B * H);
+    this.dPre = allocPinned(dtype, T * B * H);
+    this.dHs = allocPinned(dtype, (T + 1) * B * H);
   }
 }
 

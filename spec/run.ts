@@ -1,0 +1,61 @@
+// `npm test`: every spec file in its own process, on each backend: wasm (where the runtime
+// supports it) and js, or only the one RNNLAB_BACKEND names. Two files run at a time (this
+// machine has two cores).
+//
+// A process per file, because on the wasm backend buffers go back to the heap only when the
+// event loop turns, and one process running every spec in turn (uvu awaits between tests,
+// which lets no task run) would fill the heap with the models of earlier files, so that
+// later files would test the fallbacks instead of the wasm kernels.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { wasmAvailable } from '../index.js';
+import { repoRoot } from './helpers.js';
+
+interface Outcome { file: string; backend: string; ok: boolean; total: number; passed: number; seconds: number; output: string }
+
+const specDir = join(repoRoot, 'dist', 'spec');
+const only = process.argv[2];
+const files = readdirSync(specDir).filter((f) => f.endsWith('.spec.js') && (only === undefined || f.includes(only))).sort();
+const named = process.env.RNNLAB_BACKEND;
+const backends = named !== undefined && named !== '' ? [named] : wasmAvailable().ok ? ['wasm', 'js'] : ['js'];
+
+function runFile(file: string, backend: string): Promise<Outcome> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(specDir, file)], { cwd: repoRoot, env: { ...process.env, RNNLAB_BACKEND: backend } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => {
+      const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0), passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
+      resolve({ file, backend, ok: code === 0 && total > 0 && passed === total, total, passed, seconds: (Date.now() - started) / 1000, output });
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const jobs = backends.flatMap((backend) => files.map((file) => ({ file, backend })));
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const { file, backend } = jobs[next++];
+      const o = await runFile(file, backend);
+      outcomes.push(o);
+      console.log(`${o.ok ? 'ok  ' : 'FAIL'} ${backend.padEnd(4)} ${file.padEnd(28)} ${String(o.passed).padStart(3)}/${String(o.total).padEnd(3)} ${o.seconds.toFixed(1)} s`);
+      if (!o.ok) console.log(o.output);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const failed = outcomes.filter((o) => !o.ok);
+  for (const backend of backends) {
+    const mine = outcomes.filter((o) => o.backend === backend);
+    const total = mine.reduce((s, o) => s + o.total, 0), passed = mine.reduce((s, o) => s + o.passed, 0);
+    console.log(`${backend}: ${passed} of ${total} specs passed in ${mine.length} files`);
+  }
+  if (failed.length > 0) console.log(`failed: ${failed.map((o) => `${o.file} (${o.backend})`).join(', ')}`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
