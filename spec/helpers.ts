@@ -1,6 +1,7 @@
 // Shared by the specs: where the repository is, and comparisons of buffers.
 import { fileURLToPath } from 'node:url';
 import type { Buf } from '../kernels/types.js';
+import { getBackend, setBackend, type BackendName } from '../core/backend.js';
 
 /** The repository root (specs run from dist/spec). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,4 +28,15 @@ export function relToMax(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export function isBuf(x: unknown): x is Buf {
   return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+/** Run `body` on the given backend, then put the backend back. */
+export function onBackend(name: BackendName, body: () => void): void {
+  const before = getBackend();
+  setBackend(name);
+  try {
+    body();
+  } finally {
+    setBackend(before);
+  }
 }

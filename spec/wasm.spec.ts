@@ -10,8 +10,8 @@ import { WasmGemm } from '../kernels/wasm/gemm.js';
 import { WasmHeap } from '../kernels/wasm/heap.js';
 import { gemmNaive } from '../kernels/gemm.js';
 import { gemm, view } from '../kernels/matrix.js';
-import { alloc, getBackend, RecurrentLayer, Rng, setBackend, Tape, Tensor, wasmAvailable, type CellKind } from '../index.js';
-import { relToMax, repoRoot } from './helpers.js';
+import { alloc, RecurrentLayer, Rng, Tape, Tensor, wasmAvailable, type CellKind } from '../index.js';
+import { onBackend, relToMax, repoRoot } from './helpers.js';
 
 test('the builder writes LEB128 as the core specification gives it', () => {
   // (func (result i32) i32.const N): the constant's signed LEB128 bytes sit at the end of the body.
@@ -107,9 +107,7 @@ const sizes = [1, 3, 7, 33, 65, 257];
 test('the wasm GEMM equals the naive one within a few float32 ulps scaled by k: odd sizes, every transpose, beta 0, 1 and 0.5, in and out of the heap', () => {
   const available = wasmAvailable();
   assert.ok(available.ok, available.why);
-  const before = getBackend();
-  setBackend('wasm');
-  try {
+  onBackend('wasm', () => {
     const rng = new Rng(11);
     let cases = 0;
     for (const m of sizes) for (const n of [1, 7, 65]) for (const k of [1, 33, 257]) {
@@ -138,42 +136,34 @@ test('the wasm GEMM equals the naive one within a few float32 ulps scaled by k: 
       cases++;
     }
     assert.is(cases, sizes.length * 9);
-  } finally {
-    setBackend(before);
-  }
+  });
 });
 
 test('on the wasm backend, fused equals unfused and both equal the js backend to float32 rounding: every cell, padded, stacked, both directions', () => {
-  const before = getBackend();
-  try {
-    const variants: [CellKind, object][] = [['lstm', {}], ['lstm', { variant: 'peephole' }], ['lstm', { variant: ['cifg', 'noaf'] }], ['gru', {}], ['gru', { resetAfter: false }], ['rnn', {}], ['rnn', { nonlinearity: 'relu', delay: 2 }]];
-    for (const [cell, options] of variants) {
-      const results: Record<string, { y: number[]; g: number[]; dx: number[] }> = {};
-      for (const backend of ['js', 'wasm'] as const) {
-        setBackend(backend);
-        for (const build of ['fused', 'unfused'] as const) {
-          const layer = new RecurrentLayer({ cell, inputSize: 5, hiddenSize: 9, numLayers: 2, bidirectional: true, build, seed: 3, ...options });
-          const x = Tensor.zeros([7, 3, 5], 'f32', { requiresGrad: true });
-          new Rng(1).fillUniform(x.data, -1, 1);
-          const tape = new Tape();
-          const out = layer.forward(tape, x, { lengths: [7, 3, 5] });
-          const seed = alloc('f32', out.y.size);
-          new Rng(2).fillUniform(seed, -1, 1);
-          tape.backward(out.y, seed);
-          results[`${backend} ${build}`] = { y: [...out.y.data], g: [...layer.store.grad], dx: [...x.grad!] };
-        }
+  const variants: [CellKind, object][] = [['lstm', {}], ['lstm', { variant: 'peephole' }], ['lstm', { variant: ['cifg', 'noaf'] }], ['gru', {}], ['gru', { resetAfter: false }], ['rnn', {}], ['rnn', { nonlinearity: 'relu', delay: 2 }]];
+  for (const [cell, options] of variants) {
+    const results: Record<string, { y: number[]; g: number[]; dx: number[] }> = {};
+    for (const backend of ['js', 'wasm'] as const) onBackend(backend, () => {
+      for (const build of ['fused', 'unfused'] as const) {
+        const layer = new RecurrentLayer({ cell, inputSize: 5, hiddenSize: 9, numLayers: 2, bidirectional: true, build, seed: 3, ...options });
+        const x = Tensor.zeros([7, 3, 5], 'f32', { requiresGrad: true });
+        new Rng(1).fillUniform(x.data, -1, 1);
+        const tape = new Tape();
+        const out = layer.forward(tape, x, { lengths: [7, 3, 5] });
+        const seed = alloc('f32', out.y.size);
+        new Rng(2).fillUniform(seed, -1, 1);
+        tape.backward(out.y, seed);
+        results[`${backend} ${build}`] = { y: [...out.y.data], g: [...layer.store.grad], dx: [...x.grad!] };
       }
-      const ref = results['js unfused'];
-      for (const [name, r] of Object.entries(results)) {
-        for (const part of ['y', 'g', 'dx'] as const) {
-          // As the reference cases measure it: the largest difference relative to the largest magnitude.
-          const worst = relToMax(r[part], ref[part]);
-          assert.ok(worst < 1e-5, `${cell} ${JSON.stringify(options)} ${name} ${part}: relative difference ${worst}`);
-        }
+    });
+    const ref = results['js unfused'];
+    for (const [name, r] of Object.entries(results)) {
+      for (const part of ['y', 'g', 'dx'] as const) {
+        // As the reference cases measure it: the largest difference relative to the largest magnitude.
+        const worst = relToMax(r[part], ref[part]);
+        assert.ok(worst < 1e-5, `${cell} ${JSON.stringify(options)} ${name} ${part}: relative difference ${worst}`);
       }
     }
-  } finally {
-    setBackend(before);
   }
 });
 

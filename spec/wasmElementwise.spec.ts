@@ -11,20 +11,11 @@ import * as d from '../kernels/dispatch.js';
 import * as ew from '../kernels/elementwise.js';
 import { rowSum } from '../kernels/reduce.js';
 import * as sce from '../kernels/softmaxCrossEntropy.js';
-import { alloc, allocPinned, getBackend, Rng, setBackend } from '../index.js';
+import { alloc, allocPinned, Rng } from '../index.js';
+import { onBackend } from './helpers.js';
 
 const sizes = [1, 3, 7, 33, 65, 257];
 
-/** Run on the wasm backend, then put the backend back. */
-function onWasmBackend(body: () => void): void {
-  const before = getBackend();
-  setBackend('wasm');
-  try {
-    body();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /** `count` heap buffers of n + 1 floats (one past the end, a sentinel), filled from `seed`, twice. */
 function twins(count: number, n: number, seed: number): [Float32Array[], Float32Array[]] {
@@ -87,7 +78,7 @@ const cases: Case[] = [
 ];
 
 test('the element-wise wasm kernels equal their TypeScript twins: every size, nothing past the end', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     for (const [name, count, run, ulps, terms] of cases) for (const n of sizes) {
       const [ts, wasm] = twins(count, n, n + name.length);
       assert.ok(onWasm(wasm), 'the buffers live in the heap');
@@ -113,7 +104,7 @@ const rowCases: RowCase[] = [
 ];
 
 test('the row-broadcast and column-sum wasm kernels equal their TypeScript twins (the sums bit for bit, in f64 lanes)', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     for (const [name, run, ulps, terms] of rowCases) for (const rows of [1, 3, 33]) for (const cols of [1, 5, 8, 65]) {
       const n = rows * cols;
       const rng = new Rng(rows * 100 + cols);
@@ -132,7 +123,7 @@ test('the row-broadcast and column-sum wasm kernels equal their TypeScript twins
 });
 
 test('buffers outside the heap are staged in and out: the results are the same bit for bit', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     for (const [name, count, run] of cases) {
       const n = 65;
       const [inHeap] = twins(count, n, 5);
@@ -146,7 +137,7 @@ test('buffers outside the heap are staged in and out: the results are the same b
 });
 
 test('NaN goes where the TypeScript kernels send it: relu and maximum pick, sums carry it', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     const x = allocPinned('f32', 5), y = allocPinned('f32', 5), z = allocPinned('f32', 5);
     x.set([NaN, -0, 1, -1, NaN]);
     z.set([0, 0, 0, 0, 0]);
@@ -162,7 +153,7 @@ test('NaN goes where the TypeScript kernels send it: relu and maximum pick, sums
 });
 
 test('the wasm softmax cross-entropy equals its TypeScript twin: probabilities within 3 + |z − m| ulps, losses to 1e-6, gradients; large, −∞ and NaN logits', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     for (const classes of [1, 3, 7, 65, 257]) for (const rows of [1, 5]) {
       const n = rows * classes, rng = new Rng(classes * 10 + rows);
       const logits = allocPinned('f32', n);

@@ -10,19 +10,9 @@ import { gruStepKernels, lstmStepKernels, rnnStepKernels } from '../kernels/step
 import { WasmGruStep } from '../kernels/wasm/gruStep.js';
 import { WasmLstmStep } from '../kernels/wasm/lstmStep.js';
 import { WasmRnnStep } from '../kernels/wasm/rnnStep.js';
-import { allocPinned, getBackend, Rng, setBackend } from '../index.js';
-import { relToMax } from './helpers.js';
+import { allocPinned, Rng } from '../index.js';
+import { onBackend, relToMax } from './helpers.js';
 
-/** Run `body` on the wasm backend, then put the backend back. */
-function onWasmBackend(body: () => void): void {
-  const before = getBackend();
-  setBackend('wasm');
-  try {
-    body();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /** Two identical sets of buffers (every named size filled at random from one seed). */
 function twins<K extends string>(sizes: Record<K, number>, seed: number): [Record<K, Float32Array>, Record<K, Float32Array>] {
@@ -64,7 +54,7 @@ const lstmVariants: Record<string, { gates: string; coupled?: boolean; peephole?
 };
 
 test('the wasm LSTM step equals the TypeScript step to float32 rounding: every variant, H with and without a tail, a padded row', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     let worst = 0;
     for (const [name, v] of Object.entries(lstmVariants)) for (const H of [1, 4, 7, 13]) {
       const offsets = { f: -1, i: -1, g: -1, o: -1 };
@@ -105,7 +95,7 @@ test('the wasm LSTM step equals the TypeScript step to float32 rounding: every v
 const T = 2, B = 3, lengths = Int32Array.of(2, 1, 2);
 
 test('the wasm GRU steps equal the TypeScript steps to float32 rounding: both forms, H with and without a tail, a padded row', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     let worst = 0;
     for (const resetAfter of [true, false]) for (const H of [1, 4, 7, 13]) {
       const G = 3 * H;
@@ -147,7 +137,7 @@ test('the wasm GRU steps equal the TypeScript steps to float32 rounding: both fo
 });
 
 test('the wasm Elman step equals the TypeScript step: tanh to float32 rounding, relu exactly (NaN and −0 included), a padded row', () => {
-  onWasmBackend(() => {
+  onBackend('wasm', () => {
     for (const relu of [false, true]) for (const H of [1, 4, 7, 13]) {
       const sizes = { pre: T * B * H, hs: (T + 1) * B * H, dPre: T * B * H, dHs: (T + 1) * B * H };
       const [ts, wasm] = twins(sizes, H * 5 + (relu ? 1 : 0));

@@ -164,75 +164,69 @@ export class WasmGruStep {
 
   forward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { xp, hp, act, hs } = b;
-    for (let r = 0; r < rows; r++) {
-      const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
-      if (s >= lengths[r]) {
-        copyBlock(hs, hNext, hs, hPrev, H);
-        continue;
-      }
-      const g = (s * rows + r) * 3 * H, [x0, x1, x2] = blocks(xp, g, H), [h0, h1, h2] = blocks(hp, g, H), [a0, a1, a2] = blocks(act, g, H);
-      this.rows.afterForward(H, x0, x1, x2, h0, h1, h2, a0, a1, a2, at(hs, hPrev), at(hs, hNext));
-    }
+    eachRow(s, rows, lengths, (r) => {
+      const g = (s * rows + r) * 3 * H, hPrev = (s * rows + r) * H;
+      const [x0, x1, x2] = blocks(xp, g, H), [h0, h1, h2] = blocks(hp, g, H), [a0, a1, a2] = blocks(act, g, H);
+      this.rows.afterForward(H, x0, x1, x2, h0, h1, h2, a0, a1, a2, at(hs, hPrev), at(hs, hPrev + rows * H));
+    }, carry(hs, s, rows, H));
   }
 
   backward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { hp, act, hs } = b;
     const { dXp, dHp, dh, dhPrev } = d;
-    for (let r = 0; r < rows; r++) {
+    eachRow(s, rows, lengths, (r) => {
       const g = (s * rows + r) * 3 * H, q = r * H;
-      if (s >= lengths[r]) {
-        passThrough(d, g, q, H);
-        continue;
-      }
       const [a0, a1, a2] = blocks(act, g, H), [x0, x1, x2] = blocks(dXp, g, H), [h0, h1, h2] = blocks(dHp, g, H);
       this.rows.afterBackward(H, a0, a1, a2, at(hp, g + 2 * H), at(hs, (s * rows + r) * H), at(dh, q), x0, x1, x2, h0, h1, h2, at(dhPrev, q));
-    }
+    }, passThrough(d, s, rows, H));
   }
 
   beforeGatesForward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { xp, hp, act, rh, hs } = b;
-    for (let r = 0; r < rows; r++) {
-      if (s >= lengths[r]) continue;
+    eachRow(s, rows, lengths, (r) => {
       const g = (s * rows + r) * 3 * H, t = (s * rows + r) * H;
       this.rows.gatesForward(H, at(xp, g), at(xp, g + H), at(hp, g), at(hp, g + H), at(act, g), at(act, g + H), at(hs, t), at(rh, t));
-    }
+    });
   }
 
   beforeOutputForward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { xp, hp, act, hs } = b;
-    for (let r = 0; r < rows; r++) {
-      const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
-      if (s >= lengths[r]) {
-        copyBlock(hs, hNext, hs, hPrev, H);
-        continue;
-      }
-      const g = (s * rows + r) * 3 * H;
-      this.rows.outputForward(H, at(xp, g + 2 * H), at(hp, g + 2 * H), at(act, g + H), at(act, g + 2 * H), at(hs, hPrev), at(hs, hNext));
-    }
+    eachRow(s, rows, lengths, (r) => {
+      const g = (s * rows + r) * 3 * H, hPrev = (s * rows + r) * H;
+      this.rows.outputForward(H, at(xp, g + 2 * H), at(hp, g + 2 * H), at(act, g + H), at(act, g + 2 * H), at(hs, hPrev), at(hs, hPrev + rows * H));
+    }, carry(hs, s, rows, H));
   }
 
   beforeOutputBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { act } = b;
     const { dXp, dHp, dh, dhPrev } = d;
-    for (let r = 0; r < rows; r++) {
+    eachRow(s, rows, lengths, (r) => {
       const g = (s * rows + r) * 3 * H, q = r * H;
-      if (s >= lengths[r]) {
-        passThrough(d, g, q, H);
-        continue;
-      }
       this.rows.outputBackward(H, at(act, g + H), at(act, g + 2 * H), at(dh, q), at(dXp, g + 2 * H), at(dHp, g + 2 * H), at(dhPrev, q));
-    }
+    }, passThrough(d, s, rows, H));
   }
 
   beforeGatesBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { act, hs } = b;
     const { dXp, dHp, dh, dhPrev, dRh } = d;
-    for (let r = 0; r < rows; r++) {
-      if (s >= lengths[r]) continue;
+    eachRow(s, rows, lengths, (r) => {
       const g = (s * rows + r) * 3 * H, q = r * H, [a0, a1, a2] = blocks(act, g, H);
       this.rows.gatesBackward(H, a0, a1, a2, at(hs, (s * rows + r) * H), at(dRh, q), at(dh, q), at(dXp, g), at(dXp, g + H), at(dHp, g), at(dHp, g + H), at(dhPrev, q));
-    }
+    });
   }
+}
+
+/** `active` for each row still inside its sequence at step s, `inactive` (when given) for the others. */
+function eachRow(s: number, rows: number, lengths: IndexBuf, active: (r: number) => void, inactive?: (r: number) => void): void {
+  for (let r = 0; r < rows; r++) {
+    if (s < lengths[r]) active(r);
+    else inactive?.(r);
+  }
+}
+
+/** A row past its length carries h unchanged to the next step. */
+function carry(hs: GruBuffers['hs'], s: number, rows: number, H: number): (r: number) => void {
+  return (r) => copyBlock(hs, ((s + 1) * rows + r) * H, hs, (s * rows + r) * H, H);
 }
 
 /** The byte address of element `index` of a heap buffer. */
@@ -246,8 +240,11 @@ function blocks(buf: { byteOffset: number }, g: number, H: number): [number, num
 }
 
 /** A row past its length: no gradient to its gates, and ∂h passes straight to h₋₁. */
-function passThrough(d: GruGradBuffers, g: number, q: number, H: number): void {
-  d.dXp.fill(0, g, g + 3 * H);
-  d.dHp.fill(0, g, g + 3 * H);
-  copyBlock(d.dhPrev, q, d.dh, q, H);
+function passThrough(d: GruGradBuffers, s: number, rows: number, H: number): (r: number) => void {
+  return (r) => {
+    const g = (s * rows + r) * 3 * H, q = r * H;
+    d.dXp.fill(0, g, g + 3 * H);
+    d.dHp.fill(0, g, g + 3 * H);
+    copyBlock(d.dhPrev, q, d.dh, q, H);
+  };
 }
