@@ -105,7 +105,6 @@ export class FunctionBuilder {
   if(body: () => void): this { return this.structured(0x04, body); }
   br(depth: number): this { return this.withIndex(0x0c, depth); }
   brIf(depth: number): this { return this.withIndex(0x0d, depth); }
-  return(): this { return this.op(0x0f); }
   /** Call a function of this module by its index (the order functions were added in). */
   call(index: number): this { return this.withIndex(0x10, index); }
 
@@ -115,17 +114,13 @@ export class FunctionBuilder {
   localTee(l: Local): this { return this.withIndex(0x22, l.index); }
 
   // Memory (§5.4.6): memarg = alignment (log2), then offset.
-  i32Load(offset = 0): this { return this.mem(0x28, ALIGN.i32, offset); }
   f32Load(offset = 0): this { return this.mem(0x2a, ALIGN.f32, offset); }
-  f64Load(offset = 0): this { return this.mem(0x2b, ALIGN.f64, offset); }
-  i32Store(offset = 0): this { return this.mem(0x36, ALIGN.i32, offset); }
   f32Store(offset = 0): this { return this.mem(0x38, ALIGN.f32, offset); }
   f64Store(offset = 0): this { return this.mem(0x39, ALIGN.f64, offset); }
 
   // Numeric (§5.4.7).
   i32Const(v: number): this { this.code.byte(0x41).s32(v); return this; }
   f32Const(v: number): this { this.code.byte(0x43).f32(v); return this; }
-  i32Eqz(): this { return this.op(0x45); }
   i32Eq(): this { return this.op(0x46); }
   i32Ne(): this { return this.op(0x47); }
   i32LtS(): this { return this.op(0x48); }
@@ -133,23 +128,11 @@ export class FunctionBuilder {
   i32GtS(): this { return this.op(0x4a); }
   i32LeS(): this { return this.op(0x4c); }
   i32GeS(): this { return this.op(0x4e); }
-  i32GeU(): this { return this.op(0x4f); }
-  f32Eq(): this { return this.op(0x5b); }
-  f32Gt(): this { return this.op(0x5e); }
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
   i32Mul(): this { return this.op(0x6c); }
   i32And(): this { return this.op(0x71); }
-  i32Shl(): this { return this.op(0x74); }
-  i32ShrU(): this { return this.op(0x76); }
-  f32Abs(): this { return this.op(0x8b); }
-  f32Neg(): this { return this.op(0x8c); }
   f32Add(): this { return this.op(0x92); }
-  f32Sub(): this { return this.op(0x93); }
-  f32Mul(): this { return this.op(0x94); }
-  f32Div(): this { return this.op(0x95); }
-  f32Min(): this { return this.op(0x96); }
-  f32Max(): this { return this.op(0x97); }
   f64Const(v: number): this {
     const view = new DataView(new ArrayBuffer(8));
     view.setFloat64(0, v, true);
@@ -165,7 +148,6 @@ export class FunctionBuilder {
   select(): this { return this.op(0x1b); }
   /** memory.fill (bulk memory, §5.4.6: 0xfc 11, memory 0): [address, byte value, count] → []. */
   memoryFill(): this { this.code.byte(0xfc).u32(11).byte(0x00); return this; }
-  drop(): this { return this.op(0x1a); }
 
   // SIMD (BinarySIMD.md): 0xfd, then the simdop as LEB128, then any immediates.
   v128Load(offset = 0): this { return this.simdMem(0x00, ALIGN.v128, offset); }
@@ -196,38 +178,27 @@ export class FunctionBuilder {
   i32x4Splat(): this { return this.simd(0x11); }
   f64x2ExtractLane(lane: number): this { this.simd(0x21); this.code.byte(lane); return this; }
   f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.byte(lane); return this; }
-  f32x4ReplaceLane(lane: number): this { this.simd(0x20); this.code.byte(lane); return this; }
-  f32x4Eq(): this { return this.simd(0x41); }
-  f32x4Lt(): this { return this.simd(0x43); }
   f32x4Gt(): this { return this.simd(0x44); }
-  f32x4Le(): this { return this.simd(0x45); }
   f32x4Ge(): this { return this.simd(0x46); }
   v128Not(): this { return this.simd(0x4d); }
   v128And(): this { return this.simd(0x4e); }
   v128Or(): this { return this.simd(0x50); }
   v128Xor(): this { return this.simd(0x51); }
   v128Bitselect(): this { return this.simd(0x52); }
-  f32x4Nearest(): this { return this.simd(0x6a); }
   i32x4Shl(): this { return this.simd(0xab); }
   i32x4ShrS(): this { return this.simd(0xac); }
   i32x4Add(): this { return this.simd(0xae); }
   i32x4Sub(): this { return this.simd(0xb1); }
-  f32x4Abs(): this { return this.simd(0xe0); }
-  f32x4Neg(): this { return this.simd(0xe1); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Mul(): this { return this.simd(0xe6); }
   f32x4Div(): this { return this.simd(0xe7); }
-  f32x4Min(): this { return this.simd(0xe8); }
-  f32x4Max(): this { return this.simd(0xe9); }
   /** The pseudo-maximum pmax(a, b) = a < b ? b : a (a NaN a is kept): one maxps on x86, where max takes several. */
   f32x4Pmax(): this { return this.simd(0xeb); }
   f64x2Add(): this { return this.simd(0xf0); }
   f64x2Mul(): this { return this.simd(0xf2); }
   /** The two low float lanes, widened to f64x2. */
   f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
-  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
-  f32x4ConvertI32x4S(): this { return this.simd(0xfa); }
 
   /** The function's code entry (§5.5.13): its locals, grouped by runs of one type, then its body and end. */
   encode(): number[] {
