@@ -22,6 +22,8 @@ import { emitPack } from './pack.js';
 
 /** The k-block: a panel of 8 × KC floats (8 KB) stays in the L1 cache. */
 export const KC = 256;
+/** The m-block: MC rows of packed A (MC·KC floats, 128 KB) stay in the 512 KB L2 cache. */
+const MC = 128;
 const MR = 4;
 const NR = 8;
 
@@ -175,7 +177,11 @@ export class WasmGemm {
       this.kernels.packA(pa, A + p0 * ap, kc, m, ap, ai);
       this.kernels.packB(pb, B + p0 * bp, kc, n, bp, bj);
       const add = p0 === 0 && beta === 0 ? 0 : 1;
-      this.kernels.panels(rowPanels, colPanels, kc, pa, pb, C, 4 * ldc, add, n - (colPanels - 1) * NR, m - (rowPanels - 1) * MR);
+      // A block of MC rows of packed A at a time, so that it stays in L2 while every column panel passes it.
+      for (let p = 0; p < rowPanels; p += MC / MR) {
+        const panels = Math.min(MC / MR, rowPanels - p), last = p + panels === rowPanels ? m - (rowPanels - 1) * MR : MR;
+        this.kernels.panels(panels, colPanels, kc, pa + p * MR * kc * 4, pb, C + p * MR * 4 * ldc, 4 * ldc, add, n - (colPanels - 1) * NR, last);
+      }
     }
     return true;
   }
