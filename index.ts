@@ -1,5 +1,6 @@
 // rnnlab's public API: everything a user imports comes from here.
 export * from './core/index.js';
+export { saveSafetensors, loadSafetensors, writeFileAtomic } from './core/files.js';
 export * as kernels from './kernels/index.js';
 export * from './cells/index.js';
 export * from './train/index.js';

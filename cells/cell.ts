@@ -87,6 +87,16 @@ export abstract class Cell {
   /** One unfused step: x [B, I] and the state list to the next state list. */
   abstract step(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): Tensor[];
 
+  /**
+   * One unfused step that also hands back the named terms of the cell's equations, each
+   * [B, H]: h (and c) for every cell; f, i, g, o for the LSTM (a gate the variant drops is
+   * absent); r, z, n for the GRU. For the pictures of what happens inside a step.
+   */
+  stepTerms(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; terms: Record<string, Tensor> } {
+    const next = this.step(tape, x, state, prepared);
+    return { state: next, terms: this.hasCellState ? { h: next[0], c: next[1] } : { h: next[0] } };
+  }
+
   /** The fused pass over x [T, B, I]; absent where the cell has only the unfused build (the MUTs). */
   fusedPass?(tape: Tape | null, x: Tensor, h0: Tensor, c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass;
 

@@ -56,6 +56,10 @@ export class GruCell extends Cell {
   }
 
   step(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): Tensor[] {
+    return this.stepTerms(tape, x, state, prepared).state;
+  }
+
+  override stepTerms(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; terms: Record<string, Tensor> } {
     const p = prepared as GruPrepared;
     const h = state[0];
     const affine = (input: Tensor, weight: Tensor, bias: Tensor | undefined) => {
@@ -69,6 +73,7 @@ export class GruCell extends Cell {
       : affine(ops.mul(tape, r, h), p.Wh.n, p.bh.n);
     const n = ops.tanh(tape, ops.add(tape, affine(x, p.Wx.n, p.bx.n), recurrent));
     // h' = (1 − z) ⊙ n + z ⊙ h, written as n + z ⊙ (h − n)
-    return [ops.add(tape, n, ops.mul(tape, z, ops.sub(tape, h, n)))];
+    const hNext = ops.add(tape, n, ops.mul(tape, z, ops.sub(tape, h, n)));
+    return { state: [hNext], terms: { r, z, n, h: hNext } };
   }
 }

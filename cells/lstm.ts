@@ -129,11 +129,10 @@ export class LstmCell extends Cell {
   }
 
   step(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): Tensor[] {
-    return this.stepWithGates(tape, x, state, prepared).state;
+    return this.stepTerms(tape, x, state, prepared).state;
   }
 
-  /** One unfused step that also hands back the gate activations f, i, o (null where a gate is absent). */
-  stepWithGates(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; gates: Record<'f' | 'i' | 'o', Tensor | null> } {
+  override stepTerms(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; terms: Record<string, Tensor> } {
     const p = prepared as LstmPrepared;
     const { pI, pF, pO } = this.params;
     const [h, c, gatesBefore] = state;
@@ -153,8 +152,9 @@ export class LstmCell extends Cell {
     const o = L.o < 0 ? null : ops.sigmoid(tape, peep(pre('o'), pO, cNext));
     const tc = L.outputActivation ? ops.tanh(tape, cNext) : cNext;
     const hNext = o === null ? tc : ops.mul(tape, o, tc);
-    const gates = { f, i, o };
-    if (gatesBefore === undefined) return { state: [hNext, cNext], gates };
-    return { state: [hNext, cNext, ops.concat(tape, [f!, i!, o!])], gates };
+    const terms: Record<string, Tensor> = { g, c: cNext, h: hNext };
+    for (const [name, gate] of [['f', f], ['i', i], ['o', o]] as const) if (gate !== null) terms[name] = gate;
+    if (gatesBefore === undefined) return { state: [hNext, cNext], terms };
+    return { state: [hNext, cNext, ops.concat(tape, [f!, i!, o!])], terms };
   }
 }

@@ -1,59 +1,18 @@
 // `rnnlab cells --model FILE --text FILE`: the activations of a character model's units over
 // a text, as an HTML page that colours every character by one unit's value, with the units
-// that correlate most with simple features of the text (inside quotes, inside parentheses,
+// that correlate most with simple features of the text (inside quotes, bracket depth,
 // position in the line): the "cell that tracks quotes" of Karpathy, Johnson & Fei-Fei (2015).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadCharModel } from '../experiments/index.js';
+import { loadCharModel, rankUnits } from '../experiments/index.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
-import { escapeXml, htmlPage } from './plot/svg.js';
+import { escapeXml, htmlPage } from '../plot/svg.js';
 import { formatTable } from './table.js';
-
-/** Per character: inside quotes (`` … '' or straight "), inside parentheses, position in its line (0 … 1). */
-export function textFeatures(text: string): Record<'quotes' | 'parentheses' | 'line position', number[]> {
-  const quotes: number[] = [], parens: number[] = [], position: number[] = [];
-  let inQuote = false, depth = 0, lineStart = 0;
-  const lineEnd = (at: number) => {
-    const n = text.indexOf('\n', at);
-    return n < 0 ? text.length : n;
-  };
-  let end = lineEnd(0);
-  for (let q = 0; q < text.length; q++) {
-    const ch = text[q], two = text.slice(q, q + 2);
-    if (two === '``') inQuote = true;
-    if (ch === '"') inQuote = !inQuote;
-    if (ch === '(') depth++;
-    quotes.push(inQuote ? 1 : 0);
-    parens.push(depth > 0 ? 1 : 0);
-    position.push((q - lineStart) / Math.max(1, end - lineStart));
-    if (ch === "'" && text[q - 1] === "'") inQuote = false;
-    if (ch === ')') depth = Math.max(0, depth - 1);
-    if (ch === '\n') {
-      lineStart = q + 1;
-      end = lineEnd(lineStart);
-    }
-  }
-  return { quotes, parentheses: parens, 'line position': position };
-}
-
-/** Pearson correlation of two equal-length series (0 when either is constant). */
-export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let q = 0; q < n; q++) { ma += a[q]; mb += b[q]; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let q = 0; q < n; q++) {
-    const x = a[q] - ma, y = b[q] - mb;
-    sab += x * y; saa += x * x; sbb += y * y;
-  }
-  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
-}
 
 export const cellsCommand: Command = {
   name: 'cells',
-  summary: 'colour a text by a character model\'s unit, and find the units that track quotes, parentheses, line position',
+  summary: 'colour a text by a character model\'s unit, and find the units that track quotes, bracket depth, line position',
   usage: '--model FILE --text FILE [--state h|c] [--unit N] [--chars N] [--out FILE] [--json]',
   options: {
     model: { type: 'string', help: 'a model.safetensors written by train --task chars' },
@@ -72,15 +31,10 @@ export const cellsCommand: Command = {
     if (text.length < 2) throw new UsageError(`cells: ${options.text} has fewer than two characters the model knows`);
     const trace = lm.trace(text);
     const which = options.state as 'h' | 'c';
-    const states = which === 'c' && trace.c.length > 0 ? trace.c : trace.h;
+    const states = which === 'c' && trace.c !== undefined ? trace.c : trace.h;
     const H = states[0].length;
     const unitSeries = (u: number) => states.map((v) => v[u]);
-    const features = textFeatures(text);
-    const ranking = Object.entries(features).map(([name, series]) => {
-      const corr = Array.from({ length: H }, (_, u) => ({ unit: u, r: correlation(unitSeries(u), series) }));
-      corr.sort((a, b) => Math.abs(b.r) - Math.abs(a.r));
-      return { feature: name, top: corr.slice(0, 5) };
-    });
+    const ranking = rankUnits(text, states);
     const unit = options.unit === undefined ? ranking[0].top[0].unit : (options.unit as number);
     if (!Number.isInteger(unit) || unit < 0 || unit >= H) throw new UsageError(`cells: --unit must be an integer in [0, ${H}), got ${unit}`, '--unit');
     const values = unitSeries(unit), scale = Math.max(1e-9, ...values.map(Math.abs));

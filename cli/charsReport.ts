@@ -1,6 +1,6 @@
 // What a character-model run adds to its report: samples at two temperatures and the
 // histograms of the LSTM gates over dev text (are they saturated at 0 and 1, or not?).
-import { escapeXml, histogram } from './plot/svg.js';
+import { escapeXml, histogram } from '../plot/svg.js';
 import type { CharsRun } from '../experiments/index.js';
 
 
@@ -20,11 +20,12 @@ export function charsSections(run: CharsRun): ReportSection[] {
     text,
   }];
   const trace = run.lm.trace(run.devText.slice(0, 3000));
-  if (trace.f.length > 0) {
+  const gates = (['f', 'i', 'o'] as const).filter((g) => trace[g] !== undefined);
+  if (gates.length > 0) {
     const values = (gate: 'f' | 'i' | 'o') => trace[gate].flatMap((v) => Array.from(v));
     sections.push({
       heading: 'Gate saturation over 3,000 characters of dev text',
-      html: (['f', 'i', 'o'] as const).map((g) => histogram(values(g), {
+      html: gates.map((g) => histogram(values(g), {
         title: `${{ f: 'forget', i: 'input', o: 'output' }[g]} gate`, xLabel: 'activation', bins: 20, range: [0, 1],
       })).join('\n'),
     });

@@ -1,7 +1,7 @@
 // The HTML report of a training run: its settings, the training curves (train and dev loss
 // against examples seen), the final figures, and whatever the task adds (samples, gate
 // histograms).
-import { escapeXml, htmlPage, lineChart } from './plot/svg.js';
+import { escapeXml, htmlPage, lineChart } from '../plot/svg.js';
 import type { CurvePoint } from '../train/loop.js';
 
 export interface ReportInput {

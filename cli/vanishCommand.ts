@@ -7,7 +7,7 @@ import { geometricMean, gradientProfile, type GradientProfile } from '../experim
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { formatTable } from './table.js';
-import { htmlPage, lineChart, type Series } from './plot/svg.js';
+import { htmlPage, lineChart, type Series } from '../plot/svg.js';
 
 export const vanishCommand: Command = {
   name: 'vanish',

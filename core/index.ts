@@ -18,6 +18,5 @@ export {
   encodeSafetensors, decodeSafetensors, fromHalf, toHalf, safetensorsDtypes,
   type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type SafetensorsInput, type SafetensorsArray,
 } from './safetensors.js';
-export { saveSafetensors, loadSafetensors, writeFileAtomic } from './files.js';
 export * from './ops/recurrent/index.js';
 export { argmaxRows, padTimeMajor } from './rows.js';

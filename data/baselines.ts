@@ -1,6 +1,6 @@
 // What a model must beat on the Brown corpus, computed from the data alone, and the text
 // views of it the character model reads.
-import type { BrownSplits, Sentence } from './brown.js';
+import type { BrownSplits, Sentence } from './sentence.js';
 
 /** Most frequent tag per word (unknown words: the commonest tag overall), scored on the test split. */
 export function mostFrequentTagAccuracy(splits: BrownSplits): number {

@@ -11,18 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError } from '../core/index.js';
 
-export type Split = 'train' | 'dev' | 'test';
-export type Tagset = 'brown' | 'universal';
-
-export interface Sentence {
-  words: string[];
-  tags: string[];
-  /** The category code: ca … cr. */
-  category: string;
-  file: string;
-}
-
-export type BrownSplits = Record<Split, Sentence[]>;
+export type { Split, Tagset, Sentence, BrownSplits } from './sentence.js';
+import type { BrownSplits, Sentence, Split, Tagset } from './sentence.js';
 
 /** The 15 categories in order, with their names in the corpus manual. */
 export const brownCategories: Record<string, string> = {

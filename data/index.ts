@@ -1,2 +1,3 @@
 export { loadBrown, brownSplit, parseBrownFile, universalTag, brownCategories, type Sentence, type Split, type Tagset, type BrownSplits } from './brown.js';
 export { mostFrequentTagAccuracy, majorityCategory, frequentWords, rawText, unigramBits } from './baselines.js';
+export { quotesText } from './quotesText.js';

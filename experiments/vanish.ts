@@ -4,8 +4,8 @@
 // passes gradient along ∂c_t/∂c_{t−1} = diag(f_t), the constant error carousel, which a
 // forget gate near 1 keeps from vanishing. Measured in float64 on the unfused step, where
 // every h_t and c_t is a tensor on the tape.
-import { ops, Rng, Tape, Tensor } from '../core/index.js';
-import { LstmCell, RecurrentLayer, type CellKind } from '../cells/index.js';
+import { ArgumentError, ops, Rng, Tape, Tensor } from '../core/index.js';
+import { RecurrentLayer, traceCell, type CellKind } from '../cells/index.js';
 
 export interface VanishOptions {
   length: number;
@@ -28,25 +28,27 @@ export interface GradientProfile {
 export function gradientProfile(cell: CellKind, options: VanishOptions): GradientProfile {
   const { length: T, hiddenSize: H, inputSize: I, seed } = options;
   const layer = new RecurrentLayer({ cell, inputSize: I, hiddenSize: H, dtype: 'f64', build: 'unfused', seed, forgetBias: cell === 'lstm' ? options.forgetBias : undefined });
-  const unit = layer.cells[0][0];
   const rng = new Rng(seed + 1);
-  const tape = new Tape();
-  const prepared = unit.prepare(tape);
-  let state = unit.initialState(Tensor.zeros([1, H], 'f64'), unit.hasCellState ? Tensor.zeros([1, H], 'f64') : null);
-  const hs: Tensor[] = [], cs: Tensor[] = [], fs: number[] = [];
-  for (let t = 0; t < T; t++) {
-    const x = Tensor.zeros([1, I], 'f64');
-    rng.fillUniform(x.data, -1, 1);
-    if (unit instanceof LstmCell) {
-      const r = unit.stepWithGates(tape, x, state, prepared);
-      state = r.state;
-      fs.push(r.gates.f === null ? 1 : ops.mean(null, r.gates.f).item());
-    } else state = unit.step(tape, x, state, prepared);
-    hs.push(state[0]);
-    if (unit.hasCellState) cs.push(state[1]);
-  }
+  const x = Tensor.zeros([T, 1, I], 'f64');
+  for (let t = 0; t < T; t++) rng.fillUniform(x.data.subarray(t * I, (t + 1) * I), -1, 1);
   const r = Tensor.zeros([1, H], 'f64');
   rng.fillUniform(r.data, -1, 1);
+  return gradientFlow(layer, x, r);
+}
+
+/**
+ * The same measure for a given layer (a trained one, say) over a given input x [T, 1, I]:
+ * the first cell stepped over x from a zero state, L = Σ h_T ⊙ r, and ‖∂L/∂h_t‖ (and
+ * ‖∂L/∂c_t‖, the mean f_t) at every step, in the layer's dtype.
+ */
+export function gradientFlow(layer: RecurrentLayer, x: Tensor, r: Tensor): GradientProfile {
+  const unit = layer.cells[0][0];
+  const [T, B, I] = x.shape;
+  if (B !== 1 || I !== unit.inputSize) throw new ArgumentError('gradientFlow', 'x', `a [T, 1, ${unit.inputSize}] tensor`, `[${x.shape.join(', ')}]`);
+  const tape = new Tape();
+  const terms = traceCell(tape, unit, x);
+  const hs = terms.h, cs = terms.c ?? [];
+  const fs = unit.hasCellState ? hs.map((_, t) => (terms.f === undefined ? 1 : ops.mean(null, terms.f[t]).item())) : [];
   tape.backward(ops.sum(tape, ops.mul(tape, hs[T - 1], r)));
   const norm = (t: Tensor) => (t.grad === null ? 0 : Math.hypot(...t.grad));
   return { h: hs.map(norm), c: unit.hasCellState ? cs.map(norm) : null, f: unit.hasCellState ? fs : null };

@@ -4,7 +4,7 @@
 // with the state carried (detached) from chunk to chunk; sampled with a temperature,
 // top-k and a priming text, reproducibly for a given seed.
 import { ArgumentError, alloc, ops, ParamStore, Rng, Tensor, type Buf, type DType, type Tape } from '../core/index.js';
-import { Embedding, Linear, LstmCell, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
+import { Embedding, Linear, RecurrentLayer, traceCell, type LayerOptions, type StateModule } from '../cells/index.js';
 import { Model } from './model.js';
 import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from '../train/bptt.js';
 
@@ -136,36 +136,19 @@ export class CharLM extends Model {
 
   /**
    * Read a text one character at a time through the first layer's cell (the unfused step),
-   * recording for every character the hidden state h, the cell state c (LSTM) and the gates
-   * f, i, o (LSTM): [characters][H] each. For the pictures of cell activations and gate saturation.
+   * recording for every character each term of the cell's equations (Cell.stepTerms: h, and
+   * c, f, i, g, o for an LSTM, r, z, n for a GRU): [characters][H] each. For the pictures
+   * of cell activations, gate saturation and the equations with numbers.
    */
-  trace(text: string): { h: Buf[]; c: Buf[]; f: Buf[]; i: Buf[]; o: Buf[] } {
-    const cell = this.rnn.cells[0][0];
+  trace(text: string): Record<string, Buf[]> {
     const tokens = this.encode(text);
-    const prepared = cell.prepare(null);
-    const H = cell.hiddenSize;
-    let state = cell.initialState(Tensor.zeros([1, H], this.store.dtype), cell.hasCellState ? Tensor.zeros([1, H], this.store.dtype) : null);
-    const out = { h: [] as Buf[], c: [] as Buf[], f: [] as Buf[], i: [] as Buf[], o: [] as Buf[] };
-    const copy = (t: Tensor | null | undefined): Buf | null => {
-      if (t === null || t === undefined) return null;
+    const terms = traceCell(null, this.rnn.cells[0][0], this.embedding.forward(null, tokens, [tokens.length, 1]));
+    const copy = (t: Tensor): Buf => {
       const b = alloc(t.dtype, t.size);
       b.set(t.data);
       return b;
     };
-    for (const token of tokens) {
-      const x = this.embedding.forward(null, [token], [1]);
-      if (cell instanceof LstmCell) {
-        const r = cell.stepWithGates(null, x, state, prepared);
-        state = r.state;
-        for (const g of ['f', 'i', 'o'] as const) {
-          const v = copy(r.gates[g]);
-          if (v !== null) out[g].push(v);
-        }
-      } else state = cell.step(null, x, state, prepared);
-      out.h.push(copy(state[0])!);
-      if (cell.hasCellState) out.c.push(copy(state[1])!);
-    }
-    return out;
+    return Object.fromEntries(Object.entries(terms).map(([name, steps]) => [name, steps.map(copy)]));
   }
 
   /** Generate `length` characters after the prime; the same seed gives the same text. */

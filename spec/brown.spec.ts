@@ -11,7 +11,7 @@ import { CharsRun, GenreRun, PosRun, runKinds, type RunSettings } from '../exper
 import { majorityCategory, mostFrequentTagAccuracy } from '../data/index.js';
 
 const settings = (task: string, over: Partial<RunSettings>): RunSettings => ({ ...runKinds[task].defaults, ...over });
-import { textFeatures, correlation } from '../cli/cellsCommand.js';
+import { textFeatures, correlation } from '../experiments/index.js';
 import { repoRoot } from './helpers.js';
 
 const universal = loadBrown('universal');
@@ -95,7 +95,7 @@ test('chars: sample is reproducible for a seed; cells finds and colours units', 
     const c = rnnlab(['cells', '--model', path, '--text', textPath, '--out', out, '--json']);
     assert.is(c.code, 0, c.err);
     const report = JSON.parse(c.out.trim().split('\n').at(-1)!);
-    assert.equal(report.features.map((f: { feature: string }) => f.feature), ['quotes', 'parentheses', 'line position']);
+    assert.equal(report.features.map((f: { feature: string }) => f.feature), ['quotes', 'bracket depth', 'line position']);
     const html = readFileSync(out, 'utf8');
     assert.is((html.match(/<span title=/g) ?? []).length, report.characters);
   } finally {
@@ -103,10 +103,11 @@ test('chars: sample is reproducible for a seed; cells finds and colours units', 
   }
 });
 
-test('text features mark quotes, parentheses and position in line', () => {
+test('text features mark quotes, bracket depth and position in line', () => {
   const f = textFeatures('a ``b\'\' (c)\nxy');
   assert.equal(f.quotes, [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
-  assert.equal(f.parentheses, [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0]);
+  assert.equal(f['bracket depth'], [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0]);
+  assert.equal(textFeatures('([a])b')['bracket depth'], [1, 2, 2, 2, 1, 0]);
   assert.is(f['line position'][12], 0);
   assert.is(correlation([1, 2, 3], [2, 4, 6]), 1);
   assert.is(correlation([1, 1, 1], [2, 4, 6]), 0);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { histogram, lineChart, niceTicks } from '../cli/plot/svg.js';
+import { histogram, lineChart, niceTicks } from '../plot/svg.js';
 import { repoRoot } from './helpers.js';
 
 /** Well-formed XML, checked the simple way: every tag closed in order, attributes quoted, no stray '<' or '&'. */

@@ -6,7 +6,7 @@
 //   'class'       one class per sequence, read at its last step (cross-entropy, accuracy)
 //   'steps'       one class per step [T·B], weighted by `mask` (0 where nothing is scored)
 import type { Buf, IndexBuf, Rng } from '../core/index.js';
-import type { Metric } from '../train/loop.js';
+import type { Metric } from '../train/metric.js';
 
 export type TargetKind = 'regression' | 'class' | 'steps';
 

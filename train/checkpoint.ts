@@ -13,7 +13,8 @@
 //
 // Loading checks every name, shape and dtype against the model and optimizer first and
 // writes nothing unless all of it fits, so a rejected file leaves the run as it was.
-import { checkFiniteValues, FormatError, loadSafetensors, saveSafetensors, shapeStr, type Buf, type ParamStore, type Rng } from '../core/index.js';
+import { checkFiniteValues, FormatError, shapeStr, type Buf, type ParamStore, type Rng } from '../core/index.js';
+import { loadSafetensors, saveSafetensors } from '../core/files.js';
 import type { Optimizer } from './optimizers.js';
 import type { Schedule } from './schedule.js';
 

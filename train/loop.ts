@@ -3,15 +3,9 @@
 // curve it returns (train and dev loss against examples seen) is what the reports plot.
 import { NonFiniteError } from '../core/index.js';
 import type { StepReport } from './trainer.js';
+import type { Metric } from './metric.js';
 
-/** How a model is judged on held-out data, and what a model that learned nothing gets. */
-export interface Metric {
-  /** 'mse', 'accuracy', 'nats' (cross-entropy per scored step) or 'bpc' (bits per character). */
-  name: 'mse' | 'accuracy' | 'nats' | 'bpc';
-  /** What a model that learned nothing about the sequence gets. */
-  baseline: number;
-  higherIsBetter: boolean;
-}
+export type { Metric };
 
 /** Something that trains step by step and can be judged on held-out data. */
 export interface Trainable {

@@ -274,7 +274,7 @@ export class ModuleBuilder {
   }
 
   /** The module's bytes (§5.5): magic, version, then the type, import, function, export and code sections. */
-  build(): Uint8Array {
+  build(): Uint8Array<ArrayBuffer> {
     const sig = (f: FunctionBuilder) => `${f.paramTypes.join(',')}>${f.resultTypes.join(',')}`;
     const signatures = [...new Set(this.functions.map((e) => sig(e.fn)))];
     const types = new Bytes().vec(signatures, (s, out) => {

@@ -34,10 +34,14 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
-function format(v: number): string {
+/** A tick label: 150k, 2.5M, 0.25, 1e-6 (never a rounded exponent that reads as another number). */
+export function formatTick(v: number): string {
   if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e5 || a < 1e-3 ? v.toExponential(0) : String(Number(v.toPrecision(4)));
+  const a = Math.abs(v), short = (x: number) => String(Number(x.toPrecision(3)));
+  if (a >= 1e6) return `${short(v / 1e6)}M`;
+  if (a >= 1e4) return `${short(v / 1e3)}k`;
+  if (a < 1e-3) return Number(v.toPrecision(2)).toExponential();
+  return String(Number(v.toPrecision(4)));
 }
 
 export function lineChart(series: readonly Series[], options: LineChartOptions): string {
@@ -62,7 +66,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   ];
   for (const t of niceTicks(xMin, xMax)) {
     out.push(`<line x1="${X(t).toFixed(1)}" y1="${top + plotH}" x2="${X(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#999"/>`);
-    out.push(`<text x="${X(t).toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle">${format(t)}</text>`);
+    out.push(`<text x="${X(t).toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle">${formatTick(t)}</text>`);
   }
   // On a log axis, every decade when there are few, every k-th decade (at most 9 labels) when there are many.
   const decades = Math.floor(yMax) - Math.ceil(yMin) + 1, stride = Math.ceil(decades / 9);
@@ -72,7 +76,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   for (const t of yTicks) {
     const y = Y(t).toFixed(1);
     out.push(`<line x1="${left - 5}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="#eee"/>`);
-    out.push(`<text x="${left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${format(t)}</text>`);
+    out.push(`<text x="${left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`);
   }
   out.push(`<text x="${left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
   out.push(`<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}${options.logY ? ' (log scale)' : ''}</text>`);
@@ -121,9 +125,41 @@ export function histogram(values: ArrayLike<number>, options: HistogramOptions):
     `<text x="${left}" y="16" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`,
     ...bars,
     `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#999"/>`,
-    `<text x="${left}" y="${top + plotH + 14}" text-anchor="middle">${format(lo)}</text>`,
-    `<text x="${left + plotW}" y="${top + plotH + 14}" text-anchor="middle">${format(hi)}</text>`,
+    `<text x="${left}" y="${top + plotH + 14}" text-anchor="middle">${formatTick(lo)}</text>`,
+    `<text x="${left + plotW}" y="${top + plotH + 14}" text-anchor="middle">${formatTick(hi)}</text>`,
     `<text x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    '</svg>',
+  ].join('\n');
+}
+
+export interface ScatterOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** Both axes run over [0, 1] unless told. */
+  range?: [number, number];
+  size?: number;
+  color?: string;
+}
+
+/** Points in a square over the same range on both axes (fractions, say): an SVG scatter plot. */
+export function scatterChart(points: readonly { x: number; y: number; label: string }[], options: ScatterOptions): string {
+  const [lo, hi] = options.range ?? [0, 1], size = options.size ?? 220;
+  const left = 46, top = 28, plot = size - left - 14, height = top + plot + 40;
+  const X = (v: number) => left + ((v - lo) / (hi - lo)) * plot, Y = (v: number) => top + (1 - (v - lo) / (hi - lo)) * plot;
+  const ticks = niceTicks(lo, hi, 2);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${height}" viewBox="0 0 ${size} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${escapeXml(options.title)}</title>`,
+    `<text x="${left}" y="16" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`,
+    `<rect x="${left}" y="${top}" width="${plot}" height="${plot}" fill="none" stroke="#999"/>`,
+    ...ticks.flatMap((t) => [
+      `<text x="${X(t).toFixed(1)}" y="${top + plot + 14}" text-anchor="middle">${formatTick(t)}</text>`,
+      `<text x="${left - 6}" y="${Y(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`,
+    ]),
+    ...points.map((p) => `<circle data-label="${escapeXml(p.label)}" cx="${X(p.x).toFixed(1)}" cy="${Y(p.y).toFixed(1)}" r="3" fill="${options.color ?? PALETTE[0]}" fill-opacity="0.6"><title>${escapeXml(p.label)}</title></circle>`),
+    `<text x="${left + plot / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    `<text transform="translate(12 ${top + plot / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
     '</svg>',
   ].join('\n');
 }

@@ -1,0 +1,21 @@
+// Stepping a cell through one sequence by hand, keeping every term of its equations at every
+// step (Cell.stepTerms): what the pictures of activations, gate saturation, gradient flow and
+// the equations with numbers are made of. The unfused step, so each term is a tensor (on the
+// tape when one is given).
+import { ops, Tensor, type Tape } from '../core/index.js';
+import type { Cell } from './cell.js';
+
+/** The cell over x [T, 1, I] from a zero state: each term's tensor [1, H] at every step. */
+export function traceCell(tape: Tape | null, cell: Cell, x: Tensor): Record<string, Tensor[]> {
+  const [T, B, I] = x.shape;
+  if (x.shape.length !== 3 || B !== 1 || I !== cell.inputSize) throw new Error(`traceCell: x must be [T, 1, ${cell.inputSize}], got [${x.shape.join(', ')}]`);
+  const H = cell.hiddenSize, prepared = cell.prepare(tape);
+  let state = cell.initialState(Tensor.zeros([1, H], cell.dtype), cell.hasCellState ? Tensor.zeros([1, H], cell.dtype) : null);
+  const out: Record<string, Tensor[]> = {};
+  for (let t = 0; t < T; t++) {
+    const step = cell.stepTerms(tape, ops.selectStep(tape, x, t), state, prepared);
+    state = step.state;
+    for (const [name, value] of Object.entries(step.terms)) (out[name] ??= []).push(value);
+  }
+  return out;
+}
