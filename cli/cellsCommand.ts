@@ -2,9 +2,10 @@
 // a text, as an HTML page that colours every character by one unit's value, with the units
 // that correlate most with simple features of the text (inside quotes, bracket depth,
 // position in the line): the "cell that tracks quotes" of Karpathy, Johnson & Fei-Fei (2015).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadCharModel, rankUnits } from '../experiments/index.js';
+import { writeFileAtomic } from '../index.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { escapeXml, htmlPage } from '../plot/svg.js';
@@ -27,30 +28,35 @@ export const cellsCommand: Command = {
     if (options.model === undefined || options.text === undefined) throw new UsageError('cells: --model and --text are required', options.model === undefined ? '--model' : '--text');
     const lm = loadCharModel(options.model as string);
     const alphabet = new Set(lm.alphabet);
-    const text = [...readFileSync(options.text as string, 'utf8')].filter((ch) => alphabet.has(ch)).join('').slice(0, options.chars as number);
+    const read = [...readFileSync(options.text as string, 'utf8')];
+    const unknown = read.filter((ch) => !alphabet.has(ch));
+    const text = read.filter((ch) => alphabet.has(ch)).join('').slice(0, options.chars as number);
     if (text.length < 2) throw new UsageError(`cells: ${options.text} has fewer than two characters the model knows`);
     const trace = lm.trace(text);
-    const which = options.state as 'h' | 'c';
-    const states = which === 'c' && trace.c !== undefined ? trace.c : trace.h;
+    // The cell state drifts far from zero; tanh(c), what the output gate reads, is bounded like h.
+    const which = options.state === 'c' && trace.c !== undefined ? 'tanh(c)' : 'h';
+    const states = which === 'tanh(c)' ? trace.c.map((v) => v.map(Math.tanh)) : trace.h;
     const H = states[0].length;
-    const unitSeries = (u: number) => states.map((v) => v[u]);
     const ranking = rankUnits(text, states);
     const unit = options.unit === undefined ? ranking[0].top[0].unit : (options.unit as number);
     if (!Number.isInteger(unit) || unit < 0 || unit >= H) throw new UsageError(`cells: --unit must be an integer in [0, ${H}), got ${unit}`, '--unit');
-    const values = unitSeries(unit), scale = Math.max(1e-9, ...values.map(Math.abs));
+    const values = states.map((v) => v[unit]);
     const spans = [...text].map((ch, q) => {
-      const v = values[q] / scale, alpha = Math.abs(v).toFixed(2);
+      const v = values[q], alpha = Math.min(1, Math.abs(v)).toFixed(2);
       const color = v >= 0 ? `rgba(214,39,40,${alpha})` : `rgba(31,119,180,${alpha})`;
       const shown = ch === '\n' ? '↵<br>' : escapeXml(ch);
-      return `<span title="${values[q].toFixed(3)}" style="background:${color}">${shown}</span>`;
+      return `<span title="${v.toFixed(3)}" style="background:${color}">${shown}</span>`;
     }).join('');
     const table = ranking.map((r) => `<tr><th>${escapeXml(r.feature)}</th><td>${r.top.map((t) => `unit ${t.unit} (r = ${t.r.toFixed(2)})`).join(', ')}</td></tr>`).join('');
+    const dropped = unknown.length === 0 ? '' : `${unknown.length} characters of the file are not in the model's alphabet and were left out (${[...new Set(unknown)].slice(0, 8).map((ch) => JSON.stringify(ch)).join(', ')}).`;
+    const legend = '<span style="display:inline-block;width:160px;height:12px;vertical-align:middle;border:1px solid #ccc;background:linear-gradient(to right,rgb(31,119,180),#fff,rgb(214,39,40))"></span>';
     const out = options.out as string;
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, htmlPage(`Unit ${unit} of ${which} over ${text.length} characters`,
-      `<p>Red: positive, blue: negative, strength by magnitude (largest |value| ${scale.toFixed(3)}). Hover a character for its value.</p>
+    writeFileAtomic(out, htmlPage(`Unit ${unit} of ${which} over ${text.length} characters`,
+      `<p>Each character coloured by the value of unit ${unit} of ${which} after reading it: −1 ${legend} +1. Hover a character for its value. ${escapeXml(dropped)}</p>
 <h2>Units most correlated with features of the text</h2><table>${table}</table>
 <h2>The text, coloured by unit ${unit}</h2><div style="font-family:monospace;line-height:1.6">${spans}</div>`));
+    if (dropped !== '') console.log(dropped);
     console.log(formatTable(['feature', `units of ${which} most correlated (Pearson r)`], ranking.map((r) => [r.feature, r.top.map((t) => `${t.unit} (${t.r.toFixed(2)})`).join(', ')])));
     console.log(`coloured by unit ${unit}: ${out}`);
     if (options.json) console.log(JSON.stringify({ state: which, unit, characters: text.length, features: ranking }));

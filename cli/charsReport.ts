@@ -25,8 +25,8 @@ export function charsSections(run: CharsRun): ReportSection[] {
     const values = (gate: 'f' | 'i' | 'o') => trace[gate].flatMap((v) => Array.from(v));
     sections.push({
       heading: 'Gate saturation over 3,000 characters of dev text',
-      html: gates.map((g) => histogram(values(g), {
-        title: `${{ f: 'forget', i: 'input', o: 'output' }[g]} gate`, xLabel: 'activation', bins: 20, range: [0, 1],
+      html: `<p>How often each gate takes each value, over every unit and character: a gate near 0 shuts its path, near 1 opens it fully (bins of 0.05).</p>\n` + gates.map((g) => histogram(values(g), {
+        title: `${{ f: 'forget', i: 'input', o: 'output' }[g]} gate`, xLabel: 'activation', yLabel: 'share of values', bins: 20, range: [0, 1],
       })).join('\n'),
     });
   }

@@ -208,7 +208,7 @@ export const trainCommand: Command = {
     for (const section of sections) if (section.text !== undefined) console.log(section.text);
     writeFileAtomic(join(folder!, 'curve.json'), JSON.stringify(result.curve));
     writeFileAtomic(join(folder!, 'report.html'), reportHtml({
-      title: run.title, settings: Object.fromEntries(orderedSettings(s)), curve: result.curve, metric: run.metric.name,
+      title: run.title, settings: Object.fromEntries(orderedSettings(s)), curve: result.curve, metric: run.metric,
       results: [[`${held} ${run.metric.name}`, testValue.toFixed(4)], ['baseline', run.metric.baseline.toFixed(4)], ['steps', String(run.step)], ['examples', String(run.step * run.examplesPerStep)], ['stopped by', signal ?? result.stoppedBy]],
       sections,
     }));

@@ -1,13 +1,7 @@
 // The playground's panels as HTML: each a function from the worker's views to markup, with
 // the charts drawn by the same code as the CLI's reports (plot/svg.ts).
-import { escapeXml, lineChart, scatterChart, type Series } from '../plot/svg.js';
+import { escapeXml, lineChart, scatterChart, spansDecades, type Series } from '../plot/svg.js';
 import type { EvalView, FlowView, GradcheckView, InspectView, Metric, StepView } from './messages.js';
-
-/** Whether values spanning this range read better on a log axis: more than a decade between them. */
-function spansDecades(values: number[]): boolean {
-  const positive = values.filter((v) => v > 0);
-  return positive.length > 1 && Math.max(...positive) / Math.min(...positive) > 10;
-}
 
 /** Training loss averaged over each run of `every` steps (one point per run), against examples seen. */
 function smoothed(steps: readonly StepView[], every: number): [number, number][] {

@@ -24,6 +24,12 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Whether values read better on a log axis: all positive, the largest more than ten times the smallest. */
+export function spansDecades(values: readonly number[]): boolean {
+  const finite = values.filter((v) => Number.isFinite(v));
+  return finite.length > 1 && finite.every((v) => v > 0) && Math.max(...finite) / Math.min(...finite) > 10;
+}
+
 /** Round tick values: 1, 2, 5 × 10^k spanning [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
@@ -56,6 +62,9 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   let yMin = Math.min(...ys), yMax = Math.max(...ys);
   if (!Number.isFinite(yMin)) [yMin, yMax] = [0, 1];
   if (yMax === yMin) [yMin, yMax] = [yMin - 1, yMax + 1];
+  // A margin of 5% above and below, so that no line runs along the frame.
+  const pad = 0.05 * (yMax - yMin);
+  [yMin, yMax] = [yMin - pad, yMax + pad];
   const X = (x: number) => left + ((x - xMin) / (xMax - xMin || 1)) * plotW;
   const Y = (y: number) => top + (1 - ((options.logY ? Math.log10(y) : y) - yMin) / (yMax - yMin)) * plotH;
   const out: string[] = [
@@ -85,6 +94,8 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     const points = s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ');
     out.push(`<polyline data-series="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"/>`);
+    // A series of one point (a run evaluated once) is a dot, not an invisible line.
+    if (s.points.length === 1) out.push(`<circle cx="${X(s.points[0][0]).toFixed(1)}" cy="${Y(s.points[0][1]).toFixed(1)}" r="4" fill="${color}"/>`);
     const ly = top + 10 + q * 18;
     out.push(`<line x1="${left + plotW + 12}" y1="${ly}" x2="${left + plotW + 32}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
     out.push(`<text x="${left + plotW + 38}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
@@ -96,6 +107,8 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
 export interface HistogramOptions {
   title: string;
   xLabel: string;
+  /** The y axis: the share of all values in each bin. */
+  yLabel?: string;
   bins?: number;
   range?: [number, number];
   width?: number;
@@ -113,8 +126,12 @@ export function histogram(values: ArrayLike<number>, options: HistogramOptions):
     counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
   }
   const width = options.width ?? 320, height = options.height ?? 200;
-  const left = 40, top = 30, bottom = 36, plotW = width - left - 10, plotH = height - top - bottom;
-  const max = Math.max(1, ...counts);
+  const left = 58, top = 30, bottom = 36, plotW = width - left - 10, plotH = height - top - bottom;
+  const max = Math.max(1, ...counts), total = Math.max(1, counts.reduce((a, b) => a + b, 0));
+  const yTicks = niceTicks(0, max / total, 3).map((share) => {
+    const y = (top + plotH - (share * total / max) * plotH).toFixed(1);
+    return `<line x1="${left - 4}" y1="${y}" x2="${left}" y2="${y}" stroke="#999"/><text x="${left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(share)}</text>`;
+  });
   const bars = counts.map((c, q) => {
     const h = (c / max) * plotH, x = left + (q * plotW) / bins;
     return `<rect data-bin="${q}" data-count="${c}" x="${x.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(plotW / bins - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${options.color ?? PALETTE[0]}"/>`;
@@ -125,6 +142,9 @@ export function histogram(values: ArrayLike<number>, options: HistogramOptions):
     `<text x="${left}" y="16" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`,
     ...bars,
     `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#999"/>`,
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#999"/>`,
+    ...yTicks,
+    `<text transform="translate(12 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel ?? 'share of values')}</text>`,
     `<text x="${left}" y="${top + plotH + 14}" text-anchor="middle">${formatTick(lo)}</text>`,
     `<text x="${left + plotW}" y="${top + plotH + 14}" text-anchor="middle">${formatTick(hi)}</text>`,
     `<text x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,

@@ -8,11 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './helpers.js';
 
-test('the tarball holds LICENSE, the library, the CLI and the benches, and no specs or orphan source maps', () => {
+test('the tarball holds LICENSE, the library, the CLI, the benches and the playground, and no specs or orphan source maps', () => {
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-  for (const path of ['LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/bench/case.js', 'data/en-brown.map']) {
+  for (const path of ['LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/bench/case.js', 'data/en-brown.map',
+    'dist/browser.js', 'dist/playground/main.js', 'dist/playground/worker.js', 'playground/index.html', 'playground/style.css']) {
     assert.ok(files.includes(path), `${path} is in the tarball`);
   }
   assert.equal(files.filter((f) => f.startsWith('dist/spec/')), [], 'no compiled specs');

@@ -1,0 +1,138 @@
+// The playground in a real browser: Debian's Chromium driven by playwright-core, the page
+// served by the playground's own server, on the backend this spec run tests (the page's
+// `backend` setting). It trains, stays responsive while it trains, draws what it claims,
+// checks its gradients, restores a run from its URL, and logs no error. Screenshots go to
+// runs/playground/.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { playgroundServer } from '../cli/playgroundCommand.js';
+import { getBackend } from '../index.js';
+import { repoRoot } from './helpers.js';
+
+// What the functions passed to page.evaluate use of the page (they run there, not in Node).
+declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined>; textContent: string | null } | null };
+declare function requestAnimationFrame(callback: () => void): number;
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const backend = getBackend();
+const shots = join(repoRoot, 'runs', 'playground');
+let server: Server, browser: Browser, base = '';
+const problems: string[] = [];
+
+test.before(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium is not at ${chromiumPath}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH`);
+  mkdirSync(shots, { recursive: true });
+  server = playgroundServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+});
+
+test.after(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  server?.close();
+});
+
+/** A page at a configuration, its console errors and uncaught exceptions collected. */
+async function open(query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${query}: console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`${query}: ${e.message}`));
+  await page.goto(`${base}/?${query}&backend=${backend}`);
+  await page.waitForFunction(() => document.getElementById('curves')?.dataset.evals !== undefined && document.getElementById('activations')?.dataset.steps !== undefined, null, { timeout: 60_000 });
+  return page;
+}
+
+const step = (page: Page) => page.evaluate(() => Number(document.getElementById('status')!.dataset.step));
+const evals = (page: Page) => page.evaluate(() => JSON.parse(document.getElementById('curves')!.dataset.evals!) as { examples: number; loss: number }[]);
+
+test('a character model trains past the unigram baseline in 50 steps, and the page stays responsive while it trains', async () => {
+  const page = await open('task=chars&hidden=32&seed=1');
+  assert.match(await page.textContent('#backend') ?? '', new RegExp(`^${backend}`));
+  const baseline = Number(await page.evaluate(() => document.getElementById('curves')!.dataset.baseline));
+  assert.ok(baseline > 4 && baseline < 5, `unigram baseline ${baseline} bits per character`);
+  assert.ok((await evals(page))[0].loss > baseline, 'the untrained model is worse than the unigram model');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 5, null, { timeout: 60_000 });
+  // While the worker trains: animation frames keep coming, and a click pins another unit.
+  const before = await step(page);
+  const frames = await page.evaluate(() => new Promise<number>((resolve) => {
+    let n = 0;
+    const end = performance.now() + 1000;
+    const tick = () => (performance.now() < end ? (n++, requestAnimationFrame(tick)) : resolve(n));
+    requestAnimationFrame(tick);
+  }));
+  const pinned = Number(await page.getAttribute('#activations', 'data-unit'));
+  const target = Number(await page.locator(`#ranking .unit:not([data-unit="${pinned}"])`).first().getAttribute('data-unit'));
+  await page.locator(`#ranking .unit[data-unit="${target}"]`).first().click();
+  await page.waitForFunction((u) => document.getElementById('activations')!.dataset.unit === String(u), target, { timeout: 30_000 });
+  const after = await step(page);
+  assert.ok(after > before, `training went on (step ${before} → ${after})`);
+  assert.ok(frames >= 10, `${frames} animation frames in a second of training`);
+  await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) >= 50, null, { timeout: 120_000 });
+  await page.click('#play');
+  await page.waitForFunction(() => document.getElementById('status')!.dataset.playing === 'false');
+  const at50 = (await evals(page)).find((e) => e.examples === 50 * 32);
+  assert.ok(at50 !== undefined, 'an evaluation at step 50');
+  assert.ok(at50.loss < baseline, `held-out ${at50.loss.toFixed(3)} bits per character after 50 steps, baseline ${baseline.toFixed(3)}`);
+  // The heatmap: one cell per character of the inspected text.
+  const cells = await page.locator('#activations span').count();
+  assert.is(cells, Number(await page.getAttribute('#activations', 'data-steps')));
+  assert.is(cells, 600);
+  // The fused/unfused timing, side by side, and the build switched live.
+  await page.click('#compare');
+  await page.waitForSelector('#unfused-ms', { timeout: 60_000 });
+  await page.selectOption('#cfg-build', 'unfused');
+  await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('build')?.textContent === 'unfused', null, { timeout: 30_000 });
+  await page.screenshot({ path: join(shots, `chars-${backend}.png`), fullPage: true });
+  await page.close();
+});
+
+test('the gradient check of the current model reports pass', async () => {
+  const page = await open('task=chars&hidden=16&seed=2');
+  await page.click('#step');
+  await page.click('#gradcheck');
+  const verdict = await page.waitForSelector('#gradcheck-verdict', { timeout: 120_000 });
+  assert.is(await verdict.getAttribute('class'), 'pass', await verdict.textContent() ?? '');
+  const verdicts = await page.locator('#gradcheck-result td:last-child').allTextContents();
+  assert.ok(verdicts.length >= 5, `a row per parameter tensor (embedding, the LSTM's, the head's): ${verdicts.length}`);
+  assert.ok(verdicts.every((v) => v === 'pass'), verdicts.join(', '));
+  await page.screenshot({ path: join(shots, `gradcheck-${backend}.png`), fullPage: true });
+  await page.close();
+});
+
+test('a link restores its configuration', async () => {
+  const page = await open('task=quotes&cell=gru&resetAfter=false&hidden=16&seed=3&lr=0.02&optimizer=rmsprop');
+  const value = (id: string) => page.inputValue(`#cfg-${id}`);
+  assert.equal([await value('task'), await value('cell'), await value('resetAfter'), await value('hidden'), await value('seed'), await value('lr'), await value('optimizer')],
+    ['quotes', 'gru', 'false', '16', '3', '0.02', 'rmsprop']);
+  const query = new URL(page.url()).searchParams;
+  assert.is(query.get('cell'), 'gru');
+  assert.is(query.get('resetAfter'), 'false');
+  assert.match(await page.textContent('#equations') ?? '', /U_n·\(r ⊙ h₋₁\)/);
+  assert.match(await page.textContent('#ranking') ?? '', /bracket depth/);
+  await page.screenshot({ path: join(shots, `quotes-gru-${backend}.png`), fullPage: true });
+  await page.close();
+});
+
+test('the adding problem shows its 50 steps and no sample', async () => {
+  const page = await open('task=adding&cell=rnn&hidden=8');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) === 1);
+  assert.is(await page.locator('#activations span').count(), 50);
+  assert.is(await page.textContent('#sample'), '(character tasks only)');
+  await page.close();
+});
+
+test('no page logged an error', () => {
+  assert.equal(problems, []);
+});
+
+test.run();
