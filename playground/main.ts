@@ -17,6 +17,7 @@ const state = {
   evals: [] as EvalView[],
   inspect: null as InspectView | null,
   term: 'c',
+  scale: 'auto' as 'auto' | 'linear' | 'log',
   unit: 0,
   /** Whether the reader chose the unit (else the one that tracks quotes best is shown). */
   pinned: false,
@@ -68,6 +69,7 @@ function changed(key: keyof Config, value: string): void {
   history.replaceState(null, '', `?${formatConfig(config)}`);
   if (structural.includes(key)) restart();
   else send({ kind: 'live', config });
+  if (key === 'temperature') send({ kind: 'inspect' });
   if (key === 'cell') drawControls();
 }
 
@@ -85,7 +87,7 @@ function showError(message: string | null): void {
 
 function drawCurves(): void {
   if (state.metric === null) return;
-  $('curves').innerHTML = panels.curves(state.steps, state.evals, state.metric);
+  $('curves').innerHTML = panels.curves(state.steps, state.evals, state.metric, state.scale);
   $('speed').innerHTML = panels.speed(state.steps, state.backend, state.compare);
   const last = state.steps.at(-1), e = state.evals.at(-1), m = state.metric.measure;
   const measure = e === undefined ? '' : ` · held-out ${m.name} ${e.value.toFixed(3)} (baseline ${m.baseline.toFixed(3)})`;
@@ -157,6 +159,10 @@ worker.onmessage = (event: MessageEvent<Report>) => {
 };
 worker.onerror = (event) => showError(`the worker failed: ${event.message}`);
 
+$('scale').addEventListener('change', (e) => {
+  state.scale = (e.target as HTMLSelectElement).value as typeof state.scale;
+  drawCurves();
+});
 $('play').addEventListener('click', () => send({ kind: state.playing ? 'pause' : 'play' }));
 $('step').addEventListener('click', () => send({ kind: 'step' }));
 $('reset').addEventListener('click', restart);

@@ -13,7 +13,8 @@ function smoothed(steps: readonly StepView[], every: number): [number, number][]
   return out;
 }
 
-export function curves(steps: readonly StepView[], evals: readonly EvalView[], metric: Metric): string {
+/** The loss chart; its y axis linear, logarithmic, or ('auto') logarithmic once the losses span more than a decade. */
+export function curves(steps: readonly StepView[], evals: readonly EvalView[], metric: Metric, scale: 'auto' | 'linear' | 'log'): string {
   const train = smoothed(steps, Math.max(1, Math.ceil(steps.length / 300)));
   const dev = evals.map((e): [number, number] => [e.examples, e.loss]);
   const lastX = Math.max(1, ...train.map((p) => p[0]), ...dev.map((p) => p[0]));
@@ -22,7 +23,7 @@ export function curves(steps: readonly StepView[], evals: readonly EvalView[], m
     { name: 'held-out loss', points: dev.length === 1 ? [dev[0], [lastX, dev[0][1]]] : dev, color: '#d62728' },
     { name: `baseline (${metric.loss.baselineName})`, points: [[0, metric.loss.baseline], [lastX, metric.loss.baseline]], color: '#777', dashed: true },
   ];
-  const logY = spansDecades([...train, ...dev].map((p) => p[1]));
+  const logY = scale === 'log' || (scale === 'auto' && spansDecades([...train, ...dev].map((p) => p[1])));
   return lineChart(series, { title: 'Loss while training', xLabel: 'examples seen', yLabel: metric.loss.name, logY, width: 820, height: 300 });
 }
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brownSplit, loadBrown, parseBrownFile, universalTag } from '../data/brown.js';
 import { CharsRun, GenreRun, PosRun, runKinds, type RunSettings } from '../experiments/index.js';
-import { majorityCategory, mostFrequentTagAccuracy } from '../data/index.js';
+import { majorityCategory, mostFrequentTagAccuracy, quotesText } from '../data/index.js';
+import { Rng } from '../core/index.js';
 
 const settings = (task: string, over: Partial<RunSettings>): RunSettings => ({ ...runKinds[task].defaults, ...over });
 import { textFeatures, correlation } from '../experiments/index.js';
@@ -91,16 +92,38 @@ test('chars: sample is reproducible for a seed; cells finds and colours units', 
     assert.is(a.out, b.out);
     assert.ok(a.out.startsWith('He ') && a.out.trimEnd().length >= 3);
     const textPath = join(dir, 'text.txt'), out = join(dir, 'cells.html');
-    writeFileSync(textPath, '(a) the `` quoted words \'\' and more (b)\nsecond line\n');
+    writeFileSync(textPath, '(a) the `` quoted words \'\' and more (b)\nsecond line ☃☃\n');
     const c = rnnlab(['cells', '--model', path, '--text', textPath, '--out', out, '--json']);
     assert.is(c.code, 0, c.err);
     const report = JSON.parse(c.out.trim().split('\n').at(-1)!);
     assert.equal(report.features.map((f: { feature: string }) => f.feature), ['quotes', 'bracket depth', 'line position']);
+    assert.is(report.state, 'tanh(c)');
+    assert.match(c.out, /2 characters of the file are not in the model's alphabet and were left out \("☃"\)/);
     const html = readFileSync(out, 'utf8');
     assert.is((html.match(/<span title=/g) ?? []).length, report.characters);
+    assert.match(html, /−1 <span style="[^"]*linear-gradient[^"]*"><\/span> \+1/, 'a colour legend');
+    const values = [...html.matchAll(/<span title="(-?[\d.]+)"/g)].map((m) => Number(m[1]));
+    assert.ok(values.every((v) => Math.abs(v) <= 1), 'tanh(c) is bounded');
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+test('the quotes-and-brackets text: the same for a seed, quotes paired, brackets closed in order, short lines', () => {
+  const text = quotesText(new Rng(4), 20_000);
+  assert.is(text, quotesText(new Rng(4), 20_000));
+  assert.is(text.length, 20_000);
+  const whole = text.slice(0, text.lastIndexOf('\n'));
+  assert.ok(whole.split('\n').every((line) => line.length <= 48 + 8), 'lines break near 48 characters');
+  const stack: string[] = [];
+  for (const ch of whole) {
+    if (ch === '(' || ch === '[') stack.push(ch);
+    if (ch === ')') assert.is(stack.pop(), '(');
+    if (ch === ']') assert.is(stack.pop(), '[');
+  }
+  const depth = Math.max(...textFeatures(whole)['bracket depth']);
+  assert.ok(depth >= 2 && depth <= 3, `nesting reaches ${depth}`);
+  assert.ok(whole.split('"').length > 100, 'many quoted spans');
 });
 
 test('text features mark quotes, bracket depth and position in line', () => {

@@ -85,6 +85,17 @@ test('a character model trains past the unigram baseline in 50 steps, and the pa
   const cells = await page.locator('#activations span').count();
   assert.is(cells, Number(await page.getAttribute('#activations', 'data-steps')));
   assert.is(cells, 600);
+  // Hovering a character: the five likeliest next characters, and the equations at that step.
+  await page.hover('#activations span[data-t="20"]');
+  await page.waitForFunction(() => /step 20\)/.test(document.getElementById('top5')!.textContent ?? ''));
+  assert.is(((await page.textContent('#top5')) ?? '').split(' · ').length, 5);
+  assert.match(await page.textContent('#equations') ?? '', /step 20 .*c = f ⊙ c₋₁ \+ i ⊙ g = /s);
+  // Gate saturation: a scatter per LSTM gate, a point per unit; gradient flow: the model and the three cells at init.
+  assert.is(await page.locator('#saturation svg').count(), 3);
+  assert.is(await page.locator('#saturation svg').first().locator('circle').count(), 32);
+  await page.waitForSelector('#flow svg');
+  assert.equal(await page.locator('#flow polyline').evaluateAll((lines) => lines.map((l) => l.getAttribute('data-series'))),
+    ['current LSTM', 'RNN at init', 'GRU at init', 'LSTM at init']);
   // The fused/unfused timing, side by side, and the build switched live.
   await page.click('#compare');
   await page.waitForSelector('#unfused-ms', { timeout: 60_000 });
@@ -118,6 +129,12 @@ test('a link restores its configuration', async () => {
   assert.is(query.get('resetAfter'), 'false');
   assert.match(await page.textContent('#equations') ?? '', /U_n·\(r ⊙ h₋₁\)/);
   assert.match(await page.textContent('#ranking') ?? '', /bracket depth/);
+  // A live setting: a new temperature draws a new sample from the same model.
+  const sample = await page.textContent('#sample');
+  await page.fill('#cfg-temperature', '1.5');
+  await page.dispatchEvent('#cfg-temperature', 'change');
+  await page.waitForFunction((before) => document.getElementById('sample')!.textContent !== before, sample, { timeout: 30_000 });
+  assert.is(new URL(page.url()).searchParams.get('temperature'), '1.5');
   await page.screenshot({ path: join(shots, `quotes-gru-${backend}.png`), fullPage: true });
   await page.close();
 });
@@ -128,6 +145,9 @@ test('the adding problem shows its 50 steps and no sample', async () => {
   await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.step) === 1);
   assert.is(await page.locator('#activations span').count(), 50);
   assert.is(await page.textContent('#sample'), '(character tasks only)');
+  assert.not.match(await page.textContent('#curves') ?? '', /log scale/);
+  await page.selectOption('#scale', 'log');
+  assert.match(await page.textContent('#curves') ?? '', /mean squared error \(log scale\)/);
   await page.close();
 });
 

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { histogram, lineChart, niceTicks } from '../plot/svg.js';
+import { formatTick, histogram, lineChart, niceTicks, spansDecades } from '../plot/svg.js';
+import { curveChart, lossOf } from '../cli/report.js';
 import { repoRoot } from './helpers.js';
 
 /** Well-formed XML, checked the simple way: every tag closed in order, attributes quoted, no stray '<' or '&'. */
@@ -58,6 +59,29 @@ test('a log-scale chart drops non-positive points and labels decades; a histogra
   const counts = [...h.matchAll(/data-count="(\d+)"/g)].map((m) => Number(m[1]));
   assert.equal(counts, [2, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
   assert.equal(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+});
+
+test('ticks read as numbers: 150k, not 2e+5; a one-point series is a dot; a histogram has a y axis of shares', () => {
+  assert.equal([150_000, 2_500_000, 5000, 0.25, 1e-6, 0].map(formatTick), ['150k', '2.5M', '5000', '0.25', '1e-6', '0']);
+  const svg = lineChart([{ name: 'dev loss', points: [[100, 2]] }], { title: 'one evaluation', xLabel: 'examples', yLabel: 'loss' });
+  checkXml(svg);
+  assert.is((svg.match(/<circle/g) ?? []).length, 1, 'the single point is drawn');
+  const h = histogram([0.1, 0.1, 0.9, 0.9], { title: 'gate', xLabel: 'value', bins: 2 });
+  assert.match(h, /share of values/);
+  assert.match(h, />0\.4</, 'half the values in each bin: the axis runs to 0.5 in shares');
+  assert.ok(spansDecades([1e-3, 0.5]) && !spansDecades([0.2, 0.9]) && !spansDecades([0, 10, 100]));
+});
+
+test('the report names the loss by its metric, with the baseline in the same units', () => {
+  assert.equal(lossOf({ name: 'mse', baseline: 1 / 6, higherIsBetter: false }), { name: 'mean squared error', baseline: 1 / 6 });
+  assert.equal(lossOf({ name: 'bpc', baseline: 4, higherIsBetter: false }), { name: 'cross-entropy (nats per character)', baseline: 4 * Math.LN2 });
+  assert.is(lossOf({ name: 'accuracy', baseline: 0.25, higherIsBetter: true }).baseline, null);
+  const curve = [{ step: 10, examples: 640, trainLoss: 0.2, devLoss: 0.19, value: 0.19 }, { step: 20, examples: 1280, trainLoss: 0.001, devLoss: 0.002, value: 0.002 }];
+  const svg = curveChart(curve, { name: 'mse', baseline: 1 / 6, higherIsBetter: false });
+  checkXml(svg);
+  assert.match(svg, /mean squared error \(log scale\)/, 'losses over two decades get a log axis');
+  assert.match(svg, /data-series="baseline"/);
+  assert.not.match(svg, /nats/);
 });
 
 test('vanish: the RNN loses orders of magnitude over 100 steps, the LSTM with its forget gate near 1 does not', () => {
