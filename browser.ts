@@ -18,5 +18,5 @@ export { SequenceModel } from './models/sequenceModel.js';
 export { unigramBits } from './data/baselines.js';
 export { quotesText } from './data/quotesText.js';
 export { modelForTask, taskLoss, taskMetric } from './experiments/taskModel.js';
-export { textFeatures, correlation, rankUnits, featureNames, type FeatureName, type FeatureRanking } from './experiments/textFeatures.js';
+export { textFeatures, correlation, rankUnits, firstRankedUnit, featureNames, type FeatureName, type FeatureRanking } from './experiments/textFeatures.js';
 export { gradientProfile, gradientFlow, geometricMean, type GradientProfile } from './experiments/vanish.js';

@@ -4,7 +4,7 @@
 // position in the line): the "cell that tracks quotes" of Karpathy, Johnson & Fei-Fei (2015).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadCharModel, rankUnits } from '../experiments/index.js';
+import { firstRankedUnit, loadCharModel, rankUnits, type FeatureRanking } from '../experiments/index.js';
 import { writeFileAtomic } from '../index.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
@@ -38,7 +38,7 @@ export const cellsCommand: Command = {
     const states = which === 'tanh(c)' ? trace.c.map((v) => v.map(Math.tanh)) : trace.h;
     const H = states[0].length;
     const ranking = rankUnits(text, states);
-    const unit = options.unit === undefined ? ranking[0].top[0].unit : (options.unit as number);
+    const unit = options.unit === undefined ? firstRankedUnit(ranking) : (options.unit as number);
     if (!Number.isInteger(unit) || unit < 0 || unit >= H) throw new UsageError(`cells: --unit must be an integer in [0, ${H}), got ${unit}`, '--unit');
     const values = states.map((v) => v[unit]);
     const spans = [...text].map((ch, q) => {
@@ -47,7 +47,8 @@ export const cellsCommand: Command = {
       const shown = ch === '\n' ? '↵<br>' : escapeXml(ch);
       return `<span title="${v.toFixed(3)}" style="background:${color}">${shown}</span>`;
     }).join('');
-    const table = ranking.map((r) => `<tr><th>${escapeXml(r.feature)}</th><td>${r.top.map((t) => `unit ${t.unit} (r = ${t.r.toFixed(2)})`).join(', ')}</td></tr>`).join('');
+    const units = (r: FeatureRanking, each: (t: { unit: number; r: number }) => string) => (r.top.length === 0 ? 'the text does not vary in it' : r.top.map(each).join(', '));
+    const table = ranking.map((r) => `<tr><th>${escapeXml(r.feature)}</th><td>${units(r, (t) => `unit ${t.unit} (r = ${t.r.toFixed(2)})`)}</td></tr>`).join('');
     const dropped = unknown.length === 0 ? '' : `${unknown.length} characters of the file are not in the model's alphabet and were left out (${[...new Set(unknown)].slice(0, 8).map((ch) => JSON.stringify(ch)).join(', ')}).`;
     const legend = '<span style="display:inline-block;width:160px;height:12px;vertical-align:middle;border:1px solid #ccc;background:linear-gradient(to right,rgb(31,119,180),#fff,rgb(214,39,40))"></span>';
     const out = options.out as string;
@@ -57,7 +58,7 @@ export const cellsCommand: Command = {
 <h2>Units most correlated with features of the text</h2><table>${table}</table>
 <h2>The text, coloured by unit ${unit}</h2><div style="font-family:monospace;line-height:1.6">${spans}</div>`));
     if (dropped !== '') console.log(dropped);
-    console.log(formatTable(['feature', `units of ${which} most correlated (Pearson r)`], ranking.map((r) => [r.feature, r.top.map((t) => `${t.unit} (${t.r.toFixed(2)})`).join(', ')])));
+    console.log(formatTable(['feature', `units of ${which} most correlated (Pearson r)`], ranking.map((r) => [r.feature, units(r, (t) => `${t.unit} (${t.r.toFixed(2)})`)])));
     console.log(`coloured by unit ${unit}: ${out}`);
     if (options.json) console.log(JSON.stringify({ state: which, unit, characters: text.length, features: ranking }));
     return 0;

@@ -6,4 +6,4 @@ export { GenreRun } from './genreRun.js';
 export { CharsRun } from './charsRun.js';
 export { runKinds, runNames, runKind, createRun, resumeRun, checkpointFile, loadCharModel, loadTagger, type RunKind, type ExtraSetting } from './registry.js';
 export { gradientProfile, gradientFlow, geometricMean, type GradientProfile, type VanishOptions } from './vanish.js';
-export { textFeatures, correlation, rankUnits, featureNames, type FeatureName, type FeatureRanking } from './textFeatures.js';
+export { textFeatures, correlation, rankUnits, firstRankedUnit, featureNames, type FeatureName, type FeatureRanking } from './textFeatures.js';

@@ -51,7 +51,7 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 
 export interface FeatureRanking {
   feature: FeatureName;
-  /** The `top` units whose value correlates most with the feature (by |r|). */
+  /** The `top` units whose value correlates most with the feature (by |r|); none when the text never varies in it (no quotes, say). */
   top: { unit: number; r: number }[];
 }
 
@@ -60,8 +60,14 @@ export function rankUnits(text: string, states: readonly ArrayLike<number>[], to
   const H = states[0]?.length ?? 0;
   const features = textFeatures(text);
   return featureNames.map((feature) => {
+    if (features[feature].every((v) => v === features[feature][0])) return { feature, top: [] };
     const corr = Array.from({ length: H }, (_, unit) => ({ unit, r: correlation(states.map((v) => v[unit]), features[feature]) }));
     corr.sort((a, b) => Math.abs(b.r) - Math.abs(a.r) || a.unit - b.unit);
     return { feature, top: corr.slice(0, top) };
   });
+}
+
+/** The unit to show first: the one that follows the first feature the text varies in, else unit 0. */
+export function firstRankedUnit(ranking: readonly FeatureRanking[]): number {
+  return ranking.find((r) => r.top.length > 0)?.top[0].unit ?? 0;
 }

@@ -148,7 +148,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       break;
     case 'inspect':
       state.inspect = r.view;
-      if (!state.pinned && r.view.ranking !== null) state.unit = r.view.ranking[0].top[0].unit;
+      if (!state.pinned && r.view.ranking !== null) state.unit = r.view.ranking.find((f) => f.top.length > 0)?.top[0].unit ?? 0;
       drawInspection();
       break;
     case 'flow': $('flow').innerHTML = panels.flow(r.view, state.config.cell); break;

@@ -65,7 +65,7 @@ export function top5(view: InspectView, t: number): string {
 
 export function ranking(view: InspectView, pinned: number): string {
   if (view.ranking === null) return '';
-  const rows = view.ranking.map((r) => `<tr><th>${escapeXml(r.feature)}</th><td>${r.top.map((u) =>
+  const rows = view.ranking.map((r) => `<tr><th>${escapeXml(r.feature)}</th><td>${r.top.length === 0 ? 'the text does not vary in it' : r.top.map((u) =>
     `<span class="unit${u.unit === pinned ? ' pinned' : ''}" data-unit="${u.unit}">unit ${u.unit}</span> (r = ${u.r.toFixed(2)})`).join(', ')}</td></tr>`).join('');
   return `<p class="caption">Units of ${escapeXml(view.ranking[0]?.state ?? 'h')} most correlated (Pearson r) with features of the text:</p><table>${rows}</table>`;
 }
