@@ -2,7 +2,7 @@ export { Cell, cellKinds, hasFusedBuild, defaultForgetBias, type CellKind, type 
 export { RecurrentLayer, mergeModes, type LayerOptions, type ForwardOptions, type LayerOutput, type MergeMode, type ParameterCount } from './layer.js';
 export { LstmCell, lstmVariants, type LstmVariant, type LstmOptions } from './lstm.js';
 export { GruCell, type GruOptions } from './gru.js';
-export { RnnCell, type RnnOptions } from './rnn.js';
+export { RnnCell, rnnNonlinearities, type RnnOptions, type RnnNonlinearity } from './rnn.js';
 export { MutCell, type MutKind, type MutOptions } from './mut.js';
 export { Linear, Embedding } from './linear.js';
 export { unrollUnfused } from './unroll.js';

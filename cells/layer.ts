@@ -35,8 +35,8 @@ export interface LayerOptions {
   build?: Build;
   /** true/'double' (PyTorch's b_ih and b_hh), 'single', false/'none'. */
   bias?: boolean | BiasKind;
-  /** RNN: 'tanh' (default) or 'relu'. */
-  nonlinearity?: 'tanh' | 'relu';
+  /** RNN: 'tanh' (default), 'relu' or 'sigmoid'. */
+  nonlinearity?: 'tanh' | 'relu' | 'sigmoid';
   /** RNN: long-delay recurrence h_t from h_{t−delay}. */
   delay?: number;
   /** LSTM variant switches (see cells/lstm.ts). */

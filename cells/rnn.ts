@@ -1,4 +1,5 @@
-// The Elman RNN (Elman 1990): h_t = act(W_x x_t + W_h h_{t−d} + b), act tanh or relu.
+// The Elman RNN (Elman 1990): h_t = act(W_x x_t + W_h h_{t−d} + b), act tanh, relu or
+// sigmoid (Elman's own network, and the lectures': its gradient vanishes faster, σ′ ≤ 1/4).
 // With delay d > 1 the recurrent connection reaches d steps back (long-delay recurrence,
 // an early remedy for vanishing gradients: k steps of backpropagation pass through only
 // k/d Jacobians, so ‖∂h_t/∂h_{t−k}‖ decays like λ^{k/d} instead of λ^k).
@@ -8,8 +9,11 @@
 import { ArgumentError, ops, rnnSequence, RnnWorkspace, Tensor, WorkspacePool, type RnnParams, type Tape } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
 
+export const rnnNonlinearities = ['tanh', 'relu', 'sigmoid'] as const;
+export type RnnNonlinearity = (typeof rnnNonlinearities)[number];
+
 export interface RnnOptions {
-  nonlinearity?: 'tanh' | 'relu';
+  nonlinearity?: RnnNonlinearity;
   /** How many steps back the recurrent connection reaches (default 1). */
   delay?: number;
   bias?: BiasKind;
@@ -20,18 +24,17 @@ interface RnnPrepared { bias: Tensor | null }
 export class RnnCell extends Cell {
   readonly kind = 'rnn';
   readonly hasCellState = false;
-  readonly relu: boolean;
+  readonly nonlinearity: RnnNonlinearity;
   readonly delay: number;
   readonly params: RnnParams;
   private readonly pool: WorkspacePool<RnnWorkspace>;
 
   constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: RnnOptions = {}) {
     super(store, prefix, inputSize, hiddenSize);
-    const nonlinearity = options.nonlinearity ?? 'tanh';
-    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
-      throw new ArgumentError(prefix, 'nonlinearity', '\'tanh\' or \'relu\'', nonlinearity);
+    this.nonlinearity = options.nonlinearity ?? 'tanh';
+    if (!rnnNonlinearities.includes(this.nonlinearity)) {
+      throw new ArgumentError(prefix, 'nonlinearity', '\'tanh\', \'relu\' or \'sigmoid\'', this.nonlinearity);
     }
-    this.relu = nonlinearity === 'relu';
     this.delay = options.delay ?? 1;
     if (!Number.isInteger(this.delay) || this.delay < 1) throw new ArgumentError(prefix, 'delay', 'an integer ≥ 1', options.delay);
     const W = this.addParam('W', [inputSize + hiddenSize, hiddenSize]);
@@ -45,7 +48,7 @@ export class RnnCell extends Cell {
   }
 
   override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, _c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
-    return rnnSequence(tape, this.pool, this.relu, this.delay, this.params, x, h0, lengths, reverse);
+    return rnnSequence(tape, this.pool, this.nonlinearity, this.delay, this.params, x, h0, lengths, reverse);
   }
 
   prepare(tape: Tape | null): RnnPrepared {
@@ -57,7 +60,7 @@ export class RnnCell extends Cell {
     const { bias } = prepared as RnnPrepared;
     let pre = ops.matmul(tape, ops.concat(tape, [x, state[this.delay - 1]]), this.params.W);
     if (bias !== null) pre = ops.add(tape, pre, bias);
-    const h = this.relu ? ops.relu(tape, pre) : ops.tanh(tape, pre);
+    const h = this.nonlinearity === 'relu' ? ops.relu(tape, pre) : this.nonlinearity === 'sigmoid' ? ops.sigmoid(tape, pre) : ops.tanh(tape, pre);
     return [h, ...state.slice(0, this.delay - 1)];
   }
 }

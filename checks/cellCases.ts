@@ -48,6 +48,7 @@ function layerCase(spec: CaseSpec, build: Build): GradcheckCase {
 const specs: CaseSpec[] = [
   { name: 'rnn tanh', layer: { cell: 'rnn' } },
   { name: 'rnn relu', layer: { cell: 'rnn', nonlinearity: 'relu' } },
+  { name: 'rnn sigmoid', layer: { cell: 'rnn', nonlinearity: 'sigmoid' } },
   { name: 'rnn delay 2', layer: { cell: 'rnn', delay: 2 } },
   { name: 'rnn single bias', layer: { cell: 'rnn', bias: 'single' } },
   { name: 'lstm', layer: { cell: 'lstm' } },

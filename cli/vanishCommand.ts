@@ -1,7 +1,9 @@
 // `rnnlab vanish`: the textbook vanishing-gradient picture, computed. The norm of ∂L/∂h_t
-// for every step t of a sequence whose loss sits on the last step only, for a plain RNN, a
-// GRU and an LSTM (averaged over seeds), plus the LSTM's carousel path ∏ f.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// for every step t of a sequence whose loss sits on the last step only, for a plain RNN (tanh,
+// and the sigmoid of Elman's network), a GRU and an LSTM (averaged over seeds), plus the
+// LSTM's carousel path ∏ f.
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../index.js';
 import { dirname } from 'node:path';
 import { geometricMean, gradientProfile, type GradientProfile } from '../experiments/vanish.js';
 import { UsageError } from './args.js';
@@ -11,7 +13,7 @@ import { htmlPage, lineChart, type Series } from '../plot/svg.js';
 
 export const vanishCommand: Command = {
   name: 'vanish',
-  summary: 'measure ‖∂L/∂h_t‖ over time for an RNN, a GRU and an LSTM, and plot it on a log scale',
+  summary: 'measure ‖∂L/∂h_t‖ over time for an RNN (sigmoid and tanh), a GRU and an LSTM, and plot it on a log scale',
   usage: '[--length T] [--hidden H] [--seeds N] [--forget-bias B] [--out FILE] [--json]',
   options: {
     length: { type: 'number', help: 'sequence length T', default: 100 },
@@ -27,14 +29,18 @@ export const vanishCommand: Command = {
       if (!Number.isInteger(v) || v < 2) throw new UsageError(`vanish: --${name} must be an integer ≥ 2, got ${v}`, `--${name}`);
     }
     const bias = options['forget-bias'] as number;
-    const runs: [string, 'rnn' | 'gru' | 'lstm', number][] = [['RNN (tanh)', 'rnn', 1], ['GRU', 'gru', 1], ['LSTM, forget bias 1', 'lstm', 1], [`LSTM, forget bias ${bias}`, 'lstm', bias]];
+    const carouselRun = `LSTM, forget bias ${bias}`;
+    const runs: [string, 'rnn' | 'gru' | 'lstm', number, 'tanh' | 'sigmoid'][] = [
+      ['RNN (sigmoid)', 'rnn', 1, 'sigmoid'], ['RNN (tanh)', 'rnn', 1, 'tanh'], ['GRU', 'gru', 1, 'tanh'],
+      ['LSTM, forget bias 1', 'lstm', 1, 'tanh'], [carouselRun, 'lstm', bias, 'tanh'],
+    ];
     const profiles = new Map<string, GradientProfile[]>();
-    for (const [name, cell, forgetBias] of runs) {
-      profiles.set(name, Array.from({ length: seeds }, (_, s) => gradientProfile(cell, { length: T, hiddenSize: H, inputSize: 8, seed: s + 1, forgetBias })));
+    for (const [name, cell, forgetBias, nonlinearity] of runs) {
+      profiles.set(name, Array.from({ length: seeds }, (_, s) => gradientProfile(cell, { length: T, hiddenSize: H, inputSize: 8, seed: s + 1, forgetBias, nonlinearity })));
     }
     const norms = new Map([...profiles].map(([name, ps]) => [name, geometricMean(ps.map((p) => p.h))]));
     // The carousel: ∂c_{T−1}/∂c_t along the cell state alone is ∏_{s>t} f_s (here the mean gate).
-    const last = profiles.get(runs[3][0])!;
+    const last = profiles.get(carouselRun)!;
     const carousel = geometricMean(last.map((p) => {
       const f = p.f!, product = new Array<number>(T).fill(1);
       for (let t = T - 2; t >= 0; t--) product[t] = product[t + 1] * f[t + 1];
@@ -50,7 +56,7 @@ export const vanishCommand: Command = {
     const svg = lineChart(series, { title: `‖∂L/∂h_t‖, loss at the last of ${T} steps`, xLabel: 'step t', yLabel: '‖∂L/∂h_t‖', logY: true, width: 760 });
     const out = options.out as string;
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, htmlPage('The vanishing gradient, measured', `${svg}\n<p>Each curve is the geometric mean over ${seeds} random initialisations of the norm of ∂L/∂h_t, where L = Σ h_${T - 1} ⊙ r. The dashed curve is the product of the LSTM's mean forget gates from t to the end: the path of the constant error carousel, ∂c_t/∂c_{t−1} = f_t.</p>`));
+    writeFileAtomic(out, htmlPage('The vanishing gradient, measured', `${svg}\n<p>Each curve is the geometric mean over ${seeds} random initialisations of the norm of ∂L/∂h_t, where L = Σ h_${T - 1} ⊙ r. The dashed curve is the product of the LSTM's mean forget gates from t to the end: the path of the constant error carousel, ∂c_t/∂c_{t−1} = f_t.</p>`));
     console.log(`plot ${out}`);
     if (options.json) {
       console.log(JSON.stringify({ length: T, hidden: H, seeds, norms: Object.fromEntries([...norms].map(([k, v]) => [k, v])), carousel }));

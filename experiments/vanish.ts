@@ -14,6 +14,8 @@ export interface VanishOptions {
   seed: number;
   /** LSTM forget-gate bias at initialisation (1, as the practical guides advise). */
   forgetBias: number;
+  /** RNN: tanh (default) or the sigmoid of Elman's network. */
+  nonlinearity?: 'tanh' | 'sigmoid';
 }
 
 export interface GradientProfile {
@@ -27,7 +29,10 @@ export interface GradientProfile {
 
 export function gradientProfile(cell: CellKind, options: VanishOptions): GradientProfile {
   const { length: T, hiddenSize: H, inputSize: I, seed } = options;
-  const layer = new RecurrentLayer({ cell, inputSize: I, hiddenSize: H, dtype: 'f64', build: 'unfused', seed, forgetBias: cell === 'lstm' ? options.forgetBias : undefined });
+  const layer = new RecurrentLayer({
+    cell, inputSize: I, hiddenSize: H, dtype: 'f64', build: 'unfused', seed,
+    forgetBias: cell === 'lstm' ? options.forgetBias : undefined, nonlinearity: cell === 'rnn' ? options.nonlinearity : undefined,
+  });
   const rng = new Rng(seed + 1);
   const x = Tensor.zeros([T, 1, I], 'f64');
   for (let t = 0; t < T; t++) rng.fillUniform(x.data.subarray(t * I, (t + 1) * I), -1, 1);

@@ -1,22 +1,27 @@
 // The Elman step h = act(pre), pre = x·W_x + h_{t−d}·W_h + b, as a fused pointwise pass
 // (d = 1 is the plain Elman network; d > 1 the long-delay recurrence).
 //
-//   tanh: h = tanh(pre)    ∂pre = ∂h ⊙ (1 − h²)
-//   relu: h = max(0, pre)  ∂pre = ∂h ⊙ [h > 0]
+//   tanh:    h = tanh(pre)           ∂pre = ∂h ⊙ (1 − h²)       (tanh′ ≤ 1)
+//   relu:    h = max(0, pre)         ∂pre = ∂h ⊙ [h > 0]
+//   sigmoid: h = 1 / (1 + e^−pre)    ∂pre = ∂h ⊙ h ⊙ (1 − h)    (σ′ ≤ 1/4: Elman's own network)
 //
 // pre [T, B, H]; hs [T+1, B, H] with hs[0] = h₀ and hs[s+1] = h after step s.
 // A row is active at step s while s < lengths[row]; an inactive row carries h unchanged.
+import { sigmoidScalar } from './activations.js';
 import { copyBlock } from './gather.js';
 import type { Buf, IndexBuf } from './types.js';
 
-export function rnnStepForward(pre: Buf, hs: Buf, relu: boolean, H: number, s: number, rows: number, lengths: IndexBuf): void {
+export type RnnNonlinearity = 'tanh' | 'relu' | 'sigmoid';
+
+export function rnnStepForward(pre: Buf, hs: Buf, act: RnnNonlinearity, H: number, s: number, rows: number, lengths: IndexBuf): void {
   for (let r = 0; r < rows; r++) {
     const p = (s * rows + r) * H, next = p + rows * H;
     if (s >= lengths[r]) {
       copyBlock(hs, next, hs, p, H);
       continue;
     }
-    if (relu) for (let j = 0; j < H; j++) hs[next + j] = pre[p + j] > 0 ? pre[p + j] : 0;
+    if (act === 'relu') for (let j = 0; j < H; j++) hs[next + j] = pre[p + j] > 0 ? pre[p + j] : 0;
+    else if (act === 'sigmoid') for (let j = 0; j < H; j++) hs[next + j] = sigmoidScalar(pre[p + j]);
     else for (let j = 0; j < H; j++) hs[next + j] = Math.tanh(pre[p + j]);
   }
 }
@@ -25,7 +30,7 @@ export function rnnStepForward(pre: Buf, hs: Buf, relu: boolean, H: number, s: n
  * dPre[s] = ∂h ⊙ act'(h) for active rows, where ∂h = dHs[s+1] ([T+1, B, H], the gradient
  * reaching h after step s). An inactive row gets dPre 0 and hands its gradient to dHs[s].
  */
-export function rnnStepBackward(dPre: Buf, hs: Buf, dHs: Buf, relu: boolean, H: number, s: number, rows: number, lengths: IndexBuf): void {
+export function rnnStepBackward(dPre: Buf, hs: Buf, dHs: Buf, act: RnnNonlinearity, H: number, s: number, rows: number, lengths: IndexBuf): void {
   for (let r = 0; r < rows; r++) {
     const p = (s * rows + r) * H, h = p + rows * H;
     if (s >= lengths[r]) {
@@ -33,7 +38,8 @@ export function rnnStepBackward(dPre: Buf, hs: Buf, dHs: Buf, relu: boolean, H: 
       for (let j = 0; j < H; j++) dHs[p + j] += dHs[h + j];
       continue;
     }
-    if (relu) for (let j = 0; j < H; j++) dPre[p + j] = hs[h + j] > 0 ? dHs[h + j] : 0;
+    if (act === 'relu') for (let j = 0; j < H; j++) dPre[p + j] = hs[h + j] > 0 ? dHs[h + j] : 0;
+    else if (act === 'sigmoid') for (let j = 0; j < H; j++) dPre[p + j] = dHs[h + j] * hs[h + j] * (1 - hs[h + j]);
     else for (let j = 0; j < H; j++) dPre[p + j] = dHs[h + j] * (1 - hs[h + j] * hs[h + j]);
   }
 }

@@ -5,7 +5,7 @@
 import { onWasm, wasmModule } from './backend.js';
 import * as gru from './gruCell.js';
 import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from './lstmCell.js';
-import { rnnStepBackward, rnnStepForward } from './rnnCell.js';
+import { rnnStepBackward, rnnStepForward, type RnnNonlinearity } from './rnnCell.js';
 import type { Buf, IndexBuf } from './types.js';
 import { gruRowKernels, WasmGruStep } from './wasm/gruStep.js';
 import { lstmRowKernels, lstmSwitches, WasmLstmStep } from './wasm/lstmStep.js';
@@ -61,10 +61,10 @@ export interface RnnStepKernels {
 }
 
 /** The Elman step kernels for a pass over these buffers. */
-export function rnnStepKernels(relu: boolean, buffers: readonly Buf[]): RnnStepKernels {
-  if (onWasm(buffers)) return new WasmRnnStep(wasmModule(`rnn ${relu ? 'relu' : 'tanh'}`, (heap) => rnnRowKernels(heap, relu)));
+export function rnnStepKernels(act: RnnNonlinearity, buffers: readonly Buf[]): RnnStepKernels {
+  if (onWasm(buffers)) return new WasmRnnStep(wasmModule(`rnn ${act}`, (heap) => rnnRowKernels(heap, act)));
   return {
-    forward: (pre, hs, H, s, rows, lengths) => rnnStepForward(pre, hs, relu, H, s, rows, lengths),
-    backward: (dPre, hs, dHs, H, s, rows, lengths) => rnnStepBackward(dPre, hs, dHs, relu, H, s, rows, lengths),
+    forward: (pre, hs, H, s, rows, lengths) => rnnStepForward(pre, hs, act, H, s, rows, lengths),
+    backward: (dPre, hs, dHs, H, s, rows, lengths) => rnnStepBackward(dPre, hs, dHs, act, H, s, rows, lengths),
   };
 }

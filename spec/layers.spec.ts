@@ -45,7 +45,7 @@ function setup(spec: Spec, T = 5, B = 3, I = 4, H = 5, seed = 1) {
 }
 
 const fusable: Spec[] = [
-  { cell: 'rnn' }, { cell: 'rnn', nonlinearity: 'relu' }, { cell: 'rnn', delay: 3 },
+  { cell: 'rnn' }, { cell: 'rnn', nonlinearity: 'relu' }, { cell: 'rnn', nonlinearity: 'sigmoid' }, { cell: 'rnn', delay: 3 },
   { cell: 'lstm' }, { cell: 'lstm', variant: 'peephole' }, { cell: 'lstm', variant: 'cifg' }, { cell: 'lstm', variant: 'nfg' },
   { cell: 'lstm', variant: 'nig' }, { cell: 'lstm', variant: 'nog' }, { cell: 'lstm', variant: 'niaf' },
   { cell: 'lstm', variant: 'noaf' }, { cell: 'lstm', variant: 'fgr' },

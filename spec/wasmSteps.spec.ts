@@ -136,23 +136,24 @@ test('the wasm GRU steps equal the TypeScript steps to float32 rounding: both fo
   });
 });
 
-test('the wasm Elman step equals the TypeScript step: tanh to float32 rounding, relu exactly (NaN and −0 included), a padded row', () => {
+test('the wasm Elman step equals the TypeScript step: tanh and sigmoid to float32 rounding, relu exactly (NaN and −0 included), a padded row', () => {
   onBackend('wasm', () => {
-    for (const relu of [false, true]) for (const H of [1, 4, 7, 13]) {
+    for (const act of ['tanh', 'relu', 'sigmoid'] as const) for (const H of [1, 4, 7, 13]) {
+      const relu = act === 'relu';
       const sizes = { pre: T * B * H, hs: (T + 1) * B * H, dPre: T * B * H, dHs: (T + 1) * B * H };
-      const [ts, wasm] = twins(sizes, H * 5 + (relu ? 1 : 0));
+      const [ts, wasm] = twins(sizes, H * 5 + ['tanh', 'relu', 'sigmoid'].indexOf(act));
       for (const x of [ts, wasm]) {
         x.pre[0] = NaN;
         x.pre[H * B - 1] = -0;
       }
-      const kernels = rnnStepKernels(relu, [wasm.pre, wasm.hs, wasm.dPre, wasm.dHs]);
+      const kernels = rnnStepKernels(act, [wasm.pre, wasm.hs, wasm.dPre, wasm.dHs]);
       assert.ok(kernels instanceof WasmRnnStep, 'the buffers live in the heap, so the wasm kernel runs');
       for (let s = 0; s < T; s++) {
-        rnnStepForward(ts.pre, ts.hs, relu, H, s, B, lengths);
+        rnnStepForward(ts.pre, ts.hs, act, H, s, B, lengths);
         kernels.forward(wasm.pre, wasm.hs, H, s, B, lengths);
       }
       for (let s = T - 1; s >= 0; s--) {
-        rnnStepBackward(ts.dPre, ts.hs, ts.dHs, relu, H, s, B, lengths);
+        rnnStepBackward(ts.dPre, ts.hs, ts.dHs, act, H, s, B, lengths);
         kernels.backward(wasm.dPre, wasm.hs, wasm.dHs, H, s, B, lengths);
       }
       if (relu) {
@@ -160,10 +161,10 @@ test('the wasm Elman step equals the TypeScript step: tanh to float32 rounding, 
           assert.equal([...wasm[name]].map(String), [...ts[name]].map(String), `relu H ${H}: ${name} bit for bit`);
         }
       } else {
-        assert.ok(Number.isNaN(wasm.hs[B * H]) && Number.isNaN(ts.hs[B * H]), 'tanh(NaN) is NaN in both');
+        assert.ok(Number.isNaN(wasm.hs[B * H]) && Number.isNaN(ts.hs[B * H]), `${act}(NaN) is NaN in both`);
         wasm.hs[B * H] = ts.hs[B * H] = wasm.pre[0] = ts.pre[0] = 0;
         wasm.dPre[0] = ts.dPre[0] = 0;
-        assertClose(`rnn tanh H ${H}`, ts, wasm, 1e-6);
+        assertClose(`rnn ${act} H ${H}`, ts, wasm, 1e-6);
       }
     }
   });

@@ -1,17 +1,19 @@
 // The Elman step in WebAssembly SIMD128, twin of ../rnnCell.ts (its oracle). Per active row,
 // over its H units four lanes at a time (lanes.ts), in float32:
 //
-//   tanh:  h = tanh(pre)                      ∂pre = ∂h ⊙ (1 − h²)
-//   relu:  h = pre where pre > 0, else 0      ∂pre = ∂h where h > 0, else 0
+//   tanh:     h = tanh(pre)                      ∂pre = ∂h ⊙ (1 − h²)
+//   relu:     h = pre where pre > 0, else 0      ∂pre = ∂h where h > 0, else 0
+//   sigmoid:  h = σ(pre)                         ∂pre = ∂h ⊙ h ⊙ (1 − h)
 //
 // relu is a mask (pre > 0) anded with pre, so NaN and −0 give 0 as `pre > 0 ? pre : 0` does.
 // pre [T, B, H], hs and dHs [T+1, B, H]; rows past their length are handled in TypeScript.
 import { Type } from './builder.js';
 import { WasmHeap } from './heap.js';
 import { laneLoop } from './lanes.js';
-import { emitTanh, MathScratch } from './math.js';
+import { emitSigmoid, emitTanh, MathScratch } from './math.js';
 import { copyBlock } from '../gather.js';
 import type { Buf, IndexBuf } from '../types.js';
+import type { RnnNonlinearity } from '../rnnCell.js';
 
 export interface RnnRowKernels {
   forward(n: number, pre: number, h: number): void;
@@ -21,7 +23,7 @@ export interface RnnRowKernels {
 const zero: [number, number, number, number] = [0, 0, 0, 0];
 
 /** Build the row kernels for one nonlinearity. */
-export function rnnRowKernels(heap: WasmHeap, relu: boolean): RnnRowKernels {
+export function rnnRowKernels(heap: WasmHeap, act: RnnNonlinearity): RnnRowKernels {
   const I = Type.i32;
   const module = WasmHeap.module()
     .function('forward', [I, I, I], [], (f, n, pre, h) => {
@@ -29,7 +31,8 @@ export function rnnRowKernels(heap: WasmHeap, relu: boolean): RnnRowKernels {
       laneLoop(f, n, (io) => {
         io.load(pre);
         f.localSet(x);
-        if (relu) f.localGet(x).localGet(x).v128Const(zero).f32x4Gt().v128And().localSet(x);
+        if (act === 'relu') f.localGet(x).localGet(x).v128Const(zero).f32x4Gt().v128And().localSet(x);
+        else if (act === 'sigmoid') emitSigmoid(f, m, x, x);
         else emitTanh(f, m, x, x);
         io.store(h, x);
       });
@@ -40,7 +43,8 @@ export function rnnRowKernels(heap: WasmHeap, relu: boolean): RnnRowKernels {
         io.load(h);
         f.localSet(y);
         io.load(dh);
-        if (relu) f.localGet(y).v128Const(zero).f32x4Gt().v128And();
+        if (act === 'relu') f.localGet(y).v128Const(zero).f32x4Gt().v128And();
+        else if (act === 'sigmoid') f.localGet(y).f32x4Mul().v128Const([1, 1, 1, 1]).localGet(y).f32x4Sub().f32x4Mul();
         else f.v128Const([1, 1, 1, 1]).localGet(y).localGet(y).f32x4Mul().f32x4Sub().f32x4Mul();
         f.localSet(d);
         io.store(dPre, d);
@@ -49,7 +53,7 @@ export function rnnRowKernels(heap: WasmHeap, relu: boolean): RnnRowKernels {
   return heap.instantiate<RnnRowKernels>(module, 'rnn step');
 }
 
-/** The Elman step kernels, with the TypeScript kernels' arguments (relu fixed by the row kernels). */
+/** The Elman step kernels, with the TypeScript kernels' arguments (the nonlinearity fixed by the row kernels). */
 export class WasmRnnStep {
   constructor(private readonly rows: RnnRowKernels) {}
 

@@ -11,6 +11,7 @@ import { addRowAt, axpy, rowSum } from '../../../kernels/dispatch.js';
 import { addRecurrent, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
 import { addOutputGrads } from '../../../kernels/sequence.js';
 import { rnnStepKernels } from '../../../kernels/stepKernels.js';
+import type { RnnNonlinearity } from '../../../kernels/rnnCell.js';
 import type { Buf } from '../../../kernels/types.js';
 import { allocPinned, type DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
@@ -39,13 +40,13 @@ export class RnnWorkspace extends SequenceWorkspace {
   }
 }
 
-interface RnnSaved { ws: RnnWorkspace; generation: number; params: RnnParams; sizes: PassSizes; relu: boolean; delay: number }
+interface RnnSaved { ws: RnnWorkspace; generation: number; params: RnnParams; sizes: PassSizes; act: RnnNonlinearity; delay: number }
 
 /** The slot of hs step s reads: h_{s−d} lives in slot s+1−d, and every earlier time in slot 0 (h₀). */
 const sourceSlot = (s: number, delay: number) => Math.max(0, s + 1 - delay);
 
 export function rnnSequence(
-  tape: Tape | null, pool: WorkspacePool<RnnWorkspace>, relu: boolean, delay: number, params: RnnParams,
+  tape: Tape | null, pool: WorkspacePool<RnnWorkspace>, act: RnnNonlinearity, delay: number, params: RnnParams,
   x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
 ): PassOutputs {
   const H = params.W.shape[1], I = params.W.shape[0] - H;
@@ -57,17 +58,17 @@ export function rnnSequence(
   for (const b of [params.bIh, params.bHh]) if (b !== null) addRowAt(ws.pre, 0, b.data, T * B, H);
   const packedWh = ws.packRoom.start().pack(Wh, false);
   const preStep = new StepView(ws.pre, B, H), hSource = new StepView(ws.hs, B, H);
-  const step = rnnStepKernels(relu, [ws.pre, ws.hs]);
+  const step = rnnStepKernels(act, [ws.pre, ws.hs]);
   for (let s = 0; s < T; s++) {
     addRecurrent(preStep.at(s), hSource.at(sourceSlot(s, delay)), packedWh);
     step.forward(ws.pre, ws.hs, H, s, B, ws.lengths);
   }
 
-  return endPass(tape, start, rnnSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, relu, delay });
+  return endPass(tape, start, rnnSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, act, delay });
 }
 
 function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
-  const { ws, generation, params, sizes, relu, delay } = e.saved;
+  const { ws, generation, params, sizes, act, delay } = e.saved;
   ws.checkGeneration(generation, 'rnn (fused) backward');
   const { T, B, I, H } = sizes;
   const [x, h0] = e.inputs;
@@ -78,7 +79,7 @@ function rnnSequenceBackward(e: TapeEntry<RnnSaved>): void {
   ws.dHs.fill(0);
   if (h.grad !== null) ws.dHs.set(h.grad, T * B * H);
   const dPreStep = new StepView(ws.dPre, B, H), dhSource = new StepView(ws.dHs, B, H);
-  const step = rnnStepKernels(relu, [ws.dPre, ws.hs, ws.dHs]);
+  const step = rnnStepKernels(act, [ws.dPre, ws.hs, ws.dHs]);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(ws.dHs, y.grad, ws.rowOf, ws.lengths, s, B, H, (s + 1) * B * H);
     step.backward(ws.dPre, ws.hs, ws.dHs, H, s, B, ws.lengths);
