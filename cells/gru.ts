@@ -9,6 +9,12 @@ import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
 export interface GruOptions {
   /** true (default): n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), as PyTorch; false: r applied before W_hn (Cho et al.). */
   resetAfter?: boolean;
+  /**
+   * 'keeps' (default, PyTorch and Cho et al.): h = z ⊙ h₋₁ + (1 − z) ⊙ n; 'writes' (as some
+   * lectures write it): h = (1 − z) ⊙ h₋₁ + z ⊙ n. The same family: negating W_z and b_z maps
+   * one onto the other. State dicts keep PyTorch's convention (see stateMappings).
+   */
+  updateGate?: 'keeps' | 'writes';
   bias?: BiasKind;
 }
 
@@ -24,6 +30,7 @@ export class GruCell extends Cell {
   readonly kind = 'gru';
   readonly hasCellState = false;
   readonly resetAfter: boolean;
+  readonly updateGate: 'keeps' | 'writes';
   readonly params: GruParams;
   private readonly pool: WorkspacePool<GruWorkspace>;
 
@@ -33,6 +40,8 @@ export class GruCell extends Cell {
       throw new ArgumentError(prefix, 'resetAfter', 'true or false', options.resetAfter);
     }
     this.resetAfter = options.resetAfter ?? true;
+    this.updateGate = options.updateGate ?? 'keeps';
+    if (this.updateGate !== 'keeps' && this.updateGate !== 'writes') throw new ArgumentError(prefix, 'updateGate', "'keeps' or 'writes'", options.updateGate);
     const W = this.addParam('W', [inputSize + hiddenSize, 3 * hiddenSize]);
     const { bIh, bHh } = this.addBiases(3 * hiddenSize, checkBiasKind(prefix, options.bias));
     this.params = { W, bIh, bHh };
@@ -40,7 +49,7 @@ export class GruCell extends Cell {
   }
 
   override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, _c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
-    return gruSequence(tape, this.pool, this.resetAfter, this.params, x, h0, lengths, reverse);
+    return gruSequence(tape, this.pool, { resetAfter: this.resetAfter, zWrites: this.updateGate === 'writes' }, this.params, x, h0, lengths, reverse);
   }
 
   prepare(tape: Tape | null): GruPrepared {
@@ -72,8 +81,10 @@ export class GruCell extends Cell {
       ? ops.mul(tape, r, affine(h, p.Wh.n, p.bh.n))
       : affine(ops.mul(tape, r, h), p.Wh.n, p.bh.n);
     const n = ops.tanh(tape, ops.add(tape, affine(x, p.Wx.n, p.bx.n), recurrent));
-    // h' = (1 − z) ⊙ n + z ⊙ h, written as n + z ⊙ (h − n)
-    const hNext = ops.add(tape, n, ops.mul(tape, z, ops.sub(tape, h, n)));
+    // z keeps: h' = (1 − z) ⊙ n + z ⊙ h, written n + z ⊙ (h − n); z writes: h' = h + z ⊙ (n − h)
+    const hNext = this.updateGate === 'keeps'
+      ? ops.add(tape, n, ops.mul(tape, z, ops.sub(tape, h, n)))
+      : ops.add(tape, h, ops.mul(tape, z, ops.sub(tape, n, h)));
     return { state: [hNext], terms: { r, z, n, h: hNext } };
   }
 }

@@ -10,9 +10,11 @@
 // `bias_l{k}`, peepholes `peep_i_l{k}` …, the full-gate-recurrence matrix `weight_fgr_l{k}`
 // ([3H, 3H], blocks i, f, o, acting as W·g), and the MUT matrices `W_xz_l{k}` … stored
 // [out, in]. Values are copied as they are, so export(import(s)) gives back every tensor
-// bit for bit when s holds values of the layer's dtype.
+// bit for bit when s holds values of the layer's dtype. A GRU whose z writes stores its z
+// rows negated: σ(−a) = 1 − σ(a) makes them PyTorch's z that keeps.
 import { alloc, type Buf } from '../core/index.js';
 import type { Cell } from './cell.js';
+import { GruCell } from './gru.js';
 import type { RecurrentLayer } from './layer.js';
 import { LstmCell } from './lstm.js';
 import { MutCell } from './mut.js';
@@ -67,11 +69,18 @@ function mappings(cell: Cell, suffix: string): StateMapping[] {
     });
     return index;
   };
-  out.push({ name: `weight_ih${suffix}`, shape: [G * H, I], ours: W, index: weight(0, I) });
-  out.push({ name: `weight_hh${suffix}`, shape: [G * H, H], ours: W, index: weight(I, H) });
+  // A GRU whose z writes: its z block (rows H … 2H−1 of theirs, every column) changes sign.
+  const zNegated = (perRow: number): Uint8Array | undefined => {
+    if (!(cell instanceof GruCell && cell.updateGate === 'writes')) return undefined;
+    const negate = new Uint8Array(G * H * perRow);
+    negate.fill(1, H * perRow, 2 * H * perRow);
+    return negate;
+  };
+  out.push({ name: `weight_ih${suffix}`, shape: [G * H, I], ours: W, index: weight(0, I), negate: zNegated(I) });
+  out.push({ name: `weight_hh${suffix}`, shape: [G * H, H], ours: W, index: weight(I, H), negate: zNegated(H) });
   for (const [local, theirName] of [['b_ih', 'bias_ih'], ['b_hh', 'bias_hh'], ['b', 'bias']]) {
     const b = params.get(local);
-    if (b !== undefined) out.push({ name: theirName + suffix, shape: [G * H], ours: b, index: vector() });
+    if (b !== undefined) out.push({ name: theirName + suffix, shape: [G * H], ours: b, index: vector(), negate: zNegated(1) });
   }
   for (const gate of ['i', 'f', 'o']) {
     const p = params.get(`p_${gate}`);

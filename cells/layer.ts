@@ -44,6 +44,8 @@ export interface LayerOptions {
   forgetBias?: number;
   /** GRU: reset applied after (default) or before the recurrent matmul. */
   resetAfter?: boolean;
+  /** GRU: z the gate that keeps h₋₁ ('keeps', PyTorch) or that writes the candidate ('writes'). */
+  updateGate?: 'keeps' | 'writes';
   /**
    * A store shared with other modules, not yet allocated: the layer only declares its
    * parameters there, and the owner calls store.allocate() and then layer.initialize(rng).
@@ -59,7 +61,7 @@ export interface LayerOptions {
 
 /** Options that belong to one kind of cell: given to another, they are errors, not ignored. */
 const cellOnlyOptions: [keyof LayerOptions, CellKind][] = [
-  ['nonlinearity', 'rnn'], ['delay', 'rnn'], ['variant', 'lstm'], ['forgetBias', 'lstm'], ['resetAfter', 'gru'],
+  ['nonlinearity', 'rnn'], ['delay', 'rnn'], ['variant', 'lstm'], ['forgetBias', 'lstm'], ['resetAfter', 'gru'], ['updateGate', 'gru'],
 ];
 
 export interface ForwardOptions {
@@ -279,7 +281,7 @@ function makeCell(store: ParamStore, prefix: string, inputSize: number, o: Layer
   switch (o.cell) {
     case 'rnn': return new RnnCell(store, prefix, inputSize, H, { nonlinearity: o.nonlinearity, delay: o.delay, bias });
     case 'lstm': return new LstmCell(store, prefix, inputSize, H, { variant: o.variant, forgetBias: o.forgetBias, bias });
-    case 'gru': return new GruCell(store, prefix, inputSize, H, { resetAfter: o.resetAfter, bias });
+    case 'gru': return new GruCell(store, prefix, inputSize, H, { resetAfter: o.resetAfter, updateGate: o.updateGate, bias });
     default: return new MutCell(store, prefix, o.cell, inputSize, H, { bias: bias !== 'none' });
   }
 }

@@ -25,6 +25,8 @@ export interface StateMapping {
   ours: Tensor;
   /** ours.data[index[q]] ↔ theirs[q] */
   index: Int32Array;
+  /** Where 1, theirs[q] = −ours.data[index[q]] (a GRU whose z writes, stored as PyTorch's z that keeps). Negation is exact. */
+  negate?: Uint8Array;
 }
 
 export interface LoadOptions {
@@ -69,7 +71,7 @@ export function stateDictOf(module: StateModule, which: 'data' | 'grad' = 'data'
   for (const m of module.stateMappings()) {
     const source = which === 'data' ? m.ours.data : m.ours.ensureGrad();
     const data = alloc(m.ours.dtype, m.index.length);
-    for (let q = 0; q < m.index.length; q++) data[q] = source[m.index[q]];
+    for (let q = 0; q < m.index.length; q++) data[q] = m.negate?.[q] ? -source[m.index[q]] : source[m.index[q]];
     out[m.name] = { shape: m.shape, data };
   }
   return out;
@@ -103,7 +105,7 @@ export function loadStateDictInto(where: string, module: StateModule, dict: Stat
   });
   present.forEach((m, k) => {
     const values = converted[k];
-    for (let q = 0; q < m.index.length; q++) m.ours.data[m.index[q]] = values[q];
+    for (let q = 0; q < m.index.length; q++) m.ours.data[m.index[q]] = m.negate?.[q] ? -values[q] : values[q];
   });
   return { missingKeys, unexpectedKeys };
 }

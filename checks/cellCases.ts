@@ -60,6 +60,8 @@ const specs: CaseSpec[] = [
   { name: 'lstm forget bias 1', layer: { cell: 'lstm', forgetBias: 1 } },
   { name: 'gru reset after', layer: { cell: 'gru' } },
   { name: 'gru reset before', layer: { cell: 'gru', resetAfter: false, bias: 'single' } },
+  { name: 'gru z writes', layer: { cell: 'gru', updateGate: 'writes' } },
+  { name: 'gru reset before z writes', layer: { cell: 'gru', resetAfter: false, updateGate: 'writes' } },
   { name: 'mut1', layer: { cell: 'mut1', inputSize: 4 }, builds: ['unfused'] },
   { name: 'mut2', layer: { cell: 'mut2', inputSize: 4 }, builds: ['unfused'] },
   { name: 'mut3', layer: { cell: 'mut3' }, builds: ['unfused'] },

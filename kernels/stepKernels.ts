@@ -39,20 +39,25 @@ export interface GruStepKernels {
   beforeGatesBackward(b: gru.GruBuffers, d: gru.GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
 }
 
-const gruTypeScript: GruStepKernels = {
-  forward: gru.gruStepForward,
-  backward: gru.gruStepBackward,
-  beforeGatesForward: gru.gruBeforeGatesForward,
-  beforeOutputForward: gru.gruBeforeOutputForward,
-  beforeOutputBackward: gru.gruBeforeOutputBackward,
-  beforeGatesBackward: gru.gruBeforeGatesBackward,
-};
+/** The TypeScript GRU step kernels for one convention of z (zSign 1: z keeps, −1: z writes). */
+function gruTypeScript(zSign: 1 | -1): GruStepKernels {
+  return {
+    forward: (b, H, s, rows, lengths) => gru.gruStepForward(b, H, s, rows, lengths, zSign),
+    backward: (b, d, H, s, rows, lengths) => gru.gruStepBackward(b, d, H, s, rows, lengths, zSign),
+    beforeGatesForward: (b, H, s, rows, lengths) => gru.gruBeforeGatesForward(b, H, s, rows, lengths, zSign),
+    beforeOutputForward: gru.gruBeforeOutputForward,
+    beforeOutputBackward: gru.gruBeforeOutputBackward,
+    beforeGatesBackward: (b, d, H, s, rows, lengths) => gru.gruBeforeGatesBackward(b, d, H, s, rows, lengths, zSign),
+  };
+}
 
-/** The GRU step kernels for a pass over these buffers (both forms; backward adds its gradient buffers and `more`). */
-export function gruStepKernels(b: gru.GruBuffers, d: gru.GruGradBuffers | null, more: readonly Buf[] = []): GruStepKernels {
+/** The GRU step kernels for a pass over these buffers (both forms, either convention of z; backward adds its gradient buffers and `more`). */
+export function gruStepKernels(zWrites: boolean, b: gru.GruBuffers, d: gru.GruGradBuffers | null, more: readonly Buf[] = []): GruStepKernels {
   const grads = d === null ? [] : [d.dXp, d.dHp, d.dh, d.dhPrev, d.dRh];
-  if (onWasm([b.xp, b.hp, b.act, b.rh, b.hs, ...grads, ...more])) return new WasmGruStep(wasmModule('gru', gruRowKernels));
-  return gruTypeScript;
+  if (onWasm([b.xp, b.hp, b.act, b.rh, b.hs, ...grads, ...more])) {
+    return new WasmGruStep(wasmModule(`gru ${zWrites ? 'z writes' : 'z keeps'}`, (heap) => gruRowKernels(heap, zWrites)));
+  }
+  return gruTypeScript(zWrites ? -1 : 1);
 }
 
 export interface RnnStepKernels {

@@ -16,6 +16,8 @@ export interface Config {
   variant: (typeof lstmVariantChoices)[number];
   /** GRU: reset after the recurrent product (PyTorch, cuDNN) or before it (Cho et al. 2014). */
   resetAfter: boolean;
+  /** GRU: z keeps h₋₁ (PyTorch) or writes the candidate (as some lectures write it). */
+  updateGate: 'keeps' | 'writes';
   hidden: number;
   layers: number;
   optimizer: OptimizerName;
@@ -30,12 +32,12 @@ export interface Config {
 }
 
 export const defaults: Config = {
-  task: 'chars', cell: 'lstm', variant: 'vanilla', resetAfter: true, hidden: 64, layers: 1,
+  task: 'chars', cell: 'lstm', variant: 'vanilla', resetAfter: true, updateGate: 'keeps', hidden: 64, layers: 1,
   optimizer: 'adam', seed: 1, lr: 0.01, clip: 5, temperature: 0.5, build: 'fused', backend: 'wasm',
 };
 
 /** The settings that need a new model when they change (the others apply live). */
-export const structural: readonly (keyof Config)[] = ['task', 'cell', 'variant', 'resetAfter', 'hidden', 'layers', 'optimizer', 'seed', 'backend'];
+export const structural: readonly (keyof Config)[] = ['task', 'cell', 'variant', 'resetAfter', 'updateGate', 'hidden', 'layers', 'optimizer', 'seed', 'backend'];
 
 const numbers: Record<string, [number, number]> = {
   hidden: [2, 512], layers: [1, 4], seed: [0, 2 ** 31 - 1], lr: [1e-6, 10], clip: [0, 1000], temperature: [0.05, 5],
@@ -56,6 +58,7 @@ export function parseConfig(query: string): { config: Config; ignored: string[] 
   choice('optimizer', optimizerChoices);
   choice('build', ['fused', 'unfused'] as const);
   choice('backend', ['wasm', 'js'] as const);
+  choice('updateGate', ['keeps', 'writes'] as const);
   const form = params.get('resetAfter');
   if (form !== null) {
     if (form === 'true' || form === 'false') config.resetAfter = form === 'true';

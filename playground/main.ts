@@ -43,7 +43,8 @@ function drawControls(): void {
   $('choices').innerHTML = [
     field('task', 'task', taskChoices), field('cell', 'cell', cellChoices),
     c.cell === 'lstm' ? field('variant', 'LSTM variant', lstmVariantChoices) : '',
-    c.cell === 'gru' ? field('resetAfter', 'GRU reset', ['true', 'false']) : '',
+    c.cell === 'gru' ? field('resetAfter', 'GRU reset after', ['true', 'false']) : '',
+    c.cell === 'gru' ? field('updateGate', 'GRU z', ['keeps', 'writes']) : '',
     field('hidden', 'hidden', null, '1'), field('layers', 'layers', null, '1'),
     field('optimizer', 'optimizer', optimizerChoices), field('seed', 'seed', null, '1'), field('backend', 'backend', ['wasm', 'js']),
   ].join('');
@@ -121,7 +122,7 @@ function drawHover(): void {
   if (view === null) return;
   const t = Math.min(state.hovered, view.symbols.length - 1);
   $('top5').textContent = panels.top5(view, t);
-  $('equations').innerHTML = panels.equations(view, state.config.cell, state.config.resetAfter, t, state.unit);
+  $('equations').innerHTML = panels.equations(view, state.config, t, state.unit);
 }
 
 function pin(unit: number): void {

@@ -1,6 +1,7 @@
 // The playground's panels as HTML: each a function from the worker's views to markup, with
 // the charts drawn by the same code as the CLI's reports (plot/svg.ts).
 import { escapeXml, lineChart, scatterChart, spansDecades, type Series } from '../plot/svg.js';
+import type { Config } from './config.js';
 import type { EvalView, FlowView, GradcheckView, InspectView, Metric, StepView } from './messages.js';
 
 /** Training loss averaged over each run of `every` steps (one point per run), against examples seen. */
@@ -96,7 +97,8 @@ export function flow(view: FlowView, cell: string): string {
 }
 
 /** The cell's equations with the numbers of unit u at step t (h and c of the step before for the recurrent terms). */
-export function equations(view: InspectView, cell: string, resetAfter: boolean, t: number, u: number): string {
+export function equations(view: InspectView, config: Pick<Config, 'cell' | 'resetAfter' | 'updateGate'>, t: number, u: number): string {
+  const { cell, resetAfter } = config;
   const at = (term: string, step: number) => view.terms[term]?.[step]?.[u];
   const n = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(3));
   const hPrev = t > 0 ? at('h', t - 1) : 0;
@@ -119,7 +121,9 @@ h = o ⊙ tanh(c) = ${n(o ?? 1)} × ${n(c === undefined ? undefined : Math.tanh(
 r = σ(W_r·x + U_r·h₋₁ + b_r) = ${n(r)}<br>
 z = σ(W_z·x + U_z·h₋₁ + b_z) = ${n(z)}<br>
 ${resetAfter ? 'n = tanh(W_n·x + r ⊙ (U_n·h₋₁ + b_hn) + b_in)' : 'n = tanh(W_n·x + U_n·(r ⊙ h₋₁) + b_n)'} = ${n(nn)}<br>
-h = (1 − z) ⊙ n + z ⊙ h₋₁ = ${n(z === undefined ? undefined : 1 - z)} × ${n(nn)} + ${n(z)} × ${n(hPrev)} = ${n(h)}</div>`;
+${config.updateGate === 'keeps'
+    ? `h = (1 − z) ⊙ n + z ⊙ h₋₁ = ${n(z === undefined ? undefined : 1 - z)} × ${n(nn)} + ${n(z)} × ${n(hPrev)} = ${n(h)} (z keeps)`
+    : `h = (1 − z) ⊙ h₋₁ + z ⊙ n = ${n(z === undefined ? undefined : 1 - z)} × ${n(hPrev)} + ${n(z)} × ${n(nn)} = ${n(h)} (z writes)`}</div>`;
   }
   return head + `<div class="eq">h = tanh(W·x + U·h₋₁ + b) = ${n(at('h', t))}<br>with h₋₁ = ${n(hPrev)}</div>`;
 }

@@ -26,7 +26,7 @@ function layerOptions(config: Config): Omit<LayerOptions, 'inputSize' | 'store' 
   return {
     cell: config.cell, hiddenSize: config.hidden, numLayers: config.layers, build: config.build,
     ...(config.cell === 'lstm' ? { variant: config.variant, forgetBias: defaultForgetBias('lstm') } : {}),
-    ...(config.cell === 'gru' ? { resetAfter: config.resetAfter } : {}),
+    ...(config.cell === 'gru' ? { resetAfter: config.resetAfter, updateGate: config.updateGate } : {}),
   };
 }
 

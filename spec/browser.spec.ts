@@ -120,7 +120,7 @@ test('the gradient check of the current model reports pass', async () => {
 });
 
 test('a link restores its configuration', async () => {
-  const page = await open('task=quotes&cell=gru&resetAfter=false&hidden=16&seed=3&lr=0.02&optimizer=rmsprop');
+  const page = await open('task=quotes&cell=gru&resetAfter=false&updateGate=writes&hidden=16&seed=3&lr=0.02&optimizer=rmsprop');
   const value = (id: string) => page.inputValue(`#cfg-${id}`);
   assert.equal([await value('task'), await value('cell'), await value('resetAfter'), await value('hidden'), await value('seed'), await value('lr'), await value('optimizer')],
     ['quotes', 'gru', 'false', '16', '3', '0.02', 'rmsprop']);
@@ -128,6 +128,8 @@ test('a link restores its configuration', async () => {
   assert.is(query.get('cell'), 'gru');
   assert.is(query.get('resetAfter'), 'false');
   assert.match(await page.textContent('#equations') ?? '', /U_n·\(r ⊙ h₋₁\)/);
+  assert.match(await page.textContent('#equations') ?? '', /h = \(1 − z\) ⊙ h₋₁ \+ z ⊙ n = .*\(z writes\)/);
+  assert.is(await page.inputValue('#cfg-updateGate'), 'writes');
   assert.match(await page.textContent('#ranking') ?? '', /bracket depth/);
   // A live setting: a new temperature draws a new sample from the same model.
   const sample = await page.textContent('#sample');

@@ -7,7 +7,7 @@ import { mergeModes } from '../cells/layer.js';
 
 test('there is a case for every cell, LSTM variant and merge mode, in both builds where fused exists', () => {
   const names = cellCases.map((c) => c.name);
-  for (const cell of ['rnn tanh', 'rnn relu', 'rnn sigmoid', 'rnn delay 2', 'lstm', 'gru reset after', 'gru reset before']) {
+  for (const cell of ['rnn tanh', 'rnn relu', 'rnn sigmoid', 'rnn delay 2', 'lstm', 'gru reset after', 'gru reset before', 'gru z writes', 'gru reset before z writes']) {
     assert.ok(names.includes(`${cell} (fused)`) && names.includes(`${cell} (unfused)`), cell);
   }
   for (const mut of ['mut1', 'mut2', 'mut3']) assert.ok(names.includes(`${mut} (unfused)`), mut);

@@ -8,6 +8,7 @@ import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors 
 import { exportStateDict, importStateDict } from '../cells/interop.js';
 import type { StateDict } from '../cells/stateDict.js';
 import { RecurrentLayer, type LayerOptions } from '../cells/layer.js';
+import { Tensor } from '../core/tensor.js';
 import { readGoldenCase } from '../checks/golden.js';
 import { repoRoot } from './helpers.js';
 
@@ -16,6 +17,7 @@ const golden = (name: string) => readGoldenCase(join(repoRoot, 'spec/fixtures/go
 const layers: Omit<LayerOptions, 'dtype'>[] = [
   { cell: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true },
   { cell: 'gru', inputSize: 4, hiddenSize: 3 },
+  { cell: 'gru', inputSize: 4, hiddenSize: 3, updateGate: 'writes', resetAfter: false },
   { cell: 'rnn', inputSize: 2, hiddenSize: 3, numLayers: 2, bias: false },
   { cell: 'lstm', inputSize: 3, hiddenSize: 2, variant: ['peephole', 'cifg'], bias: 'single' },
   { cell: 'lstm', inputSize: 3, hiddenSize: 2, variant: 'fgr' },
@@ -40,6 +42,26 @@ for (const dtype of ['f64', 'f32'] as const) {
     });
   }
 }
+
+test('a GRU whose z writes loads PyTorch\'s GRU (whose z keeps) and gives its outputs, in both builds; its own z rows are the negated ones', () => {
+  const g = golden('gru_b3_t5_i4_h6.json');
+  const x = Tensor.from(g.inputs.x.data, g.inputs.x.shape, 'f64'), h0 = Tensor.from(g.inputs.h0.data, g.inputs.h0.shape, 'f64');
+  const params = Object.fromEntries(Object.entries(g.params).map(([k, v]) => [k, { shape: v.shape, data: Float64Array.from(v.data) }]));
+  const writes = new RecurrentLayer({ cell: 'gru', inputSize: 4, hiddenSize: 6, dtype: 'f64', updateGate: 'writes' });
+  const keeps = new RecurrentLayer({ cell: 'gru', inputSize: 4, hiddenSize: 6, dtype: 'f64' });
+  importStateDict(writes, params);
+  importStateDict(keeps, params);
+  const H = 6, W = writes.store.get('gru.l0.W').data, Wk = keeps.store.get('gru.l0.W').data;
+  for (let q = 0; q < W.length; q++) {
+    const inZ = q % (3 * H) >= H && q % (3 * H) < 2 * H;
+    assert.ok(Object.is(W[q], inZ ? -Wk[q] : Wk[q]), `W[${q}]`);
+  }
+  for (const build of ['fused', 'unfused'] as const) {
+    const y = writes.forward(null, x, { h0, build }).y.data;
+    const expected = g.outputs.y.data;
+    assert.ok(y.every((v, q) => Math.abs(v - expected[q]) < 1e-12), `${build}: PyTorch's y`);
+  }
+});
 
 test('the PyTorch names of an nn.LSTM with two bidirectional layers, and the gate order i, f, g, o', () => {
   const g = golden('lstm_2layer_bidir_b2_t4_i3_h5.json');

@@ -49,7 +49,7 @@ const fusable: Spec[] = [
   { cell: 'lstm' }, { cell: 'lstm', variant: 'peephole' }, { cell: 'lstm', variant: 'cifg' }, { cell: 'lstm', variant: 'nfg' },
   { cell: 'lstm', variant: 'nig' }, { cell: 'lstm', variant: 'nog' }, { cell: 'lstm', variant: 'niaf' },
   { cell: 'lstm', variant: 'noaf' }, { cell: 'lstm', variant: 'fgr' },
-  { cell: 'gru' }, { cell: 'gru', resetAfter: false },
+  { cell: 'gru' }, { cell: 'gru', resetAfter: false }, { cell: 'gru', updateGate: 'writes' },
   { cell: 'lstm', numLayers: 2, bidirectional: true }, { cell: 'gru', numLayers: 3, bidirectional: true, merge: 'max' },
 ];
 
@@ -208,6 +208,25 @@ test('a backward whose workspace was reused by a later forward fails clearly', (
   tape.backward(loss);
   layer.forward(null, x, { h0 });
   assert.throws(() => tape.backward(loss), /saved activations were overwritten by a later forward of the same layer/);
+});
+
+test('the GRU\'s two conventions are one family: z writing with (W_z, b_z) is z keeping with (−W_z, −b_z)', () => {
+  for (const resetAfter of [true, false]) {
+    const I = 3, H = 4, rng = new Rng(11);
+    const writes = new RecurrentLayer({ cell: 'gru', inputSize: I, hiddenSize: H, dtype: 'f64', seed: 5, updateGate: 'writes', resetAfter });
+    const keeps = new RecurrentLayer({ cell: 'gru', inputSize: I, hiddenSize: H, dtype: 'f64', seed: 6, resetAfter });
+    for (const [name, t] of writes.store.entries()) {
+      const target = keeps.store.get(name).data, width = t.shape.at(-1)!;
+      t.data.forEach((v, q) => (target[q] = q % width >= H && q % width < 2 * H ? -v : v));
+    }
+    const x = Tensor.zeros([6, 2, I], 'f64');
+    rng.fillUniform(x.data, -1, 1);
+    const fused = [writes, keeps].map((l) => l.forward(null, x, { build: 'fused' }).y.data);
+    assert.equal([...fused[0]].map(String), [...fused[1]].map(String), `reset ${resetAfter ? 'after' : 'before'}, fused: the same bits`);
+    const unfused = [writes, keeps].map((l) => l.forward(null, x, { build: 'unfused' }).y.data);
+    assert.ok(unfused[0].every((v, q) => Math.abs(v - unfused[1][q]) < 1e-15), 'unfused: (1 − z) h + z n and z\' h + (1 − z\') n agree to rounding');
+    assert.ok(unfused[0].every((v, q) => Math.abs(v - fused[0][q]) < 1e-14), 'and with the fused build');
+  }
 });
 
 test.run();

@@ -36,7 +36,7 @@ test('no module of the page uses a Node-only API', () => {
 });
 
 test('a configuration survives the URL, and a bad value keeps its default and is named', () => {
-  const config = { ...defaults, task: 'quotes' as const, cell: 'gru' as const, resetAfter: false, hidden: 16, lr: 0.02, backend: 'js' as const };
+  const config = { ...defaults, task: 'quotes' as const, cell: 'gru' as const, resetAfter: false, updateGate: 'writes' as const, hidden: 16, lr: 0.02, backend: 'js' as const };
   assert.equal(parseConfig(formatConfig(config)), { config, ignored: [] });
   const bad = parseConfig('cell=lstmm&hidden=2.5&lr=-1&seed=3');
   assert.equal(bad.config, { ...defaults, seed: 3 });

@@ -94,26 +94,27 @@ test('the wasm LSTM step equals the TypeScript step to float32 rounding: every v
 
 const T = 2, B = 3, lengths = Int32Array.of(2, 1, 2);
 
-test('the wasm GRU steps equal the TypeScript steps to float32 rounding: both forms, H with and without a tail, a padded row', () => {
+test('the wasm GRU steps equal the TypeScript steps to float32 rounding: both forms, both conventions of z, H with and without a tail, a padded row', () => {
   onBackend('wasm', () => {
     let worst = 0;
-    for (const resetAfter of [true, false]) for (const H of [1, 4, 7, 13]) {
+    for (const zWrites of [false, true]) for (const resetAfter of [true, false]) for (const H of [1, 4, 7, 13]) {
+      const zSign = zWrites ? -1 : 1;
       const G = 3 * H;
       const sizes = { xp: T * B * G, hp: T * B * G, act: T * B * G, rh: T * B * H, hs: (T + 1) * B * H, dXp: T * B * G, dHp: T * B * G, dh: B * H, dhPrev: B * H, dRh: B * H };
-      const [ts, wasm] = twins(sizes, H * 7 + (resetAfter ? 1 : 0));
+      const [ts, wasm] = twins(sizes, H * 7 + (resetAfter ? 1 : 0) + (zWrites ? 2 : 0));
       const views = (x: typeof ts): { b: gru.GruBuffers; d: gru.GruGradBuffers } => ({
         b: { xp: x.xp, hp: x.hp, act: x.act, rh: x.rh, hs: x.hs },
         d: { dXp: x.dXp, dHp: x.dHp, dh: x.dh, dhPrev: x.dhPrev, dRh: x.dRh },
       });
       const t = views(ts), w = views(wasm);
-      const kernels = gruStepKernels(w.b, w.d);
+      const kernels = gruStepKernels(zWrites, w.b, w.d);
       assert.ok(kernels instanceof WasmGruStep, 'the buffers live in the heap, so the wasm kernel runs');
       for (let s = 0; s < T; s++) {
         if (resetAfter) {
-          gru.gruStepForward(t.b, H, s, B, lengths);
+          gru.gruStepForward(t.b, H, s, B, lengths, zSign);
           kernels.forward(w.b, H, s, B, lengths);
         } else {
-          gru.gruBeforeGatesForward(t.b, H, s, B, lengths);
+          gru.gruBeforeGatesForward(t.b, H, s, B, lengths, zSign);
           kernels.beforeGatesForward(w.b, H, s, B, lengths);
           gru.gruBeforeOutputForward(t.b, H, s, B, lengths);
           kernels.beforeOutputForward(w.b, H, s, B, lengths);
@@ -121,16 +122,16 @@ test('the wasm GRU steps equal the TypeScript steps to float32 rounding: both fo
       }
       for (let s = T - 1; s >= 0; s--) {
         if (resetAfter) {
-          gru.gruStepBackward(t.b, t.d, H, s, B, lengths);
+          gru.gruStepBackward(t.b, t.d, H, s, B, lengths, zSign);
           kernels.backward(w.b, w.d, H, s, B, lengths);
         } else {
           gru.gruBeforeOutputBackward(t.b, t.d, H, s, B, lengths);
           kernels.beforeOutputBackward(w.b, w.d, H, s, B, lengths);
-          gru.gruBeforeGatesBackward(t.b, t.d, H, s, B, lengths);
+          gru.gruBeforeGatesBackward(t.b, t.d, H, s, B, lengths, zSign);
           kernels.beforeGatesBackward(w.b, w.d, H, s, B, lengths);
         }
       }
-      worst = Math.max(worst, assertClose(`gru ${resetAfter ? 'reset after' : 'reset before'} H ${H}`, ts, wasm, 1e-6));
+      worst = Math.max(worst, assertClose(`gru ${resetAfter ? 'reset after' : 'reset before'} z ${zWrites ? 'writes' : 'keeps'} H ${H}`, ts, wasm, 1e-6));
     }
     assert.ok(worst > 0, 'the two kernels are different code: some rounding differs');
   });

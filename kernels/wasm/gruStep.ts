@@ -8,6 +8,8 @@
 //                  ∂a_r = ∂a_n ⊙ h_n ⊙ r(1 − r)     ∂h_n = ∂a_n ⊙ r   ∂h₋₁ (direct) = ∂h ⊙ z
 //   reset before   the same in two phases around the product W_hn (r ⊙ h₋₁): gates and
 //                  r ⊙ h₋₁ first, then n and h; backward in the reverse order
+//   z writes       z's pre-activation negated on the way in, ∂a_z on the way out (z here
+//                  is always the gate that keeps; see ../gruCell.ts)
 //
 // Each row's blocks (r, z, n of xp, hp, act, and of their gradients) are passed as byte
 // addresses by the row loop in TypeScript, which handles rows past their length as the
@@ -65,8 +67,13 @@ function timesSigmoidSlope(f: FunctionBuilder, x: () => void, y: Local, into: Lo
   f.localGet(y).f32x4Mul().v128Const(splat(1)).localGet(y).f32x4Sub().f32x4Mul().localSet(into);
 }
 
-/** Build the GRU row kernels (one module serves every GRU). */
-export function gruRowKernels(heap: WasmHeap): GruRowKernels {
+/** into ← −into where z writes (its pre-activation, or ∂a_z): the sign bit flipped. */
+function signed(f: FunctionBuilder, zWrites: boolean, into: Local): void {
+  if (zWrites) f.localGet(into).v128Const(splat(-0)).v128Xor().localSet(into);
+}
+
+/** Build the GRU row kernels (a module for each convention of z serves both forms). */
+export function gruRowKernels(heap: WasmHeap, zWrites: boolean): GruRowKernels {
   const I = Type.i32;
   const module = WasmHeap.module()
     .function('afterForward', new Array(12).fill(I), [], (f, ...args) => rowKernel(f, args, (io, [xr, xz, xn, hr, hz, hn, ar, az, an, hPrev, hNext], v, m) => {
@@ -74,6 +81,7 @@ export function gruRowKernels(heap: WasmHeap): GruRowKernels {
       sum(f, io, xr, hr, r);
       emitSigmoid(f, m, r, r);
       sum(f, io, xz, hz, z);
+      signed(f, zWrites, z);
       emitSigmoid(f, m, z, z);
       io.load(xn);
       f.localGet(r);
@@ -95,6 +103,7 @@ export function gruRowKernels(heap: WasmHeap): GruRowKernels {
       f.localGet(d).v128Const(splat(1)).localGet(z).f32x4Sub().f32x4Mul().v128Const(splat(1)).localGet(nv).localGet(nv).f32x4Mul().f32x4Sub().f32x4Mul().localSet(daN);
       // ∂a_z = ∂h (h₋₁ − n) z(1 − z)
       timesSigmoidSlope(f, () => { f.localGet(d); io.load(hPrev); f.localGet(nv).f32x4Sub().f32x4Mul(); }, z, daZ);
+      signed(f, zWrites, daZ);
       // ∂a_r = ∂a_n h_n r(1 − r)
       timesSigmoidSlope(f, () => { f.localGet(daN); io.load(hn); f.f32x4Mul(); }, r, daR);
       io.store(dxr, daR);
@@ -113,6 +122,7 @@ export function gruRowKernels(heap: WasmHeap): GruRowKernels {
       emitSigmoid(f, m, r, r);
       io.store(ar, r);
       sum(f, io, xz, hz, z);
+      signed(f, zWrites, z);
       emitSigmoid(f, m, z, z);
       io.store(az, z);
       f.localGet(r);
@@ -147,6 +157,7 @@ export function gruRowKernels(heap: WasmHeap): GruRowKernels {
       io.load(dRh); f.localSet(dr);
       timesSigmoidSlope(f, () => f.localGet(dr).localGet(h0).f32x4Mul(), r, daR);
       timesSigmoidSlope(f, () => { io.load(dh); f.localGet(h0); io.load(an); f.f32x4Sub().f32x4Mul(); }, z, daZ);
+      signed(f, zWrites, daZ);
       io.store(dxr, daR);
       io.store(dxz, daZ);
       io.store(dhr, daR);

@@ -53,12 +53,19 @@ export class GruWorkspace extends SequenceWorkspace {
   }
 }
 
-interface GruSaved { ws: GruWorkspace; generation: number; params: GruParams; sizes: PassSizes; resetAfter: boolean }
+/** Which GRU: the reset after the recurrent product (PyTorch) or before it (Cho et al.); z the gate that keeps h₋₁ (PyTorch) or that writes n. */
+export interface GruForm {
+  resetAfter: boolean;
+  zWrites: boolean;
+}
+
+interface GruSaved { ws: GruWorkspace; generation: number; params: GruParams; sizes: PassSizes; form: GruForm }
 
 export function gruSequence(
-  tape: Tape | null, pool: WorkspacePool<GruWorkspace>, resetAfter: boolean, params: GruParams,
+  tape: Tape | null, pool: WorkspacePool<GruWorkspace>, form: GruForm, params: GruParams,
   x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
 ): PassOutputs {
+  const { resetAfter } = form;
   const H = params.W.shape[1] / 3, I = params.W.shape[0] - H, G = 3 * H;
   const start = beginPass('gru (fused)', tape, pool, x, { h0 }, [params.W, params.bIh, params.bHh], I, H, lengths, reverse);
   const { ws, sizes: { T, B } } = start;
@@ -73,7 +80,7 @@ export function gruSequence(
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
   const hPrev = new StepView(buf.hs, B, H), rhStep = new StepView(buf.rh, B, H);
   const hpStep = new StepView(buf.hp, B, G), hpRz = new StepView(buf.hp, B, 2 * H, G), hpN = new StepView(buf.hp, B, H, G, 2 * H);
-  const step = gruStepKernels(buf, null);
+  const step = gruStepKernels(form.zWrites, buf, null);
   for (let s = 0; s < T; s++) {
     const at = s * B * G;
     if (resetAfter) {
@@ -90,11 +97,12 @@ export function gruSequence(
     }
   }
 
-  return endPass(tape, start, gruSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, resetAfter });
+  return endPass(tape, start, gruSequenceBackward, { ws, generation: ws.generation, params, sizes: start.sizes, form });
 }
 
 function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
-  const { ws, generation, params, sizes, resetAfter } = e.saved;
+  const { ws, generation, params, sizes, form } = e.saved;
+  const { resetAfter } = form;
   ws.checkGeneration(generation, 'gru (fused) backward');
   const { T, B, I, H } = sizes;
   const G = 3 * H;
@@ -113,7 +121,7 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   const dHpStep = new StepView(g.dHp, B, G), dHpRz = new StepView(g.dHp, B, 2 * H, G), dHpN = new StepView(g.dHp, B, H, G, 2 * H);
   dh.fill(0);
   if (h.grad !== null) dh.set(h.grad);
-  const step = gruStepKernels(buf, g, ws.dhPair);
+  const step = gruStepKernels(form.zWrites, buf, g, ws.dhPair);
   for (let s = T - 1; s >= 0; s--) {
     if (y.grad !== null) addOutputGrads(dh, y.grad, ws.rowOf, ws.lengths, s, B, H);
     g.dh = dh;
