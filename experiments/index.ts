@@ -4,6 +4,7 @@ export { TaskRun } from './taskRun.js';
 export { PosRun } from './posRun.js';
 export { GenreRun } from './genreRun.js';
 export { CharsRun } from './charsRun.js';
+export { SpellRun } from './spellRun.js';
 export { runKinds, runNames, runKind, createRun, resumeRun, checkpointFile, loadCharModel, loadTagger, type RunKind, type ExtraSetting } from './registry.js';
 export { gradientProfile, gradientFlow, geometricMean, type GradientProfile, type VanishOptions } from './vanish.js';
 export { textFeatures, correlation, rankUnits, firstRankedUnit, featureNames, type FeatureName, type FeatureRanking } from './textFeatures.js';

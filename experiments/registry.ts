@@ -11,6 +11,7 @@ import { CharsRun } from './charsRun.js';
 import { GenreRun } from './genreRun.js';
 import { PosRun } from './posRun.js';
 import { readSavedRun, type Run, type RunSettings } from './runBase.js';
+import { SpellRun } from './spellRun.js';
 import { TaskRun } from './taskRun.js';
 
 /** Settings only some kinds take. */
@@ -47,6 +48,11 @@ export const runKinds: Readonly<Record<string, RunKind>> = {
   order: memoryKind('order', 'the temporal-order problem'),
   arith: memoryKind('arith', 'add two numbers read digit by digit'),
   xml: memoryKind('xml', 'close the open XML tags'),
+  spell: {
+    name: 'spell', summary: 'spell a number in English words from its digits (one-to-many)', extras: [],
+    defaults: { ...common, task: 'spell', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.01, clip: 5, steps: 400, evalEvery: 50 },
+    create: (settings) => new SpellRun(settings),
+  },
   pos: {
     name: 'pos', summary: 'part-of-speech tagging of the Brown corpus', extras: ['tagset'],
     defaults: { ...common, task: 'pos', tagset: 'universal', hiddenSize: 64, bidirectional: true, batch: 32, lr: 0.005, clip: 5, steps: 1200, evalEvery: 400 },

@@ -3,3 +3,5 @@ export { CharLM, TokenStreams, pick, type CharLMOptions, type SampleOptions } fr
 export { Seq2Seq, digitPairs, pairAccuracy, type Seq2SeqOptions, type PairBatch } from './seq2seq.js';
 export { PosTagger, buildPosVocabulary, tagAccuracy, wordShape, type PosVocabulary, type PosTaggerOptions } from './posTagger.js';
 export { Model } from './model.js';
+export { OneToMany, type OneToManyOptions, type OneToManyBatch } from './oneToMany.js';
+export { Decoder, decodedAccuracy, type TargetBatch, type StartState } from './decoder.js';

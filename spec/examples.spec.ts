@@ -38,9 +38,17 @@ test('one-to-many (character LM): under 1 nat per character after 300 chunks, un
   assert.ok(r.nats < 1, `nats ${r.nats}`);
 });
 
+test('one-to-many (spell a number from its digits): ≥ 95% of held-out numbers exactly after 400 steps; the input-blind baseline 0%, 29% of words', () => {
+  const r = runExample('spell.mjs', '--steps', '400');
+  assert.is(r.baseline.exact, 0);
+  assert.ok(Math.abs(r.baseline.tokens - 0.293) < 1e-3, `baseline tokens ${r.baseline.tokens}`);
+  assert.ok(r.exact >= 0.95, `exact ${r.exact}`);
+  assert.ok(r.tokens > r.exact, 'a wrong spelling still has words right');
+});
+
 test('every example is run by a spec', () => {
   const examples = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.mjs') && f !== 'args.mjs');
-  const here = ['many-to-one.mjs', 'tagging.mjs', 'encoder-decoder.mjs', 'char-lm.mjs'];
+  const here = ['many-to-one.mjs', 'tagging.mjs', 'encoder-decoder.mjs', 'char-lm.mjs', 'spell.mjs'];
   const inDocs = ['first.mjs', 'tiny-gradcheck.mjs', 'float32-step.mjs', 'layers.mjs', 'parameter-counts.mjs'];
   assert.equal(examples.sort(), [...here, ...inDocs].sort());
 });

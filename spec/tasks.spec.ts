@@ -1,5 +1,6 @@
 // The task generators make what their papers describe, seeded.
 import { test } from 'uvu';
+import { SPELL_INPUT, spellBatch, spellMajority, spellNumber, spellSplit, spellWords } from '../tasks/index.js';
 import * as assert from 'uvu/assert';
 import { Rng } from '../index.js';
 import { addingTask, arithTask, copyTask, makeTask, orderTask, taskNames, xmlTask } from '../tasks/index.js';
@@ -108,6 +109,26 @@ test('digit pairs for the encoder-decoder: reversed or sorted, with EOS', () => 
   const r = digitPairs(new Rng(8), 5, 'reverse');
   const src = Array.from({ length: r.sourceLengths[0] }, (_, t) => r.source[t * 5]);
   assert.equal(Array.from({ length: src.length }, (_, t) => r.target[t * 5]), src.reverse());
+});
+
+test('spell: English words without "and", the split 800/200 and disjoint, batches of one-hot digits and padded words', () => {
+  const spelled = (n: number) => spellNumber(n).join(' ');
+  assert.equal([0, 7, 13, 20, 40, 45, 100, 101, 110, 119, 347, 990, 999].map(spelled), [
+    'zero', 'seven', 'thirteen', 'twenty', 'forty', 'forty five', 'one hundred', 'one hundred one', 'one hundred ten',
+    'one hundred nineteen', 'three hundred forty seven', 'nine hundred ninety', 'nine hundred ninety nine']);
+  assert.throws(() => spellNumber(1000), /n must be an integer in \[0, 999\], got 1000/);
+  const { train, test: held } = spellSplit(1);
+  assert.is(train.length, 800);
+  assert.is(held.length, 200);
+  assert.is(new Set([...train, ...held]).size, 1000);
+  assert.equal(spellSplit(1).test, held, 'the same split for the same seed');
+  const b = spellBatch([347, 5]);
+  assert.is(b.inputs.length, 2 * SPELL_INPUT);
+  assert.equal([0, 1].map((row) => b.inputs.slice(row * 30, row * 30 + 30).flatMap((v, q) => (v === 1 ? [q] : []))), [[3, 14, 27], [0, 10, 25]]);
+  assert.equal(b.targetLengths, [5, 2]);
+  const EOS = spellWords.length;
+  assert.equal(Array.from({ length: 5 }, (_, t) => b.target[t * 2]), [...spellNumber(347).map((w) => spellWords.indexOf(w)), EOS]);
+  assert.equal(spellMajority(train).map((t) => spellWords[t]), ['four', 'hundred', 'seventy'], 'the commonest word at each position');
 });
 
 test.run();

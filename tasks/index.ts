@@ -22,3 +22,4 @@ export function makeTask(name: string, size?: number): Task {
   if (!(taskNames as readonly string[]).includes(name)) throw new ArgumentError('makeTask', 'name', `one of ${taskNames.join(', ')}`, name);
   return makers[name as TaskName](size ?? taskSizes[name as TaskName]);
 }
+export { spellNumber, spellWords, spellSplit, spellBatch, spellMajority, SPELL_INPUT, type SpellBatch } from './spell.js';
