@@ -7,7 +7,13 @@
 //
 // y: [T, B, D·H] (concat) or [T, B, H] (sum, mean, mul, max); h, c: [numLayers·D, B, H]
 // ordered layer 0 forward, layer 0 reverse, layer 1 forward, ... (D = 2 when bidirectional).
-import { ArgumentError, checkFiniteValues, checkLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
+//
+// bidirectional: 'concatenated' is the other bidirectional network of the lectures: one RNN
+// whose input at step t is [x_t, x_{T+1−t}] (reversed within each sequence's own length), so
+// that its first step already sees both ends, and W_x grows from [I, ·] to [2I, ·]. Step t
+// sees x_1 … x_t and x_{T+1−t} … x_T: all of the sequence only from the middle on, where the
+// two-RNN form gives every step all of it.
+import { alloc, ArgumentError, checkFiniteValues, checkLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
 import { layerMappings } from './interop.js';
 import { loadStateDictInto, prefixed, stateDictOf, type LoadOptions, type LoadReport, type StateDict, type StateMapping } from './stateDict.js';
 import { cellKinds, hasFusedBuild, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
@@ -15,7 +21,7 @@ import { GruCell } from './gru.js';
 import { LstmCell, type LstmOptions } from './lstm.js';
 import { MutCell } from './mut.js';
 import { RnnCell } from './rnn.js';
-import { unrollUnfused } from './unroll.js';
+import { reverseSequences, unrollUnfused } from './unroll.js';
 
 export const mergeModes = ['concat', 'sum', 'mean', 'mul', 'max'] as const;
 export type MergeMode = (typeof mergeModes)[number];
@@ -25,7 +31,8 @@ export interface LayerOptions {
   inputSize: number;
   hiddenSize: number;
   numLayers?: number;
-  bidirectional?: boolean;
+  /** true: a second RNN reads the sequence backwards (PyTorch); 'concatenated': one RNN reads [x_t, x_{T+1−t}]. */
+  bidirectional?: boolean | 'concatenated';
   /** How the two directions' outputs combine (default 'concat', as PyTorch). */
   merge?: MergeMode;
   /** Dropout probability on the input of every layer after the first (training only). */
@@ -93,6 +100,8 @@ export class RecurrentLayer {
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly directions: 1 | 2;
+  /** One RNN over [x_t, x_{T+1−t}] (bidirectional: 'concatenated'). */
+  readonly concatenated: boolean;
   readonly merge: MergeMode;
   readonly dropout: number;
   readonly batchFirst: boolean;
@@ -112,7 +121,11 @@ export class RecurrentLayer {
     this.inputSize = positive(this.name, 'inputSize', o.inputSize);
     this.hiddenSize = positive(this.name, 'hiddenSize', o.hiddenSize);
     this.numLayers = positive(this.name, 'numLayers', o.numLayers ?? 1);
-    this.directions = o.bidirectional ? 2 : 1;
+    if (o.bidirectional !== undefined && o.bidirectional !== true && o.bidirectional !== false && o.bidirectional !== 'concatenated') {
+      throw new ArgumentError(this.name, 'bidirectional', "true, false or 'concatenated'", o.bidirectional);
+    }
+    this.directions = o.bidirectional === true ? 2 : 1;
+    this.concatenated = o.bidirectional === 'concatenated';
     this.merge = o.merge ?? 'concat';
     if (!mergeModes.includes(this.merge)) throw new ArgumentError(this.name, 'merge', `one of ${mergeModes.join(', ')}`, this.merge);
     this.dropout = o.dropout ?? 0;
@@ -130,7 +143,7 @@ export class RecurrentLayer {
     const bias: BiasKind = o.bias === undefined || o.bias === true ? 'double' : o.bias === false ? 'none' : o.bias;
     this.cells = [];
     for (let k = 0; k < this.numLayers; k++) {
-      const input = k === 0 ? this.inputSize : this.layerOutputSize();
+      const input = k > 0 ? this.layerOutputSize() : this.concatenated ? 2 * this.inputSize : this.inputSize;
       const row: Cell[] = [];
       for (let d = 0; d < this.directions; d++) row.push(makeCell(this.store, `${this.name}.l${k}${d === 1 ? '_reverse' : ''}`, input, o, bias));
       this.cells.push(row);
@@ -190,7 +203,7 @@ export class RecurrentLayer {
     }
     const lengths = options.lengths ?? null;
     const hs: Tensor[] = [], cs: Tensor[] = [];
-    let seq = x;
+    let seq = this.concatenated ? ops.concat(tape, [x, reverseSequences(tape, x, lengthsOf(lengths, T, B))]) : x;
     for (let k = 0; k < this.numLayers; k++) {
       if (k > 0 && this.dropout > 0) seq = ops.dropout(tape, seq, { p: this.dropout, rng: options.rng!, training: options.training ?? false });
       const ys: Tensor[] = [];
@@ -301,6 +314,13 @@ function swapBatchAndTime(tape: Tape | null, x: Tensor): Tensor {
   const [A, C, F] = x.shape;
   const order = Array.from({ length: A * C }, (_, q) => (q % A) * C + Math.floor(q / A));
   return ops.reshape(tape, ops.gather(tape, ops.reshape(tape, x, [A * C, F]), order), [C, A, F]);
+}
+
+/** Each sequence's length (all T when none are given), as the sequence kernels take them. */
+function lengthsOf(lengths: ArrayLike<number> | null, T: number, B: number): Int32Array {
+  const out = alloc('i32', B).fill(T);
+  if (lengths !== null) for (let b = 0; b < B; b++) out[b] = lengths[b];
+  return out;
 }
 
 function positive(where: string, name: string, v: number): number {

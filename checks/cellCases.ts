@@ -20,7 +20,7 @@ function layerCase(spec: CaseSpec, build: Build): GradcheckCase {
     build(dtype, rng) {
       const inputSize = spec.layer.inputSize ?? 3, hiddenSize = spec.layer.hiddenSize ?? 4;
       const layer = new RecurrentLayer({ ...spec.layer, inputSize, hiddenSize, dtype, build, seed: rng.int(1000) });
-      const states = (spec.layer.numLayers ?? 1) * (spec.layer.bidirectional ? 2 : 1);
+      const states = (spec.layer.numLayers ?? 1) * layer.directions;
       const xShape = spec.layer.batchFirst ? [B, T, inputSize] : [T, B, inputSize];
       const x = randomTensor(rng, xShape, dtype, 'x');
       const h0 = randomTensor(rng, [states, B, hiddenSize], dtype, 'h0');
@@ -70,6 +70,8 @@ const specs: CaseSpec[] = [
     name: `gru bidirectional merge ${merge}`, layer: { cell: 'gru' as const, bidirectional: true, merge },
   })),
   { name: 'lstm bidirectional lengths', layer: { cell: 'lstm', bidirectional: true }, lengths: [3, 2] },
+  { name: 'rnn concatenated input lengths', layer: { cell: 'rnn', bidirectional: 'concatenated' }, lengths: [3, 2] },
+  { name: 'gru concatenated input 2 layers', layer: { cell: 'gru', bidirectional: 'concatenated', numLayers: 2 } },
   { name: 'rnn delay 2 lengths', layer: { cell: 'rnn', delay: 2, bidirectional: true }, lengths: [2, 3] },
   { name: 'gru batch-first 2 layers', layer: { cell: 'gru', numLayers: 2, batchFirst: true } },
 ];

@@ -55,6 +55,11 @@ function settingsFromFlags(options: ParsedOptions, base: RunSettings, takes: (se
     if (base.task !== 'pos') throw new UsageError('train: --unidirectional applies to the pos task only', '--unidirectional');
     given.bidirectional = false;
   }
+  if (options.concatenated) {
+    if (options.unidirectional || options.bidirectional) throw new UsageError('train: --concatenated is a third form: give it alone, without --bidirectional or --unidirectional', '--concatenated');
+    if (base.task !== 'pos') throw new UsageError('train: --concatenated applies to the pos task only', '--concatenated');
+    given.bidirectional = 'concatenated';
+  }
   return given;
 }
 
@@ -135,6 +140,7 @@ export const trainCommand: Command = {
     layers: { type: 'number', help: 'stacked layers (1)' },
     bidirectional: { type: 'flag', help: 'run each layer in both directions (pos always does, unless --unidirectional)' },
     unidirectional: { type: 'flag', help: 'pos: read each sentence left to right only' },
+    concatenated: { type: 'flag', help: 'pos: one RNN reading [x_t, x_{T+1−t}] at step t (the lectures\' other bidirectional form)' },
     batch: { type: 'number', help: 'sequences (sentences, chunks) per step (64 memory tasks, 32 Brown)' },
     steps: { type: 'number', help: 'training steps in all, counting a resumed run\'s (memory 1000, pos 1200, genre 1500; chars: no limit but time)' },
     minutes: { type: 'number', help: 'stop after this many minutes of this session (chars: 1; 0: no limit)' },

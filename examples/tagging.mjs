@@ -1,7 +1,9 @@
 // Many-to-many of equal length: a tag for every input symbol. The question at each step,
 // "does this symbol appear again later in the sequence?", needs the future. A
 // unidirectional LSTM can only learn how likely a repeat is from how many steps remain;
-// a bidirectional one, which also reads the sequence backwards, answers it.
+// a bidirectional one, which also reads the sequence backwards, answers it. Between them,
+// the lectures' other bidirectional network: one LSTM reading [x_t, x_{T+1−t}], which by
+// step t has seen the first t symbols and the last t, so all of them only from the middle on.
 import { Rng, SequenceModel, Trainer, alloc, makeOptimizer, ops } from 'rnnlab';
 import { arg } from './args.mjs';
 
@@ -30,7 +32,7 @@ function accuracy(model, data) {
 const test = batch(new Rng(9), 512);
 const result = { steps, baseRate: Math.max(...[0, 1].map((c) => test.targets.filter((v) => v === c).length / test.targets.length)) };
 console.log(`always answering the commoner tag: ${result.baseRate.toFixed(3)}`);
-for (const bidirectional of [false, true]) {
+for (const [name, bidirectional] of [['unidirectional', false], ['concatenated', 'concatenated'], ['bidirectional', true]]) {
   const model = new SequenceModel({
     input: { kind: 'tokens', vocab: V }, outputs: 2, readout: 'steps', layer: { cell: 'lstm', hiddenSize: 32, bidirectional }, seed: 1,
   });
@@ -40,8 +42,8 @@ for (const bidirectional of [false, true]) {
     const b = batch(data, 32);
     trainer.step((tape) => ops.softmaxCrossEntropy(tape, model.forward(tape, b), b.targets));
   }
-  const name = bidirectional ? 'bidirectional' : 'unidirectional';
   result[name] = accuracy(model, test);
-  console.log(`${name.padEnd(14)} tag accuracy ${result[name].toFixed(3)}`);
+  const parameters = model.rnn.parameterCount().total;
+  console.log(`${name.padEnd(14)} tag accuracy ${result[name].toFixed(3)}, ${parameters} recurrent parameters`);
 }
 console.log(JSON.stringify(result));

@@ -19,7 +19,8 @@ export interface RunSettings {
   cell: CellKind;
   hiddenSize: number;
   numLayers: number;
-  bidirectional: boolean;
+  /** true: two RNNs, one each way; 'concatenated': one RNN over [x_t, x_{T+1−t}]. */
+  bidirectional: boolean | 'concatenated';
   /** Sequences (sentences, chunks) per step. */
   batch: number;
   lr: number;

@@ -64,8 +64,8 @@ export interface PosTaggerOptions {
   cell?: CellKind;
   hiddenSize?: number;
   numLayers?: number;
-  /** Read each sentence in both directions (default true). */
-  bidirectional?: boolean;
+  /** Read each sentence in both directions (default true), or as one RNN over [x_t, x_{T+1−t}] ('concatenated'). */
+  bidirectional?: boolean | 'concatenated';
   wordDim?: number;
   affixDim?: number;
   dropout?: number;

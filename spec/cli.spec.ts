@@ -147,6 +147,8 @@ test('bad flags are errors, not silent defaults: negative clip or minutes, stray
     [['train', '--task', 'adding', '--tagset', 'brown'], 'train: --tagset does not apply to the adding task', '--tagset'],
     [['train', '--task', 'chars', '--seq-len', '5'], 'train: --seq-len does not apply to the chars task', '--seq-len'],
     [['train', '--task', 'genre', '--unidirectional'], 'train: --unidirectional applies to the pos task only', '--unidirectional'],
+    [['train', '--task', 'genre', '--concatenated'], 'train: --concatenated applies to the pos task only', '--concatenated'],
+    [['train', '--task', 'pos', '--concatenated', '--unidirectional'], 'train: --concatenated is a third form: give it alone, without --bidirectional or --unidirectional', '--concatenated'],
     [['tag', '--model', 'm.safetensors', 'file.txt'], "tag: takes no positional arguments, got 'file.txt' (options start with --)", 'file.txt'],
     [['vanish', 'extra'], "vanish: takes no positional arguments, got 'extra'", 'extra'],
   ];

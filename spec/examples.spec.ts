@@ -19,10 +19,11 @@ test('many-to-one (temporal order, T = 30): accuracy ≥ 0.95 after 200 steps of
   assert.ok(r.accuracy >= 0.95, `accuracy ${r.accuracy}`);
 });
 
-test('many-to-many tagging: bidirectional ≥ 0.95 where unidirectional, blind to the future, stays below 0.75', () => {
+test('many-to-many tagging: bidirectional ≥ 0.95 where unidirectional, blind to the future, stays below 0.75; one RNN over [x_t, x_{T+1−t}] in between', () => {
   const r = runExample('tagging.mjs', '--steps', '300');
   assert.ok(r.bidirectional >= 0.95, `bidirectional ${r.bidirectional}`);
   assert.ok(r.unidirectional < 0.75, `unidirectional ${r.unidirectional}`);
+  assert.ok(r.concatenated > r.unidirectional + 0.05 && r.concatenated < r.bidirectional, `concatenated ${r.concatenated}`);
   assert.ok(r.unidirectional > r.baseRate, 'it does learn what position tells');
 });
 

@@ -229,4 +229,30 @@ test('the GRU\'s two conventions are one family: z writing with (W_z, b_z) is z 
   }
 });
 
+test('bidirectional \'concatenated\': one RNN whose step t reads [x_t, x_{T+1−t}], reversed within each length; W_x has 2I rows', () => {
+  const I = 3, H = 4, T = 5, B = 2, lengths = [5, 3];
+  const layer = new RecurrentLayer({ cell: 'rnn', inputSize: I, hiddenSize: H, dtype: 'f64', seed: 2, bidirectional: 'concatenated' });
+  const plain = new RecurrentLayer({ cell: 'rnn', inputSize: 2 * I, hiddenSize: H, dtype: 'f64', seed: 9 });
+  plain.store.data.set(layer.store.data);
+  assert.equal(layer.store.get('rnn.l0.W').shape, [2 * I + H, H]);
+  assert.is(layer.parameterCount().total, plain.parameterCount().total);
+  const x = Tensor.zeros([T, B, I], 'f64');
+  new Rng(3).fillUniform(x.data, -1, 1);
+  // The input the lecture describes, built by hand: row b, step t gets x_t and x_{len_b − 1 − t}.
+  const paired = Tensor.zeros([T, B, 2 * I], 'f64');
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) {
+    const from = t < lengths[b] ? lengths[b] - 1 - t : t;
+    for (let i = 0; i < I; i++) {
+      paired.data[(t * B + b) * 2 * I + i] = x.data[(t * B + b) * I + i];
+      paired.data[(t * B + b) * 2 * I + I + i] = x.data[(from * B + b) * I + i];
+    }
+  }
+  for (const build of ['fused', 'unfused'] as const) {
+    const a = layer.forward(null, x, { lengths, build }), b = plain.forward(null, paired, { lengths, build });
+    assert.equal([...a.y.data].map(String), [...b.y.data].map(String), `${build}: y`);
+    assert.equal([...a.h.data].map(String), [...b.h.data].map(String), `${build}: h`);
+  }
+  assert.throws(() => new RecurrentLayer({ cell: 'rnn', inputSize: 2, hiddenSize: 2, bidirectional: 'both' as 'concatenated' }), /bidirectional must be true, false or 'concatenated', got 'both'/);
+});
+
 test.run();
