@@ -13,7 +13,8 @@ export { truncatedBptt, detachState, type RecurrentState } from './train/bptt.js
 export { Trainer, type TrainerOptions, type StepReport } from './train/trainer.js';
 export type { Metric } from './train/metric.js';
 export { makeTask, taskNames, taskSizes, addingTask, orderTask, type Task, type TaskBatch } from './tasks/index.js';
-export { CharLM, TokenStreams, pick } from './models/charLM.js';
+export { CharLM, pick } from './models/charLM.js';
+export { TokenLM, TokenStreams } from './models/tokenLM.js';
 export { SequenceModel } from './models/sequenceModel.js';
 export { unigramBits } from './data/baselines.js';
 export { quotesText } from './data/quotesText.js';

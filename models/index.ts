@@ -1,5 +1,6 @@
 export { SequenceModel, type SequenceModelOptions, type SequenceInput } from './sequenceModel.js';
-export { CharLM, TokenStreams, pick, type CharLMOptions, type SampleOptions } from './charLM.js';
+export { CharLM, pick, type CharLMOptions, type SampleOptions } from './charLM.js';
+export { TokenLM, TokenStreams, type TokenLMOptions } from './tokenLM.js';
 export { Seq2Seq, digitPairs, pairAccuracy, type Seq2SeqOptions, type PairBatch } from './seq2seq.js';
 export { PosTagger, buildPosVocabulary, tagAccuracy, wordShape, type PosVocabulary, type PosTaggerOptions } from './posTagger.js';
 export { Model } from './model.js';
