@@ -5,6 +5,7 @@ import type { Command } from './command.js';
 import { setBackend, type BackendName } from '../index.js';
 import { benchCommand } from './benchCommand.js';
 import { playgroundCommand } from './playgroundCommand.js';
+import { analogyCommand, neighborsCommand } from './wordCommands.js';
 import { vanishCommand } from './vanishCommand.js';
 import { cellsCommand } from './cellsCommand.js';
 import { goldenCommand } from './goldenCommand.js';
@@ -12,7 +13,7 @@ import { gradcheckCommand } from './gradcheckCommand.js';
 import { trainCommand } from './trainCommand.js';
 import { sampleCommand, tagCommand } from './modelCommands.js';
 
-const commands: Command[] = [trainCommand, tagCommand, sampleCommand, vanishCommand, cellsCommand, gradcheckCommand, goldenCommand, benchCommand, playgroundCommand];
+const commands: Command[] = [trainCommand, tagCommand, sampleCommand, vanishCommand, cellsCommand, gradcheckCommand, goldenCommand, benchCommand, playgroundCommand, analogyCommand, neighborsCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -24,6 +24,7 @@ export function lossOf(metric: Metric): { name: string; baseline: number | null 
     case 'mse': return { name: 'mean squared error', baseline: metric.baseline };
     case 'bpc': return { name: 'cross-entropy (nats per character)', baseline: metric.baseline * Math.LN2 };
     case 'nats': return { name: 'cross-entropy (nats per prediction)', baseline: metric.baseline };
+    case 'perplexity': return { name: 'cross-entropy (nats per word)', baseline: Math.log(metric.baseline) };
     case 'accuracy': return { name: 'cross-entropy (nats per prediction)', baseline: null };
   }
 }

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError, FormatError, type ParamStore } from '../core/index.js';
-import { CharLM, PosTagger, type PosVocabulary } from '../models/index.js';
+import { CharLM, PosTagger, type PosVocabulary, type WordLM } from '../models/index.js';
 import { taskSizes, type TaskName } from '../tasks/index.js';
 import { loadCheckpoint } from '../train/index.js';
 import { CharsRun } from './charsRun.js';
@@ -12,6 +12,7 @@ import { GenreRun } from './genreRun.js';
 import { PosRun } from './posRun.js';
 import { readSavedRun, type Run, type RunSettings } from './runBase.js';
 import { SpellRun } from './spellRun.js';
+import { wordModel, WordLMRun } from './wordlmRun.js';
 import { TaskRun } from './taskRun.js';
 
 /** Settings only some kinds take. */
@@ -52,6 +53,11 @@ export const runKinds: Readonly<Record<string, RunKind>> = {
     name: 'spell', summary: 'spell a number in English words from its digits (one-to-many)', extras: [],
     defaults: { ...common, task: 'spell', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.01, clip: 5, steps: 400, evalEvery: 50 },
     create: (settings) => new SpellRun(settings),
+  },
+  wordlm: {
+    name: 'wordlm', summary: 'a word-level language model of the Brown text (Elman network with the sigmoid)', extras: [],
+    defaults: { ...common, task: 'wordlm', cell: 'rnn', hiddenSize: 100, bidirectional: false, batch: 32, lr: 0.003, clip: 5, steps: 900, evalEvery: 300 },
+    create: (settings, model) => new WordLMRun(settings, (model as { words?: string[] } | null)?.words),
   },
   pos: {
     name: 'pos', summary: 'part-of-speech tagging of the Brown corpus', extras: ['tagset'],
@@ -117,6 +123,11 @@ export function loadCharModel(path: string): CharLM {
   return savedModel<CharLM>(path, 'chars', (s, model) => new CharLM({
     alphabet: (model as { alphabet: string }).alphabet, layer: { cell: s.cell, hiddenSize: s.hiddenSize, numLayers: s.numLayers }, seed: s.seed,
   }));
+}
+
+/** The word model a wordlm run saved. */
+export function loadWordModel(path: string): WordLM {
+  return savedModel<WordLM>(path, 'wordlm', (s, model) => wordModel(s, (model as { words: string[] }).words));
 }
 
 /** The tagger a pos run saved. */

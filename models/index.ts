@@ -6,3 +6,4 @@ export { PosTagger, buildPosVocabulary, tagAccuracy, wordShape, type PosVocabula
 export { Model } from './model.js';
 export { OneToMany, type OneToManyOptions, type OneToManyBatch } from './oneToMany.js';
 export { Decoder, decodedAccuracy, type TargetBatch, type StartState } from './decoder.js';
+export { WordLM, type WordLMOptions } from './wordLM.js';
