@@ -10,10 +10,10 @@ import { formatTable } from './table.js';
 
 const specials = [END, UNKNOWN];
 
-function modelVectors(path: string): WordVectors {
+function modelVectors(path: string): WordVectors & { name: string } {
   const lm = loadWordModel(path);
   const { data, dim } = lm.wordVectors();
-  return { words: lm.words, data, dim };
+  return { words: lm.words, data, dim, name: lm.rnn.kind === 'rnn' ? 'RNN' : lm.rnn.kind.toUpperCase() };
 }
 
 export const analogyCommand: Command = {
@@ -31,7 +31,7 @@ export const analogyCommand: Command = {
     const pairs = analogyPairs(splits.train, new Set(rnn.words));
     const questions = analogyQuestions(pairs);
     const rows: [string, WordVectors][] = [
-      [`RNN (${rnn.dim})`, rnn],
+      [`${rnn.name} (${rnn.dim})`, rnn],
       [`LSA (${rnn.dim})`, lsaVectors(rnn.words, wordTokens(splits.train, rnn.words), rnn.dim, 1)],
       [`random (${rnn.dim})`, randomVectors(rnn.words, rnn.dim, 1)],
     ];
