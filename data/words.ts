@@ -30,16 +30,23 @@ export function wordTokens(sentences: readonly Sentence[], vocabulary: readonly 
 
 /** The add-k bigram model: P(w | v) = (c(v, w) + k) / (c(v) + k·V), counted on training tokens. */
 export class BigramModel {
-  private readonly pairs = new Map<number, number>();
-  private readonly firsts: Float64Array;
+  /** Counts of the pairs (v, w), keyed v·V + w, and of each v as the first of a pair. */
+  private constructor(private readonly pairs: Map<number, number>, private readonly firsts: Float64Array, readonly vocab: number, readonly k: number) {}
 
-  constructor(train: ArrayLike<number>, readonly vocab: number, readonly k: number) {
-    this.firsts = new Float64Array(vocab);
+  /** Count the training tokens' bigrams once. */
+  static count(train: ArrayLike<number>, vocab: number, k: number): BigramModel {
+    const pairs = new Map<number, number>(), firsts = new Float64Array(vocab);
     for (let q = 0; q + 1 < train.length; q++) {
       const key = train[q] * vocab + train[q + 1];
-      this.pairs.set(key, (this.pairs.get(key) ?? 0) + 1);
-      this.firsts[train[q]]++;
+      pairs.set(key, (pairs.get(key) ?? 0) + 1);
+      firsts[train[q]]++;
     }
+    return new BigramModel(pairs, firsts, vocab, k);
+  }
+
+  /** The same counts smoothed with another k. */
+  withK(k: number): BigramModel {
+    return new BigramModel(this.pairs, this.firsts, this.vocab, k);
   }
 
   /** Mean negative log-likelihood in nats per token of the tokens after the first. */
@@ -53,8 +60,12 @@ export class BigramModel {
   }
 }
 
-/** The add-k bigram model with k chosen on held-out tokens among 1, 0.3, 0.1, … 0.0001. */
+/** The add-k bigram model with k chosen on held-out tokens among 1, 0.3, 0.1, … 0.0001 (the counts made once). */
 export function tunedBigram(train: ArrayLike<number>, dev: ArrayLike<number>, vocab: number): BigramModel {
-  const ks = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 0.0003, 0.0001];
-  return ks.map((k) => new BigramModel(train, vocab, k)).reduce((best, m) => (m.nats(dev) < best.nats(dev) ? m : best));
+  const counted = BigramModel.count(train, vocab, 1);
+  const scored = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 0.0003, 0.0001].map((k) => {
+    const model = counted.withK(k);
+    return { model, nats: model.nats(dev) };
+  });
+  return scored.reduce((best, s) => (s.nats < best.nats ? s : best)).model;
 }

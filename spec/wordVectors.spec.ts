@@ -23,7 +23,7 @@ test('the word stream: </s> and <unk> first, then the commonest words; unknown w
 });
 
 test('the add-k bigram model is a distribution over the vocabulary for every previous word', () => {
-  const m = new BigramModel([0, 1, 2, 1, 2, 0], 3, 0.5);
+  const m = BigramModel.count([0, 1, 2, 1, 2, 0], 3, 0.5);
   for (const prev of [0, 1, 2]) {
     const total = [0, 1, 2].reduce((s, next) => s + Math.exp(-m.nats([prev, next])), 0);
     assert.ok(Math.abs(total - 1) < 1e-12, `after ${prev}: ${total}`);
