@@ -13,7 +13,7 @@
 // that its first step already sees both ends, and W_x grows from [I, ·] to [2I, ·]. Step t
 // sees x_1 … x_t and x_{T+1−t} … x_T: all of the sequence only from the middle on, where the
 // two-RNN form gives every step all of it.
-import { alloc, ArgumentError, checkFiniteValues, checkLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
+import { alloc, ArgumentError, checkFiniteValues, checkLengths, copyLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
 import { layerMappings } from './interop.js';
 import { loadStateDictInto, prefixed, stateDictOf, type LoadOptions, type LoadReport, type StateDict, type StateMapping } from './stateDict.js';
 import { cellKinds, hasFusedBuild, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
@@ -203,7 +203,12 @@ export class RecurrentLayer {
     }
     const lengths = options.lengths ?? null;
     const hs: Tensor[] = [], cs: Tensor[] = [];
-    let seq = this.concatenated ? ops.concat(tape, [x, reverseSequences(tape, x, lengthsOf(lengths, T, B))]) : x;
+    let seq = x;
+    if (this.concatenated) {
+      const lens = alloc('i32', B);
+      copyLengths(this.name, lens, lengths, T, B);
+      seq = ops.concat(tape, [x, reverseSequences(tape, x, lens)]);
+    }
     for (let k = 0; k < this.numLayers; k++) {
       if (k > 0 && this.dropout > 0) seq = ops.dropout(tape, seq, { p: this.dropout, rng: options.rng!, training: options.training ?? false });
       const ys: Tensor[] = [];
@@ -314,13 +319,6 @@ function swapBatchAndTime(tape: Tape | null, x: Tensor): Tensor {
   const [A, C, F] = x.shape;
   const order = Array.from({ length: A * C }, (_, q) => (q % A) * C + Math.floor(q / A));
   return ops.reshape(tape, ops.gather(tape, ops.reshape(tape, x, [A * C, F]), order), [C, A, F]);
-}
-
-/** Each sequence's length (all T when none are given), as the sequence kernels take them. */
-function lengthsOf(lengths: ArrayLike<number> | null, T: number, B: number): Int32Array {
-  const out = alloc('i32', B).fill(T);
-  if (lengths !== null) for (let b = 0; b < B; b++) out[b] = lengths[b];
-  return out;
 }
 
 function positive(where: string, name: string, v: number): number {

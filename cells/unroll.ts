@@ -15,8 +15,7 @@ export function unrollUnfused(
 ): Pass {
   const [T, B] = x.shape;
   const lens = alloc('i32', B);
-  if (lengths === null) lens.fill(T);
-  else copyLengths(`${cell.prefix} (unfused)`, lens, lengths, T, B);
+  copyLengths(`${cell.prefix} (unfused)`, lens, lengths, T, B);
   const seq = reverse ? reverseSequences(tape, x, lens) : x;
   const prepared = cell.prepare(tape);
   let state = cell.initialState(h0, c0);

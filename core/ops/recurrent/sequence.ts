@@ -91,8 +91,7 @@ export abstract class SequenceWorkspace extends Workspace {
   /** Fill lengths (T for every row when none are given), the row map, and xs in step order. */
   prepare(op: string, x: Tensor, lengths: ArrayLike<number> | null, reverse: boolean, sizes: PassSizes): void {
     const { T, B, I } = sizes;
-    if (lengths === null) this.lengths.fill(T);
-    else copyLengths(op, this.lengths, lengths, T, B);
+    copyLengths(op, this.lengths, lengths, T, B);
     stepRows(this.rowOf, this.lengths, reverse, T, B);
     gatherRows(this.xs, x.data, this.rowOf, T * B, I);
   }
@@ -163,8 +162,12 @@ export function checkLengths(where: string, lengths: ArrayLike<number>, T: numbe
   }
 }
 
-/** Copy checked per-sequence lengths into `out`. */
-export function copyLengths(where: string, out: IndexBuf, lengths: ArrayLike<number>, T: number, B: number): void {
+/** Copy checked per-sequence lengths into `out`; null (no lengths given) is T for every row. */
+export function copyLengths(where: string, out: IndexBuf, lengths: ArrayLike<number> | null, T: number, B: number): void {
+  if (lengths === null) {
+    out.fill(T, 0, B);
+    return;
+  }
   checkLengths(where, lengths, T, B);
   for (let b = 0; b < B; b++) out[b] = lengths[b];
 }
