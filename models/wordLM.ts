@@ -6,7 +6,7 @@
 //
 // where w(t) is one-hot. Here U·w(t) is the word's embedding row times the cell's input
 // weights, E[w]·W_x, so the paper's word vector, U's column for w, is that product.
-import { ArgumentError, alloc, type Buf, type DType } from '../core/index.js';
+import { ArgumentError, ops, Tensor, type Buf, type DType } from '../core/index.js';
 import type { LayerOptions, RnnCell } from '../cells/index.js';
 import { TokenLM } from './tokenLM.js';
 
@@ -43,14 +43,11 @@ export class WordLM extends TokenLM {
    * row itself (its gates each read a different projection of it).
    */
   wordVectors(): { data: Buf; dim: number } {
-    const E = this.embedding.E, D = E.shape[1], V = this.vocab;
+    const E = this.embedding.E, D = E.shape[1];
     if (this.rnn.kind !== 'rnn') return { data: E.data.slice(), dim: D };
-    const W = (this.rnn.cells[0][0] as RnnCell).params.W.data, H = this.rnn.hiddenSize;
-    const out: Buf = alloc(E.dtype, V * H);
-    for (let v = 0; v < V; v++) for (let d = 0; d < D; d++) {
-      const e = E.data[v * D + d];
-      for (let j = 0; j < H; j++) out[v * H + j] += e * W[d * H + j];
-    }
-    return { data: out, dim: H };
+    const W = (this.rnn.cells[0][0] as RnnCell).params.W, H = this.rnn.hiddenSize;
+    // W_x is W's first D rows (the rows on x_t).
+    const Wx = Tensor.from(W.data.subarray(0, D * H), [D, H], W.dtype);
+    return { data: ops.matmul(null, E, Wx).data, dim: H };
   }
 }
