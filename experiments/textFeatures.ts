@@ -59,9 +59,10 @@ export interface FeatureRanking {
 export function rankUnits(text: string, states: readonly ArrayLike<number>[], top = 5): FeatureRanking[] {
   const H = states[0]?.length ?? 0;
   const features = textFeatures(text);
+  const series = Array.from({ length: H }, (_, unit) => states.map((v) => v[unit]));
   return featureNames.map((feature) => {
     if (features[feature].every((v) => v === features[feature][0])) return { feature, top: [] };
-    const corr = Array.from({ length: H }, (_, unit) => ({ unit, r: correlation(states.map((v) => v[unit]), features[feature]) }));
+    const corr = series.map((values, unit) => ({ unit, r: correlation(values, features[feature]) }));
     corr.sort((a, b) => Math.abs(b.r) - Math.abs(a.r) || a.unit - b.unit);
     return { feature, top: corr.slice(0, top) };
   });
