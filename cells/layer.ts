@@ -66,6 +66,9 @@ export interface LayerOptions {
   seed?: number;
 }
 
+/** The cell and its kind's own options: what a layer's cells are, apart from their sizes. */
+export type CellChoice = Pick<LayerOptions, 'cell' | 'nonlinearity' | 'delay' | 'variant' | 'forgetBias' | 'resetAfter' | 'updateGate'>;
+
 /** Options that belong to one kind of cell: given to another, they are errors, not ignored. */
 const cellOnlyOptions: [keyof LayerOptions, CellKind][] = [
   ['nonlinearity', 'rnn'], ['delay', 'rnn'], ['variant', 'lstm'], ['forgetBias', 'lstm'], ['resetAfter', 'gru'], ['updateGate', 'gru'],

@@ -7,7 +7,7 @@
 // run's settings against the ones given.
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cellKinds, getBackend, writeFileAtomic } from '../index.js';
+import { cellKinds, getBackend, lstmVariants, writeFileAtomic, type CellKind } from '../index.js';
 import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
 import { CharsRun, TaskRun } from '../experiments/index.js';
 import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
@@ -18,12 +18,18 @@ import { Progress } from './progress.js';
 import { reportHtml } from './report.js';
 
 /** Each flag, the setting it sets, and the rule its value must follow. */
-const flagSettings: [flag: string, setting: keyof RunSettings, rule: 'positive' | 'non-negative' | 'number > 0' | 'number ≥ 0' | 'text'][] = [
+const flagSettings: [flag: string, setting: keyof RunSettings, rule: 'positive' | 'non-negative' | 'number' | 'number > 0' | 'number ≥ 0' | 'text'][] = [
   ['cell', 'cell', 'text'], ['hidden', 'hiddenSize', 'positive'], ['layers', 'numLayers', 'positive'],
   ['batch', 'batch', 'positive'], ['lr', 'lr', 'number ≥ 0'], ['optimizer', 'optimizer', 'text'], ['clip', 'clip', 'number ≥ 0'],
   ['seed', 'seed', 'non-negative'], ['steps', 'steps', 'positive'], ['minutes', 'minutes', 'number ≥ 0'], ['eval-every', 'evalEvery', 'non-negative'],
   ['on-nonfinite', 'onNonFinite', 'text'], ['seq-len', 'seqLen', 'positive'], ['test-size', 'testSize', 'positive'], ['tagset', 'tagset', 'text'],
+  ['nonlinearity', 'nonlinearity', 'text'], ['variant', 'variant', 'text'], ['forget-bias', 'forgetBias', 'number'], ['update-gate', 'updateGate', 'text'],
 ];
+
+/** Settings of one kind of cell, which every task takes: the flag, and the cell it belongs to. */
+const cellFlags = new Map<keyof RunSettings, [flag: string, kind: CellKind]>([
+  ['nonlinearity', ['nonlinearity', 'rnn']], ['variant', ['variant', 'lstm']], ['forgetBias', ['forget-bias', 'lstm']], ['updateGate', ['update-gate', 'gru']],
+]);
 
 /** Settings a resumed run may change: how long it trains and how often it is evaluated. */
 const changeableOnResume = new Set<keyof RunSettings>(['steps', 'minutes', 'evalEvery']);
@@ -32,6 +38,7 @@ function checkFlag(flag: string, rule: string, value: unknown): void {
   const ok = rule === 'text' ? true
     : rule === 'positive' ? Number.isInteger(value) && (value as number) >= 1
     : rule === 'non-negative' ? Number.isInteger(value) && (value as number) >= 0
+    : rule === 'number' ? Number.isFinite(value)
     : rule === 'number > 0' ? (value as number) > 0
     : (value as number) >= 0;
   if (!ok) {
@@ -46,9 +53,13 @@ function settingsFromFlags(options: ParsedOptions, base: RunSettings, takes: (se
   for (const [flag, setting, rule] of flagSettings) {
     const value = options[flag];
     if (value === undefined) continue;
-    if (!takes(setting)) throw new UsageError(`train: --${flag} does not apply to the ${base.task} task`, `--${flag}`);
+    if (!takes(setting) && !cellFlags.has(setting)) throw new UsageError(`train: --${flag} does not apply to the ${base.task} task`, `--${flag}`);
     checkFlag(flag, rule, value);
     (given as Record<string, unknown>)[setting] = value;
+  }
+  const cell = given.cell ?? base.cell;
+  for (const [setting, [flag, kind]] of cellFlags) {
+    if (given[setting] !== undefined && cell !== kind) throw new UsageError(`train: --${flag} applies to --cell ${kind} only, not ${cell}`, `--${flag}`);
   }
   if (options.bidirectional) given.bidirectional = true;
   if (options.unidirectional) {
@@ -129,10 +140,14 @@ const signalCodes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP:
 export const trainCommand: Command = {
   name: 'train',
   summary: `train a recurrent network: memory tasks (adding, copy, order, arith, xml) or the Brown corpus (pos, genre, chars)`,
-  usage: '--task NAME [--cell NAME --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --save-every N --resume FILE --json]',
+  usage: '--task NAME [--cell NAME --nonlinearity F --variant LIST --forget-bias X --update-gate keeps|writes --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --save-every N --resume FILE --json]',
   options: {
     task: { type: 'string', help: 'the task', choices: runNames },
-    cell: { type: 'string', help: 'the recurrent cell (lstm)', choices: cellKinds },
+    cell: { type: 'string', help: 'the recurrent cell (lstm; wordlm: rnn)', choices: cellKinds },
+    nonlinearity: { type: 'string', help: 'rnn: the nonlinearity (tanh; wordlm: sigmoid)', choices: ['tanh', 'relu', 'sigmoid'] },
+    variant: { type: 'string', help: `lstm: variant switches, comma-separated (${lstmVariants.join(', ')}; none)` },
+    'forget-bias': { type: 'number', help: 'lstm: the initial forget-gate bias (1)' },
+    'update-gate': { type: 'string', help: "gru: z keeps h_{t−1} (PyTorch's convention) or writes the candidate (keeps)", choices: ['keeps', 'writes'] },
     'seq-len': { type: 'number', help: "a memory task's length: T (adding 50, copy 20, order 60, xml 60) or arith's digits (3)" },
     'test-size': { type: 'number', help: 'memory tasks: examples in the fixed test set (512)' },
     tagset: { type: 'string', help: 'pos: the tags to predict (universal)', choices: ['universal', 'brown'] },

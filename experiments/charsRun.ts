@@ -5,13 +5,12 @@
 // Its checkpoint adds what the next step depends on: the position in the streams and the
 // carried state, so that a resumed run continues exactly where it stopped.
 import { Tensor } from '../core/index.js';
-import { defaultForgetBias } from '../cells/index.js';
 import { corpus as brownCorpus } from './brownRun.js';
 import { rawText, unigramBits } from '../data/index.js';
 import { CharLM, TokenStreams } from '../models/index.js';
 import type { Metric, RecurrentState, StepReport, Trainer } from '../train/index.js';
 import { BrownRun } from './brownRun.js';
-import type { RunSettings, RunTensor } from './runBase.js';
+import { cellChoice, type RunSettings, type RunTensor } from './runBase.js';
 import { trainerFor } from './taskRun.js';
 
 export class CharsRun extends BrownRun {
@@ -32,7 +31,7 @@ export class CharsRun extends BrownRun {
     const train = rawText(splits.train);
     this.lm = new CharLM({
       alphabet: alphabet ?? CharLM.alphabetOf(train),
-      layer: { cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, forgetBias: defaultForgetBias(settings.cell) },
+      layer: { ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers },
       seed: settings.seed,
     });
     this.trainer = trainerFor(settings, this.lm.store);

@@ -1,12 +1,11 @@
 // The genre of a Brown sentence: many-to-one classification into the corpus's 15
 // categories, scored by accuracy against always answering the commonest one.
 import { argmaxRows, ops, padTimeMajor } from '../core/index.js';
-import { defaultForgetBias } from '../cells/index.js';
 import { brownCategories, frequentWords, majorityCategory, type BrownSplits, type Sentence } from '../data/index.js';
 import { SequenceModel } from '../models/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
 import { BatchOrder, corpus, lengthBatches, SentenceRun } from './brownRun.js';
-import type { RunSettings } from './runBase.js';
+import { cellChoice, type RunSettings } from './runBase.js';
 import { trainerFor } from './taskRun.js';
 
 export class GenreRun extends SentenceRun {
@@ -29,7 +28,7 @@ export class GenreRun extends SentenceRun {
     this.index = new Map(this.words.map((w, q) => [w, q]));
     this.model = new SequenceModel({
       input: { kind: 'tokens', vocab: this.words.length }, outputs: this.categories.length, readout: 'last', embeddingDim: 64,
-      layer: { cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional, forgetBias: defaultForgetBias(settings.cell) },
+      layer: { ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional },
       seed: settings.seed,
     });
     this.trainer = trainerFor(settings, this.model.store);

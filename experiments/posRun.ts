@@ -5,7 +5,7 @@ import { mostFrequentTagAccuracy, type BrownSplits } from '../data/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
 import type { EncodedSentence } from '../models/posTagger.js';
 import { BatchOrder, corpus, lengthBatches, SentenceRun } from './brownRun.js';
-import type { RunSettings } from './runBase.js';
+import { cellChoice, type RunSettings } from './runBase.js';
 import { trainerFor } from './taskRun.js';
 
 export class PosRun extends SentenceRun {
@@ -25,7 +25,7 @@ export class PosRun extends SentenceRun {
     this.splits = corpus(tagset);
     const v = vocabulary ?? buildPosVocabulary(this.splits.train);
     this.tagger = new PosTagger({
-      vocabulary: v, cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional, seed: settings.seed,
+      vocabulary: v, cell: cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional, seed: settings.seed,
     });
     this.trainer = trainerFor(settings, this.tagger.store);
     this.encoded = this.splits.train.map((s) => this.tagger.encode(s));

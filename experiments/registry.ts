@@ -10,7 +10,7 @@ import { loadCheckpoint } from '../train/index.js';
 import { CharsRun } from './charsRun.js';
 import { GenreRun } from './genreRun.js';
 import { PosRun } from './posRun.js';
-import { readSavedRun, type Run, type RunSettings } from './runBase.js';
+import { cellChoice, readSavedRun, type Run, type RunSettings } from './runBase.js';
 import { SpellRun } from './spellRun.js';
 import { wordModel, WordLMRun } from './wordlmRun.js';
 import { TaskRun } from './taskRun.js';
@@ -121,7 +121,7 @@ function savedModel<M extends { store: ParamStore }>(path: string, task: string,
 /** The character model a chars run saved. */
 export function loadCharModel(path: string): CharLM {
   return savedModel<CharLM>(path, 'chars', (s, model) => new CharLM({
-    alphabet: (model as { alphabet: string }).alphabet, layer: { cell: s.cell, hiddenSize: s.hiddenSize, numLayers: s.numLayers }, seed: s.seed,
+    alphabet: (model as { alphabet: string }).alphabet, layer: { ...cellChoice(s), hiddenSize: s.hiddenSize, numLayers: s.numLayers }, seed: s.seed,
   }));
 }
 
@@ -133,6 +133,6 @@ export function loadWordModel(path: string): WordLM {
 /** The tagger a pos run saved. */
 export function loadTagger(path: string): PosTagger {
   return savedModel<PosTagger>(path, 'pos', (s, model) => new PosTagger({
-    vocabulary: (model as { vocabulary: PosVocabulary }).vocabulary, cell: s.cell, hiddenSize: s.hiddenSize, numLayers: s.numLayers, bidirectional: s.bidirectional, seed: s.seed,
+    vocabulary: (model as { vocabulary: PosVocabulary }).vocabulary, cell: cellChoice(s), hiddenSize: s.hiddenSize, numLayers: s.numLayers, bidirectional: s.bidirectional, seed: s.seed,
   }));
 }

@@ -7,7 +7,7 @@
 // `progress`, and tensors the next step depends on (the state a character model carries
 // from chunk to chunk) as `run/<name>`.
 import { FormatError, type Buf, type Rng } from '../core/index.js';
-import type { CellKind } from '../cells/index.js';
+import { defaultForgetBias, type CellChoice, type CellKind, type LstmVariant } from '../cells/index.js';
 import {
   loadCheckpoint, readCheckpointInfo, saveCheckpoint, type Metric, type OptimizerName, type StepReport, type Trainable, type Trainer,
 } from '../train/index.js';
@@ -42,16 +42,42 @@ export interface RunSettings {
   testSize?: number;
   /** pos: the tags to predict. */
   tagset?: Tagset;
+  /** RNN: the nonlinearity (tanh; wordlm: sigmoid). */
+  nonlinearity?: 'tanh' | 'relu' | 'sigmoid';
+  /** LSTM: variant switches, comma-separated (cells/lstm.ts: nfg, nig, nog, peephole, cifg, …). */
+  variant?: string;
+  /** LSTM: the initial forget-gate bias (1 where the cell has a forget gate). */
+  forgetBias?: number;
+  /** GRU: z the gate that keeps h₋₁ (PyTorch) or that writes the candidate. */
+  updateGate?: 'keeps' | 'writes';
 }
 
 const settingOrder: (keyof RunSettings)[] = [
   'task', 'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'batch', 'steps', 'minutes', 'lr', 'optimizer', 'clip', 'seed',
-  'evalEvery', 'onNonFinite', 'seqLen', 'testSize', 'tagset',
+  'evalEvery', 'onNonFinite', 'seqLen', 'testSize', 'tagset', 'nonlinearity', 'variant', 'forgetBias', 'updateGate',
 ];
 
 /** The settings in a fixed order (task first), without the ones that do not apply: name → value. */
 export function orderedSettings(settings: RunSettings): [string, string | number | boolean | null][] {
   return settingOrder.filter((k) => settings[k] !== undefined).map((k) => [k, settings[k] as string | number | boolean | null]);
+}
+
+/**
+ * The cell a run's settings name, with its kind's own options: what a layer is built from.
+ * An LSTM with a forget gate starts with forget bias 1 unless the settings say otherwise.
+ */
+export function cellChoice(settings: RunSettings): CellChoice {
+  const { cell, nonlinearity, variant, updateGate } = settings;
+  const variants = variant === undefined ? undefined : variant.split(',').map((v) => v.trim()) as LstmVariant[];
+  const hasForgetGate = cell === 'lstm' && !(variants ?? []).includes('nfg');
+  const forgetBias = settings.forgetBias ?? (hasForgetGate ? defaultForgetBias(cell) : undefined);
+  return {
+    cell,
+    ...(nonlinearity !== undefined && { nonlinearity }),
+    ...(variants !== undefined && { variant: variants }),
+    ...(forgetBias !== undefined && { forgetBias }),
+    ...(updateGate !== undefined && { updateGate }),
+  };
 }
 
 /** A run the CLI and the specs drive: the loop's Trainable, plus its settings, trainer and final test. */

@@ -3,11 +3,10 @@
 // numbers held out from training by exact match, against the input-blind baseline (the
 // commonest word at each position: exact match 0, a word right in place 29% of the time).
 import { Rng } from '../core/index.js';
-import { defaultForgetBias } from '../cells/index.js';
 import { decodedAccuracy, OneToMany } from '../models/index.js';
 import { SPELL_INPUT, spellBatch, spellMajority, spellSplit, spellWords, type SpellBatch } from '../tasks/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
-import { RunBase, type RunSettings } from './runBase.js';
+import { cellChoice, RunBase, type RunSettings } from './runBase.js';
 import { trainerFor } from './taskRun.js';
 
 /** The split is fixed (seed 1), whatever the run's seed: every run is tested on the same 200 numbers. */
@@ -30,7 +29,7 @@ export class SpellRun extends RunBase {
     this.testBatch = spellBatch(split.test);
     this.model = new OneToMany({
       inputSize: SPELL_INPUT, targetVocab: spellWords.length,
-      layer: { cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, forgetBias: defaultForgetBias(settings.cell) },
+      layer: { ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers },
       seed: settings.seed,
     });
     this.trainer = trainerFor(settings, this.model.store);

@@ -2,11 +2,10 @@
 // batches with full backpropagation through time, evaluations on a fixed test set, and a
 // checkpoint that resumes it bit for bit.
 import { Rng } from '../core/index.js';
-import { defaultForgetBias } from '../cells/index.js';
 import { initializeLayer, makeOptimizer, Trainer, type Metric, type StepReport } from '../train/index.js';
 import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
 import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
-import { RunBase, type RunSettings } from './runBase.js';
+import { cellChoice, RunBase, type RunSettings } from './runBase.js';
 
 /** The trainer a run's settings describe: its optimizer, clipping (0: none) and NaN rule. */
 export function trainerFor(settings: RunSettings, store: Parameters<typeof makeOptimizer>[1]): Trainer {
@@ -31,9 +30,9 @@ export class TaskRun extends RunBase {
     super(settings);
     this.task = makeTask(settings.task, settings.seqLen);
     this.model = modelForTask(this.task, {
-      cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional,
+      ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional,
     }, { seed: settings.seed });
-    initializeLayer(this.model.rnn, new Rng(settings.seed + 1), { forgetBias: defaultForgetBias(settings.cell) });
+    initializeLayer(this.model.rnn, new Rng(settings.seed + 1), { forgetBias: cellChoice(settings).forgetBias });
     this.trainer = trainerFor(settings, this.model.store);
     this.dataRng = new Rng(settings.seed);
     this.dropoutRng = new Rng(settings.seed + 2);

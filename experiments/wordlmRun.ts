@@ -5,21 +5,20 @@
 // stays affordable by keeping the vocabulary at 5,000: its product is [1024 × H] · [H × 5000]
 // for a chunk of 32 steps of 32 streams, most of a step's time.
 import { Tensor } from '../core/index.js';
-import { defaultForgetBias } from '../cells/index.js';
 import { tunedBigram, wordTokens, wordVocabulary, type BigramModel } from '../data/index.js';
 import { TokenStreams, WordLM } from '../models/index.js';
 import type { Metric, RecurrentState, StepReport, Trainer } from '../train/index.js';
 import { BrownRun, corpus } from './brownRun.js';
-import type { RunSettings, RunTensor } from './runBase.js';
+import { cellChoice, type RunSettings, type RunTensor } from './runBase.js';
 import { trainerFor } from './taskRun.js';
 
 export const WORDLM_VOCABULARY = 5000;
 
 /** The model a run's settings describe: the Elman network with the sigmoid, as in the paper, or another cell. */
 export function wordModel(settings: RunSettings, words: readonly string[]): WordLM {
-  const layer = settings.cell === 'rnn'
-    ? { cell: 'rnn' as const, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, nonlinearity: 'sigmoid' as const }
-    : { cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, forgetBias: defaultForgetBias(settings.cell) };
+  const cell = cellChoice(settings);
+  if (cell.cell === 'rnn') cell.nonlinearity ??= 'sigmoid';
+  const layer = { ...cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers };
   return new WordLM({ words, layer, seed: settings.seed });
 }
 /** Steps per chunk of truncated BPTT. */

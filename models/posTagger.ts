@@ -5,7 +5,7 @@
 // never seen) and a small word-shape embedding (capitalised, digits, hyphen, ...), and
 // predicts a tag per word with a softmax.
 import { alloc, argmaxRows, ops, ParamStore, Rng, Tensor, type Tape } from '../core/index.js';
-import { defaultForgetBias, Embedding, Linear, RecurrentLayer, type CellKind, type StateModule } from '../cells/index.js';
+import { defaultForgetBias, Embedding, Linear, RecurrentLayer, type CellChoice, type CellKind, type StateModule } from '../cells/index.js';
 import { Model } from './model.js';
 import type { Sentence } from '../data/brown.js';
 
@@ -61,7 +61,8 @@ export interface EncodedSentence {
 
 export interface PosTaggerOptions {
   vocabulary: PosVocabulary;
-  cell?: CellKind;
+  /** The cell: a kind, or a kind with its own options (default 'lstm', forget bias 1). */
+  cell?: CellKind | CellChoice;
   hiddenSize?: number;
   numLayers?: number;
   /** Read each sentence in both directions (default true), or as one RNN over [x_t, x_{T+1−t}] ('concatenated'). */
@@ -112,8 +113,8 @@ export class PosTagger extends Model {
     this.affixEmbedding = new Embedding(this.store, 'affix', v.affixes.length, o.affixDim);
     this.shapeEmbedding = new Embedding(this.store, 'shape', SHAPES, 8);
     this.rnn = new RecurrentLayer({
-      cell: o.cell, inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hiddenSize, numLayers: o.numLayers,
-      bidirectional: o.bidirectional, dropout: o.dropout, forgetBias: defaultForgetBias(o.cell),
+      ...(typeof o.cell === 'string' ? { cell: o.cell, forgetBias: defaultForgetBias(o.cell) } : o.cell),
+      inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hiddenSize, numLayers: o.numLayers, bidirectional: o.bidirectional, dropout: o.dropout,
       store: this.store, name: 'rnn',
     });
     this.head = new Linear(this.store, 'head', this.rnn.layerOutputSize(), v.tags.length);

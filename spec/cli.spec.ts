@@ -149,6 +149,9 @@ test('bad flags are errors, not silent defaults: negative clip or minutes, stray
     [['train', '--task', 'genre', '--unidirectional'], 'train: --unidirectional applies to the pos task only', '--unidirectional'],
     [['train', '--task', 'genre', '--concatenated'], 'train: --concatenated applies to the pos task only', '--concatenated'],
     [['train', '--task', 'pos', '--concatenated', '--unidirectional'], 'train: --concatenated is a third form: give it alone, without --bidirectional or --unidirectional', '--concatenated'],
+    [['train', '--task', 'adding', '--update-gate', 'writes'], 'train: --update-gate applies to --cell gru only, not lstm', '--update-gate'],
+    [['train', '--task', 'adding', '--cell', 'gru', '--nonlinearity', 'relu'], 'train: --nonlinearity applies to --cell rnn only, not gru', '--nonlinearity'],
+    [['train', '--task', 'wordlm', '--variant', 'nfg'], 'train: --variant applies to --cell lstm only, not rnn', '--variant'],
     [['tag', '--model', 'm.safetensors', 'file.txt'], "tag: takes no positional arguments, got 'file.txt' (options start with --)", 'file.txt'],
     [['vanish', 'extra'], "vanish: takes no positional arguments, got 'extra'", 'extra'],
   ];
@@ -159,6 +162,21 @@ test('bad flags are errors, not silent defaults: negative clip or minutes, stray
     const json = lastJson(r.out);
     assert.match(json.error.message, message);
     assert.is(json.error.argument, argument);
+  }
+});
+
+test("train takes a cell's own options: the GRU that writes, its settings in the header and the checkpoint", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-cellopt-'));
+  try {
+    const r = rnnlab('train', '--task', 'adding', '--cell', 'gru', '--update-gate', 'writes', '--steps', '2', '--hidden', '4', '--batch', '4', '--runs', dir, '--json');
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /^task adding, cell gru, .*, updateGate writes$/m);
+    const folder = join(dir, readdirSync(dir)[0]);
+    const resumed = rnnlab('train', '--resume', folder, '--steps', '3', '--update-gate', 'keeps', '--runs', dir, '--json');
+    assert.is(resumed.code, 2);
+    assert.match(resumed.err, "train: --update-gate keeps differs from the checkpoint's writes");
+  } finally {
+    rmSync(dir, { recursive: true });
   }
 });
 

@@ -58,4 +58,30 @@ for (const task of runNames) {
   });
 }
 
+test("a cell's own options (the GRU's convention, an LSTM variant and forget bias, the RNN's nonlinearity) reach the model and come back from a checkpoint", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-resume-cell-'));
+  try {
+    const choices: [Partial<RunSettings>, (cell: Record<string, unknown>) => unknown, unknown][] = [
+      [{ cell: 'gru', updateGate: 'writes' }, (c) => c.updateGate, 'writes'],
+      [{ cell: 'rnn', nonlinearity: 'sigmoid' }, (c) => c.nonlinearity, 'sigmoid'],
+      [{ cell: 'lstm', variant: 'nfg,peephole' }, (c) => [...(c.variant as Set<string>)].sort().join(), 'nfg,peephole'],
+      [{ cell: 'lstm', forgetBias: -2 }, (c) => c.forgetBias, -2],
+      [{ cell: 'lstm' }, (c) => c.forgetBias, 1],
+      [{ cell: 'lstm', variant: 'nfg' }, (c) => c.forgetBias, undefined],
+    ];
+    for (const [choice, read, expected] of choices) {
+      const run = createRun({ ...settingsOf('adding', 1), ...choice });
+      const cellOf = (r: Run) => (r as unknown as { model: { rnn: { cells: Record<string, unknown>[][] } } }).model.rnn.cells[0][0];
+      assert.equal(read(cellOf(run)), expected, JSON.stringify(choice));
+      const path = join(dir, 'run.safetensors');
+      run.save(path);
+      const resumed = resumeRun(path);
+      assert.equal(read(cellOf(resumed)), expected, `${JSON.stringify(choice)} resumed`);
+      assert.equal(stateOf(resumed).params, stateOf(run).params);
+    }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test.run();
