@@ -11,9 +11,10 @@ import { cellsCommand } from './cellsCommand.js';
 import { goldenCommand } from './goldenCommand.js';
 import { gradcheckCommand } from './gradcheckCommand.js';
 import { trainCommand } from './trainCommand.js';
+import { compareCommand, spanCommand } from './gridCommands.js';
 import { sampleCommand, tagCommand } from './modelCommands.js';
 
-const commands: Command[] = [trainCommand, tagCommand, sampleCommand, vanishCommand, cellsCommand, gradcheckCommand, goldenCommand, benchCommand, playgroundCommand, analogyCommand, neighborsCommand];
+const commands: Command[] = [trainCommand, compareCommand, spanCommand, tagCommand, sampleCommand, vanishCommand, cellsCommand, gradcheckCommand, goldenCommand, benchCommand, playgroundCommand, analogyCommand, neighborsCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -15,6 +15,7 @@ import { UsageError, type ParsedOptions } from './args.js';
 import { charsSections } from './charsReport.js';
 import { commonOptions, type Command } from './command.js';
 import { Progress } from './progress.js';
+import { makeRunFolder } from './runFolder.js';
 import { reportHtml } from './report.js';
 
 /** Each flag, the setting it sets, and the rule its value must follow. */
@@ -121,20 +122,6 @@ function checkOutputs(runsRoot: string, save: string | undefined): void {
   }
 }
 
-/** A new run folder named by the time, the task and the cell (-2, -3, … when runs start in the same second). */
-function makeRunFolder(root: string, task: string, cell: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  for (let n = 1; ; n++) {
-    const dir = join(root, `${stamp}-${task}-${cell}${n === 1 ? '' : `-${n}`}`);
-    try {
-      mkdirSync(dir);
-      return dir;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-}
-
 const signalCodes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 export const trainCommand: Command = {
@@ -185,7 +172,7 @@ export const trainCommand: Command = {
 
     // The run folder is made at the first save, so that a run killed before it leaves nothing behind.
     let folder: string | null = null;
-    const modelPath = () => join(folder ??= makeRunFolder(runsRoot, s.task, s.cell), 'model.safetensors');
+    const modelPath = () => join(folder ??= makeRunFolder(runsRoot, `${s.task}-${s.cell}`), 'model.safetensors');
     const saveRun = () => {
       run.save(modelPath());
       if (save !== undefined) run.save(save);

@@ -11,3 +11,7 @@ export { gradientProfile, gradientFlow, geometricMean, type GradientProfile, typ
 export { textFeatures, correlation, rankUnits, firstRankedUnit, featureNames, type FeatureName, type FeatureRanking } from './textFeatures.js';
 export { scoreAnalogies, nearestWords, randomVectors, type WordVectors, type AnalogyScore } from './wordVectors.js';
 export { lsaVectors, truncatedSvdRows, symmetricEigen, cooccurrence } from './lsa.js';
+export {
+  namedCells, namedCellNames, namedCell, sweepJobs, seedJobs, bestRate, runJob, summarize, solved, groupKey,
+  type NamedCell, type GridOptions, type Job, type JobResult, type GroupSummary,
+} from './compare.js';

@@ -42,9 +42,10 @@ export function taskMetric(model: SequenceModel, task: Task, batch: TaskBatch): 
 /** Share of scored rows whose largest logit is the target. */
 function accuracy(logits: Tensor, batch: TaskBatch): number {
   const best = argmaxRows(logits);
+  const weights = batch.scored ?? batch.mask;
   let right = 0, scored = 0;
   for (let r = 0; r < best.length; r++) {
-    const w = batch.mask === undefined ? 1 : batch.mask[r];
+    const w = weights === undefined ? 1 : weights[r];
     if (w === 0) continue;
     scored++;
     if (best[r] === batch.targets[r]) right++;

@@ -61,10 +61,19 @@ export class TaskRun extends RunBase {
     return report;
   }
 
-  /** The loss and the task's measure on the test set (means over its batches, weighted by size). */
+  /** The loss and the task's measure on the held-out set (means over its batches, weighted by size). */
   evaluate(): { loss: number; value: number } {
+    return this.measureBoth(this.testSet);
+  }
+
+  /** The task's measure on other batches (a test set shared by several runs, say). */
+  measure(batches: readonly TaskBatch[]): number {
+    return this.measureBoth(batches).value;
+  }
+
+  private measureBoth(batches: readonly TaskBatch[]): { loss: number; value: number } {
     let loss = 0, value = 0, count = 0;
-    for (const b of this.testSet) {
+    for (const b of batches) {
       loss += taskLoss(null, this.model, this.task, b).item() * b.B;
       value += taskMetric(this.model, this.task, b) * b.B;
       count += b.B;

@@ -27,7 +27,7 @@ test('adding: values in [0, 1), one marker in each half, the target their sum; b
   assert.ok(Math.abs(addingTask(T).metric.baseline - 0.1667) < 1e-3);
 });
 
-test('copy: ten symbols, T − 1 blanks, a delimiter, ten blanks; targets the symbols at the end', () => {
+test('copy: ten symbols, T − 1 blanks, a delimiter, ten blanks; the symbols are the targets of the ten scored steps at the end', () => {
   const task = copyTask(5);
   const b = task.batch(new Rng(2), 3);
   assert.is(b.T, 25);
@@ -41,8 +41,10 @@ test('copy: ten symbols, T − 1 blanks, a delimiter, ten blanks; targets the sy
     assert.equal(x.slice(15), new Array(10).fill(0));
     assert.equal(y.slice(0, 15), new Array(15).fill(0));
     assert.equal(y.slice(15), x.slice(0, 10));
+    assert.equal(Array.from({ length: b.T }, (_, t) => b.mask![t * 3 + s]), [...new Array(15).fill(0), ...new Array(10).fill(1)]);
   }
-  assert.ok(Math.abs(task.metric.baseline - (10 * Math.log(8)) / 25) < 1e-15);
+  assert.is(task.metric.name, 'accuracy');
+  assert.is(task.metric.baseline, 1 / 8);
 });
 
 test('order: E … B, distractors, X/Y at the two windows, the class their order', () => {
@@ -63,7 +65,7 @@ test('arith: the scored characters are exactly the true answer and its end mark'
   for (let s = 0; s < 30; s++) {
     const n = b.lengths![s];
     const text = task.decode!([...Array.from({ length: n }, (_, t) => b.tokens![t * 30 + s]), b.targets[(n - 1) * 30 + s]]);
-    const question = text.slice(0, text.indexOf('=')).replace(/[a-j]/g, '');
+    const question = text.slice(0, text.indexOf('=')).replace(/[a-z]/g, '');
     const [, a, op, c] = /^(\d+)([+-])(\d+)$/.exec(question)!;
     const answer = op === '+' ? Number(a) + Number(c) : Number(a) - Number(c);
     assert.is(text.slice(text.indexOf('=') + 1), `${answer}.`);
@@ -72,19 +74,30 @@ test('arith: the scored characters are exactly the true answer and its end mark'
   }
 });
 
-test('xml: every stream is a prefix of well-nested tags; targets are the next character', () => {
-  const task = xmlTask(80);
-  const b = task.batch(new Rng(5), 4);
-  for (let s = 0; s < 4; s++) {
-    const text = task.decode!(Array.from({ length: 80 }, (_, t) => b.tokens![t * 4 + s]));
+test('xml: tags of 2–10 letters, well nested; targets are the next character; exactly the closing tags after "</" are scored', () => {
+  const T = 200, B = 4;
+  const task = xmlTask(T);
+  const b = task.batch(new Rng(5), B);
+  for (let s = 0; s < B; s++) {
+    const text = task.decode!(Array.from({ length: T }, (_, t) => b.tokens![t * B + s]));
     const open: string[] = [];
-    for (const tag of text.match(/<\/?[a-j]+>/g)!) {
-      if (tag[1] === '/') assert.is(tag.slice(2, -1), open.pop(), `closing ${tag} in ${text}`);
-      else open.push(tag.slice(1, -1));
+    for (const tag of text.match(/<\/?[a-z]+>/g)!) {
+      const name = tag.replace(/[<\/>]/g, '');
+      assert.ok(name.length >= 2 && name.length <= 10, tag);
+      if (tag[1] === '/') assert.is(name, open.pop(), `closing ${tag} in ${text}`);
+      else open.push(name);
     }
-    for (let t = 0; t + 1 < 80; t++) assert.is(b.targets[t * 4 + s], b.tokens![(t + 1) * 4 + s]);
+    for (let t = 0; t + 1 < T; t++) assert.is(b.targets[t * B + s], b.tokens![(t + 1) * B + s]);
+    // The scored targets, read back, are the names and '>' of the closing tags, and nothing else.
+    const full = text + task.decode!([b.targets[(T - 1) * B + s]]);
+    let expected = '';
+    for (const m of full.matchAll(/<\/([a-z]*>?)/g)) expected += m[1];
+    const scored = Array.from({ length: T }, (_, t) => (b.scored![t * B + s] ? full[t + 1] : '')).join('');
+    assert.is(scored, expected);
+    assert.ok(scored.length > 10);
   }
-  assert.ok(task.metric.baseline > 2 && task.metric.baseline < Math.log2(13));
+  assert.is(task.metric.name, 'accuracy');
+  assert.ok(task.metric.baseline > 0.1 && task.metric.baseline < 0.3, String(task.metric.baseline));
 });
 
 test('the same seed gives the same batches; names and sizes are checked', () => {

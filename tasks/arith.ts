@@ -2,14 +2,16 @@
 // of two numbers of up to k digits, with random distractor characters between the input
 // characters, then emit the answer one character at a time after '=' and end with '.'.
 //
-// Each example is a character sequence, e.g. "4c2+b7d=49." (distractors a..j); the model
-// reads it and at every step predicts the next character. Only the answer characters after
-// '=' are scored: the metric is their accuracy; always guessing the commonest answer
-// character is the baseline.
+// Each example is a character sequence, e.g. "4c2+b7d=49." (0–2 distractors, a..z, after
+// each question character); the model reads it and at every step predicts the next
+// character, seeing the true answer so far (next-step prediction, as in the paper). Only
+// the answer characters after '=' (digits, a minus sign, the end mark '.') are scored: the
+// metric is their accuracy; always guessing the commonest answer character is the
+// baseline. 10 digits, + − = ., and 26 distractors: 40 symbols.
 import { ArgumentError, alloc, Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
-const CHARS = '0123456789+-=.abcdefghij';
+const CHARS = '0123456789+-=.abcdefghijklmnopqrstuvwxyz';
 const code = (ch: string) => CHARS.indexOf(ch);
 
 export function arithTask(digits: number, distractors = 2): Task {
@@ -27,7 +29,7 @@ export function arithTask(digits: number, distractors = 2): Task {
     for (const ch of question) {
       text += ch;
       const noise = rng.int(distractors + 1);
-      for (let k = 0; k < noise; k++) text += CHARS[14 + rng.int(10)];
+      for (let k = 0; k < noise; k++) text += CHARS[14 + rng.int(26)];
     }
     text += '=';
     return { text: `${text}${plus ? a + b : a - b}.`, answerFrom: text.length };

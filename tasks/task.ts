@@ -19,8 +19,10 @@ export interface TaskBatch {
   lengths?: number[];
   /** [B] for 'regression' and 'class', [T·B] for 'steps'. */
   targets: Buf;
-  /** [T·B] step weights for 'steps' (absent: every step counts). */
+  /** [T·B] step weights for 'steps', in the loss and the measure (absent: every step counts). */
   mask?: Buf;
+  /** [T·B] the steps the measure counts, where it counts fewer than the loss (xml: the closing tags). */
+  scored?: Buf;
 }
 
 export interface Task {

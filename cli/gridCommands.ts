@@ -1,0 +1,231 @@
+// `rnnlab compare` (cells side by side on one task, Jozefowicz et al. 2015's Table 1) and
+// `rnnlab span` (the longest length each cell solves): both run a grid of training jobs
+// (experiments/compare.ts) on worker threads, print a line per finished job, and write a
+// run folder with results.json and report.html. Ctrl-C keeps what has finished.
+import { join } from 'node:path';
+import { makeTask, taskNames } from '../tasks/index.js';
+import {
+  namedCell, namedCellNames, runKinds, solved, summarize, type GridOptions, type GroupSummary, type JobResult,
+} from '../experiments/index.js';
+import { getBackend, writeFileAtomic, type Metric } from '../index.js';
+import { escapeXml, htmlPage, lineChart, type Series } from '../plot/svg.js';
+import { UsageError, type OptionSpecs, type ParsedOptions } from './args.js';
+import { commonOptions, type Command } from './command.js';
+import { runGrid } from './gridPool.js';
+import { makeRunFolder } from './runFolder.js';
+import { formatTable } from './table.js';
+
+const gridTasks = taskNames.filter((t) => t !== 'order');
+
+function gridOptionSpecs(defaults: { cells: string; lrs: string; seeds: number; steps: number; hidden: number }): OptionSpecs {
+  return {
+    cells: { type: 'string', help: `cells, comma-separated (${namedCellNames.join(', ')})`, default: defaults.cells },
+    lrs: { type: 'string', help: "Adam's learning rates tried on seed 1, comma-separated; the best on dev trains the other seeds", default: defaults.lrs },
+    seeds: { type: 'number', help: 'seeds per cell (1, 2, …)', default: defaults.seeds },
+    steps: { type: 'number', help: 'training steps per run: the budget, the same for every cell', default: defaults.steps },
+    batch: { type: 'number', help: 'examples per step', default: 64 },
+    hidden: { type: 'number', help: 'hidden units of every cell', default: defaults.hidden },
+    'test-size': { type: 'number', help: 'examples in each dev set and in the shared test set', default: 1024 },
+    workers: { type: 'number', help: 'runs trained at once, each on its own thread', default: 2 },
+    runs: { type: 'string', help: 'folder for the run folder', default: 'runs' },
+    ...commonOptions,
+  };
+}
+
+function list(options: ParsedOptions, flag: string, parse: (s: string) => number | string, check: (v: never) => boolean, wanted: string): (number | string)[] {
+  const raw = String(options[flag]).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const values = raw.map(parse);
+  const bad = values.findIndex((v) => !check(v as never));
+  if (raw.length === 0 || bad >= 0) throw new UsageError(`${flag}: --${flag} must be a comma-separated list of ${wanted}, got '${options[flag]}'`, `--${flag}`);
+  if (new Set(values).size !== values.length) throw new UsageError(`${flag}: --${flag} lists a value twice: '${options[flag]}'`, `--${flag}`);
+  return values;
+}
+
+function positiveInteger(command: string, options: ParsedOptions, flag: string): number {
+  const v = options[flag] as number;
+  if (!Number.isInteger(v) || v < 1) throw new UsageError(`${command}: --${flag} must be an integer ≥ 1, got ${v}`, `--${flag}`);
+  return v;
+}
+
+function gridFrom(command: string, options: ParsedOptions, task: string, lengths: number[]): GridOptions {
+  const cells = list(options, 'cells', (s) => s, (s: string) => namedCellNames.includes(s), `cells (${namedCellNames.join(', ')})`) as string[];
+  const lrs = list(options, 'lrs', Number, (v: number) => Number.isFinite(v) && v > 0, 'positive numbers') as number[];
+  for (const flag of ['seeds', 'steps', 'batch', 'hidden', 'test-size', 'workers']) positiveInteger(command, options, flag);
+  return {
+    task, cells, lengths, lrs,
+    seeds: options.seeds as number, steps: options.steps as number, batch: options.batch as number, hiddenSize: options.hidden as number,
+    evaluations: 10, testSize: options['test-size'] as number,
+  };
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'NaN');
+const meanSpread = (g: GroupSummary) => `${fmt(g.mean)} ± ${fmt(g.sd)}`;
+
+/** The mean dev curve over a group's seed runs at its chosen rate. */
+function meanCurve(results: readonly JobResult[], g: GroupSummary): [number, number][] {
+  const runs = results.filter((r) => r.cell === g.cell && r.seqLen === g.seqLen && r.lr === g.lr);
+  const points = runs[0]?.curve ?? [];
+  return points.map((p, q) => [p.examples, runs.reduce((s, r) => s + (r.curve[q]?.value ?? NaN), 0) / runs.length]);
+}
+
+interface GridRecord {
+  command: string;
+  grid: GridOptions;
+  metric: Metric;
+  backend: string;
+  interrupted: string | null;
+  jobs: { done: number; total: number };
+  groups: GroupSummary[];
+  results: JobResult[];
+}
+
+/** Run the grid with a line per finished job; write results.json and report.html; the record. */
+async function runAndRecord(command: string, grid: GridOptions, options: ParsedOptions, report: (r: GridRecord) => string): Promise<{ record: GridRecord; folder: string }> {
+  const metric = makeTask(grid.task, grid.lengths[0]).metric;
+  const started = Date.now();
+  const outcome = await runGrid(grid, metric, options.workers as number, (r, done, total) => {
+    const elapsed = (Date.now() - started) / 1000, left = (elapsed / done) * (total - done);
+    console.log(`[${done}/${total}] ${r.key}: dev ${fmt(r.dev)}, test ${fmt(r.test)} (${r.seconds.toFixed(0)} s; ${Math.round(elapsed)} s in, about ${Math.round(left)} s left)`);
+  });
+  const record: GridRecord = {
+    command, grid, metric, backend: getBackend(), interrupted: outcome.interrupted,
+    jobs: { done: outcome.results.length, total: outcome.total },
+    groups: summarize(grid, outcome.results, metric), results: outcome.results,
+  };
+  const folder = makeRunFolder(options.runs as string, `${command}-${grid.task}`);
+  writeFileAtomic(join(folder, 'results.json'), JSON.stringify(record, null, 1));
+  writeFileAtomic(join(folder, 'report.html'), report(record));
+  if (outcome.interrupted !== null) console.log(`interrupted by ${outcome.interrupted}: kept the ${outcome.results.length} of ${outcome.total} runs that had finished`);
+  return { record, folder };
+}
+
+function settingsTable(r: GridRecord): string {
+  const g = r.grid;
+  const rows: [string, string][] = [
+    ['task', `${g.task} (${makeTask(g.task, g.lengths[0]).description})`], ['length (--seq-len)', g.lengths.join(', ')],
+    ['budget', `${g.steps} steps of ${g.batch} examples (${g.steps * g.batch} examples)`], ['hidden units', String(g.hiddenSize)],
+    ['learning rates (Adam, seed 1)', g.lrs.join(', ')], ['seeds', String(g.seeds)], ['test set', `${g.testSize} examples, shared by every run`],
+    ['backend', r.backend], ['runs finished', `${r.jobs.done} of ${r.jobs.total}${r.interrupted ? ` (interrupted by ${r.interrupted})` : ''}`],
+  ];
+  return `<table>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`;
+}
+
+const htmlTable = (header: string[], rows: string[][]) =>
+  `<table><tr>${header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+
+function compareRows(r: GridRecord): { header: string[]; rows: string[][] } {
+  const arith = r.grid.task === 'arith';
+  const header = ['cell', 'parameters', 'lr', `test ${r.metric.name} (mean ± sd)`, 'seeds', ...(arith ? ['paper (Arith)'] : [])];
+  const rows = r.groups.map((g) => [
+    g.cell, String(g.parameters), String(g.lr), meanSpread(g), g.tests.map(fmt).join(' '), ...(arith ? [g.paperArith === undefined ? '' : g.paperArith.toFixed(2)] : []),
+  ]);
+  return { header, rows };
+}
+
+function compareReport(r: GridRecord): string {
+  const { header, rows } = compareRows(r);
+  const series: Series[] = r.groups.map((g) => ({ name: g.cell, points: meanCurve(r.results, g) }));
+  const lastX = r.grid.steps * r.grid.batch;
+  series.push({ name: 'baseline', points: [[0, r.metric.baseline], [lastX, r.metric.baseline]], color: '#777', dashed: true });
+  const chart = lineChart(series, { title: `Dev ${r.metric.name} while training (mean over seeds, at each cell's chosen rate)`, xLabel: 'training examples', yLabel: `dev ${r.metric.name}` });
+  const body = [
+    `<h1>${escapeXml(`compare: ${r.grid.cells.join(', ')} on ${r.grid.task}`)}</h1>`, settingsTable(r),
+    `<h2>Results</h2>`, htmlTable(header, rows),
+    `<p>Baseline (a model that learned nothing): ${fmt(r.metric.baseline)}. Cells: ${escapeXml(r.grid.cells.map((c) => `${c} = ${namedCell(c).summary}`).join('; '))}.</p>`,
+    `<h2>Learning curves</h2>`, chart,
+  ];
+  return htmlPage(`rnnlab compare ${r.grid.task}`, body.join('\n'));
+}
+
+/** Per cell, the longest length it solved (every shorter one solved too is not required). */
+function longestSolved(r: GridRecord, cell: string): number | null {
+  const ok = r.groups.filter((g) => g.cell === cell && solved(r.grid.task, g.mean)).map((g) => g.seqLen);
+  return ok.length === 0 ? null : Math.max(...ok);
+}
+
+function spanRows(r: GridRecord): { header: string[]; rows: string[][] } {
+  const header = ['cell', ...r.grid.lengths.map((T) => `T=${T}`), 'longest solved'];
+  const rows = r.grid.cells.map((cell) => [
+    cell, ...r.grid.lengths.map((T) => {
+      const g = r.groups.find((x) => x.cell === cell && x.seqLen === T);
+      return g === undefined ? '' : `${fmt(g.mean)}${solved(r.grid.task, g.mean) ? ' ✓' : ''}`;
+    }),
+    String(longestSolved(r, cell) ?? 'none'),
+  ]);
+  return { header, rows };
+}
+
+function spanReport(r: GridRecord): string {
+  const { header, rows } = spanRows(r);
+  const adding = r.grid.task === 'adding';
+  const series: Series[] = r.grid.cells.map((cell) => ({
+    name: cell, points: r.groups.filter((g) => g.cell === cell).map((g): [number, number] => [g.seqLen, g.mean]),
+  }));
+  const [lo, hi] = [Math.min(...r.grid.lengths), Math.max(...r.grid.lengths)];
+  series.push({ name: adding ? 'solved: MSE 0.01' : 'solved: 0.99', points: [[lo, adding ? 0.01 : 0.99], [hi, adding ? 0.01 : 0.99]], color: '#2ca02c', dashed: true });
+  series.push({ name: 'baseline', points: [[lo, r.metric.baseline], [hi, r.metric.baseline]], color: '#777', dashed: true });
+  const chart = lineChart(series, {
+    title: `Test ${r.metric.name} after ${r.grid.steps} steps, against the length T`, xLabel: 'T (the delay or length)', yLabel: `test ${r.metric.name}`, logY: adding,
+  });
+  const body = [
+    `<h1>${escapeXml(`span: ${r.grid.cells.join(', ')} on ${r.grid.task}`)}</h1>`, settingsTable(r),
+    `<h2>Memory span</h2>`, chart, htmlTable(header, rows),
+    `<p>Solved means ${adding ? 'held-out MSE below 0.01' : 'copy accuracy of at least 0.99'} (mean over seeds) within the budget. Baseline: ${fmt(r.metric.baseline)}.</p>`,
+  ];
+  return htmlPage(`rnnlab span ${r.grid.task}`, body.join('\n'));
+}
+
+function taskOf(command: string, options: ParsedOptions, allowed: readonly string[]): string {
+  const task = options.task as string;
+  if (!allowed.includes(task)) throw new UsageError(`${command}: --task must be one of ${allowed.join(', ')}, got '${task}'`, '--task');
+  return task;
+}
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'train several cells on one task under one budget and seeds, with a learning-rate sweep each (Jozefowicz et al. 2015)',
+  usage: '[--task NAME --cells LIST --seq-len N --lrs LIST --seeds N --steps N --hidden N --workers N --json]',
+  options: {
+    task: { type: 'string', help: 'the task', choices: gridTasks, default: 'arith' },
+    'seq-len': { type: 'number', help: "the task's length: T, or arith's digits (the task's default)" },
+    ...gridOptionSpecs({ cells: namedCellNames.join(','), lrs: '0.003,0.01,0.03', seeds: 3, steps: 1500, hidden: 64 }),
+  },
+  async run(options) {
+    const task = taskOf('compare', options, gridTasks);
+    const seqLen = (options['seq-len'] as number | undefined) ?? runKinds[task].defaults.seqLen!;
+    if (!Number.isInteger(seqLen) || seqLen < 1) throw new UsageError(`compare: --seq-len must be an integer ≥ 1, got ${seqLen}`, '--seq-len');
+    const grid = gridFrom('compare', options, task, [seqLen]);
+    const { record, folder } = await runAndRecord('compare', grid, options, compareReport);
+    const { header, rows } = compareRows(record);
+    console.log(formatTable(header, rows));
+    console.log(`baseline ${fmt(record.metric.baseline)}`);
+    console.log(`report ${join(folder, 'report.html')}`);
+    if (options.json) console.log(JSON.stringify({ task, seqLen, metric: record.metric, interrupted: record.interrupted, jobs: record.jobs, groups: record.groups, folder }));
+    return record.interrupted === null ? 0 : 130;
+  },
+};
+
+export const spanCommand: Command = {
+  name: 'span',
+  summary: 'the longest delay or length each cell solves within a budget: copy accuracy ≥ 0.99, adding MSE < 0.01',
+  usage: '[--task copy|adding --cells LIST --lengths LIST --lrs LIST --seeds N --steps N --hidden N --workers N --json]',
+  options: {
+    task: { type: 'string', help: 'the task', choices: ['copy', 'adding'], default: 'copy' },
+    lengths: { type: 'string', help: 'the delays or lengths T, comma-separated', default: '5,10,20,40' },
+    ...gridOptionSpecs({ cells: 'tanh,lstm,lstm-b,gru', lrs: '0.01', seeds: 1, steps: 1500, hidden: 64 }),
+  },
+  async run(options) {
+    const task = taskOf('span', options, ['copy', 'adding']);
+    const lengths = list(options, 'lengths', Number, (v: number) => Number.isInteger(v) && v >= 2, 'integers ≥ 2') as number[];
+    const grid = gridFrom('span', options, task, lengths.sort((a, b) => a - b));
+    const { record, folder } = await runAndRecord('span', grid, options, spanReport);
+    const { header, rows } = spanRows(record);
+    console.log(formatTable(header, rows));
+    console.log(`report ${join(folder, 'report.html')}`);
+    if (options.json) {
+      const longest = Object.fromEntries(grid.cells.map((c) => [c, longestSolved(record, c)]));
+      console.log(JSON.stringify({ task, metric: record.metric, interrupted: record.interrupted, jobs: record.jobs, groups: record.groups, longest, folder }));
+    }
+    return record.interrupted === null ? 0 : 130;
+  },
+};

@@ -1,0 +1,8 @@
+// A worker thread of `rnnlab compare` and `rnnlab span`: it trains the jobs it is sent, one
+// at a time, on the backend it was started with, and posts back each result.
+import { parentPort, workerData } from 'node:worker_threads';
+import { setBackend, type BackendName } from '../index.js';
+import { runJob, type Job } from '../experiments/index.js';
+
+setBackend((workerData as { backend: BackendName }).backend);
+parentPort!.on('message', (job: Job) => parentPort!.postMessage(runJob(job)));
