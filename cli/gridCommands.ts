@@ -32,12 +32,12 @@ function gridOptionSpecs(defaults: { cells: string; lrs: string; seeds: number; 
   };
 }
 
-function list(options: ParsedOptions, flag: string, parse: (s: string) => number | string, check: (v: never) => boolean, wanted: string): (number | string)[] {
+function list(command: string, options: ParsedOptions, flag: string, parse: (s: string) => number | string, check: (v: never) => boolean, wanted: string): (number | string)[] {
   const raw = String(options[flag]).split(',').map((s) => s.trim()).filter((s) => s !== '');
   const values = raw.map(parse);
   const bad = values.findIndex((v) => !check(v as never));
-  if (raw.length === 0 || bad >= 0) throw new UsageError(`${flag}: --${flag} must be a comma-separated list of ${wanted}, got '${options[flag]}'`, `--${flag}`);
-  if (new Set(values).size !== values.length) throw new UsageError(`${flag}: --${flag} lists a value twice: '${options[flag]}'`, `--${flag}`);
+  if (raw.length === 0 || bad >= 0) throw new UsageError(`${command}: --${flag} must be a comma-separated list of ${wanted}, got '${options[flag]}'`, `--${flag}`);
+  if (new Set(values).size !== values.length) throw new UsageError(`${command}: --${flag} lists a value twice: '${options[flag]}'`, `--${flag}`);
   return values;
 }
 
@@ -48,8 +48,8 @@ function positiveInteger(command: string, options: ParsedOptions, flag: string):
 }
 
 function gridFrom(command: string, options: ParsedOptions, task: string, lengths: number[]): GridOptions {
-  const cells = list(options, 'cells', (s) => s, (s: string) => namedCellNames.includes(s), `cells (${namedCellNames.join(', ')})`) as string[];
-  const lrs = list(options, 'lrs', Number, (v: number) => Number.isFinite(v) && v > 0, 'positive numbers') as number[];
+  const cells = list(command, options, 'cells', (s) => s, (s: string) => namedCellNames.includes(s), `cells (${namedCellNames.join(', ')})`) as string[];
+  const lrs = list(command, options, 'lrs', Number, (v: number) => Number.isFinite(v) && v > 0, 'positive numbers') as number[];
   for (const flag of ['seeds', 'steps', 'batch', 'hidden', 'test-size', 'workers']) positiveInteger(command, options, flag);
   return {
     task, cells, lengths, lrs,
@@ -216,7 +216,7 @@ export const spanCommand: Command = {
   },
   async run(options) {
     const task = taskOf('span', options, ['copy', 'adding']);
-    const lengths = list(options, 'lengths', Number, (v: number) => Number.isInteger(v) && v >= 2, 'integers ≥ 2') as number[];
+    const lengths = list('span', options, 'lengths', Number, (v: number) => Number.isInteger(v) && v >= 2, 'integers ≥ 2') as number[];
     const grid = gridFrom('span', options, task, lengths.sort((a, b) => a - b));
     const { record, folder } = await runAndRecord('span', grid, options, spanReport);
     const { header, rows } = spanRows(record);

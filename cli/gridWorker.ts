@@ -5,4 +5,4 @@ import { setBackend, type BackendName } from '../index.js';
 import { runJob, type Job } from '../experiments/index.js';
 
 setBackend((workerData as { backend: BackendName }).backend);
-parentPort!.on('message', (job: Job) => parentPort!.postMessage(runJob(job)));
+parentPort!.on('message', async (job: Job) => parentPort!.postMessage(await runJob(job)));

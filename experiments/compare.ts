@@ -9,7 +9,7 @@
 // depends only on the job, never on which thread ran it or when.
 import { Rng } from '../core/index.js';
 import { makeTask, type TaskBatch } from '../tasks/index.js';
-import { trainFor, type Metric } from '../train/index.js';
+import { trainForAsync, type Metric } from '../train/index.js';
 import { runKinds } from './registry.js';
 import type { RunSettings } from './runBase.js';
 import { TaskRun } from './taskRun.js';
@@ -126,11 +126,14 @@ function testBatches(task: string, seqLen: number, size: number): TaskBatch[] {
   return batches;
 }
 
-/** Train one job to its step budget and measure it. */
-export function runJob(job: Job): JobResult {
+/**
+ * Train one job to its step budget and measure it. Asynchronous so that the event loop
+ * turns while it trains: the WebAssembly backend takes its transient buffers back then.
+ */
+export async function runJob(job: Job): Promise<JobResult> {
   const started = Date.now();
   const run = new TaskRun(job.settings);
-  const result = trainFor(run, { steps: job.settings.steps ?? 0, evalEvery: job.settings.evalEvery });
+  const result = await trainForAsync(run, { steps: job.settings.steps ?? 0, evalEvery: job.settings.evalEvery });
   const stopped = result.stoppedBy === 'non-finite';
   const last = result.curve.at(-1);
   return {

@@ -107,6 +107,7 @@ test('the same seed gives the same batches; names and sizes are checked', () => 
   }
   assert.throws(() => makeTask('parity'), /makeTask: name must be one of adding, copy, order, arith, xml, got 'parity'/);
   assert.throws(() => addingTask(1), /adding: the sequence length must be an integer ≥ 2, got 1/);
+  assert.throws(() => copyTask(5, 0), /copy: symbols must be a positive integer, got 0/);
   assert.throws(() => arithTask(0), /arith: digits must be an integer in \[1, 15\], got 0/);
 });
 

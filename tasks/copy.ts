@@ -10,11 +10,13 @@
 import { ArgumentError, alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
-const SYMBOLS = 10, ALPHABET = 8, DELIMITER = 9;
+const ALPHABET = 8, DELIMITER = 9;
 
-export function copyTask(T: number): Task {
+/** T: the delay; symbols: how many to copy (ten in the standard task; fewer make a quick check). */
+export function copyTask(T: number, symbols = 10): Task {
   if (!Number.isInteger(T) || T < 1) throw new ArgumentError('copy', 'the delay T', 'a positive integer', T);
-  const length = T + 2 * SYMBOLS;
+  if (!Number.isInteger(symbols) || symbols < 1) throw new ArgumentError('copy', 'symbols', 'a positive integer', symbols);
+  const SYMBOLS = symbols, length = T + 2 * SYMBOLS;
   return {
     name: 'copy',
     description: `reproduce ${SYMBOLS} symbols after a delay of ${T} steps`,
