@@ -1,5 +1,5 @@
 export { modelForTask, taskLoss, taskMetric } from './taskModel.js';
-export { RunBase, readSavedRun, orderedSettings, type Run, type RunSettings, type RunTensor, type SavedRun } from './runBase.js';
+export { RunBase, readSavedRun, orderedSettings, cellChoice, type Run, type RunSettings, type RunTensor, type SavedRun } from './runBase.js';
 export { TaskRun } from './taskRun.js';
 export { PosRun } from './posRun.js';
 export { GenreRun } from './genreRun.js';
