@@ -12,6 +12,7 @@ import { escapeXml, htmlPage, lineChart, type Series } from '../plot/svg.js';
 import { UsageError, type OptionSpecs, type ParsedOptions } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { runGrid } from './gridPool.js';
+import { Progress } from './progress.js';
 import { makeRunFolder } from './runFolder.js';
 import { formatTable } from './table.js';
 
@@ -83,9 +84,15 @@ interface GridRecord {
 async function runAndRecord(command: string, grid: GridOptions, options: ParsedOptions, report: (r: GridRecord) => string): Promise<{ record: GridRecord; folder: string }> {
   const metric = makeTask(grid.task, grid.lengths[0]).metric;
   const started = Date.now();
-  const outcome = await runGrid(grid, metric, options.workers as number, (r, done, total) => {
-    const elapsed = (Date.now() - started) / 1000, left = (elapsed / done) * (total - done);
-    console.log(`[${done}/${total}] ${r.key}: dev ${fmt(r.dev)}, test ${fmt(r.test)} (${r.seconds.toFixed(0)} s; ${Math.round(elapsed)} s in, about ${Math.round(left)} s left)`);
+  const runs = grid.cells.length * grid.lengths.length * (grid.lrs.length + grid.seeds - 1);
+  const progress = new Progress(command, runs * grid.steps, 0);
+  const outcome = await runGrid(grid, metric, options.workers as number, {
+    onSteps: (done) => progress.update(done, `steps over ${runs} runs`),
+    onResult: (r, done, total) => {
+      progress.done();
+      const elapsed = (Date.now() - started) / 1000;
+      console.log(`[${done}/${total}] ${r.key}: dev ${fmt(r.dev)}, test ${fmt(r.test)} (${r.seconds.toFixed(0)} s; ${Math.round(elapsed)} s in)`);
+    },
   });
   const record: GridRecord = {
     command, grid, metric, backend: getBackend(), interrupted: outcome.interrupted,

@@ -14,15 +14,26 @@ export interface GridOutcome {
   total: number;
 }
 
-export function runGrid(o: GridOptions, metric: Metric, workers: number, onResult: (r: JobResult, done: number, total: number) => void): Promise<GridOutcome> {
+/** What a worker posts: a running job's step, or a finished job's result. */
+export type WorkerMessage = { kind: 'step'; key: string; step: number } | { kind: 'result'; result: JobResult };
+
+export interface GridListener {
+  /** Steps done over all jobs, finished and running. */
+  onSteps(done: number): void;
+  onResult(r: JobResult, done: number, total: number): void;
+}
+
+export function runGrid(o: GridOptions, metric: Metric, workers: number, listener: GridListener): Promise<GridOutcome> {
   const queue: Job[] = sweepJobs(o);
   const sweepsPerGroup = o.lrs.length;
   const total = queue.length + (queue.length / sweepsPerGroup) * (o.seeds - 1);
   const results: JobResult[] = [];
+  const running = new Map<string, number>();
+  const steps = () => results.length * o.steps + [...running.values()].reduce((a, b) => a + b, 0);
   const url = new URL('./gridWorker.js', import.meta.url);
   return new Promise((resolve, reject) => {
     const pool: Worker[] = [];
-    let running = 0, finished = false;
+    let busy = 0, finished = false;
     const finish = (interrupted: string | null, error?: Error) => {
       if (finished) return;
       finished = true;
@@ -35,22 +46,29 @@ export function runGrid(o: GridOptions, metric: Metric, workers: number, onResul
     // Give every idle worker a job; when none is left and none is running, the grid is done.
     const dispatch = () => {
       while (!finished && idle.length > 0 && queue.length > 0) {
-        running++;
+        busy++;
         idle.pop()!.postMessage(queue.shift());
       }
-      if (queue.length === 0 && running === 0) finish(null);
+      if (queue.length === 0 && busy === 0) finish(null);
     };
     const count = Math.max(1, Math.min(workers, queue.length));
     for (let k = 0; k < count; k++) {
       const worker = new Worker(url, { workerData: { backend: getBackend() } });
       pool.push(worker);
       idle.push(worker);
-      worker.on('message', (r: JobResult) => {
-        running--;
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'step') {
+          running.set(m.key, m.step);
+          listener.onSteps(steps());
+          return;
+        }
+        const r = m.result;
+        busy--;
+        running.delete(r.key);
         results.push(r);
         const sweep = results.filter((x) => x.cell === r.cell && x.seqLen === r.seqLen && x.seed === 1);
         if (r.seed === 1 && sweep.length === sweepsPerGroup) queue.push(...seedJobs(o, r.cell, r.seqLen, bestRate(sweep, metric)));
-        onResult(r, results.length, total);
+        listener.onResult(r, results.length, total);
         idle.push(worker);
         dispatch();
       });

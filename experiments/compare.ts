@@ -130,10 +130,10 @@ function testBatches(task: string, seqLen: number, size: number): TaskBatch[] {
  * Train one job to its step budget and measure it. Asynchronous so that the event loop
  * turns while it trains: the WebAssembly backend takes its transient buffers back then.
  */
-export async function runJob(job: Job): Promise<JobResult> {
+export async function runJob(job: Job, onStep?: (step: number) => void): Promise<JobResult> {
   const started = Date.now();
   const run = new TaskRun(job.settings);
-  const result = await trainForAsync(run, { steps: job.settings.steps ?? 0, evalEvery: job.settings.evalEvery });
+  const result = await trainForAsync(run, { steps: job.settings.steps ?? 0, evalEvery: job.settings.evalEvery, onStep: () => onStep?.(run.step) });
   const stopped = result.stoppedBy === 'non-finite';
   const last = result.curve.at(-1);
   return {
