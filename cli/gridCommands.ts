@@ -59,6 +59,10 @@ function gridFrom(command: string, options: ParsedOptions, task: string, lengths
   };
 }
 
+/** Ten colours apart, one per cell (the paper's table has ten); the baselines are dashed grey. */
+const CELL_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#000080', '#bcbd22', '#17becf'];
+const colorOf = (r: GridRecord, cell: string) => CELL_COLORS[r.grid.cells.indexOf(cell) % CELL_COLORS.length];
+
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'NaN');
 const meanSpread = (g: GroupSummary) => `${fmt(g.mean)} ± ${fmt(g.sd)}`;
 
@@ -131,17 +135,17 @@ function compareRows(r: GridRecord): { header: string[]; rows: string[][] } {
 
 function compareReport(r: GridRecord): string {
   const { header, rows } = compareRows(r);
-  const series: Series[] = r.groups.map((g) => ({ name: g.cell, points: meanCurve(r.results, g) }));
+  const series: Series[] = r.groups.map((g) => ({ name: g.cell, points: meanCurve(r.results, g), color: colorOf(r, g.cell) }));
   const lastX = r.grid.steps * r.grid.batch;
-  series.push({ name: 'baseline', points: [[0, r.metric.baseline], [lastX, r.metric.baseline]], color: '#777', dashed: true });
+  series.push({ name: 'baseline', points: [[0, r.metric.baseline], [lastX, r.metric.baseline]], color: '#aaa', dashed: true });
   const chart = lineChart(series, { title: `Dev ${r.metric.name} while training (mean over seeds, at each cell's chosen rate)`, xLabel: 'training examples', yLabel: `dev ${r.metric.name}` });
   const body = [
-    `<h1>${escapeXml(`compare: ${r.grid.cells.join(', ')} on ${r.grid.task}`)}</h1>`, settingsTable(r),
+    settingsTable(r),
     `<h2>Results</h2>`, htmlTable(header, rows),
     `<p>Baseline (a model that learned nothing): ${fmt(r.metric.baseline)}. Cells: ${escapeXml(r.grid.cells.map((c) => `${c} = ${namedCell(c).summary}`).join('; '))}.</p>`,
     `<h2>Learning curves</h2>`, chart,
   ];
-  return htmlPage(`rnnlab compare ${r.grid.task}`, body.join('\n'));
+  return htmlPage(`rnnlab compare: ${r.grid.cells.join(', ')} on ${r.grid.task}`, body.join('\n'));
 }
 
 /** Per cell, the longest length it solved (every shorter one solved too is not required). */
@@ -166,20 +170,20 @@ function spanReport(r: GridRecord): string {
   const { header, rows } = spanRows(r);
   const adding = r.grid.task === 'adding';
   const series: Series[] = r.grid.cells.map((cell) => ({
-    name: cell, points: r.groups.filter((g) => g.cell === cell).map((g): [number, number] => [g.seqLen, g.mean]),
+    name: cell, color: colorOf(r, cell), points: r.groups.filter((g) => g.cell === cell).map((g): [number, number] => [g.seqLen, g.mean]),
   }));
   const [lo, hi] = [Math.min(...r.grid.lengths), Math.max(...r.grid.lengths)];
-  series.push({ name: adding ? 'solved: MSE 0.01' : 'solved: 0.99', points: [[lo, adding ? 0.01 : 0.99], [hi, adding ? 0.01 : 0.99]], color: '#2ca02c', dashed: true });
-  series.push({ name: 'baseline', points: [[lo, r.metric.baseline], [hi, r.metric.baseline]], color: '#777', dashed: true });
+  series.push({ name: adding ? 'solved: MSE 0.01' : 'solved: 0.99', points: [[lo, adding ? 0.01 : 0.99], [hi, adding ? 0.01 : 0.99]], color: '#444', dashed: true });
+  series.push({ name: 'baseline', points: [[lo, r.metric.baseline], [hi, r.metric.baseline]], color: '#aaa', dashed: true });
   const chart = lineChart(series, {
     title: `Test ${r.metric.name} after ${r.grid.steps} steps, against the length T`, xLabel: 'T (the delay or length)', yLabel: `test ${r.metric.name}`, logY: adding,
   });
   const body = [
-    `<h1>${escapeXml(`span: ${r.grid.cells.join(', ')} on ${r.grid.task}`)}</h1>`, settingsTable(r),
+    settingsTable(r),
     `<h2>Memory span</h2>`, chart, htmlTable(header, rows),
     `<p>Solved means ${adding ? 'held-out MSE below 0.01' : 'copy accuracy of at least 0.99'} (mean over seeds) within the budget. Baseline: ${fmt(r.metric.baseline)}.</p>`,
   ];
-  return htmlPage(`rnnlab span ${r.grid.task}`, body.join('\n'));
+  return htmlPage(`rnnlab span: ${r.grid.cells.join(', ')} on ${r.grid.task}`, body.join('\n'));
 }
 
 function taskOf(command: string, options: ParsedOptions, allowed: readonly string[]): string {
