@@ -107,6 +107,10 @@ async function runAndRecord(command: string, grid: GridOptions, options: ParsedO
   writeFileAtomic(join(folder, 'results.json'), JSON.stringify(record, null, 1));
   writeFileAtomic(join(folder, 'report.html'), report(record));
   if (outcome.interrupted !== null) console.log(`interrupted by ${outcome.interrupted}: kept the ${outcome.results.length} of ${outcome.total} runs that had finished`);
+  if (outcome.error !== undefined) {
+    console.log(`stopped by an error; kept the ${outcome.results.length} of ${outcome.total} runs that had finished in ${folder}`);
+    throw outcome.error;
+  }
   return { record, folder };
 }
 

@@ -12,6 +12,8 @@ export interface GridOutcome {
   interrupted: string | null;
   /** Jobs the grid would have run in all. */
   total: number;
+  /** A job's error, which stopped the grid (the finished jobs are kept). */
+  error?: Error;
 }
 
 /** What a worker posts: a running job's step, or a finished job's result. */
@@ -31,14 +33,14 @@ export function runGrid(o: GridOptions, metric: Metric, workers: number, listene
   const running = new Map<string, number>();
   const steps = () => results.length * o.steps + [...running.values()].reduce((a, b) => a + b, 0);
   const url = new URL('./gridWorker.js', import.meta.url);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const pool: Worker[] = [];
     let busy = 0, finished = false;
     const finish = (interrupted: string | null, error?: Error) => {
       if (finished) return;
       finished = true;
       for (const [name, handler] of handlers) process.off(name, handler);
-      void Promise.all(pool.map((w) => w.terminate())).then(() => (error ? reject(error) : resolve({ results, interrupted, total })));
+      void Promise.all(pool.map((w) => w.terminate())).then(() => resolve({ results, interrupted, total, error }));
     };
     const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((name) => [name, () => finish(name)] as const);
     for (const [name, handler] of handlers) process.on(name, handler);

@@ -52,7 +52,8 @@ export class SequenceModel extends Model {
     this.readout = options.readout;
     let inputSize: number;
     if (options.input.kind === 'tokens') {
-      const dim = options.embeddingDim ?? 16;
+      // MUT1–3 add x_t to hidden-size vectors, so their symbols' vectors are hidden-size too.
+      const dim = options.embeddingDim ?? (options.layer.cell.startsWith('mut') ? options.layer.hiddenSize : 16);
       this.embedding = new Embedding(this.store, 'embedding', options.input.vocab, dim);
       inputSize = dim;
     } else {
