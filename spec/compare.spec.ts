@@ -91,6 +91,20 @@ test('Ctrl-C stops a comparison, keeps the runs that finished and writes their r
   }
 });
 
+test("a run's error stops the grid with that error; the runs finished before it are kept in results.json", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-compare-err-'));
+  try {
+    const r = rnnlab('span', '--task', 'adding', '--cells', 'tanh,mut1', '--lengths', '5', '--workers', '1', '--steps', '3', '--hidden', '4', '--batch', '4', '--test-size', '16', '--runs', dir, '--json');
+    assert.is(r.code, 1);
+    assert.match(r.err, 'inputSize must be equal to hiddenSize (4), since mut1 adds x_t to a hidden-size vector, got 2');
+    assert.match(r.out, /stopped by an error; kept the 1 of 2 runs that had finished/);
+    const saved = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'results.json'), 'utf8'));
+    assert.equal(saved.results.map((x: { cell: string }) => x.cell), ['tanh']);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test('bad lists and counts are usage errors that name the flag', () => {
   const cases: [string[], string, string][] = [
     [['compare', '--cells', 'tanh,lstm-z'], 'compare: --cells must be a comma-separated list of cells', '--cells'],
