@@ -2,6 +2,7 @@
 // `rnnlab span` (the longest length each cell solves): both run a grid of training jobs
 // (experiments/compare.ts) on worker threads, print a line per finished job, and write a
 // run folder with results.json and report.html. Ctrl-C keeps what has finished.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTask, taskNames } from '../tasks/index.js';
 import {
@@ -87,6 +88,14 @@ interface GridRecord {
 /** Run the grid with a line per finished job; write results.json and report.html; the record. */
 async function runAndRecord(command: string, grid: GridOptions, options: ParsedOptions, report: (r: GridRecord) => string): Promise<{ record: GridRecord; folder: string }> {
   const metric = makeTask(grid.task, grid.lengths[0]).metric;
+  // The run folder first: a root that cannot hold it is an error before any training.
+  let folder: string;
+  try {
+    mkdirSync(options.runs as string, { recursive: true });
+    folder = makeRunFolder(options.runs as string, `${command}-${grid.task}`);
+  } catch (err) {
+    throw new UsageError(`${command}: --runs ${options.runs} cannot hold a run folder: ${(err as Error).message}`, '--runs');
+  }
   const started = Date.now();
   const runs = grid.cells.length * grid.lengths.length * (grid.lrs.length + grid.seeds - 1);
   const progress = new Progress(command, runs * grid.steps, 0);
@@ -103,7 +112,6 @@ async function runAndRecord(command: string, grid: GridOptions, options: ParsedO
     jobs: { done: outcome.results.length, total: outcome.total },
     groups: summarize(grid, outcome.results, metric), results: outcome.results,
   };
-  const folder = makeRunFolder(options.runs as string, `${command}-${grid.task}`);
   writeFileAtomic(join(folder, 'results.json'), JSON.stringify(record, null, 1));
   writeFileAtomic(join(folder, 'report.html'), report(record));
   if (outcome.interrupted !== null) console.log(`interrupted by ${outcome.interrupted}: kept the ${outcome.results.length} of ${outcome.total} runs that had finished`);

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './helpers.js';
@@ -55,7 +55,7 @@ test('compare: a row per cell with the rate its sweep chose and a test figure pe
 test('span: a figure per cell and length, the longest length solved, and the plot against T', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-span-'));
   try {
-    const r = rnnlab('span', '--task', 'copy', '--cells', 'tanh,gru', '--lengths', '3,2', '--steps', '3', '--hidden', '4', '--batch', '4', '--test-size', '16', '--runs', dir, '--json');
+    const r = rnnlab('span', '--task', 'copy', '--cells', 'tanh,gru', '--lengths', '3,2', '--steps', '3', '--hidden', '4', '--batch', '4', '--test-size', '16', '--runs', join(dir, 'new', 'folder'), '--json');
     assert.is(r.code, 0, r.err);
     const json = lastJson(r.out);
     assert.equal(json.groups.map((g: { cell: string; seqLen: number }) => `${g.cell} ${g.seqLen}`), ['tanh 2', 'tanh 3', 'gru 2', 'gru 3']);
@@ -100,6 +100,21 @@ test("a run's error stops the grid with that error; the runs finished before it 
     assert.match(r.out, /stopped by an error; kept the 1 of 2 runs that had finished/);
     const saved = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'results.json'), 'utf8'));
     assert.equal(saved.results.map((x: { cell: string }) => x.cell), ['tanh']);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a --runs folder that cannot be made is a usage error before any training', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-compare-runs-'));
+  try {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const r = rnnlab('compare', '--cells', 'tanh', '--lrs', '0.01', '--seeds', '1', '--runs', join(file, 'runs'), '--json');
+    assert.is(r.code, 2);
+    assert.match(r.err, `compare: --runs ${join(file, 'runs')} cannot hold a run folder`);
+    assert.is(lastJson(r.out).error.argument, '--runs');
+    assert.not.match(r.out, /\[1\//, 'nothing trained');
   } finally {
     rmSync(dir, { recursive: true });
   }
