@@ -211,7 +211,7 @@ export const compareCommand: Command = {
   options: {
     task: { type: 'string', help: 'the task', choices: gridTasks, default: 'arith' },
     'seq-len': { type: 'number', help: "the task's length: T, or arith's digits (the task's default)" },
-    ...gridOptionSpecs({ cells: namedCellNames.join(','), lrs: '0.003,0.01,0.03', seeds: 3, steps: 1500, hidden: 64 }),
+    ...gridOptionSpecs({ cells: namedCellNames.join(','), lrs: '0.005,0.01,0.02', seeds: 3, steps: 6000, hidden: 64 }),
   },
   async run(options) {
     const task = taskOf('compare', options, gridTasks);
