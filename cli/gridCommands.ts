@@ -125,7 +125,7 @@ async function runAndRecord(command: string, grid: GridOptions, options: ParsedO
 function settingsTable(r: GridRecord): string {
   const g = r.grid;
   const rows: [string, string][] = [
-    ['task', `${g.task} (${makeTask(g.task, g.lengths[0]).description})`], ['length (--seq-len)', g.lengths.join(', ')],
+    ['task', g.lengths.length === 1 ? `${g.task} (${makeTask(g.task, g.lengths[0]).description})` : g.task], ['length (--seq-len)', g.lengths.join(', ')],
     ['budget', `${g.steps} steps of ${g.batch} examples (${g.steps * g.batch} examples)`], ['hidden units', String(g.hiddenSize)],
     ['learning rates (Adam, seed 1)', g.lrs.join(', ')], ['seeds', String(g.seeds)], ['test set', `${g.testSize} examples, shared by every run`],
     ['backend', r.backend], ['runs finished', `${r.jobs.done} of ${r.jobs.total}${r.interrupted ? ` (interrupted by ${r.interrupted})` : ''}`],
