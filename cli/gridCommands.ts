@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTask, taskNames } from '../tasks/index.js';
 import {
-  namedCell, namedCellNames, runKinds, solved, summarize, type GridOptions, type GroupSummary, type JobResult,
+  jobCount, namedCell, namedCellNames, runKinds, solved, summarize, type GridOptions, type GroupSummary, type JobResult,
 } from '../experiments/index.js';
 import { getBackend, writeFileAtomic, type Metric } from '../index.js';
 import { escapeXml, htmlPage, lineChart, type Series } from '../plot/svg.js';
@@ -97,7 +97,7 @@ async function runAndRecord(command: string, grid: GridOptions, options: ParsedO
     throw new UsageError(`${command}: --runs ${options.runs} cannot hold a run folder: ${(err as Error).message}`, '--runs');
   }
   const started = Date.now();
-  const runs = grid.cells.length * grid.lengths.length * (grid.lrs.length + grid.seeds - 1);
+  const runs = jobCount(grid);
   const progress = new Progress(command, runs * grid.steps, 0);
   const outcome = await runGrid(grid, metric, options.workers as number, {
     onSteps: (done) => progress.update(done, `steps over ${runs} runs`),

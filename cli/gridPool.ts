@@ -3,7 +3,7 @@
 // sweep is done. SIGINT, SIGTERM and SIGHUP stop it: the running jobs are dropped and the
 // finished ones kept. A job's result does not depend on the thread or the order.
 import { Worker } from 'node:worker_threads';
-import { bestRate, seedJobs, sweepJobs, type GridOptions, type Job, type JobResult } from '../experiments/index.js';
+import { bestRate, jobCount, seedJobs, sweepJobs, type GridOptions, type Job, type JobResult } from '../experiments/index.js';
 import { getBackend, type Metric } from '../index.js';
 
 export interface GridOutcome {
@@ -28,7 +28,7 @@ export interface GridListener {
 export function runGrid(o: GridOptions, metric: Metric, workers: number, listener: GridListener): Promise<GridOutcome> {
   const queue: Job[] = sweepJobs(o);
   const sweepsPerGroup = o.lrs.length;
-  const total = queue.length + (queue.length / sweepsPerGroup) * (o.seeds - 1);
+  const total = jobCount(o);
   const results: JobResult[] = [];
   const running = new Map<string, number>();
   const steps = () => results.length * o.steps + [...running.values()].reduce((a, b) => a + b, 0);

@@ -8,11 +8,10 @@
 // A job is one training run, a plain object that can cross to a worker thread; its result
 // depends only on the job, never on which thread ran it or when.
 import { Rng } from '../core/index.js';
-import { makeTask, type TaskBatch } from '../tasks/index.js';
 import { trainForAsync, type Metric } from '../train/index.js';
 import { runKinds } from './registry.js';
 import type { RunSettings } from './runBase.js';
-import { TaskRun } from './taskRun.js';
+import { heldOutBatches, TaskRun } from './taskRun.js';
 
 /** A row of the paper's Table 1: the cell, as settings, and the paper's Arith accuracy. */
 export interface NamedCell {
@@ -68,7 +67,6 @@ export interface Job {
   lr: number;
   seed: number;
   settings: RunSettings;
-  testSize: number;
 }
 
 export interface JobResult {
@@ -95,7 +93,12 @@ function job(o: GridOptions, cell: string, seqLen: number, lr: number, seed: num
     ...defaults, ...namedCell(cell).settings, task: o.task, hiddenSize: o.hiddenSize, batch: o.batch, lr, seed, steps: o.steps,
     evalEvery: Math.max(1, Math.floor(o.steps / o.evaluations)), seqLen, testSize: o.testSize,
   };
-  return { key: `${groupKey(cell, seqLen)}, lr ${lr}, seed ${seed}`, cell, seqLen, lr, seed, settings, testSize: o.testSize };
+  return { key: `${groupKey(cell, seqLen)}, lr ${lr}, seed ${seed}`, cell, seqLen, lr, seed, settings };
+}
+
+/** Runs the whole grid holds: each cell at each length, once per rate and once per further seed. */
+export function jobCount(o: GridOptions): number {
+  return o.cells.length * o.lengths.length * (o.lrs.length + o.seeds - 1);
 }
 
 /** The learning-rate sweep: every cell at every length and rate, seed 1. */
@@ -119,13 +122,6 @@ export function bestRate(sweep: readonly JobResult[], metric: Metric): number {
 /** Seed of the shared test set: no run draws from it (runs use seed, seed + 1, seed + 2 and seed + 1,000,003). */
 const TEST_SEED = 31_415_927;
 
-/** The task and the test set every run of a job's task and length is measured on. */
-function testBatches(task: string, seqLen: number, size: number): TaskBatch[] {
-  const t = makeTask(task, seqLen), rng = new Rng(TEST_SEED), batches: TaskBatch[] = [];
-  for (let left = size; left > 0; left -= 256) batches.push(t.batch(rng, Math.min(256, left)));
-  return batches;
-}
-
 /**
  * Train one job to its step budget and measure it. Asynchronous so that the event loop
  * turns while it trains: the WebAssembly backend takes its transient buffers back then.
@@ -141,7 +137,8 @@ export async function runJob(job: Job, onStep?: (step: number) => void): Promise
     parameters: run.model.parameterCount(),
     curve: result.curve.map((p) => ({ examples: p.examples, value: p.value })),
     dev: stopped || last === undefined ? NaN : last.value,
-    test: stopped ? NaN : run.measure(testBatches(job.settings.task, job.seqLen, job.testSize)),
+    // The test set every run of this task and length is measured on.
+    test: stopped ? NaN : run.measure(heldOutBatches(run.task, new Rng(TEST_SEED), job.settings.testSize!)),
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -12,6 +12,6 @@ export { textFeatures, correlation, rankUnits, firstRankedUnit, featureNames, ty
 export { scoreAnalogies, nearestWords, randomVectors, type WordVectors, type AnalogyScore } from './wordVectors.js';
 export { lsaVectors, truncatedSvdRows, symmetricEigen, cooccurrence } from './lsa.js';
 export {
-  namedCells, namedCellNames, namedCell, sweepJobs, seedJobs, bestRate, runJob, summarize, solved, groupKey,
+  namedCells, namedCellNames, namedCell, jobCount, sweepJobs, seedJobs, bestRate, runJob, summarize, solved, groupKey,
   type NamedCell, type GridOptions, type Job, type JobResult, type GroupSummary,
 } from './compare.js';

@@ -16,6 +16,13 @@ export function trainerFor(settings: RunSettings, store: Parameters<typeof makeO
   });
 }
 
+/** A fixed held-out set of `size` examples drawn from rng, in batches of at most 256. */
+export function heldOutBatches(task: Task, rng: Rng, size: number): TaskBatch[] {
+  const batches: TaskBatch[] = [];
+  for (let left = size; left > 0; left -= 256) batches.push(task.batch(rng, Math.min(256, left)));
+  return batches;
+}
+
 export class TaskRun extends RunBase {
   readonly task: Task;
   readonly model: ReturnType<typeof modelForTask>;
@@ -37,8 +44,7 @@ export class TaskRun extends RunBase {
     this.dataRng = new Rng(settings.seed);
     this.dropoutRng = new Rng(settings.seed + 2);
     const testRng = new Rng(settings.seed + 1_000_003);
-    this.testSet = [];
-    for (let left = settings.testSize ?? 512; left > 0; left -= 256) this.testSet.push(this.task.batch(testRng, Math.min(256, left)));
+    this.testSet = heldOutBatches(this.task, testRng, settings.testSize ?? 512);
   }
 
   get title(): string {
