@@ -1,5 +1,5 @@
 export { Cell, cellKinds, hasFusedBuild, defaultForgetBias, type CellKind, type Build, type BiasKind, type Pass } from './cell.js';
-export { RecurrentLayer, mergeModes, type LayerOptions, type CellChoice, type ForwardOptions, type LayerOutput, type MergeMode, type ParameterCount } from './layer.js';
+export { RecurrentLayer, mergeModes, optionCell, type LayerOptions, type CellChoice, type ForwardOptions, type LayerOutput, type MergeMode, type ParameterCount } from './layer.js';
 export { LstmCell, lstmVariants, type LstmVariant, type LstmOptions } from './lstm.js';
 export { GruCell, type GruOptions } from './gru.js';
 export { RnnCell, rnnNonlinearities, type RnnOptions, type RnnNonlinearity } from './rnn.js';

@@ -70,9 +70,14 @@ export interface LayerOptions {
 export type CellChoice = Pick<LayerOptions, 'cell' | 'nonlinearity' | 'delay' | 'variant' | 'forgetBias' | 'resetAfter' | 'updateGate'>;
 
 /** Options that belong to one kind of cell: given to another, they are errors, not ignored. */
-const cellOnlyOptions: [keyof LayerOptions, CellKind][] = [
+const cellOnlyOptions = new Map<keyof CellChoice, CellKind>([
   ['nonlinearity', 'rnn'], ['delay', 'rnn'], ['variant', 'lstm'], ['forgetBias', 'lstm'], ['resetAfter', 'gru'], ['updateGate', 'gru'],
-];
+]);
+
+/** The one kind of cell an option belongs to (undefined: every cell takes it, or it is no option). */
+export function optionCell(option: string): CellKind | undefined {
+  return cellOnlyOptions.get(option as keyof CellChoice);
+}
 
 export interface ForwardOptions {
   h0?: Tensor;

@@ -7,7 +7,7 @@
 // run's settings against the ones given.
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cellKinds, getBackend, lstmVariants, writeFileAtomic, type CellKind } from '../index.js';
+import { cellKinds, getBackend, lstmVariants, optionCell, writeFileAtomic } from '../index.js';
 import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
 import { CharsRun, TaskRun } from '../experiments/index.js';
 import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
@@ -26,11 +26,6 @@ const flagSettings: [flag: string, setting: keyof RunSettings, rule: 'positive' 
   ['on-nonfinite', 'onNonFinite', 'text'], ['seq-len', 'seqLen', 'positive'], ['test-size', 'testSize', 'positive'], ['tagset', 'tagset', 'text'],
   ['nonlinearity', 'nonlinearity', 'text'], ['variant', 'variant', 'text'], ['forget-bias', 'forgetBias', 'number'], ['update-gate', 'updateGate', 'text'],
 ];
-
-/** Settings of one kind of cell, which every task takes: the flag, and the cell it belongs to. */
-const cellFlags = new Map<keyof RunSettings, [flag: string, kind: CellKind]>([
-  ['nonlinearity', ['nonlinearity', 'rnn']], ['variant', ['variant', 'lstm']], ['forgetBias', ['forget-bias', 'lstm']], ['updateGate', ['update-gate', 'gru']],
-]);
 
 /** Settings a resumed run may change: how long it trains and how often it is evaluated. */
 const changeableOnResume = new Set<keyof RunSettings>(['steps', 'minutes', 'evalEvery']);
@@ -54,13 +49,14 @@ function settingsFromFlags(options: ParsedOptions, base: RunSettings, takes: (se
   for (const [flag, setting, rule] of flagSettings) {
     const value = options[flag];
     if (value === undefined) continue;
-    if (!takes(setting) && !cellFlags.has(setting)) throw new UsageError(`train: --${flag} does not apply to the ${base.task} task`, `--${flag}`);
+    if (!takes(setting) && optionCell(setting) === undefined) throw new UsageError(`train: --${flag} does not apply to the ${base.task} task`, `--${flag}`);
     checkFlag(flag, rule, value);
     (given as Record<string, unknown>)[setting] = value;
   }
   const cell = given.cell ?? base.cell;
-  for (const [setting, [flag, kind]] of cellFlags) {
-    if (given[setting] !== undefined && cell !== kind) throw new UsageError(`train: --${flag} applies to --cell ${kind} only, not ${cell}`, `--${flag}`);
+  for (const [flag, setting] of flagSettings) {
+    const kind = optionCell(setting);
+    if (kind !== undefined && given[setting] !== undefined && cell !== kind) throw new UsageError(`train: --${flag} applies to --cell ${kind} only, not ${cell}`, `--${flag}`);
   }
   if (options.bidirectional) given.bidirectional = true;
   if (options.unidirectional) {
