@@ -182,7 +182,7 @@ function spanReport(r: GridRecord): string {
   const { header, rows } = spanRows(r);
   const adding = r.grid.task === 'adding';
   const series: Series[] = r.grid.cells.map((cell) => ({
-    name: cell, color: colorOf(r, cell), points: r.groups.filter((g) => g.cell === cell).map((g): [number, number] => [g.seqLen, g.mean]),
+    name: cell, color: colorOf(r, cell), markers: true, points: r.groups.filter((g) => g.cell === cell).map((g): [number, number] => [g.seqLen, g.mean]),
   }));
   const [lo, hi] = [Math.min(...r.grid.lengths), Math.max(...r.grid.lengths)];
   series.push({ name: adding ? 'solved: MSE 0.01' : 'solved: 0.99', points: [[lo, adding ? 0.01 : 0.99], [hi, adding ? 0.01 : 0.99]], color: '#444', dashed: true });

@@ -7,6 +7,8 @@ export interface Series {
   points: readonly (readonly [number, number])[];
   color?: string;
   dashed?: boolean;
+  /** Mark every point with a dot: the measured points of a series with few of them. */
+  markers?: boolean;
 }
 
 export interface LineChartOptions {
@@ -95,7 +97,9 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
     const points = s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ');
     out.push(`<polyline data-series="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"/>`);
     // A series of one point (a run evaluated once) is a dot, not an invisible line.
-    if (s.points.length === 1) out.push(`<circle cx="${X(s.points[0][0]).toFixed(1)}" cy="${Y(s.points[0][1]).toFixed(1)}" r="4" fill="${color}"/>`);
+    if (s.markers || s.points.length === 1) {
+      for (const [x, y] of s.points) out.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="4" fill="${color}"/>`);
+    }
     const ly = top + 10 + q * 18;
     out.push(`<line x1="${left + plotW + 12}" y1="${ly}" x2="${left + plotW + 32}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
     out.push(`<text x="${left + plotW + 38}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);

@@ -61,11 +61,13 @@ test('a log-scale chart drops non-positive points and labels decades; a histogra
   assert.equal(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
 });
 
-test('ticks read as numbers: 150k, not 2e+5; a one-point series is a dot; a histogram has a y axis of shares', () => {
+test('ticks read as numbers: 150k, not 2e+5; a one-point series is a dot, a marked series dots every point; a histogram has a y axis of shares', () => {
   assert.equal([150_000, 2_500_000, 5000, 0.25, 1e-6, 0].map(formatTick), ['150k', '2.5M', '5000', '0.25', '1e-6', '0']);
   const svg = lineChart([{ name: 'dev loss', points: [[100, 2]] }], { title: 'one evaluation', xLabel: 'examples', yLabel: 'loss' });
   checkXml(svg);
   assert.is((svg.match(/<circle/g) ?? []).length, 1, 'the single point is drawn');
+  const marked = lineChart([{ name: 'span', points: [[10, 0.9], [20, 0.2], [40, 0.1]], markers: true }, { name: 'line', points: [[10, 0.5], [40, 0.5]] }], { title: 'span', xLabel: 'T', yLabel: 'accuracy' });
+  assert.is((marked.match(/<circle/g) ?? []).length, 3, 'a marked series shows each of its three measured points; an unmarked one none');
   const h = histogram([0.1, 0.1, 0.9, 0.9], { title: 'gate', xLabel: 'value', bins: 2 });
   assert.match(h, /share of values/);
   assert.match(h, />0\.4</, 'half the values in each bin: the axis runs to 0.5 in shares');
