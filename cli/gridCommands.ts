@@ -65,7 +65,7 @@ const CELL_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c
 const colorOf = (r: GridRecord, cell: string) => CELL_COLORS[r.grid.cells.indexOf(cell) % CELL_COLORS.length];
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'NaN');
-const meanSpread = (g: GroupSummary) => `${fmt(g.mean)} ± ${fmt(g.sd)}`;
+const meanSpread = (g: GroupSummary) => (g.sd === null ? fmt(g.mean) : `${fmt(g.mean)} ± ${fmt(g.sd)}`);
 
 /** The mean dev curve over a group's seed runs at its chosen rate. */
 function meanCurve(results: readonly JobResult[], g: GroupSummary): [number, number][] {

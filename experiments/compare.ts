@@ -151,8 +151,8 @@ export interface GroupSummary {
   /** The test figure of each seed run at the chosen rate, by seed. */
   tests: number[];
   mean: number;
-  /** Sample standard deviation over seeds (0 for one seed). */
-  sd: number;
+  /** Sample standard deviation over seeds; null for one seed, which has no spread to measure. */
+  sd: number | null;
   paperArith?: number;
 }
 
@@ -168,7 +168,7 @@ export function summarize(o: GridOptions, results: readonly JobResult[], metric:
       const chosen = mine.filter((r) => r.lr === lr).sort((a, b) => a.seed - b.seed);
       const tests = chosen.map((r) => r.test);
       const mean = tests.reduce((s, v) => s + v, 0) / tests.length;
-      const sd = tests.length < 2 ? 0 : Math.sqrt(tests.reduce((s, v) => s + (v - mean) ** 2, 0) / (tests.length - 1));
+      const sd = tests.length < 2 ? null : Math.sqrt(tests.reduce((s, v) => s + (v - mean) ** 2, 0) / (tests.length - 1));
       out.push({ cell, seqLen: T, lr, parameters: chosen[0].parameters, tests, mean, sd, paperArith: namedCell(cell).paperArith });
     }
   }

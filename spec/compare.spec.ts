@@ -137,7 +137,7 @@ test('bad lists and counts are usage errors that name the flag', () => {
   }
 });
 
-test('the sweep keeps the rate with the best final dev figure (highest accuracy, lowest MSE), never a NaN; the summary is over that rate\'s seeds', () => {
+test('the sweep keeps the rate with the best final dev figure (highest accuracy, lowest MSE), never a NaN; the summary is over that rate\'s seeds (one seed: no spread)', () => {
   const result = (lr: number, seed: number, dev: number, test: number): JobResult => ({ key: '', cell: 'gru', seqLen: 3, lr, seed, parameters: 10, curve: [], dev, test, seconds: 0 });
   const sweep = [result(0.01, 1, 0.5, 0.5), result(0.03, 1, 0.7, 0.6), result(0.1, 1, NaN, NaN)];
   assert.is(bestRate(sweep, { name: 'accuracy', baseline: 0.1, higherIsBetter: true }), 0.03);
@@ -145,7 +145,9 @@ test('the sweep keeps the rate with the best final dev figure (highest accuracy,
   const grid: GridOptions = { task: 'arith', cells: ['gru'], lengths: [3], lrs: [0.01, 0.03, 0.1], seeds: 3, steps: 1, batch: 1, hiddenSize: 1, evaluations: 1, testSize: 1 };
   const [g] = summarize(grid, [...sweep, result(0.03, 3, 0.6, 0.8), result(0.03, 2, 0.6, 0.7)], { name: 'accuracy', baseline: 0.1, higherIsBetter: true });
   assert.equal(g.tests, [0.6, 0.7, 0.8]);
-  assert.ok(Math.abs(g.mean - 0.7) < 1e-12 && Math.abs(g.sd - 0.1) < 1e-12);
+  assert.ok(Math.abs(g.mean - 0.7) < 1e-12 && Math.abs(g.sd! - 0.1) < 1e-12);
+  const [one] = summarize({ ...grid, seeds: 1 }, sweep, { name: 'accuracy', baseline: 0.1, higherIsBetter: true });
+  assert.equal([one.tests, one.sd], [[0.6], null], 'one seed has no spread: null, not a measured 0');
   assert.equal(summarize({ ...grid, lrs: [0.01, 0.03, 0.1, 0.3] }, sweep, { name: 'accuracy', baseline: 0.1, higherIsBetter: true }), [], 'a sweep not finished is no row');
 });
 
