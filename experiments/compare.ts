@@ -153,6 +153,7 @@ export interface GroupSummary {
   mean: number;
   /** Sample standard deviation over seeds; null for one seed, which has no spread to measure. */
   sd: number | null;
+  /** Table 1's Arith figure for the cell: on the arith task only, the one it was measured on. */
   paperArith?: number;
 }
 
@@ -169,7 +170,8 @@ export function summarize(o: GridOptions, results: readonly JobResult[], metric:
       const tests = chosen.map((r) => r.test);
       const mean = tests.reduce((s, v) => s + v, 0) / tests.length;
       const sd = tests.length < 2 ? null : Math.sqrt(tests.reduce((s, v) => s + (v - mean) ** 2, 0) / (tests.length - 1));
-      out.push({ cell, seqLen: T, lr, parameters: chosen[0].parameters, tests, mean, sd, paperArith: namedCell(cell).paperArith });
+      const paper = o.task === 'arith' ? { paperArith: namedCell(cell).paperArith } : {};
+      out.push({ cell, seqLen: T, lr, parameters: chosen[0].parameters, tests, mean, sd, ...paper });
     }
   }
   return out;
