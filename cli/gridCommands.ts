@@ -2,7 +2,6 @@
 // `rnnlab span` (the longest length each cell solves): both run a grid of training jobs
 // (experiments/compare.ts) on worker threads, print a line per finished job, and write a
 // run folder with results.json and report.html. Ctrl-C keeps what has finished.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTask, taskNames } from '../tasks/index.js';
 import {
@@ -14,7 +13,7 @@ import { UsageError, type OptionSpecs, type ParsedOptions } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { runGrid } from './gridPool.js';
 import { Progress } from './progress.js';
-import { makeRunFolder } from './runFolder.js';
+import { checkRunsRoot, makeRunFolder } from './runFolder.js';
 import { formatTable } from './table.js';
 
 const gridTasks = taskNames.filter((t) => t !== 'order');
@@ -88,14 +87,10 @@ interface GridRecord {
 /** Run the grid with a line per finished job; write results.json and report.html; the record. */
 async function runAndRecord(command: string, grid: GridOptions, options: ParsedOptions, report: (r: GridRecord) => string): Promise<{ record: GridRecord; folder: string }> {
   const metric = makeTask(grid.task, grid.lengths[0]).metric;
-  // The run folder first: a root that cannot hold it is an error before any training.
-  let folder: string;
-  try {
-    mkdirSync(options.runs as string, { recursive: true });
-    folder = makeRunFolder(options.runs as string, `${command}-${grid.task}`);
-  } catch (err) {
-    throw new UsageError(`${command}: --runs ${options.runs} cannot hold a run folder: ${(err as Error).message}`, '--runs');
-  }
+  // The run folder first, named by the time the grid started; a root that cannot hold it is a
+  // usage error before any training.
+  checkRunsRoot(command, options.runs as string);
+  const folder = makeRunFolder(options.runs as string, `${command}-${grid.task}`);
   const started = Date.now();
   const runs = jobCount(grid);
   const progress = new Progress(command, runs * grid.steps, 0);

@@ -1,6 +1,17 @@
 // Run folders: one per training run or comparison, named by the time it started and what it is.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from './args.js';
+
+/** Make the root of the run folders (with its parents) and check it is writable, before any training. */
+export function checkRunsRoot(command: string, root: string): void {
+  try {
+    mkdirSync(root, { recursive: true });
+    accessSync(root, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`${command}: --runs ${root} cannot hold run folders: ${(err as Error).message}`, '--runs');
+  }
+}
 
 /** A new folder `<root>/<time>-<name>` (-2, -3, … when runs start in the same second). */
 export function makeRunFolder(root: string, name: string): string {

@@ -5,7 +5,7 @@
 // Everything that can be checked is checked before training starts: the flags against
 // the task (a flag the task does not take is an error), the output folders, and a resumed
 // run's settings against the ones given.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cellKinds, getBackend, lstmVariants, optionCell, writeFileAtomic } from '../index.js';
 import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
@@ -15,7 +15,7 @@ import { UsageError, type ParsedOptions } from './args.js';
 import { charsSections } from './charsReport.js';
 import { commonOptions, type Command } from './command.js';
 import { Progress } from './progress.js';
-import { makeRunFolder } from './runFolder.js';
+import { checkRunsRoot, makeRunFolder } from './runFolder.js';
 import { reportHtml } from './report.js';
 
 /** Each flag, the setting it sets, and the rule its value must follow. */
@@ -101,12 +101,7 @@ function buildRun(options: ParsedOptions): Run {
 
 /** Output paths are checked before training: the run folders' root and --save's folder must be writable. */
 function checkOutputs(runsRoot: string, save: string | undefined): void {
-  try {
-    mkdirSync(runsRoot, { recursive: true });
-    accessSync(runsRoot, constants.W_OK);
-  } catch (err) {
-    throw new UsageError(`train: --runs ${runsRoot} cannot hold run folders: ${(err as Error).message}`, '--runs');
-  }
+  checkRunsRoot('train', runsRoot);
   if (save === undefined) return;
   if (existsSync(save) && statSync(save).isDirectory()) throw new UsageError(`train: --save ${save} is a folder; give a file name such as ${join(save, 'model.safetensors')}`, '--save');
   const folder = dirname(resolve(save));

@@ -116,7 +116,7 @@ test('a --runs folder that cannot be made is a usage error before any training',
     writeFileSync(file, '');
     const r = rnnlab('compare', '--cells', 'tanh', '--lrs', '0.01', '--seeds', '1', '--runs', join(file, 'runs'), '--json');
     assert.is(r.code, 2);
-    assert.match(r.err, `compare: --runs ${join(file, 'runs')} cannot hold a run folder`);
+    assert.match(r.err, `compare: --runs ${join(file, 'runs')} cannot hold run folders`);
     assert.is(lastJson(r.out).error.argument, '--runs');
     assert.not.match(r.out, /\[1\//, 'nothing trained');
   } finally {
