@@ -111,11 +111,15 @@ export function seedJobs(o: GridOptions, cell: string, seqLen: number, lr: numbe
   return Array.from({ length: o.seeds - 1 }, (_, k) => job(o, cell, seqLen, lr, k + 2));
 }
 
-/** The rate whose seed-1 run ended best on dev; a run stopped by a NaN never wins. */
+/**
+ * The rate whose seed-1 run ended best on dev; a run stopped by a NaN never wins. A tie goes
+ * to the lowest rate (so does a sweep with no finite run), whatever order the runs finished in.
+ */
 export function bestRate(sweep: readonly JobResult[], metric: Metric): number {
-  const finite = sweep.filter((r) => Number.isFinite(r.dev));
-  if (finite.length === 0) return sweep[0].lr;
-  const better = (a: JobResult, b: JobResult) => (metric.higherIsBetter ? a.dev > b.dev : a.dev < b.dev) ? a : b;
+  const byRate = [...sweep].sort((a, b) => a.lr - b.lr);
+  const finite = byRate.filter((r) => Number.isFinite(r.dev));
+  if (finite.length === 0) return byRate[0].lr;
+  const better = (a: JobResult, b: JobResult) => ((metric.higherIsBetter ? b.dev > a.dev : b.dev < a.dev) ? b : a);
   return finite.reduce(better).lr;
 }
 

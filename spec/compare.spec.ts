@@ -141,11 +141,17 @@ test('bad lists and counts are usage errors that name the flag', () => {
   }
 });
 
-test('the sweep keeps the rate with the best final dev figure (highest accuracy, lowest MSE), never a NaN; the summary is over that rate\'s seeds (one seed: no spread)', () => {
+test('the sweep keeps the rate with the best final dev figure (highest accuracy, lowest MSE), never a NaN, ties to the lowest rate in any order; the summary is over that rate\'s seeds (one seed: no spread)', () => {
   const result = (lr: number, seed: number, dev: number, test: number): JobResult => ({ key: '', cell: 'gru', seqLen: 3, lr, seed, parameters: 10, curve: [], dev, test, seconds: 0 });
   const sweep = [result(0.01, 1, 0.5, 0.5), result(0.03, 1, 0.7, 0.6), result(0.1, 1, NaN, NaN)];
   assert.is(bestRate(sweep, { name: 'accuracy', baseline: 0.1, higherIsBetter: true }), 0.03);
   assert.is(bestRate(sweep, { name: 'mse', baseline: 0.1, higherIsBetter: false }), 0.01);
+  const tied = [result(0.03, 1, 0.5, 0.5), result(0.01, 1, 0.5, 0.4)];
+  for (const metric of [{ name: 'accuracy', baseline: 0.1, higherIsBetter: true }, { name: 'mse', baseline: 0.1, higherIsBetter: false }] as const) {
+    assert.is(bestRate(tied, metric), 0.01, 'a tie goes to the lowest rate');
+    assert.is(bestRate([...tied].reverse(), metric), 0.01, 'whichever run finished first (two workers finish in any order)');
+  }
+  assert.is(bestRate([result(0.03, 1, NaN, NaN), result(0.01, 1, NaN, NaN)], { name: 'accuracy', baseline: 0.1, higherIsBetter: true }), 0.01, 'no finite run: the lowest rate');
   const grid: GridOptions = { task: 'arith', cells: ['gru'], lengths: [3], lrs: [0.01, 0.03, 0.1], seeds: 3, steps: 1, batch: 1, hiddenSize: 1, evaluations: 1, testSize: 1 };
   const [g] = summarize(grid, [...sweep, result(0.03, 3, 0.6, 0.8), result(0.03, 2, 0.6, 0.7)], { name: 'accuracy', baseline: 0.1, higherIsBetter: true });
   assert.equal(g.tests, [0.6, 0.7, 0.8]);
