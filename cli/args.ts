@@ -1,18 +1,31 @@
 // A small command-line parser: `--name value`, `--name=value` and boolean `--flag`.
-// Unknown options and malformed values are errors that name the option.
+// Unknown options and malformed values are errors that name the option, what it takes and
+// what came. Numbers are read strictly: an integer is decimal digits (with a sign), a real
+// is a decimal number with an optional exponent; `0x10`, `1_000`, `Infinity` and `''` are
+// refused, as is a value outside the option's range.
 
 export interface OptionSpec {
-  /** 'flag' takes no value; 'string' and 'number' take one. */
-  type: 'flag' | 'string' | 'number';
+  /**
+   * 'flag' takes no value; 'string' takes any text (one of `choices` when given); 'integer'
+   * and 'real' take one number; 'strings', 'integers' and 'reals' a comma-separated list,
+   * every item checked and none repeated.
+   */
+  type: 'flag' | 'string' | 'integer' | 'real' | 'strings' | 'integers' | 'reals';
   help: string;
   /** The default shown in --help (and used when the option is absent). */
-  default?: string | number | boolean;
-  /** For 'string': the accepted values. */
+  default?: string | number | boolean | readonly (string | number)[];
+  /** For 'string' and 'strings': the accepted values. */
   choices?: readonly string[];
+  /** For numbers: the smallest value accepted (or the bound it must exceed, with `exclusiveMin`). */
+  min?: number;
+  exclusiveMin?: boolean;
+  /** For numbers: the largest value accepted. */
+  max?: number;
 }
 
 export type OptionSpecs = Record<string, OptionSpec>;
-export type ParsedOptions = Record<string, string | number | boolean | undefined>;
+export type OptionValue = string | number | boolean | readonly string[] | readonly number[] | undefined;
+export type ParsedOptions = Record<string, OptionValue>;
 
 /** A command used wrongly: the CLI prints the message and exits 2. `argument` names the flag at fault. */
 export class UsageError extends Error {
@@ -26,7 +39,7 @@ export class UsageError extends Error {
 export function parseArgs(command: string, argv: readonly string[], specs: OptionSpecs): { options: ParsedOptions; positional: string[] } {
   const options: ParsedOptions = {};
   const positional: string[] = [];
-  for (const [name, spec] of Object.entries(specs)) options[name] = spec.default;
+  for (const [name, spec] of Object.entries(specs)) options[name] = spec.default as OptionValue;
   for (let q = 0; q < argv.length; q++) {
     const arg = argv[q];
     if (!arg.startsWith('--')) {
@@ -51,16 +64,63 @@ export function parseArgs(command: string, argv: readonly string[], specs: Optio
   return { options, positional };
 }
 
-function convert(command: string, name: string, spec: OptionSpec, raw: string): string | number {
-  if (spec.type === 'number') {
-    const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${command}: --${name} must be a number, got '${raw}'`, `--${name}`);
-    return value;
+const INTEGER = /^[+-]?\d+$/;
+const REAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** What a number option takes, in words: "an integer ≥ 1", "a number in (0, 1]". */
+export function describeNumber(spec: OptionSpec): string {
+  const integer = spec.type === 'integer' || spec.type === 'integers';
+  const what = integer ? 'an integer' : 'a number';
+  const { min, max } = spec;
+  if (min !== undefined && max !== undefined) return `${what} in ${spec.exclusiveMin ? '(' : '['}${min}, ${max}]`;
+  if (min !== undefined) return `${what} ${spec.exclusiveMin ? '>' : '≥'} ${min}`;
+  if (max !== undefined) return `${what} ≤ ${max}`;
+  return what;
+}
+
+/** One number, or the fault that makes it not one this option takes ('' when it is only out of range). */
+function readNumber(spec: OptionSpec, raw: string): { value: number } | { fault: string } {
+  const integer = spec.type === 'integer' || spec.type === 'integers';
+  if (!(integer ? INTEGER : REAL).test(raw)) return { fault: integer ? 'written in decimal digits' : 'written as a decimal number, with an optional exponent' };
+  const value = Number(raw);
+  if (integer && !Number.isSafeInteger(value)) return { fault: `no larger than ${Number.MAX_SAFE_INTEGER}` };
+  if (!Number.isFinite(value)) return { fault: 'finite' };
+  const { min, max } = spec;
+  const inRange = (min === undefined || (spec.exclusiveMin ? value > min : value >= min)) && (max === undefined || value <= max);
+  return inRange ? { value } : { fault: '' };
+}
+
+function convert(command: string, name: string, spec: OptionSpec, raw: string): OptionValue {
+  const fail = (wanted: string, got: string): never => {
+    throw new UsageError(`${command}: --${name} must be ${wanted}, got ${got}`, `--${name}`);
+  };
+  if (spec.type === 'integer' || spec.type === 'real') {
+    const read = readNumber(spec, raw);
+    if ('fault' in read) fail(`${describeNumber(spec)}${read.fault === '' ? '' : `, ${read.fault}`}`, `'${raw}'`);
+    return (read as { value: number }).value;
   }
-  if (spec.choices !== undefined && !spec.choices.includes(raw)) {
-    throw new UsageError(`${command}: --${name} must be one of ${spec.choices.join(', ')}, got '${raw}'`, `--${name}`);
+  if (spec.type === 'string') {
+    if (spec.choices !== undefined && !spec.choices.includes(raw)) fail(`one of ${spec.choices.join(', ')}`, `'${raw}'`);
+    return raw;
   }
-  return raw;
+  // A list: every item is read as the single option would be, and none may come twice.
+  const items = raw.split(',').map((s) => s.trim());
+  const wanted = spec.type === 'strings'
+    ? `a comma-separated list of ${spec.choices === undefined ? 'names' : `names among ${spec.choices.join(', ')}`}`
+    : `a comma-separated list of ${describeNumber(spec).replace(/^an? (integer|number)/, '$1s')}`;
+  if (items.some((s) => s === '')) fail(wanted, `'${raw}' (an empty item)`);
+  const values = items.map((item) => {
+    if (spec.type === 'strings') {
+      if (spec.choices !== undefined && !spec.choices.includes(item)) fail(wanted, `'${item}' in '${raw}'`);
+      return item;
+    }
+    const read = readNumber(spec, item);
+    if ('fault' in read) fail(`${wanted}${read.fault === '' ? '' : `, each ${read.fault}`}`, `'${item}' in '${raw}'`);
+    return (read as { value: number }).value;
+  });
+  const twice = values.find((v, q) => values.indexOf(v) !== q);
+  if (twice !== undefined) fail(`${wanted}, none twice`, `'${raw}', where ${twice} comes twice`);
+  return values as readonly string[] | readonly number[];
 }
 
 export function formatHelp(command: string, summary: string, usage: string, specs: OptionSpecs): string {
@@ -68,8 +128,10 @@ export function formatHelp(command: string, summary: string, usage: string, spec
   const width = Math.max(...Object.keys(specs).map((n) => n.length + (specs[n].type === 'flag' ? 0 : 6))) + 4;
   for (const [name, spec] of Object.entries(specs)) {
     const left = `--${name}${spec.type === 'flag' ? '' : ' VALUE'}`;
-    const extra = spec.choices ? ` (${spec.choices.join('|')})` : '';
-    const dflt = spec.default !== undefined && spec.type !== 'flag' ? ` [default ${spec.default}]` : '';
+    const numeric = spec.type === 'integer' || spec.type === 'real' || spec.type === 'integers' || spec.type === 'reals';
+    const extra = spec.choices ? ` (${spec.choices.join('|')})` : numeric ? ` (${describeNumber(spec)})` : '';
+    const shown = Array.isArray(spec.default) ? spec.default.join(',') : spec.default;
+    const dflt = shown !== undefined && spec.type !== 'flag' ? ` [default ${shown}]` : '';
     lines.push(`  ${left.padEnd(width)}${spec.help}${extra}${dflt}`);
   }
   return lines.join('\n');

@@ -14,9 +14,9 @@ export const gradcheckCommand: Command = {
   options: {
     dtype: { type: 'string', help: 'which precisions to check', choices: ['f64', 'f32', 'both'], default: 'both' },
     op: { type: 'string', help: 'only the cases whose name contains this text' },
-    eps: { type: 'number', help: `finite-difference step (default ${GRADCHECK_DEFAULTS.f64.eps} in f64, ${GRADCHECK_DEFAULTS.f32.eps} in f32)` },
-    atol: { type: 'number', help: `absolute tolerance (default ${GRADCHECK_DEFAULTS.f64.atol} in f64, ${GRADCHECK_DEFAULTS.f32.atol} in f32)` },
-    rtol: { type: 'number', help: `relative tolerance (default ${GRADCHECK_DEFAULTS.f64.rtol} in f64, ${GRADCHECK_DEFAULTS.f32.rtol} in f32)` },
+    eps: { type: 'real', min: 0, exclusiveMin: true, help: `finite-difference step (default ${GRADCHECK_DEFAULTS.f64.eps} in f64, ${GRADCHECK_DEFAULTS.f32.eps} in f32)` },
+    atol: { type: 'real', min: 0, help: `absolute tolerance (default ${GRADCHECK_DEFAULTS.f64.atol} in f64, ${GRADCHECK_DEFAULTS.f32.atol} in f32)` },
+    rtol: { type: 'real', min: 0, help: `relative tolerance (default ${GRADCHECK_DEFAULTS.f64.rtol} in f64, ${GRADCHECK_DEFAULTS.f32.rtol} in f32)` },
     ...commonOptions,
   },
   run(options) {

@@ -18,42 +18,25 @@ import { formatTable } from './table.js';
 
 const gridTasks = taskNames.filter((t) => t !== 'order');
 
-function gridOptionSpecs(defaults: { cells: string; lrs: string; seeds: number; steps: number; hidden: number }): OptionSpecs {
+function gridOptionSpecs(defaults: { cells: readonly string[]; lrs: readonly number[]; seeds: number; steps: number; hidden: number }): OptionSpecs {
   return {
-    cells: { type: 'string', help: `cells, comma-separated (${namedCellNames.join(', ')})`, default: defaults.cells },
-    lrs: { type: 'string', help: "Adam's learning rates tried on seed 1, comma-separated; the best on dev trains the other seeds", default: defaults.lrs },
-    seeds: { type: 'number', help: 'seeds per cell (1, 2, …)', default: defaults.seeds },
-    steps: { type: 'number', help: 'training steps per run: the budget, the same for every cell', default: defaults.steps },
-    batch: { type: 'number', help: 'examples per step', default: 64 },
-    hidden: { type: 'number', help: 'hidden units of every cell', default: defaults.hidden },
-    'test-size': { type: 'number', help: 'examples in each dev set and in the shared test set', default: 1024 },
-    workers: { type: 'number', help: 'runs trained at once, each on its own thread', default: 2 },
+    cells: { type: 'strings', help: 'cells, comma-separated', choices: namedCellNames, default: defaults.cells },
+    lrs: { type: 'reals', min: 0, exclusiveMin: true, help: "Adam's learning rates tried on seed 1, comma-separated; the best on dev trains the other seeds", default: defaults.lrs },
+    seeds: { type: 'integer', min: 1, help: 'seeds per cell (1, 2, …)', default: defaults.seeds },
+    steps: { type: 'integer', min: 1, help: 'training steps per run: the budget, the same for every cell', default: defaults.steps },
+    batch: { type: 'integer', min: 1, help: 'examples per step', default: 64 },
+    hidden: { type: 'integer', min: 1, help: 'hidden units of every cell', default: defaults.hidden },
+    'test-size': { type: 'integer', min: 1, help: 'examples in each dev set and in the shared test set', default: 1024 },
+    workers: { type: 'integer', min: 1, max: 64, help: 'runs trained at once, each on its own thread', default: 2 },
     runs: { type: 'string', help: 'folder for the run folder', default: 'runs' },
     ...commonOptions,
   };
 }
 
-function list(command: string, options: ParsedOptions, flag: string, parse: (s: string) => number | string, check: (v: never) => boolean, wanted: string): (number | string)[] {
-  const raw = String(options[flag]).split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const values = raw.map(parse);
-  const bad = values.findIndex((v) => !check(v as never));
-  if (raw.length === 0 || bad >= 0) throw new UsageError(`${command}: --${flag} must be a comma-separated list of ${wanted}, got '${options[flag]}'`, `--${flag}`);
-  if (new Set(values).size !== values.length) throw new UsageError(`${command}: --${flag} lists a value twice: '${options[flag]}'`, `--${flag}`);
-  return values;
-}
-
-function positiveInteger(command: string, options: ParsedOptions, flag: string): number {
-  const v = options[flag] as number;
-  if (!Number.isInteger(v) || v < 1) throw new UsageError(`${command}: --${flag} must be an integer ≥ 1, got ${v}`, `--${flag}`);
-  return v;
-}
-
-function gridFrom(command: string, options: ParsedOptions, task: string, lengths: number[]): GridOptions {
-  const cells = list(command, options, 'cells', (s) => s, (s: string) => namedCellNames.includes(s), `cells (${namedCellNames.join(', ')})`) as string[];
-  const lrs = list(command, options, 'lrs', Number, (v: number) => Number.isFinite(v) && v > 0, 'positive numbers') as number[];
-  for (const flag of ['seeds', 'steps', 'batch', 'hidden', 'test-size', 'workers']) positiveInteger(command, options, flag);
+/** The grid the flags describe (each flag's range is checked by the parser). */
+function gridFrom(task: string, options: ParsedOptions, lengths: number[]): GridOptions {
   return {
-    task, cells, lengths, lrs,
+    task, cells: [...options.cells as string[]], lengths, lrs: [...options.lrs as number[]],
     seeds: options.seeds as number, steps: options.steps as number, batch: options.batch as number, hiddenSize: options.hidden as number,
     evaluations: 10, testSize: options['test-size'] as number,
   };
@@ -205,14 +188,13 @@ export const compareCommand: Command = {
   usage: '[--task NAME --cells LIST --seq-len N --lrs LIST --seeds N --steps N --hidden N --workers N --json]',
   options: {
     task: { type: 'string', help: 'the task', choices: gridTasks, default: 'arith' },
-    'seq-len': { type: 'number', help: "the task's length: T, or arith's digits (the task's default)" },
-    ...gridOptionSpecs({ cells: namedCellNames.join(','), lrs: '0.005,0.01,0.02', seeds: 3, steps: 6000, hidden: 64 }),
+    'seq-len': { type: 'integer', min: 1, help: "the task's length: T, or arith's digits (the task's default)" },
+    ...gridOptionSpecs({ cells: namedCellNames, lrs: [0.005, 0.01, 0.02], seeds: 3, steps: 6000, hidden: 64 }),
   },
   async run(options) {
     const task = taskOf('compare', options, gridTasks);
     const seqLen = (options['seq-len'] as number | undefined) ?? runKinds[task].defaults.seqLen!;
-    if (!Number.isInteger(seqLen) || seqLen < 1) throw new UsageError(`compare: --seq-len must be an integer ≥ 1, got ${seqLen}`, '--seq-len');
-    const grid = gridFrom('compare', options, task, [seqLen]);
+    const grid = gridFrom(task, options, [seqLen]);
     const { record, folder } = await runAndRecord('compare', grid, options, compareReport);
     const { header, rows } = compareRows(record);
     console.log(formatTable(header, rows));
@@ -229,13 +211,13 @@ export const spanCommand: Command = {
   usage: '[--task copy|adding --cells LIST --lengths LIST --lrs LIST --seeds N --steps N --hidden N --workers N --json]',
   options: {
     task: { type: 'string', help: 'the task', choices: ['copy', 'adding'], default: 'copy' },
-    lengths: { type: 'string', help: 'the delays or lengths T, comma-separated', default: '5,10,20,40' },
-    ...gridOptionSpecs({ cells: 'tanh,lstm,lstm-b,gru', lrs: '0.01', seeds: 1, steps: 1500, hidden: 64 }),
+    lengths: { type: 'integers', min: 2, help: 'the delays or lengths T, comma-separated', default: [5, 10, 20, 40] },
+    ...gridOptionSpecs({ cells: ['tanh', 'lstm', 'lstm-b', 'gru'], lrs: [0.01], seeds: 1, steps: 1500, hidden: 64 }),
   },
   async run(options) {
     const task = taskOf('span', options, ['copy', 'adding']);
-    const lengths = list('span', options, 'lengths', Number, (v: number) => Number.isInteger(v) && v >= 2, 'integers ≥ 2') as number[];
-    const grid = gridFrom('span', options, task, lengths.sort((a, b) => a - b));
+    const lengths = [...options.lengths as number[]].sort((a, b) => a - b);
+    const grid = gridFrom(task, options, lengths);
     const { record, folder } = await runAndRecord('span', grid, options, spanReport);
     const { header, rows } = spanRows(record);
     console.log(formatTable(header, rows));

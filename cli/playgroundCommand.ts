@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadBrown, rawText } from '../index.js';
-import { UsageError } from './args.js';
 import type { Command } from './command.js';
 import { moduleGraph } from './moduleGraph.js';
 
@@ -48,22 +47,45 @@ function routes(): Map<string, () => string> {
   return files;
 }
 
-/** The server, not yet listening. */
+/** The path of an origin-form request target (`/a/b?q`), or null for anything else. */
+function requestPath(target: string | undefined): string | null {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return null;
+  return target.split(/[?#]/)[0];
+}
+
+/**
+ * Whether the Host header names this server as the page reaches it: 127.0.0.1, localhost or
+ * [::1] at the port it listens on. Any other name is refused, so that a page of another origin
+ * whose name was rebound to 127.0.0.1 (DNS rebinding) cannot read what this server sends.
+ */
+function hostIsLocal(host: string | undefined, port: number): boolean {
+  return host !== undefined && ['127.0.0.1', 'localhost', '[::1]'].some((name) => host.toLowerCase() === `${name}:${port}`);
+}
+
+/**
+ * The server, not yet listening. No request can stop it: a target it cannot parse gets a 400,
+ * a foreign Host a 403, and a request the HTTP parser rejects a 400 from Node itself.
+ */
 export function playgroundServer(): Server {
   const files = routes();
   return createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const send = (status: number, type: string, body: string) => {
       response.writeHead(status, { ...isolation, 'Content-Type': `${type}; charset=utf-8` });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain', `${request.method} is not served here\n`);
-    const file = files.get(path === '/index.html' ? '/' : path);
-    if (file === undefined) return send(404, 'text/plain', `no ${path} here\n`);
     try {
+      const path = requestPath(request.url);
+      if (path === null) return send(400, 'text/plain', 'the request target must be a path that starts with one /\n');
+      if (!hostIsLocal(request.headers.host, request.socket.localPort ?? -1)) {
+        return send(403, 'text/plain', `this server answers only to 127.0.0.1, localhost and [::1] at its port, not to the host ${JSON.stringify(request.headers.host ?? '')}\n`);
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain', `${request.method} is not served here\n`);
+      const file = files.get(path === '/index.html' ? '/' : path);
+      if (file === undefined) return send(404, 'text/plain', `no ${path} here\n`);
       send(200, types[path === '/' ? 'html' : path.split('.').pop()!] ?? 'text/plain', file());
     } catch (err) {
-      send(500, 'text/plain', `${(err as Error).message}\n`);
+      if (!response.headersSent) send(500, 'text/plain', `${(err as Error).message}\n`);
+      else response.destroy();
     }
   });
 }
@@ -73,13 +95,12 @@ export const playgroundCommand: Command = {
   summary: 'serve the playground page: train a model live in the browser and watch its gates, cells and gradients',
   usage: '[--port N] [--json]',
   options: {
-    port: { type: 'number', help: 'the port on 127.0.0.1 (default: a free one)', default: 0 },
+    port: { type: 'integer', min: 0, max: 65535, help: 'the port on 127.0.0.1 (default: a free one)', default: 0 },
     json: { type: 'flag', help: 'print {"url"} as a JSON line once listening' },
     help: { type: 'flag', help: 'show this help' },
   },
   run(options) {
     const port = options.port as number;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`playground: --port must be an integer in [0, 65535], got ${port}`, '--port');
     const server = playgroundServer();
     return new Promise<number>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`playground: cannot listen on 127.0.0.1:${port}: ${err.message}`)));

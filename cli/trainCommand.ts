@@ -18,39 +18,23 @@ import { Progress } from './progress.js';
 import { checkRunsRoot, makeRunFolder } from './runFolder.js';
 import { reportHtml } from './report.js';
 
-/** Each flag, the setting it sets, and the rule its value must follow. */
-const flagSettings: [flag: string, setting: keyof RunSettings, rule: 'positive' | 'non-negative' | 'number' | 'number > 0' | 'number ≥ 0' | 'text'][] = [
-  ['cell', 'cell', 'text'], ['hidden', 'hiddenSize', 'positive'], ['layers', 'numLayers', 'positive'],
-  ['batch', 'batch', 'positive'], ['lr', 'lr', 'number ≥ 0'], ['optimizer', 'optimizer', 'text'], ['clip', 'clip', 'number ≥ 0'],
-  ['seed', 'seed', 'non-negative'], ['steps', 'steps', 'positive'], ['minutes', 'minutes', 'number ≥ 0'], ['eval-every', 'evalEvery', 'non-negative'],
-  ['on-nonfinite', 'onNonFinite', 'text'], ['seq-len', 'seqLen', 'positive'], ['test-size', 'testSize', 'positive'], ['tagset', 'tagset', 'text'],
-  ['nonlinearity', 'nonlinearity', 'text'], ['variant', 'variant', 'text'], ['forget-bias', 'forgetBias', 'number'], ['update-gate', 'updateGate', 'text'],
+/** Each flag and the setting it sets (the flag's range is checked by the parser). */
+const flagSettings: [flag: string, setting: keyof RunSettings][] = [
+  ['cell', 'cell'], ['hidden', 'hiddenSize'], ['layers', 'numLayers'], ['batch', 'batch'], ['lr', 'lr'], ['optimizer', 'optimizer'], ['clip', 'clip'],
+  ['seed', 'seed'], ['steps', 'steps'], ['minutes', 'minutes'], ['eval-every', 'evalEvery'], ['on-nonfinite', 'onNonFinite'], ['seq-len', 'seqLen'],
+  ['test-size', 'testSize'], ['tagset', 'tagset'], ['nonlinearity', 'nonlinearity'], ['variant', 'variant'], ['forget-bias', 'forgetBias'], ['update-gate', 'updateGate'],
 ];
 
 /** Settings a resumed run may change: how long it trains and how often it is evaluated. */
 const changeableOnResume = new Set<keyof RunSettings>(['steps', 'minutes', 'evalEvery']);
 
-function checkFlag(flag: string, rule: string, value: unknown): void {
-  const ok = rule === 'text' ? true
-    : rule === 'positive' ? Number.isInteger(value) && (value as number) >= 1
-    : rule === 'non-negative' ? Number.isInteger(value) && (value as number) >= 0
-    : rule === 'number' ? Number.isFinite(value)
-    : rule === 'number > 0' ? (value as number) > 0
-    : (value as number) >= 0;
-  if (!ok) {
-    const wanted = rule === 'positive' ? 'an integer ≥ 1' : rule === 'non-negative' ? 'an integer ≥ 0' : `a ${rule}`;
-    throw new UsageError(`train: --${flag} must be ${wanted}, got ${String(value)}`, `--${flag}`);
-  }
-}
-
 /** The settings the flags give: a kind's defaults, changed by the flags it takes (others are errors). */
 function settingsFromFlags(options: ParsedOptions, base: RunSettings, takes: (setting: keyof RunSettings) => boolean): Partial<RunSettings> {
   const given: Partial<RunSettings> = {};
-  for (const [flag, setting, rule] of flagSettings) {
+  for (const [flag, setting] of flagSettings) {
     const value = options[flag];
     if (value === undefined) continue;
     if (!takes(setting) && optionCell(setting) === undefined) throw new UsageError(`train: --${flag} does not apply to the ${base.task} task`, `--${flag}`);
-    checkFlag(flag, rule, value);
     (given as Record<string, unknown>)[setting] = value;
   }
   const cell = given.cell ?? base.cell;
@@ -124,34 +108,33 @@ export const trainCommand: Command = {
     cell: { type: 'string', help: 'the recurrent cell (lstm; wordlm: rnn)', choices: cellKinds },
     nonlinearity: { type: 'string', help: 'rnn: the nonlinearity (tanh; wordlm: sigmoid)', choices: ['tanh', 'relu', 'sigmoid'] },
     variant: { type: 'string', help: `lstm: variant switches, comma-separated (${lstmVariants.join(', ')}; none)` },
-    'forget-bias': { type: 'number', help: 'lstm: the initial forget-gate bias (1)' },
+    'forget-bias': { type: 'real', help: 'lstm: the initial forget-gate bias (1)' },
     'update-gate': { type: 'string', help: "gru: z keeps h_{t−1} (PyTorch's convention) or writes the candidate (keeps)", choices: ['keeps', 'writes'] },
-    'seq-len': { type: 'number', help: "a memory task's length: T (adding 50, copy 20, order 60, xml 60) or arith's digits (3)" },
-    'test-size': { type: 'number', help: 'memory tasks: examples in the fixed test set (512)' },
+    'seq-len': { type: 'integer', min: 1, help: "a memory task's length: T (adding 50, copy 20, order 60, xml 60) or arith's digits (3)" },
+    'test-size': { type: 'integer', min: 1, help: 'memory tasks: examples in the fixed test set (512)' },
     tagset: { type: 'string', help: 'pos: the tags to predict (universal)', choices: ['universal', 'brown'] },
-    hidden: { type: 'number', help: 'hidden units per layer and direction (memory tasks 32, pos 64, genre 64, chars 64)' },
-    layers: { type: 'number', help: 'stacked layers (1)' },
+    hidden: { type: 'integer', min: 1, help: 'hidden units per layer and direction (memory tasks 32, pos 64, genre 64, chars 64)' },
+    layers: { type: 'integer', min: 1, help: 'stacked layers (1)' },
     bidirectional: { type: 'flag', help: 'run each layer in both directions (pos always does, unless --unidirectional)' },
     unidirectional: { type: 'flag', help: 'pos: read each sentence left to right only' },
     concatenated: { type: 'flag', help: 'pos: one RNN reading [x_t, x_{T+1−t}] at step t (the lectures\' other bidirectional form)' },
-    batch: { type: 'number', help: 'sequences (sentences, chunks) per step (64 memory tasks, 32 Brown)' },
-    steps: { type: 'number', help: 'training steps in all, counting a resumed run\'s (memory 1000, pos 1200, genre 1500; chars: no limit but time)' },
-    minutes: { type: 'number', help: 'stop after this many minutes of this session (chars: 1; 0: no limit)' },
-    lr: { type: 'number', help: 'learning rate (memory 0.01, pos 0.005, genre 0.003, chars 0.01)' },
+    batch: { type: 'integer', min: 1, help: 'sequences (sentences, chunks) per step (64 memory tasks, 32 Brown)' },
+    steps: { type: 'integer', min: 1, help: 'training steps in all, counting a resumed run\'s (memory 1000, pos 1200, genre 1500; chars: no limit but time)' },
+    minutes: { type: 'real', min: 0, help: 'stop after this many minutes of this session (chars: 1; 0: no limit)' },
+    lr: { type: 'real', min: 0, help: 'learning rate (memory 0.01, pos 0.005, genre 0.003, chars 0.01)' },
     optimizer: { type: 'string', help: 'optimizer (adam)', choices: optimizerNames },
-    clip: { type: 'number', help: 'clip the global gradient norm to this, 0 for no clipping (memory 1, Brown 5)' },
-    seed: { type: 'number', help: 'seed of the initialisation and the data (1)' },
-    'eval-every': { type: 'number', help: 'evaluate on held-out data every N steps (0: only at the end)' },
+    clip: { type: 'real', min: 0, help: 'clip the global gradient norm to this, 0 for no clipping (memory 1, Brown 5)' },
+    seed: { type: 'integer', min: 0, help: 'seed of the initialisation and the data (1)' },
+    'eval-every': { type: 'integer', min: 0, help: 'evaluate on held-out data every N steps (0: only at the end)' },
     'on-nonfinite': { type: 'string', help: 'a NaN or infinite loss or gradient stops the run, or skips the step (stop)', choices: ['stop', 'skip'] },
     runs: { type: 'string', help: 'folder for the run folders', default: 'runs' },
     save: { type: 'string', help: 'also write the checkpoint here (it always goes to the run folder)' },
-    'save-every': { type: 'number', help: 'save the checkpoint every N steps (0: only at the end and on a signal)', default: 100 },
+    'save-every': { type: 'integer', min: 0, help: 'save the checkpoint every N steps (0: only at the end and on a signal)', default: 100 },
     resume: { type: 'string', help: 'continue the run saved in this checkpoint or run folder (--steps, --minutes and --eval-every may change)' },
     ...commonOptions,
   },
   async run(options) {
     const saveEvery = options['save-every'] as number;
-    checkFlag('save-every', 'non-negative', saveEvery);
     const run = buildRun(options);
     const s = run.settings;
     const runsRoot = options.runs as string, save = options.save as string | undefined;

@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../index.js';
 import { dirname } from 'node:path';
 import { geometricMean, gradientProfile, type GradientProfile } from '../experiments/vanish.js';
-import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { formatTable } from './table.js';
 import { htmlPage, lineChart, type Series } from '../plot/svg.js';
@@ -16,18 +15,15 @@ export const vanishCommand: Command = {
   summary: 'measure ‖∂L/∂h_t‖ over time for an RNN (sigmoid and tanh), a GRU and an LSTM, and plot it on a log scale',
   usage: '[--length T] [--hidden H] [--seeds N] [--forget-bias B] [--out FILE] [--json]',
   options: {
-    length: { type: 'number', help: 'sequence length T', default: 100 },
-    hidden: { type: 'number', help: 'hidden units', default: 32 },
-    seeds: { type: 'number', help: 'random initialisations to average over (geometric mean)', default: 5 },
-    'forget-bias': { type: 'number', help: 'the second LSTM\'s forget-gate bias (the first has 1)', default: 3 },
+    length: { type: 'integer', min: 2, help: 'sequence length T', default: 100 },
+    hidden: { type: 'integer', min: 2, help: 'hidden units', default: 32 },
+    seeds: { type: 'integer', min: 2, help: 'random initialisations to average over (geometric mean)', default: 5 },
+    'forget-bias': { type: 'real', help: 'the second LSTM\'s forget-gate bias (the first has 1)', default: 3 },
     out: { type: 'string', help: 'where to write the HTML page with the plot', default: 'runs/vanish.html' },
     ...commonOptions,
   },
   run(options) {
     const T = options.length as number, H = options.hidden as number, seeds = options.seeds as number;
-    for (const [name, v] of [['length', T], ['hidden', H], ['seeds', seeds]] as const) {
-      if (!Number.isInteger(v) || v < 2) throw new UsageError(`vanish: --${name} must be an integer ≥ 2, got ${v}`, `--${name}`);
-    }
     const bias = options['forget-bias'] as number;
     const carouselRun = `LSTM, forget bias ${bias}`;
     const runs: [string, 'rnn' | 'gru' | 'lstm', number, 'tanh' | 'sigmoid'][] = [

@@ -51,13 +51,12 @@ export const neighborsCommand: Command = {
   options: {
     model: { type: 'string', help: 'a model.safetensors (or run folder) written by train --task wordlm' },
     word: { type: 'string', help: 'the word (lowercase; one of the model\'s vocabulary)' },
-    count: { type: 'number', help: 'how many neighbours', default: 10 },
+    count: { type: 'integer', min: 1, help: 'how many neighbours', default: 10 },
     ...commonOptions,
   },
   run(options) {
     if (options.model === undefined || options.word === undefined) throw new UsageError('neighbors: --model and --word are required', options.model === undefined ? '--model' : '--word');
     const count = options.count as number;
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`neighbors: --count must be an integer ≥ 1, got ${count}`, '--count');
     const word = (options.word as string).toLowerCase();
     const near = nearestWords(modelVectors(options.model as string), word, count, specials);
     console.log(formatTable(['word', 'cosine'], near.map((n) => [n.word, n.cosine.toFixed(3)])));

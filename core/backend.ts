@@ -1,8 +1,8 @@
 // The kernel backend for float32: 'wasm' (WebAssembly SIMD128 kernels over one shared
 // memory), the default wherever the runtime has SIMD and shared memory, or 'js' (the
 // TypeScript kernels, the oracle of every wasm kernel). Chosen before the first buffer is
-// made: with setBackend, or the RNNLAB_BACKEND environment variable ('js', 'wasm'), or the
-// CLI's --backend. Where wasm is missing (a browser page that is not cross-origin isolated,
+// made: with setBackend, or the RNNLAB_BACKEND environment variable ('js', 'wasm'; read by
+// the Node entry point, index.ts, through setBackendByVariable), or the CLI's --backend. Where wasm is missing (a browser page that is not cross-origin isolated,
 // say) the default is js, and the library says so once. Float64 always runs on the
 // TypeScript kernels.
 //
@@ -32,13 +32,18 @@ export function wasmAvailable(): { ok: boolean; why: string } {
   return wasmSupport();
 }
 
-const fromEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RNNLAB_BACKEND;
-if (fromEnvironment !== undefined && fromEnvironment !== '') {
-  if (!backendNames.includes(fromEnvironment as BackendName)) {
-    throw new ArgumentError('RNNLAB_BACKEND', 'the variable', `one of ${backendNames.join(', ')}`, fromEnvironment);
-  }
-  setBackend(fromEnvironment as BackendName);
-} else if (wasmSupport().ok) {
+/**
+ * The backend an environment variable names ('' or undefined: keep the default). Called once by
+ * the Node entry point with RNNLAB_BACKEND; a name that is not a backend is an ArgumentError
+ * that names the variable (core itself reads no environment).
+ */
+export function setBackendByVariable(variable: string, value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  if (!backendNames.includes(value as BackendName)) throw new ArgumentError(variable, 'the variable', `one of ${backendNames.join(', ')} (lower case)`, value);
+  setBackend(value as BackendName);
+}
+
+if (wasmSupport().ok) {
   setBackend('wasm');
 } else {
   console.warn(`rnnlab: the wasm backend is not available here (${wasmSupport().why}); float32 runs on the TypeScript kernels.`);

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { moduleGraph } from '../cli/moduleGraph.js';
 import { pageEntries, playgroundServer } from '../cli/playgroundCommand.js';
 import { parseConfig, formatConfig, defaults } from '../playground/config.js';
@@ -76,9 +76,12 @@ test('the server sends the page, its modules and the Brown text, isolated, and n
   });
 });
 
-test('rnnlab playground prints its URL, serves, and stops on SIGINT', async () => {
+/** The served CLI: its URL, and a stop that sends SIGINT and resolves with the exit code. */
+async function startPlayground(): Promise<{ url: string; output: () => string; stop: () => Promise<number | null>; exited: () => boolean }> {
   const child = spawn(process.execPath, [cli, 'playground', '--json'], { cwd: repoRoot });
-  let out = '';
+  let out = '', exited = false;
+  child.stderr.on('data', (chunk) => (out += chunk));
+  child.on('exit', () => (exited = true));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -87,15 +90,67 @@ test('rnnlab playground prints its URL, serves, and stops on SIGINT', async () =
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-  assert.is((await fetch(url)).status, 200);
-  const code = await new Promise<number | null>((resolve) => {
+  const stop = () => new Promise<number | null>((resolve) => {
     child.removeAllListeners('exit');
+    if (exited) return resolve(child.exitCode);
     child.on('exit', resolve);
     child.kill('SIGINT');
   });
-  assert.is(code, 0);
-  assert.match(out, /stopped/);
+  return { url, output: () => out, stop, exited: () => exited };
+}
+
+/** What the server answers to raw bytes on a socket: its status line (or '' if it closed without one). */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.split('\r\n')[0]));
+    socket.end(bytes);
+  });
+}
+
+test('rnnlab playground prints its URL, serves, and stops on SIGINT', async () => {
+  const server = await startPlayground();
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.is((await fetch(server.url)).status, 200);
+  assert.is(await server.stop(), 0);
+  assert.match(server.output(), /stopped/);
+});
+
+test('no request stops the server: a target or request it cannot parse gets a 400, a foreign Host a 403', async () => {
+  const server = await startPlayground();
+  const port = Number(new URL(server.url).port), host = `Host: 127.0.0.1:${port}\r\n`;
+  const cases: [request: string, status: RegExp][] = [
+    // Targets the URL parser rejects (each once stopped the server with an uncaught TypeError).
+    [`GET //[ HTTP/1.1\r\n${host}\r\n`, / 400 /],
+    [`GET //%zz HTTP/1.1\r\n${host}\r\n`, / 400 /],
+    [`GET http://[::1 HTTP/1.1\r\n${host}\r\n`, / 400 /],
+    [`GET //a:b:c/ HTTP/1.1\r\n${host}\r\n`, / 400 /],
+    [`GET * HTTP/1.1\r\n${host}\r\n`, / 400 /],
+    [`GET http://127.0.0.1:${port}/ HTTP/1.1\r\n${host}\r\n`, / 400 /],
+    // Requests Node's HTTP parser rejects.
+    ['NOT A REQUEST\r\n\r\n', / 400 /],
+    [`GET / HTTP/9.9\r\n${host}\r\n`, / 400 /],
+    [`GET /\x00 HTTP/1.1\r\n${host}\r\n`, / 400 /],
+    [`GET / HTTP/1.1\r\n${host}Content-Length: x\r\n\r\n`, / 400 /],
+    // Hosts other than this server's own names at its port (DNS rebinding), or none.
+    [`GET / HTTP/1.1\r\nHost: attacker.example:${port}\r\n\r\n`, / 403 /],
+    [`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port + 1}\r\n\r\n`, / 403 /],
+    [`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, / 403 /],
+    ['GET / HTTP/1.0\r\n\r\n', / 403 /],
+    // The names it answers to.
+    [`GET / HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`, / 200 /],
+    [`GET / HTTP/1.1\r\nHost: [::1]:${port}\r\nConnection: close\r\n\r\n`, / 200 /],
+    [`GET /?a=1 HTTP/1.1\r\n${host}Connection: close\r\n\r\n`, / 200 /],
+  ];
+  for (const [request, status] of cases) {
+    assert.match(await rawRequest(port, request), status, JSON.stringify(request));
+    assert.not.ok(server.exited(), `the server is still running after ${JSON.stringify(request)}: ${server.output()}`);
+  }
+  assert.is((await fetch(server.url)).status, 200, 'a normal GET afterwards');
+  assert.is(await server.stop(), 0);
 });
 
 test('rnnlab playground refuses a bad port, as JSON under --json', () => {

@@ -1,0 +1,55 @@
+// Issue 20, class 2: numbers are parsed strictly. An integer is decimal digits, a real a
+// decimal number with an optional exponent; hexadecimal, separators, Infinity, empty items,
+// repeats and every value out of its flag's range are usage errors naming the flag, what it
+// takes and what came. Also the command line's entry: the backend variable, a missing command.
+import type { CliCase } from './types.js';
+
+const usage = (what: string, args: string[], argument: string, expected: string, got: string): CliCase => ({ what, args, code: 2, parts: [argument, expected, got], argument });
+
+export const numberCases: CliCase[] = [
+  usage('a hexadecimal learning rate in a list', ['compare', '--lrs', '0x1'], '--lrs', 'a comma-separated list of numbers > 0', "got '0x1' in '0x1'"),
+  usage('a hexadecimal length', ['span', '--lengths', '0x3'], '--lengths', 'a comma-separated list of integers ≥ 2, each written in decimal digits', "got '0x3'"),
+  usage('hexadecimal steps', ['train', '--task', 'adding', '--steps', '0x2'], '--steps', 'an integer ≥ 1, written in decimal digits', "got '0x2'"),
+  usage('a hexadecimal port', ['playground', '--port', '0x50'], '--port', 'an integer in [0, 65535], written in decimal digits', "got '0x50'"),
+  usage('a negative character count', ['cells', '--chars', '-1'], '--chars', 'an integer ≥ 2', "got '-1'"),
+  usage('a port out of range', ['playground', '--port', '65536'], '--port', 'an integer in [0, 65535]', "got '65536'"),
+  usage('an octal-looking seed in binary', ['train', '--task', 'adding', '--seed', '0b11'], '--seed', 'an integer ≥ 0, written in decimal digits', "got '0b11'"),
+  usage('an integer with an exponent', ['train', '--task', 'adding', '--hidden', '1e2'], '--hidden', 'an integer ≥ 1, written in decimal digits', "got '1e2'"),
+  usage('an integer with separators', ['train', '--task', 'adding', '--steps', '1_000'], '--steps', 'written in decimal digits', "got '1_000'"),
+  usage('an integer past 2^53', ['train', '--task', 'adding', '--seed', '9007199254740993'], '--seed', 'no larger than 9007199254740991', "got '9007199254740993'"),
+  usage('a rate of Infinity', ['train', '--task', 'adding', '--lr', 'Infinity'], '--lr', 'a number ≥ 0, written as a decimal number', "got 'Infinity'"),
+  usage('a rate that overflows', ['train', '--task', 'adding', '--lr', '1e999'], '--lr', 'a number ≥ 0, finite', "got '1e999'"),
+  usage('a hexadecimal rate', ['train', '--task', 'adding', '--lr', '0x1'], '--lr', 'written as a decimal number', "got '0x1'"),
+  usage('an empty rate', ['train', '--task', 'adding', '--lr='], '--lr', 'a number ≥ 0', "got ''"),
+  usage('a rate with spaces', ['train', '--task', 'adding', '--lr', ' 0.1'], '--lr', 'a number ≥ 0', "got ' 0.1'"),
+  usage('a rate of NaN', ['train', '--task', 'adding', '--clip', 'NaN'], '--clip', 'a number ≥ 0', "got 'NaN'"),
+  usage('a forget bias in hexadecimal', ['train', '--task', 'adding', '--forget-bias', '0x1'], '--forget-bias', 'a number, written as a decimal number', "got '0x1'"),
+  usage('a fractional evaluation interval', ['train', '--task', 'adding', '--eval-every', '2.5'], '--eval-every', 'an integer ≥ 0', "got '2.5'"),
+  usage('zero layers', ['train', '--task', 'adding', '--layers', '0'], '--layers', 'an integer ≥ 1', "got '0'"),
+  usage('zero batch', ['train', '--task', 'adding', '--batch', '0'], '--batch', 'an integer ≥ 1', "got '0'"),
+  usage('a negative test size', ['train', '--task', 'adding', '--test-size', '-3'], '--test-size', 'an integer ≥ 1', "got '-3'"),
+  usage('a zero sequence length', ['train', '--task', 'adding', '--seq-len', '0'], '--seq-len', 'an integer ≥ 1', "got '0'"),
+  usage('a zero rate in a list', ['compare', '--lrs', '0.01,0'], '--lrs', 'numbers > 0', "got '0' in '0.01,0'"),
+  usage('a rate listed twice', ['compare', '--lrs', '0.01,1e-2'], '--lrs', 'none twice', '0.01 comes twice'),
+  usage('an empty item in a list', ['span', '--lengths', '10,,20'], '--lengths', 'a comma-separated list of integers ≥ 2', 'an empty item'),
+  usage('a length of 1 in a list', ['span', '--lengths', '1,10'], '--lengths', 'integers ≥ 2', "got '1' in '1,10'"),
+  usage('a length listed twice', ['span', '--lengths', '10,20,10'], '--lengths', 'none twice', '10 comes twice'),
+  usage('an unknown cell in a list', ['compare', '--cells', 'lstm,elman'], '--cells', 'names among tanh', "got 'elman' in 'lstm,elman'"),
+  usage('a cell listed twice', ['compare', '--cells', 'gru,gru'], '--cells', 'none twice', 'gru comes twice'),
+  usage('zero seeds', ['compare', '--seeds', '0'], '--seeds', 'an integer ≥ 1', "got '0'"),
+  usage('too many workers', ['compare', '--workers', '1000'], '--workers', 'an integer in [1, 64]', "got '1000'"),
+  usage('a fractional hidden size for a grid', ['span', '--hidden', '8.5'], '--hidden', 'an integer ≥ 1', "got '8.5'"),
+  usage('a negative top-k', ['sample', '--top-k', '-1'], '--top-k', 'an integer ≥ 0', "got '-1'"),
+  usage('a negative temperature', ['sample', '--temperature', '-0.5'], '--temperature', 'a number ≥ 0', "got '-0.5'"),
+  usage('a sample length of 0', ['sample', '--length', '0'], '--length', 'an integer ≥ 1', "got '0'"),
+  usage('a negative unit', ['cells', '--unit', '-2'], '--unit', 'an integer ≥ 0', "got '-2'"),
+  usage('zero neighbours', ['neighbors', '--count', '0'], '--count', 'an integer ≥ 1', "got '0'"),
+  usage('a zero finite-difference step', ['gradcheck', '--eps', '0'], '--eps', 'a number > 0', "got '0'"),
+  usage('a negative tolerance', ['gradcheck', '--rtol', '-1e-3'], '--rtol', 'a number ≥ 0', "got '-1e-3'"),
+  usage('a fractional vanish length', ['vanish', '--length', '10.0'], '--length', 'written in decimal digits', "got '10.0'"),
+  // The entry: the backend variable, and a call without a command.
+  { what: 'a backend variable naming no backend', args: ['gradcheck', '--op', 'tanh'], env: { RNNLAB_BACKEND: 'bogus' }, code: 2, parts: ['RNNLAB_BACKEND', 'one of js, wasm', "got 'bogus'"], argument: 'RNNLAB_BACKEND' },
+  { what: 'a backend variable in upper case', args: ['gradcheck', '--op', 'tanh'], env: { RNNLAB_BACKEND: 'JS' }, code: 2, parts: ['RNNLAB_BACKEND', 'one of js, wasm (lower case)', "got 'JS'"], argument: 'RNNLAB_BACKEND' },
+  { what: 'options without a command', args: [], code: 2, parts: ['rnnlab', 'give a command before the options', 'got --json'], argument: '--json' },
+  { what: 'an unknown command', args: ['trian'], code: 2, parts: ['rnnlab', "unknown command 'trian'", 'the commands are train'], argument: 'trian' },
+];
