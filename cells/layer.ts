@@ -134,6 +134,10 @@ export class RecurrentLayer {
     }
     this.directions = o.bidirectional === true ? 2 : 1;
     this.concatenated = o.bidirectional === 'concatenated';
+    if (o.merge !== undefined && this.directions !== 2) {
+      const form = this.concatenated ? "one RNN over [x_t, x_{T+1−t}] (bidirectional: 'concatenated')" : 'one direction';
+      throw new ArgumentError(this.name, 'merge', `left out unless bidirectional is true (it joins the two RNNs' outputs, and this layer has ${form})`, o.merge);
+    }
     this.merge = o.merge ?? 'concat';
     if (!mergeModes.includes(this.merge)) throw new ArgumentError(this.name, 'merge', `one of ${mergeModes.join(', ')}`, this.merge);
     this.dropout = o.dropout ?? 0;
@@ -205,7 +209,7 @@ export class RecurrentLayer {
     const states = this.numLayers * this.directions;
     const h0 = this.initial('h0', options.h0, states, B);
     const c0 = this.hasCellState ? this.initial('c0', options.c0, states, B) : null;
-    if (!this.hasCellState && options.c0 !== undefined) throw new Error(`${this.name}: c0 is only for an LSTM, got one for ${this.kind}`);
+    if (!this.hasCellState && options.c0 !== undefined) throw new ArgumentError(this.name, 'c0', `left out: it is only for an LSTM, and this layer is ${this.kind}`, options.c0);
     if (this.dropout > 0 && options.training && !(options.rng instanceof Rng)) {
       throw new ArgumentError(this.name, 'options.rng', `a seeded Rng when training with dropout ${this.dropout}`, options.rng);
     }
@@ -262,8 +266,8 @@ export class RecurrentLayer {
       const got = x instanceof Tensor ? shapeStr(x.shape) : x;
       throw new ArgumentError(this.name, 'x', `${layout} with I = inputSize ${this.inputSize}`, got, x instanceof Tensor);
     }
-    if (x.dtype !== this.store.dtype) throw new Error(`${this.name}: x has dtype ${x.dtype}, expected ${this.store.dtype} like the parameters`);
-    if (x.shape[0] === 0 || x.shape[1] === 0) throw new Error(`${this.name}: x must have at least one step and one sequence, got ${shapeStr(x.shape)}`);
+    if (x.dtype !== this.store.dtype) throw new ArgumentError(this.name, 'x', `of dtype ${this.store.dtype} like the parameters`, x.dtype);
+    if (x.shape[0] === 0 || x.shape[1] === 0) throw new ArgumentError(this.name, 'x', 'at least one step and one sequence', shapeStr(x.shape), true);
     checkFiniteValues(this.name, 'x', x.data, '; inputs must be finite');
     return this.batchFirst ? swapBatchAndTime(tape, x) : x;
   }
@@ -275,7 +279,7 @@ export class RecurrentLayer {
       const got = t instanceof Tensor ? shapeStr(t.shape) : t;
       throw new ArgumentError(this.name, name, `[numLayers·directions, B, H] = [${states}, ${B}, ${H}]`, got, t instanceof Tensor);
     }
-    if (t.dtype !== this.store.dtype) throw new Error(`${this.name}: ${name} has dtype ${t.dtype}, expected ${this.store.dtype}`);
+    if (t.dtype !== this.store.dtype) throw new ArgumentError(this.name, name, `of dtype ${this.store.dtype} like the parameters`, t.dtype);
     checkFiniteValues(this.name, name, t.data, '; inputs must be finite');
     return t;
   }

@@ -40,10 +40,10 @@ export function parseLstmVariant(where: string, variant: LstmOptions['variant'])
     }
   }
   const v = new Set<LstmVariant>(names);
-  if (v.has('cifg') && v.has('nfg')) throw new Error(`${where}: variants cifg and nfg conflict: with f ≡ 1 the coupled input gate 1 − f is always 0`);
-  if (v.has('cifg') && v.has('nig')) throw new Error(`${where}: variants cifg and nig both replace the input gate; choose one`);
+  if (v.has('cifg') && v.has('nfg')) throw new ArgumentError(where, 'variant', 'switches that do not conflict: variants cifg and nfg conflict, since with f ≡ 1 the coupled input gate 1 − f is always 0', names);
+  if (v.has('cifg') && v.has('nig')) throw new ArgumentError(where, 'variant', 'switches that do not conflict: variants cifg and nig both replace the input gate; choose one', names);
   if (v.has('fgr') && ['cifg', 'nfg', 'nig', 'nog'].some((n) => v.has(n as LstmVariant))) {
-    throw new Error(`${where}: variant fgr needs all of the input, forget and output gates`);
+    throw new ArgumentError(where, 'variant', 'switches that keep every gate with fgr: variant fgr needs all of the input, forget and output gates', names);
   }
   return v;
 }
@@ -76,7 +76,7 @@ export class LstmCell extends Cell {
       inputActivation: !v.has('niaf'), outputActivation: !v.has('noaf'),
     };
     if (options.forgetBias !== undefined && (!present.f || !Number.isFinite(options.forgetBias))) {
-      throw new Error(`${prefix}: forgetBias needs a forget gate and a finite value, got ${options.forgetBias}`);
+      throw new ArgumentError(prefix, 'forgetBias', present.f ? 'a finite number' : 'left out: this LSTM has no forget gate (variant nfg)', options.forgetBias);
     }
     this.forgetBias = options.forgetBias;
     const W = this.addParam('W', [inputSize + H, width]);

@@ -8,8 +8,10 @@
 //
 // Loading is strict by default, as PyTorch's load_state_dict: a missing or unexpected key is
 // an error naming every such key; `strict: false` loads the keys that match and reports the
-// rest. A key of the wrong shape is an error either way. Values are converted to the
-// module's dtype first and must be finite there, and nothing is written unless all of it fits.
+// rest. A key of the wrong shape is an error either way. Values must be floats (a float typed
+// array, or an array of numbers: a null, what JSON makes of NaN, is named as an error), are
+// converted to the module's dtype first and must be finite there, and nothing is written
+// unless all of it fits.
 import { alloc, ArgumentError, checkFiniteValues, shapeStr, type Buf, type Tensor } from '../core/index.js';
 
 export interface NamedArray {
@@ -97,9 +99,16 @@ export function loadStateDictInto(where: string, module: StateModule, dict: Stat
     const t = dict[m.name];
     const shapeOk = Array.isArray(t.shape) && t.shape.length === m.shape.length && t.shape.every((d, q) => d === m.shape[q]);
     if (!shapeOk) throw new ArgumentError(where, m.name, shapeStr(m.shape), Array.isArray(t.shape) ? shapeStr(t.shape) : t.shape, Array.isArray(t.shape));
-    if (t.data?.length !== m.index.length) throw new ArgumentError(where, m.name, `${m.index.length} values for ${shapeStr(m.shape)}`, t.data?.length);
+    if (!(t.data instanceof Float32Array || t.data instanceof Float64Array || Array.isArray(t.data))) {
+      throw new ArgumentError(where, `${m.name}.data`, 'float values: a Float32Array, a Float64Array or an array of numbers (an F32, F64 or F16 tensor in a file)', t.data);
+    }
+    if (t.data.length !== m.index.length) throw new ArgumentError(where, m.name, `${m.index.length} values for ${shapeStr(m.shape)}`, t.data.length);
     const values = alloc(m.ours.dtype, m.index.length);
-    for (let q = 0; q < values.length; q++) values[q] = t.data[q];
+    for (let q = 0; q < values.length; q++) {
+      const v = t.data[q];
+      if (typeof v !== 'number') throw new ArgumentError(where, `${m.name}[${q}]`, 'a number (JSON writes NaN and ±Infinity as null)', v);
+      values[q] = v;
+    }
     checkFiniteValues(where, m.name, values, `; values must be finite in ${m.ours.dtype}`);
     return values;
   });

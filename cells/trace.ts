@@ -2,13 +2,13 @@
 // step (Cell.stepTerms): what the pictures of activations, gate saturation, gradient flow and
 // the equations with numbers are made of. The unfused step, so each term is a tensor (on the
 // tape when one is given).
-import { ops, Tensor, type Tape } from '../core/index.js';
+import { ArgumentError, ops, Tensor, type Tape } from '../core/index.js';
 import type { Cell } from './cell.js';
 
 /** The cell over x [T, 1, I] from a zero state: each term's tensor [1, H] at every step. */
 export function traceCell(tape: Tape | null, cell: Cell, x: Tensor): Record<string, Tensor[]> {
   const [T, B, I] = x.shape;
-  if (x.shape.length !== 3 || B !== 1 || I !== cell.inputSize) throw new Error(`traceCell: x must be [T, 1, ${cell.inputSize}], got [${x.shape.join(', ')}]`);
+  if (x.shape.length !== 3 || B !== 1 || I !== cell.inputSize) throw new ArgumentError('traceCell', 'x', `[T, 1, ${cell.inputSize}]`, `[${x.shape.join(', ')}]`, true);
   const H = cell.hiddenSize, prepared = cell.prepare(tape);
   let state = cell.initialState(Tensor.zeros([1, H], cell.dtype), cell.hasCellState ? Tensor.zeros([1, H], cell.dtype) : null);
   const out: Record<string, Tensor[]> = {};

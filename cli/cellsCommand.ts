@@ -2,7 +2,7 @@
 // a text, as an HTML page that colours every character by one unit's value, with the units
 // that correlate most with simple features of the text (inside quotes, bracket depth,
 // position in the line): the "cell that tracks quotes" of Karpathy, Johnson & Fei-Fei (2015).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { firstRankedUnit, loadCharModel, rankUnits, type FeatureRanking } from '../experiments/index.js';
 import { writeFileAtomic } from '../index.js';
@@ -26,9 +26,12 @@ export const cellsCommand: Command = {
   },
   run(options) {
     if (options.model === undefined || options.text === undefined) throw new UsageError('cells: --model and --text are required', options.model === undefined ? '--model' : '--text');
+    const textPath = options.text as string;
+    if (!existsSync(textPath)) throw new UsageError(`cells: --text ${textPath} does not exist; give a text file`, '--text');
+    if (statSync(textPath).isDirectory()) throw new UsageError(`cells: --text ${textPath} is a folder; give a text file`, '--text');
     const lm = loadCharModel(options.model as string);
     const alphabet = new Set(lm.alphabet);
-    const read = [...readFileSync(options.text as string, 'utf8')];
+    const read = [...readFileSync(textPath, 'utf8')];
     const unknown = read.filter((ch) => !alphabet.has(ch));
     const text = read.filter((ch) => alphabet.has(ch)).join('').slice(0, options.chars as number);
     if (text.length < 2) throw new UsageError(`cells: ${options.text} has fewer than two characters the model knows`);

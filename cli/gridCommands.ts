@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { makeTask, taskNames } from '../tasks/index.js';
 import {
-  jobCount, namedCell, namedCellNames, runKinds, solved, summarize, type GridOptions, type GroupSummary, type JobResult,
+  completeSettings, createRun, jobCount, namedCell, namedCellNames, runKinds, solved, summarize, sweepJobs, type GridOptions, type GroupSummary, type JobResult,
 } from '../experiments/index.js';
 import { getBackend, writeFileAtomic, type Metric } from '../index.js';
 import { escapeXml, htmlPage, lineChart, type Series } from '../plot/svg.js';
@@ -15,6 +15,7 @@ import { runGrid } from './gridPool.js';
 import { Progress } from './progress.js';
 import { checkRunsRoot, makeRunFolder } from './runFolder.js';
 import { formatTable } from './table.js';
+import { inFlagWords, type SettingFlags } from './settingsFlags.js';
 
 const gridTasks = taskNames.filter((t) => t !== 'order');
 
@@ -33,13 +34,28 @@ function gridOptionSpecs(defaults: { cells: readonly string[]; lrs: readonly num
   };
 }
 
-/** The grid the flags describe (each flag's range is checked by the parser). */
-function gridFrom(task: string, options: ParsedOptions, lengths: number[]): GridOptions {
-  return {
+/**
+ * The grid the flags describe (each flag's range is checked by the parser), with every run's
+ * settings checked here, before any training, as the runs will check them.
+ */
+function gridFrom(command: string, task: string, options: ParsedOptions, lengths: number[]): GridOptions {
+  const grid: GridOptions = {
     task, cells: [...options.cells as string[]], lengths, lrs: [...options.lrs as number[]],
     seeds: options.seeds as number, steps: options.steps as number, batch: options.batch as number, hiddenSize: options.hidden as number,
     evaluations: 10, testSize: options['test-size'] as number,
   };
+  const flags: SettingFlags = { cell: 'cells', hiddenSize: 'hidden', seqLen: command === 'span' ? 'lengths' : 'seq-len', batch: 'batch', steps: 'steps', testSize: 'test-size', lr: 'lrs' };
+  const longest = Math.max(...lengths);
+  for (const job of sweepJobs(grid)) {
+    try {
+      completeSettings(job.settings);
+      // One run per cell, at the longest length, built here too: a model too large to allocate is named before any worker starts.
+      if (job.seqLen === longest && job.lr === grid.lrs[0]) createRun(job.settings);
+    } catch (err) {
+      throw inFlagWords(command, err, flags, [['hidden', options.hidden], ['batch', options.batch], ['test-size', options['test-size']]]);
+    }
+  }
+  return grid;
 }
 
 /** Ten colours apart, one per cell (the paper's table has ten); the baselines are dashed grey. */
@@ -194,7 +210,7 @@ export const compareCommand: Command = {
   async run(options) {
     const task = taskOf('compare', options, gridTasks);
     const seqLen = (options['seq-len'] as number | undefined) ?? runKinds[task].defaults.seqLen!;
-    const grid = gridFrom(task, options, [seqLen]);
+    const grid = gridFrom('compare', task, options, [seqLen]);
     const { record, folder } = await runAndRecord('compare', grid, options, compareReport);
     const { header, rows } = compareRows(record);
     console.log(formatTable(header, rows));
@@ -217,7 +233,7 @@ export const spanCommand: Command = {
   async run(options) {
     const task = taskOf('span', options, ['copy', 'adding']);
     const lengths = [...options.lengths as number[]].sort((a, b) => a - b);
-    const grid = gridFrom(task, options, lengths);
+    const grid = gridFrom('span', task, options, lengths);
     const { record, folder } = await runAndRecord('span', grid, options, spanReport);
     const { header, rows } = spanRows(record);
     console.log(formatTable(header, rows));

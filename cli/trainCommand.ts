@@ -17,6 +17,7 @@ import { commonOptions, type Command } from './command.js';
 import { Progress } from './progress.js';
 import { checkRunsRoot, makeRunFolder } from './runFolder.js';
 import { reportHtml } from './report.js';
+import { inFlagWords } from './settingsFlags.js';
 
 /** Each flag and the setting it sets (the flag's range is checked by the parser). */
 const flagSettings: [flag: string, setting: keyof RunSettings][] = [
@@ -42,16 +43,22 @@ function settingsFromFlags(options: ParsedOptions, base: RunSettings, takes: (se
     const kind = optionCell(setting);
     if (kind !== undefined && given[setting] !== undefined && cell !== kind) throw new UsageError(`train: --${flag} applies to --cell ${kind} only, not ${cell}`, `--${flag}`);
   }
-  if (options.bidirectional) given.bidirectional = true;
+  // The layer forms the task's model can be built in (a language model or a generator reads one way only).
+  const kind = runKind(base.task);
+  const form = (flag: string, value: RunSettings['bidirectional'], why: string) => {
+    if (!kind.directions.includes(value)) throw new UsageError(`train: --${flag} does not apply to the ${base.task} task (${why})`, `--${flag}`);
+    given.bidirectional = value;
+  };
+  const oneWay = kind.directions.length === 1 ? 'its model reads one way only' : `its model is built ${kind.directions.map((d) => (d === true ? 'bidirectional' : d === false ? 'unidirectional' : d)).join(' or ')}`;
+  if ([options.bidirectional, options.unidirectional, options.concatenated].filter(Boolean).length > 1) {
+    throw new UsageError('train: give one of --bidirectional, --unidirectional and --concatenated', options.concatenated ? '--concatenated' : '--unidirectional');
+  }
+  if (options.bidirectional) form('bidirectional', true, oneWay);
   if (options.unidirectional) {
-    if (base.task !== 'pos') throw new UsageError('train: --unidirectional applies to the pos task only', '--unidirectional');
-    given.bidirectional = false;
+    if (kind.defaults.bidirectional === false) throw new UsageError(`train: --unidirectional does not apply to the ${base.task} task (it reads one way already)`, '--unidirectional');
+    form('unidirectional', false, oneWay);
   }
-  if (options.concatenated) {
-    if (options.unidirectional || options.bidirectional) throw new UsageError('train: --concatenated is a third form: give it alone, without --bidirectional or --unidirectional', '--concatenated');
-    if (base.task !== 'pos') throw new UsageError('train: --concatenated applies to the pos task only', '--concatenated');
-    given.bidirectional = 'concatenated';
-  }
+  if (options.concatenated) form('concatenated', 'concatenated', oneWay);
   return given;
 }
 
@@ -135,7 +142,13 @@ export const trainCommand: Command = {
   },
   async run(options) {
     const saveEvery = options['save-every'] as number;
-    const run = buildRun(options);
+    let run: Run;
+    try {
+      run = buildRun(options);
+    } catch (err) {
+      const sizes = ['hidden', 'layers', 'batch', 'seq-len', 'test-size'].map((f): [string, unknown] => [f, options[f]]);
+      throw options.resume === undefined ? inFlagWords('train', err, Object.fromEntries(flagSettings.map(([flag, setting]) => [setting, flag])), sizes) : err;
+    }
     const s = run.settings;
     const runsRoot = options.runs as string, save = options.save as string | undefined;
     checkOutputs(runsRoot, save);

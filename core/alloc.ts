@@ -4,7 +4,7 @@
 // happen inside a time loop). On the wasm backend a buffer is reclaimed once it is garbage:
 // keep the buffer alloc gave you for as long as you use a subarray of it.
 import { kernelBackend, wasmBackend } from '../kernels/backend.js';
-// The default backend (wasm where supported, or RNNLAB_BACKEND) is settled before any buffer is made.
+// The default backend (wasm where supported) is settled before any buffer is made.
 import './backend.js';
 import type { Buf } from '../kernels/types.js';
 import { ArgumentError } from './errors.js';
@@ -38,12 +38,35 @@ function make(where: string, dtype: DType | 'i32', length: number, pinned: boole
   if (!Number.isInteger(length) || length < 0) {
     throw new ArgumentError(where, 'length', 'a non-negative integer', length);
   }
+  if (dtype !== 'f32' && dtype !== 'f64' && dtype !== 'i32') throw new ArgumentError(where, 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);
   allocations++;
-  // On the wasm backend float32 buffers live in its heap (while it has room).
-  if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length, pinned) : null) ?? new Float32Array(length);
-  if (dtype === 'f64') return new Float64Array(length);
-  if (dtype === 'i32') return new Int32Array(length);
-  throw new ArgumentError(where, 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);
+  try {
+    // On the wasm backend float32 buffers live in its heap (while it has room).
+    if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length, pinned) : null) ?? new Float32Array(length);
+    return dtype === 'f64' ? new Float64Array(length) : new Int32Array(length);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new AllocationError(where, dtype, length);
+  }
+}
+
+/** A size of memory in words: 17.4 GB, 3.2 MB, 512 bytes. */
+export function formatBytes(bytes: number): string {
+  const units: [number, string][] = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
+  const [scale, unit] = units.find(([u]) => bytes >= u) ?? [1, 'bytes'];
+  return `${(bytes / scale).toFixed(scale === 1 ? 0 : 1)} ${unit}`;
+}
+
+/** A buffer larger than the process can allocate: an ArgumentError that says how much memory it would take. */
+export class AllocationError extends ArgumentError {
+  /** The bytes asked for. */
+  readonly bytes: number;
+
+  constructor(where: string, dtype: DType | 'i32', length: number) {
+    const bytes = length * (dtype === 'f64' ? 8 : 4);
+    super(where, 'length', 'a buffer this process can allocate', `${length} ${dtype} values, ${formatBytes(bytes)} in one buffer`, true);
+    this.bytes = bytes;
+  }
 }
 
 /** A float32 buffer in the wasm heap, or null when it has no room for it. */

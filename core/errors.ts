@@ -19,9 +19,14 @@ export function describe(value: unknown): string {
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
 
+  /** What came, as the message shows it. */
+  readonly got: string;
+
   /** `got` is shown with describe() unless it is already a string of text to show as it is (gotText). */
   constructor(readonly where: string, readonly argument: string, readonly expected: string, got: unknown, gotText = false) {
-    super(`${where}: ${argument} must be ${expected}, got ${gotText ? String(got) : describe(got)}`);
+    const shown = gotText ? String(got) : describe(got);
+    super(`${where}: ${argument} must be ${expected}, got ${shown}`);
+    this.got = shown;
   }
 }
 

@@ -74,13 +74,13 @@ export function gradcheck(
   loss: (tape: Tape | null) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {},
 ): GradcheckReport {
   if (typeof loss !== 'function') throw new ArgumentError('gradcheck', 'loss', 'a function (tape) => Tensor', typeof loss);
-  if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('gradcheck: inputs must be a non-empty array of tensors');
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new ArgumentError('gradcheck', 'inputs', 'a non-empty array of tensors', inputs);
   inputs.forEach((t, q) => {
     if (!(t instanceof Tensor)) throw new ArgumentError('gradcheck', `inputs[${q}]`, 'a Tensor', typeof t);
   });
   const dtype: DType = inputs[0].dtype;
   inputs.forEach((t, q) => {
-    if (t.dtype !== dtype) throw new Error(`gradcheck: inputs[${q}] has dtype ${t.dtype}, expected ${dtype} like inputs[0]`);
+    if (t.dtype !== dtype) throw new ArgumentError('gradcheck', `inputs[${q}]`, `of dtype ${dtype} like inputs[0]`, t.dtype);
     checkFiniteValues('gradcheck', labelOf(t, q), t.data, '; gradcheck needs finite input values');
   });
   const { eps, atol, rtol } = { ...GRADCHECK_DEFAULTS[dtype], ...options };

@@ -1,4 +1,4 @@
-export { alloc, allocPinned, allocationCount, type DType } from './alloc.js';
+export { alloc, allocPinned, allocationCount, AllocationError, formatBytes, type DType } from './alloc.js';
 export { setBackend, getBackend, wasmAvailable, backendNames, type BackendName } from './backend.js';
 export { ArgumentError, NonFiniteError, FormatError, describe, checkFiniteValues, firstNonFiniteIndex } from './errors.js';
 export type { Buf, IndexBuf } from '../kernels/types.js';

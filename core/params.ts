@@ -32,7 +32,7 @@ export class ParamStore {
     if (this.buffers !== null) {
       throw new Error(`ParamStore.add: cannot add ${name}: the store is allocated already; declare every parameter before allocate()`);
     }
-    if (this.slots.has(name)) throw new Error(`ParamStore.add: a parameter named ${name} exists already`);
+    if (this.slots.has(name)) throw new ArgumentError('ParamStore.add', 'name', 'a name not yet in the store', name);
     const size = sizeOf(checkShape('ParamStore.add', shape));
     const tensor = Tensor.declared(shape, this.dtype, { requiresGrad: true, name });
     this.slots.set(name, { tensor, offset: this.used });
@@ -73,7 +73,7 @@ export class ParamStore {
   get(name: string): Tensor {
     const slot = this.slots.get(name);
     if (slot === undefined) {
-      throw new Error(`ParamStore.get: no parameter named ${name}; the store holds ${[...this.slots.keys()].join(', ') || 'nothing'}`);
+      throw new ArgumentError('ParamStore.get', 'name', `one of the store's parameters (${[...this.slots.keys()].join(', ') || 'none'})`, name);
     }
     return slot.tensor;
   }
@@ -106,7 +106,7 @@ export class ParamStore {
   set(name: string, values: ArrayLike<number>): void {
     const t = this.get(name);
     if (values.length !== t.size) {
-      throw new Error(`ParamStore.set: ${name} ${shapeStr(t.shape)} holds ${t.size} values, got ${values.length}`);
+      throw new ArgumentError('ParamStore.set', 'values', `${t.size} values for ${name} ${shapeStr(t.shape)}`, values.length);
     }
     for (let q = 0; q < t.size; q++) t.data[q] = values[q];
   }

@@ -91,7 +91,7 @@ export class Rng {
     if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w < 4294967296)) {
       throw new ArgumentError('Rng.setState', 'state', 'four unsigned 32-bit integers', JSON.stringify(state), true);
     }
-    if (state.every((w) => w === 0)) throw new Error('Rng.setState: state must not be all zeros (xoshiro would stay at zero)');
+    if (state.every((w) => w === 0)) throw new ArgumentError('Rng.setState', 'state', 'four words, not all zeros (xoshiro would stay at zero)', state);
     [this.s0, this.s1, this.s2, this.s3] = state.map((w) => w | 0);
   }
 }

@@ -12,7 +12,8 @@
 //
 // dtypes, and the arrays they come and go as:
 //   F64 Float64Array   F32 Float32Array   F16 read into a Float32Array (exact), written from
-//   one rounded to the nearest half (ties to even)   I64 BigInt64Array   I32 Int32Array
+//   one rounded to the nearest half (ties to even; a finite value too large for a half is
+//   refused, not written as Infinity)   I64 BigInt64Array   I32 Int32Array
 //   U8 Uint8Array   BOOL a Uint8Array of 0 and 1 (written only when asked for by name)
 // Anything else is refused with the tensor's name. This module reads and writes bytes only;
 // files.ts puts them on disk.
@@ -57,6 +58,16 @@ function dtypeToWrite(name: string, t: SafetensorsInput): SafetensorsDtype {
   const dtype = t.dtype ?? natural;
   const fits = dtype === natural || (dtype === 'F16' && (natural === 'F32' || natural === 'F64')) || (dtype === 'BOOL' && natural === 'U8');
   if (!fits) throw new ArgumentError('safetensors', `dtype of tensor ${name}`, `one its ${t.data.constructor.name} can hold (${natural}${natural.startsWith('F') ? ' or F16' : natural === 'U8' ? ' or BOOL' : ''})`, dtype);
+  if (dtype === 'F16') {
+    // A finite value beyond the largest half (65504, and whatever rounds to it) would be written as ±Infinity.
+    let largest = 0, at = -1;
+    t.data.forEach((v, q) => {
+      if (Number.isFinite(v) && Math.abs(v as number) > Math.abs(largest)) [largest, at] = [v as number, q];
+    });
+    if (at >= 0 && (toHalf(largest) & 0x7fff) === 0x7c00) {
+      throw new ArgumentError('safetensors', `tensor ${name}`, `within F16's range (±65504) to be written as F16 (write it as F32, or scale it)`, `${largest} at ${name}[${at}], its largest value`, true);
+    }
+  }
   if (dtype === 'BOOL') {
     const q = (t.data as Uint8Array).findIndex((v) => v > 1);
     if (q >= 0) throw new ArgumentError('safetensors', `tensor ${name}[${q}]`, '0 or 1 in a BOOL tensor', t.data[q]);
@@ -125,13 +136,18 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     fail(`is not a .safetensors file, or is cut short: its first 8 bytes give a ${n}-byte header, but only ${bytes.length - 8} bytes follow them`);
   }
   if (n > MAX_HEADER) fail(`declares a ${n}-byte header, more than the ${MAX_HEADER} allowed`);
-  let header: unknown;
+  let header: unknown, text = '';
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    header = JSON.parse(text);
   } catch (err) {
     fail(`has a header that is not valid UTF-8 JSON (${(err as Error).message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('has a header that is not a JSON object');
+  // JSON.parse keeps the last of two equal names; a header that names a tensor twice is refused instead.
+  const keys = topLevelKeys(text);
+  const twice = keys.find((k, q) => keys.indexOf(k) !== q);
+  if (twice !== undefined) fail(`names ${twice === '__metadata__' ? '__metadata__' : `tensor ${twice}`} twice in its header`);
   const metadata: Record<string, string> = {};
   const infos: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
@@ -149,7 +165,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
       fail(`has tensor ${name} of dtype ${String(info.dtype)}, not one of the dtypes rnnlab reads (${safetensorsDtypes.join(', ')})`);
     }
     const shape = info.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`has tensor ${name} with a malformed shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Number.isSafeInteger(sizeOf(shape as number[]))) {
+      fail(`has tensor ${name} with a malformed shape ${JSON.stringify(shape)} (each dimension, and their product, a safe integer ≥ 0)`);
+    }
     const offsets = info.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       fail(`has tensor ${name} with malformed data_offsets ${JSON.stringify(offsets)}`);
@@ -181,6 +199,26 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     tensors[info.name] = { dtype: info.dtype, shape: info.shape, data };
   }
   return { tensors, metadata };
+}
+
+/** The top-level names of a JSON object's text, in order and with repeats (the text is valid JSON). */
+function topLevelKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let q = 0; q < json.length; q++) {
+    const ch = json[q];
+    if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+    else if (ch === '"') {
+      let end = q + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      let next = end + 1;
+      while (/\s/.test(json[next])) next++;
+      if (depth === 1 && json[next] === ':') keys.push(JSON.parse(json.slice(q, end + 1)) as string);
+      q = end;
+    }
+  }
+  return keys;
 }
 
 function readValues(view: DataView, at: number, dtype: SafetensorsDtype, n: number): SafetensorsArray {

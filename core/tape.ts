@@ -8,7 +8,7 @@
 import type { Buf } from '../kernels/types.js';
 import { shapeStr } from './shape.js';
 import type { Tensor } from './tensor.js';
-import { NonFiniteError } from './errors.js';
+import { ArgumentError, NonFiniteError } from './errors.js';
 
 export interface TapeEntry<S = unknown> {
   readonly backward: Backward<S>;
@@ -51,7 +51,7 @@ export class Tape {
     const grad = root.ensureGrad();
     if (seed === undefined) {
       if (root.size !== 1) {
-        throw new Error(`Tape.backward: root must be a scalar loss (one element) when no seed is given, got shape ${shapeStr(root.shape)}`);
+        throw new ArgumentError('Tape.backward', 'root', 'a scalar loss (one element) when no seed is given', `shape ${shapeStr(root.shape)}`, true);
       }
       if (!Number.isFinite(root.data[0])) {
         throw new NonFiniteError('Tape.backward', 'the loss', root.data[0], '; it must be finite');
@@ -59,7 +59,7 @@ export class Tape {
       grad[0] += 1;
     } else {
       if (seed.length !== root.size) {
-        throw new Error(`Tape.backward: seed must have ${root.size} elements like root ${shapeStr(root.shape)}, got ${seed.length}`);
+        throw new ArgumentError('Tape.backward', 'seed', `${root.size} values like root ${shapeStr(root.shape)} (it must have ${root.size} elements)`, seed.length);
       }
       for (let q = 0; q < seed.length; q++) grad[q] += seed[q];
     }

@@ -39,7 +39,7 @@ export class Tensor {
     this.shape = Object.freeze([...checkShape('Tensor', shape)]);
     this.size = sizeOf(this.shape);
     if (!declared && data.length !== this.size) {
-      throw new Error(`Tensor: shape ${shapeStr(this.shape)} holds ${this.size} values, but data has ${data.length}`);
+      throw new ArgumentError('Tensor', 'data', `${this.size} values for shape ${shapeStr(this.shape)}`, data.length);
     }
     this.values = declared ? null : data;
     this.dtype = declared ? declaredDtype : dtypeOf(data);
@@ -79,7 +79,7 @@ export class Tensor {
   static from(values: ArrayLike<number>, shape: Shape, dtype: DType = 'f32', options: TensorOptions = {}): Tensor {
     const t = Tensor.zeros(shape, dtype, options);
     if (values.length !== t.size) {
-      throw new Error(`Tensor.from: shape ${shapeStr(shape)} holds ${t.size} values, but ${values.length} were given`);
+      throw new ArgumentError('Tensor.from', 'values', `the ${t.size} values that shape ${shapeStr(shape)} holds`, values.length);
     }
     for (let q = 0; q < t.size; q++) t.data[q] = values[q];
     return t;

@@ -2,7 +2,8 @@
 // sentences of similar length, and a seeded batch order saved with each checkpoint.
 import { Rng } from '../core/index.js';
 import { loadBrown, type BrownSplits, type Tagset } from '../data/index.js';
-import { RunBase, type RunSettings } from './runBase.js';
+import { RunBase } from './runBase.js';
+import type { RunSettings } from './settings.js';
 
 let cached: { tagset: Tagset; splits: BrownSplits } | null = null;
 
@@ -41,7 +42,7 @@ export abstract class BrownRun extends RunBase {
 
   constructor(settings: RunSettings) {
     super(settings);
-    this.dataRng = new Rng(settings.seed + 7);
+    this.dataRng = new Rng(this.settings.seed + 7);
   }
 
   protected rngs(): Record<string, Rng> {

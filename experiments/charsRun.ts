@@ -10,7 +10,8 @@ import { rawText, unigramBits } from '../data/index.js';
 import { CharLM, TokenStreams } from '../models/index.js';
 import type { Metric, RecurrentState, StepReport, Trainer } from '../train/index.js';
 import { BrownRun } from './brownRun.js';
-import { cellChoice, type RunSettings, type RunTensor } from './runBase.js';
+import { type RunTensor } from './runBase.js';
+import { cellChoice, type RunSettings } from './settings.js';
 import { trainerFor } from './taskRun.js';
 
 export class CharsRun extends BrownRun {
@@ -31,11 +32,11 @@ export class CharsRun extends BrownRun {
     const train = rawText(splits.train);
     this.lm = new CharLM({
       alphabet: alphabet ?? CharLM.alphabetOf(train),
-      layer: { ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers },
-      seed: settings.seed,
+      layer: { ...cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers },
+      seed: this.settings.seed,
     });
-    this.trainer = trainerFor(settings, this.lm.store);
-    this.streams = new TokenStreams(this.lm.encode(train), settings.batch);
+    this.trainer = trainerFor(this.settings, this.lm.store);
+    this.streams = new TokenStreams(this.lm.encode(train), this.settings.batch);
     this.devText = this.known(rawText(splits.dev)).slice(0, 8_000);
     this.testText = this.known(rawText(splits.test)).slice(0, 40_000);
     this.metric = { name: 'bpc', baseline: unigramBits(train, this.testText), higherIsBetter: false };

@@ -10,7 +10,7 @@
 import { Rng } from '../core/index.js';
 import { trainForAsync, type Metric } from '../train/index.js';
 import { runKinds } from './registry.js';
-import type { RunSettings } from './runBase.js';
+import type { RunSettings } from './settings.js';
 import { heldOutBatches, TaskRun } from './taskRun.js';
 
 /** A row of the paper's Table 1: the cell, as settings, and the paper's Arith accuracy. */

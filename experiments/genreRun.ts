@@ -5,7 +5,7 @@ import { brownCategories, frequentWords, majorityCategory, type BrownSplits, typ
 import { SequenceModel } from '../models/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
 import { BatchOrder, corpus, lengthBatches, SentenceRun } from './brownRun.js';
-import { cellChoice, type RunSettings } from './runBase.js';
+import { cellChoice, type RunSettings } from './settings.js';
 import { trainerFor } from './taskRun.js';
 
 export class GenreRun extends SentenceRun {
@@ -28,11 +28,11 @@ export class GenreRun extends SentenceRun {
     this.index = new Map(this.words.map((w, q) => [w, q]));
     this.model = new SequenceModel({
       input: { kind: 'tokens', vocab: this.words.length }, outputs: this.categories.length, readout: 'last', embeddingDim: 64,
-      layer: { ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional },
-      seed: settings.seed,
+      layer: { ...cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers, bidirectional: this.settings.bidirectional },
+      seed: this.settings.seed,
     });
-    this.trainer = trainerFor(settings, this.model.store);
-    this.batches = lengthBatches(this.splits.train.map((s) => s.words.length), settings.batch);
+    this.trainer = trainerFor(this.settings, this.model.store);
+    this.batches = lengthBatches(this.splits.train.map((s) => s.words.length), this.settings.batch);
     this.batchOrder = new BatchOrder(this.batches.length, this.dataRng);
     this.metric = { name: 'accuracy', baseline: majorityCategory(this.splits).testShare, higherIsBetter: true };
   }

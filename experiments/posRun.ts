@@ -5,7 +5,7 @@ import { mostFrequentTagAccuracy, type BrownSplits } from '../data/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
 import type { EncodedSentence } from '../models/posTagger.js';
 import { BatchOrder, corpus, lengthBatches, SentenceRun } from './brownRun.js';
-import { cellChoice, type RunSettings } from './runBase.js';
+import { cellChoice, type RunSettings } from './settings.js';
 import { trainerFor } from './taskRun.js';
 
 export class PosRun extends SentenceRun {
@@ -21,15 +21,15 @@ export class PosRun extends SentenceRun {
   /** vocabulary: the one a saved run was built with (by default, the training split's). */
   constructor(settings: RunSettings, vocabulary?: PosVocabulary) {
     super(settings);
-    const tagset = settings.tagset ?? 'universal';
+    const tagset = this.settings.tagset ?? 'universal';
     this.splits = corpus(tagset);
     const v = vocabulary ?? buildPosVocabulary(this.splits.train);
     this.tagger = new PosTagger({
-      vocabulary: v, cell: cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional, seed: settings.seed,
+      vocabulary: v, cell: cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers, bidirectional: this.settings.bidirectional, seed: this.settings.seed,
     });
-    this.trainer = trainerFor(settings, this.tagger.store);
+    this.trainer = trainerFor(this.settings, this.tagger.store);
     this.encoded = this.splits.train.map((s) => this.tagger.encode(s));
-    this.batches = lengthBatches(this.encoded.map((s) => s.words.length), settings.batch);
+    this.batches = lengthBatches(this.encoded.map((s) => s.words.length), this.settings.batch);
     this.batchOrder = new BatchOrder(this.batches.length, this.dataRng);
     this.title = `pos: part-of-speech tagging of the Brown corpus, ${tagset} tags (${v.tags.length})`;
     this.metric = { name: 'accuracy', baseline: mostFrequentTagAccuracy(this.splits), higherIsBetter: true };

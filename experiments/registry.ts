@@ -5,43 +5,26 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError, FormatError, type ParamStore } from '../core/index.js';
 import { CharLM, PosTagger, type PosVocabulary, type WordLM } from '../models/index.js';
-import { taskSizes, type TaskName } from '../tasks/index.js';
+import type { TaskName } from '../tasks/index.js';
 import { loadCheckpoint } from '../train/index.js';
 import { CharsRun } from './charsRun.js';
 import { GenreRun } from './genreRun.js';
 import { PosRun } from './posRun.js';
-import { cellChoice, readSavedRun, type Run, type RunSettings } from './runBase.js';
+import { readSavedRun, type Run } from './runBase.js';
+import { cellChoice, completeSettings, taskSettings, type RunSettings, type TaskSettings } from './settings.js';
 import { SpellRun } from './spellRun.js';
 import { wordModel, WordLMRun } from './wordlmRun.js';
 import { TaskRun } from './taskRun.js';
 
-/** Settings only some kinds take. */
-export type ExtraSetting = 'seqLen' | 'testSize' | 'tagset';
-
-export interface RunKind {
+export interface RunKind extends TaskSettings {
   readonly name: string;
   readonly summary: string;
-  readonly defaults: RunSettings;
-  /** The task-specific settings this kind takes; the others must be absent. */
-  readonly extras: readonly ExtraSetting[];
   /** Build a fresh run; `model` is what a checkpoint saved to rebuild the same model (a vocabulary). */
   create(settings: RunSettings, model?: unknown): Run;
 }
 
-const common = {
-  cell: 'lstm', numLayers: 1, optimizer: 'adam', seed: 1, minutes: 0, onNonFinite: 'stop',
-} as const;
-
-function memoryKind(name: TaskName, summary: string): RunKind {
-  return {
-    name, summary, extras: ['seqLen', 'testSize'],
-    defaults: {
-      ...common, task: name, hiddenSize: 32, bidirectional: false, batch: 64, lr: 0.01, clip: 1,
-      steps: 1000, evalEvery: 250, seqLen: taskSizes[name], testSize: 512,
-    },
-    create: (settings) => new TaskRun(settings),
-  };
-}
+const kind = (name: string, summary: string, create: RunKind['create']): RunKind => ({ ...taskSettings[name], name, summary, create });
+const memoryKind = (name: TaskName, summary: string) => kind(name, summary, (settings) => new TaskRun(settings));
 
 export const runKinds: Readonly<Record<string, RunKind>> = {
   adding: memoryKind('adding', 'the adding problem: sum two marked values among T'),
@@ -49,31 +32,11 @@ export const runKinds: Readonly<Record<string, RunKind>> = {
   order: memoryKind('order', 'the temporal-order problem'),
   arith: memoryKind('arith', 'add two numbers read digit by digit'),
   xml: memoryKind('xml', 'close the open XML tags'),
-  spell: {
-    name: 'spell', summary: 'spell a number in English words from its digits (one-to-many)', extras: [],
-    defaults: { ...common, task: 'spell', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.01, clip: 5, steps: 400, evalEvery: 50 },
-    create: (settings) => new SpellRun(settings),
-  },
-  wordlm: {
-    name: 'wordlm', summary: 'a word-level language model of the Brown text (Elman network with the sigmoid)', extras: [],
-    defaults: { ...common, task: 'wordlm', cell: 'rnn', hiddenSize: 100, bidirectional: false, batch: 32, lr: 0.003, clip: 5, steps: 900, evalEvery: 300 },
-    create: (settings, model) => new WordLMRun(settings, (model as { words?: string[] } | null)?.words),
-  },
-  pos: {
-    name: 'pos', summary: 'part-of-speech tagging of the Brown corpus', extras: ['tagset'],
-    defaults: { ...common, task: 'pos', tagset: 'universal', hiddenSize: 64, bidirectional: true, batch: 32, lr: 0.005, clip: 5, steps: 1200, evalEvery: 400 },
-    create: (settings, model) => new PosRun(settings, (model as { vocabulary?: PosVocabulary } | null)?.vocabulary),
-  },
-  genre: {
-    name: 'genre', summary: 'the genre of a Brown sentence', extras: [],
-    defaults: { ...common, task: 'genre', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.003, clip: 5, steps: 1500, evalEvery: 500 },
-    create: (settings, model) => new GenreRun(settings, (model as { words?: string[] } | null)?.words),
-  },
-  chars: {
-    name: 'chars', summary: 'a character language model of the Brown text', extras: [],
-    defaults: { ...common, task: 'chars', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.01, clip: 5, steps: null, minutes: 1, evalEvery: 25 },
-    create: (settings, model) => new CharsRun(settings, (model as { alphabet?: string } | null)?.alphabet),
-  },
+  spell: kind('spell', 'spell a number in English words from its digits (one-to-many)', (settings) => new SpellRun(settings)),
+  wordlm: kind('wordlm', 'a word-level language model of the Brown text (Elman network with the sigmoid)', (settings, model) => new WordLMRun(settings, (model as { words?: string[] } | null)?.words)),
+  pos: kind('pos', 'part-of-speech tagging of the Brown corpus', (settings, model) => new PosRun(settings, (model as { vocabulary?: PosVocabulary } | null)?.vocabulary)),
+  genre: kind('genre', 'the genre of a Brown sentence', (settings, model) => new GenreRun(settings, (model as { words?: string[] } | null)?.words)),
+  chars: kind('chars', 'a character language model of the Brown text', (settings, model) => new CharsRun(settings, (model as { alphabet?: string } | null)?.alphabet)),
 };
 
 export const runNames: readonly string[] = Object.keys(runKinds);
@@ -85,7 +48,7 @@ export function runKind(task: string): RunKind {
   return kind;
 }
 
-/** A fresh run of the given settings (a kind's defaults with the caller's changes). */
+/** A fresh run of the given settings (a kind's defaults with the caller's changes; checked and completed by the run). */
 export function createRun(settings: RunSettings): Run {
   return runKind(settings.task).create(settings);
 }
@@ -94,9 +57,21 @@ export function createRun(settings: RunSettings): Run {
 export function resumeRun(path: string): Run {
   const file = checkpointFile(path);
   const saved = readSavedRun(file);
-  const run = runKind(saved.settings.task).create(saved.settings, saved.model);
+  const settings = savedSettings(file, saved.settings);
+  const run = runKind(settings.task).create(settings, saved.model);
   run.load(file);
   return run;
+}
+
+/** A checkpoint's settings, checked as a new run's are: a value no run takes is the file's fault, named with it. */
+function savedSettings(file: string, settings: RunSettings): RunSettings {
+  if (runKinds[settings.task] === undefined) throw new FormatError('checkpoint', file, `holds a run of task ${JSON.stringify(settings.task)}, not one of ${runNames.join(', ')}`);
+  try {
+    return completeSettings(settings);
+  } catch (err) {
+    if (err instanceof ArgumentError) throw new FormatError('checkpoint', file, `holds settings no run is built from: ${err.argument} must be ${err.expected}, got ${err.got}`);
+    throw err;
+  }
 }
 
 /** A checkpoint path: the file itself, or a run folder holding model.safetensors. */
@@ -113,7 +88,7 @@ function savedModel<M extends { store: ParamStore }>(path: string, task: string,
   const file = checkpointFile(path);
   const saved = readSavedRun(file);
   if (saved.settings.task !== task) throw new FormatError('checkpoint', file, `holds a ${saved.settings.task} model, not a ${task} model`);
-  const model = build(saved.settings, saved.model);
+  const model = build(savedSettings(file, saved.settings), saved.model);
   loadCheckpoint(file, { store: model.store });
   return model;
 }

@@ -6,7 +6,8 @@ import { Rng } from '../core/index.js';
 import { decodedAccuracy, OneToMany } from '../models/index.js';
 import { SPELL_INPUT, spellBatch, spellMajority, spellSplit, spellWords, type SpellBatch } from '../tasks/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
-import { cellChoice, RunBase, type RunSettings } from './runBase.js';
+import { RunBase } from './runBase.js';
+import { cellChoice, type RunSettings } from './settings.js';
 import { trainerFor } from './taskRun.js';
 
 /** The split is fixed (seed 1), whatever the run's seed: every run is tested on the same 200 numbers. */
@@ -29,11 +30,11 @@ export class SpellRun extends RunBase {
     this.testBatch = spellBatch(split.test);
     this.model = new OneToMany({
       inputSize: SPELL_INPUT, targetVocab: spellWords.length,
-      layer: { ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers },
-      seed: settings.seed,
+      layer: { ...cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers },
+      seed: this.settings.seed,
     });
-    this.trainer = trainerFor(settings, this.model.store);
-    this.dataRng = new Rng(settings.seed);
+    this.trainer = trainerFor(this.settings, this.model.store);
+    this.dataRng = new Rng(this.settings.seed);
     const majority = spellMajority(this.train);
     this.metric = { name: 'accuracy', baseline: decodedAccuracy(split.test.map(() => majority), this.testBatch).sequences, higherIsBetter: true };
   }

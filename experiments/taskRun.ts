@@ -5,7 +5,8 @@ import { Rng } from '../core/index.js';
 import { initializeLayer, makeOptimizer, Trainer, type Metric, type StepReport } from '../train/index.js';
 import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
 import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
-import { cellChoice, RunBase, type RunSettings } from './runBase.js';
+import { RunBase } from './runBase.js';
+import { cellChoice, type RunSettings } from './settings.js';
 
 /** The trainer a run's settings describe: its optimizer, clipping (0: none) and NaN rule. */
 export function trainerFor(settings: RunSettings, store: Parameters<typeof makeOptimizer>[1]): Trainer {
@@ -35,16 +36,16 @@ export class TaskRun extends RunBase {
 
   constructor(settings: RunSettings) {
     super(settings);
-    this.task = makeTask(settings.task, settings.seqLen);
+    this.task = makeTask(this.settings.task, this.settings.seqLen);
     this.model = modelForTask(this.task, {
-      ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional,
-    }, { seed: settings.seed });
-    initializeLayer(this.model.rnn, new Rng(settings.seed + 1), { forgetBias: cellChoice(settings).forgetBias });
-    this.trainer = trainerFor(settings, this.model.store);
-    this.dataRng = new Rng(settings.seed);
-    this.dropoutRng = new Rng(settings.seed + 2);
-    const testRng = new Rng(settings.seed + 1_000_003);
-    this.testSet = heldOutBatches(this.task, testRng, settings.testSize ?? 512);
+      ...cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers, bidirectional: this.settings.bidirectional,
+    }, { seed: this.settings.seed });
+    initializeLayer(this.model.rnn, new Rng(this.settings.seed + 1), { forgetBias: cellChoice(this.settings).forgetBias });
+    this.trainer = trainerFor(this.settings, this.model.store);
+    this.dataRng = new Rng(this.settings.seed);
+    this.dropoutRng = new Rng(this.settings.seed + 2);
+    const testRng = new Rng(this.settings.seed + 1_000_003);
+    this.testSet = heldOutBatches(this.task, testRng, this.settings.testSize ?? 512);
   }
 
   get title(): string {

@@ -9,16 +9,15 @@ import { tunedBigram, wordTokens, wordVocabulary, type BigramModel } from '../da
 import { TokenStreams, WordLM } from '../models/index.js';
 import type { Metric, RecurrentState, StepReport, Trainer } from '../train/index.js';
 import { BrownRun, corpus } from './brownRun.js';
-import { cellChoice, type RunSettings, type RunTensor } from './runBase.js';
+import { type RunTensor } from './runBase.js';
+import { cellChoice, type RunSettings } from './settings.js';
 import { trainerFor } from './taskRun.js';
 
 export const WORDLM_VOCABULARY = 5000;
 
-/** The model a run's settings describe: the Elman network with the sigmoid, as in the paper, or another cell. */
+/** The model a run's settings describe: the Elman network with the sigmoid, as in the paper (the kind's default), or another cell. */
 export function wordModel(settings: RunSettings, words: readonly string[]): WordLM {
-  const cell = cellChoice(settings);
-  if (cell.cell === 'rnn') cell.nonlinearity ??= 'sigmoid';
-  const layer = { ...cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers };
+  const layer = { ...cellChoice(settings), hiddenSize: settings.hiddenSize, numLayers: settings.numLayers };
   return new WordLM({ words, layer, seed: settings.seed });
 }
 /** Steps per chunk of truncated BPTT. */
@@ -40,12 +39,12 @@ export class WordLMRun extends BrownRun {
     super(settings);
     const splits = corpus('brown');
     const vocabulary = words ?? wordVocabulary(splits.train, WORDLM_VOCABULARY);
-    this.lm = wordModel(settings, vocabulary);
-    this.trainer = trainerFor(settings, this.lm.store);
+    this.lm = wordModel(this.settings, vocabulary);
+    this.trainer = trainerFor(this.settings, this.lm.store);
     const train = wordTokens(splits.train, vocabulary);
     this.devTokens = wordTokens(splits.dev, vocabulary);
     this.testTokens = wordTokens(splits.test, vocabulary);
-    this.streams = new TokenStreams(train, settings.batch);
+    this.streams = new TokenStreams(train, this.settings.batch);
     this.bigram = tunedBigram(train, this.devTokens, vocabulary.length);
     this.metric = { name: 'perplexity', baseline: Math.exp(this.bigram.nats(this.testTokens)), higherIsBetter: false };
   }

@@ -33,7 +33,7 @@ export class CharLM extends TokenLM {
 
   constructor(readonly options: CharLMOptions) {
     const chars = [...options.alphabet];
-    if (chars.length < 2 || new Set(chars).size !== chars.length) throw new Error('CharLM: alphabet must hold at least two distinct characters');
+    if (chars.length < 2 || new Set(chars).size !== chars.length) throw new ArgumentError('CharLM', 'alphabet', 'at least two distinct characters', options.alphabet);
     super(chars.length, options, 32);
     this.alphabet = options.alphabet;
     this.index = new Map(chars.map((ch, q) => [ch, q]));
@@ -89,7 +89,7 @@ export class CharLM extends TokenLM {
     if (!Number.isInteger(topK) || topK < 1) throw new ArgumentError('CharLM.sample', 'topK', 'a positive integer', topK);
     const rng = new Rng(options.seed ?? 0);
     const prime = options.prime ?? [...this.alphabet][rng.int(this.vocab)];
-    if (prime.length === 0) throw new Error('CharLM.sample: prime must not be empty');
+    if (prime.length === 0) throw new ArgumentError('CharLM.sample', 'prime', 'a text of at least one character', prime);
     const primeTokens = this.encode(prime);
     let { logits, state } = this.forward(null, primeTokens, primeTokens.length, 1, null);
     let last = Array.from(logits.data.subarray((primeTokens.length - 1) * this.vocab));

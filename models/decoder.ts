@@ -5,7 +5,7 @@
 //
 // Target symbols are 0..targetVocab−1 plus EOS (= targetVocab) in the output, and GO
 // (= targetVocab + 1) as the first input.
-import { argmaxRows, ops, type ParamStore, type Rng, type Tape, type Tensor } from '../core/index.js';
+import { ArgumentError, argmaxRows, ops, type ParamStore, type Rng, type Tape, type Tensor } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions } from '../cells/index.js';
 
 /** Targets of B sequences, time-major and padded: [U·B], each sequence's length counting its EOS. */
@@ -50,7 +50,8 @@ export class Decoder {
   }
 
   /** Greedy decoding of B sequences: each step feeds back the likeliest symbol, until EOS or maxLength symbols. */
-  greedy(start: StartState, B: number, maxLength: number): number[][] {
+  greedy(start: StartState, B: number, maxLength: number, where = 'Decoder.greedy'): number[][] {
+    if (!Number.isSafeInteger(maxLength) || maxLength < 1) throw new ArgumentError(where, 'maxLength', 'an integer ≥ 1 (the most symbols to generate)', maxLength);
     let { h, c } = start;
     const outputs: number[][] = Array.from({ length: B }, () => []);
     const done = new Array<boolean>(B).fill(false);

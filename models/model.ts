@@ -1,7 +1,7 @@
 // What every model shares: its parameters in one store, and a state dict made of its parts'
 // with PyTorch's module prefixes (`embedding.weight`, `rnn.weight_ih_l0`, `head.weight`), so
 // that a PyTorch module with the same attribute names loads it as it is, and back.
-import type { Buf, ParamStore } from '../core/index.js';
+import { ArgumentError, type Buf, type ParamStore } from '../core/index.js';
 import { loadStateDictInto, stateDictOf, type LoadOptions, type LoadReport, type StateDict, type StateMapping, type StateModule } from '../cells/index.js';
 
 export abstract class Model implements StateModule {
@@ -23,4 +23,32 @@ export abstract class Model implements StateModule {
   loadStateDict(dict: StateDict, options: LoadOptions = {}): LoadReport {
     return loadStateDictInto(`${this.constructor.name}.loadStateDict`, this, dict, options);
   }
+}
+
+/** What a model sets in its layers itself: given in `layer` anyway (from JavaScript, past the types), it is an error. */
+const setByTheModel = { inputSize: 'the model sets it from its input or embedding', store: "the model's own store holds every part", dtype: 'give it as the model\'s dtype', name: 'the model names its parts' };
+
+/**
+ * Refuse layer options the model sets itself or cannot honour, so that none is silently
+ * ignored: `cannot` maps an option to why this model has no use for it.
+ */
+export function refuseLayerOptions(where: string, layer: object, cannot: Record<string, string> = {}): void {
+  for (const [key, why] of Object.entries({ ...setByTheModel, ...cannot })) {
+    const value = (layer as Record<string, unknown>)[key];
+    if (value !== undefined) throw new ArgumentError(where, `layer.${key}`, `left out (${why})`, value);
+  }
+}
+
+/** Why a model that generates, or predicts the next token, reads one way only. */
+export const oneWayOnly = {
+  bidirectional: 'it predicts each next symbol from the ones before it, and a backward reader would see the answer',
+  merge: 'it joins the two directions of a bidirectional layer, and this model reads one way only',
+};
+
+/**
+ * How wide a model embeds its symbols: as given, else as wide as the hidden state for the MUT
+ * cells (MUT1 and MUT2 add x_t to the state, so their input must be hidden-size), else `fallback`.
+ */
+export function embeddingWidth(layer: { cell: string; hiddenSize: number }, given: number | undefined, fallback: number): number {
+  return given ?? (layer.cell.startsWith('mut') ? layer.hiddenSize : fallback);
 }

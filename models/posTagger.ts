@@ -84,6 +84,9 @@ export interface PosBatch {
   mask: number[];
 }
 
+/** The default widths of a word's three features (its embedding, its affixes', its shape's): the layer reads their concatenation. */
+export const POS_WORD_DIM = 64, POS_AFFIX_DIM = 32, SHAPE_DIM = 8;
+
 export class PosTagger extends Model {
   readonly store: ParamStore = new ParamStore('f32');
   readonly vocabulary: PosVocabulary;
@@ -102,7 +105,7 @@ export class PosTagger extends Model {
     this.vocabulary = options.vocabulary;
     this.options = {
       cell: options.cell ?? 'lstm', hiddenSize: options.hiddenSize ?? 64, numLayers: options.numLayers ?? 1, bidirectional: options.bidirectional ?? true,
-      wordDim: options.wordDim ?? 64, affixDim: options.affixDim ?? 32, dropout: options.dropout ?? 0, seed: options.seed ?? 1,
+      wordDim: options.wordDim ?? POS_WORD_DIM, affixDim: options.affixDim ?? POS_AFFIX_DIM, dropout: options.dropout ?? 0, seed: options.seed ?? 1,
     };
     const o = this.options, v = this.vocabulary;
     const rng = new Rng(o.seed);
@@ -111,10 +114,10 @@ export class PosTagger extends Model {
     this.tagIndex = new Map(v.tags.map((t, q) => [t, q]));
     this.wordEmbedding = new Embedding(this.store, 'word', v.words.length, o.wordDim);
     this.affixEmbedding = new Embedding(this.store, 'affix', v.affixes.length, o.affixDim);
-    this.shapeEmbedding = new Embedding(this.store, 'shape', SHAPES, 8);
+    this.shapeEmbedding = new Embedding(this.store, 'shape', SHAPES, SHAPE_DIM);
     this.rnn = new RecurrentLayer({
       ...(typeof o.cell === 'string' ? { cell: o.cell, forgetBias: defaultForgetBias(o.cell) } : o.cell),
-      inputSize: o.wordDim + o.affixDim + 8, hiddenSize: o.hiddenSize, numLayers: o.numLayers, bidirectional: o.bidirectional, dropout: o.dropout,
+      inputSize: o.wordDim + o.affixDim + SHAPE_DIM, hiddenSize: o.hiddenSize, numLayers: o.numLayers, bidirectional: o.bidirectional, dropout: o.dropout,
       store: this.store, name: 'rnn',
     });
     this.head = new Linear(this.store, 'head', this.rnn.layerOutputSize(), v.tags.length);

@@ -4,7 +4,7 @@
 import { padTimeMajor, ParamStore, Rng, type DType, type Tape, type Tensor } from '../core/index.js';
 import { Embedding, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
 import { Decoder, decodedAccuracy, type StartState } from './decoder.js';
-import { Model } from './model.js';
+import { embeddingWidth, Model, oneWayOnly, refuseLayerOptions } from './model.js';
 
 export interface Seq2SeqOptions {
   sourceVocab: number;
@@ -37,9 +37,10 @@ export class Seq2Seq extends Model {
 
   constructor(readonly options: Seq2SeqOptions) {
     super();
+    refuseLayerOptions('Seq2Seq', options.layer, oneWayOnly);
     this.store = new ParamStore(options.dtype ?? 'f32');
     const rng = new Rng(options.seed ?? 0);
-    const dim = options.embeddingDim ?? 16;
+    const dim = embeddingWidth(options.layer, options.embeddingDim, 16);
     this.sourceEmbedding = new Embedding(this.store, 'source_embedding', options.sourceVocab, dim);
     this.encoder = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'encoder' });
     this.decoder = new Decoder(this.store, options.targetVocab, options.layer, dim);
@@ -70,7 +71,7 @@ export class Seq2Seq extends Model {
 
   /** Greedy decoding: each step feeds back the likeliest symbol, until EOS or maxLength symbols. */
   greedy(batch: PairBatch, maxLength: number): number[][] {
-    return this.decoder.greedy(this.encode(null, batch), batch.B, maxLength);
+    return this.decoder.greedy(this.encode(null, batch), batch.B, maxLength, 'Seq2Seq.greedy');
   }
 }
 

@@ -7,7 +7,7 @@
 //   many-to-many:  x_1 … x_T → RNN → y_t → W y_t + b  for every t
 import { ArgumentError, ops, ParamStore, Rng, Tensor, type DType, type Tape } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
-import { Model } from './model.js';
+import { embeddingWidth, Model } from './model.js';
 import { lastStep } from '../train/losses.js';
 
 export interface SequenceModelOptions {
@@ -53,7 +53,7 @@ export class SequenceModel extends Model {
     let inputSize: number;
     if (options.input.kind === 'tokens') {
       // MUT1–3 add x_t to hidden-size vectors, so their symbols' vectors are hidden-size too.
-      const dim = options.embeddingDim ?? (options.layer.cell.startsWith('mut') ? options.layer.hiddenSize : 16);
+      const dim = embeddingWidth(options.layer, options.embeddingDim, 16);
       this.embedding = new Embedding(this.store, 'embedding', options.input.vocab, dim);
       inputSize = dim;
     } else {
@@ -77,10 +77,10 @@ export class SequenceModel extends Model {
   /** The input sequence as a [T, B, I] tensor. */
   embed(tape: Tape | null, x: SequenceInput): Tensor {
     if (this.embedding !== null) {
-      if (x.tokens === undefined) throw new Error('SequenceModel: this model reads tokens; the input has none');
+      if (x.tokens === undefined) throw new ArgumentError('SequenceModel', 'input.tokens', 'the tokens this model reads', undefined);
       return this.embedding.forward(tape, x.tokens, [x.T, x.B]);
     }
-    if (x.values === undefined) throw new Error('SequenceModel: this model reads values; the input has none');
+    if (x.values === undefined) throw new ArgumentError('SequenceModel', 'input.values', 'the values this model reads', undefined);
     return Tensor.from(x.values, [x.T, x.B, (this.options.input as { size: number }).size], this.store.dtype);
   }
 

@@ -2,9 +2,9 @@
 // softmax over the next token. Trained on a token stream split into B parallel streams, in
 // chunks of k steps with the state carried (detached) from chunk to chunk. The character
 // model (charLM.ts) and the word model (wordLM.ts) are this over their own tokens.
-import { ops, ParamStore, Rng, type DType, type Tape, type Tensor } from '../core/index.js';
+import { ArgumentError, ops, ParamStore, Rng, type DType, type Tape, type Tensor } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
-import { Model } from './model.js';
+import { embeddingWidth, Model, oneWayOnly, refuseLayerOptions } from './model.js';
 import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from '../train/bptt.js';
 
 export interface TokenLMOptions {
@@ -23,9 +23,10 @@ export class TokenLM extends Model {
   /** A model over `vocab` tokens; the embedding is `defaultDim` wide unless the options say. */
   constructor(readonly vocab: number, options: TokenLMOptions, defaultDim: number) {
     super();
+    refuseLayerOptions(this.constructor.name, options.layer, oneWayOnly);
     this.store = new ParamStore(options.dtype ?? 'f32');
     const rng = new Rng(options.seed ?? 0);
-    const dim = options.embeddingDim ?? defaultDim;
+    const dim = embeddingWidth(options.layer, options.embeddingDim, defaultDim);
     this.embedding = new Embedding(this.store, 'embedding', vocab, dim);
     this.rnn = new RecurrentLayer({ ...options.layer, inputSize: dim, store: this.store, name: 'rnn' });
     this.head = new Linear(this.store, 'head', this.rnn.hiddenSize, vocab);
@@ -110,11 +111,11 @@ export class TokenStreams {
 
   constructor(readonly tokens: ArrayLike<number>, readonly B: number) {
     this.rowLength = Math.floor(tokens.length / B);
-    if (!Number.isInteger(B) || B < 1 || this.rowLength < 2) throw new Error(`TokenStreams: ${tokens.length} tokens cannot make ${B} rows of at least 2`);
+    if (!Number.isInteger(B) || B < 1 || this.rowLength < 2) throw new ArgumentError('TokenStreams', 'B', `an integer ≥ 1 that makes rows of at least 2 of the ${tokens.length} tokens`, B);
   }
 
   next(T: number): { tokens: number[]; reset: boolean } {
-    if (T + 1 > this.rowLength) throw new Error(`TokenStreams: a chunk of ${T} steps needs rows of ${T + 1} tokens, they hold ${this.rowLength}`);
+    if (T + 1 > this.rowLength) throw new ArgumentError('TokenStreams.next', 'T', `at most ${this.rowLength - 1} steps (a chunk of T steps needs rows of T + 1 tokens, and they hold ${this.rowLength})`, T);
     let reset = false;
     if (this.position + T + 1 > this.rowLength) {
       this.position = 0;

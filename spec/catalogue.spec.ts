@@ -15,11 +15,13 @@ import { repoRoot } from './helpers.js';
 import type { Case, CliCase } from './catalogue/types.js';
 import { dir } from './catalogue/fixtures.js';
 import { libraryCases } from './catalogue/library.js';
+import { builtCases } from './catalogue/built.js';
 import { commandLineCases } from './catalogue/commandLine.js';
 import { numberCases } from './catalogue/numbers.js';
+import { wordCases } from './catalogue/words.js';
 
-const cases: Case[] = [...libraryCases];
-const cliCases: CliCase[] = [...commandLineCases, ...numberCases];
+const cases: Case[] = [...libraryCases, ...builtCases];
+const cliCases: CliCase[] = [...commandLineCases, ...numberCases, ...wordCases];
 
 /** One library case: the class, and the three parts of the message. */
 function check(c: Case): void {

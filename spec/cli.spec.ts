@@ -65,7 +65,7 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
     assert.match(missing.err, 'train: --task is required');
     const bad = rnnlab('train', '--task', 'adding', '--cell', 'lstm', '--hidden', '2.5');
     assert.is(bad.code, 2);
-    assert.match(bad.err, 'train: --hidden must be an integer ≥ 1, got 2.5');
+    assert.match(bad.err, "train: --hidden must be an integer ≥ 1, written in decimal digits, got '2.5'");
   } finally {
     rmSync(dir, { recursive: true });
   }
@@ -139,16 +139,19 @@ test('output paths are checked before training: --save into a missing folder fai
   }
 });
 
-test('bad flags are errors, not silent defaults: negative clip or minutes, stray arguments, flags a task does not take', () => {
+test('bad flags are errors, not silent defaults: negative clip or minutes, stray arguments, flags a task or its model does not honour', () => {
   const cases: [string[], string, string][] = [
-    [['train', '--task', 'adding', '--clip', '-1'], 'train: --clip must be a number ≥ 0, got -1', '--clip'],
-    [['train', '--task', 'adding', '--minutes', '-2'], 'train: --minutes must be a number ≥ 0, got -2', '--minutes'],
-    [['train', '--task', 'adding', '--steps', '0'], 'train: --steps must be an integer ≥ 1, got 0', '--steps'],
+    [['train', '--task', 'adding', '--clip', '-1'], "train: --clip must be a number ≥ 0, got '-1'", '--clip'],
+    [['train', '--task', 'adding', '--minutes', '-2'], "train: --minutes must be a number ≥ 0, got '-2'", '--minutes'],
+    [['train', '--task', 'adding', '--steps', '0'], "train: --steps must be an integer ≥ 1, got '0'", '--steps'],
     [['train', '--task', 'adding', '--tagset', 'brown'], 'train: --tagset does not apply to the adding task', '--tagset'],
     [['train', '--task', 'chars', '--seq-len', '5'], 'train: --seq-len does not apply to the chars task', '--seq-len'],
-    [['train', '--task', 'genre', '--unidirectional'], 'train: --unidirectional applies to the pos task only', '--unidirectional'],
-    [['train', '--task', 'genre', '--concatenated'], 'train: --concatenated applies to the pos task only', '--concatenated'],
-    [['train', '--task', 'pos', '--concatenated', '--unidirectional'], 'train: --concatenated is a third form: give it alone, without --bidirectional or --unidirectional', '--concatenated'],
+    [['train', '--task', 'genre', '--unidirectional'], 'train: --unidirectional does not apply to the genre task (it reads one way already)', '--unidirectional'],
+    [['train', '--task', 'genre', '--concatenated'], 'train: --concatenated does not apply to the genre task (its model is built unidirectional or bidirectional)', '--concatenated'],
+    [['train', '--task', 'pos', '--concatenated', '--unidirectional'], 'train: give one of --bidirectional, --unidirectional and --concatenated', '--concatenated'],
+    [['train', '--task', 'spell', '--bidirectional'], 'train: --bidirectional does not apply to the spell task (its model reads one way only)', '--bidirectional'],
+    [['train', '--task', 'wordlm', '--bidirectional'], 'train: --bidirectional does not apply to the wordlm task (its model reads one way only)', '--bidirectional'],
+    [['train', '--task', 'chars', '--bidirectional'], 'train: --bidirectional does not apply to the chars task (its model reads one way only)', '--bidirectional'],
     [['train', '--task', 'adding', '--update-gate', 'writes'], 'train: --update-gate applies to --cell gru only, not lstm', '--update-gate'],
     [['train', '--task', 'adding', '--cell', 'gru', '--nonlinearity', 'relu'], 'train: --nonlinearity applies to --cell rnn only, not gru', '--nonlinearity'],
     [['train', '--task', 'wordlm', '--variant', 'nfg'], 'train: --variant applies to --cell lstm only, not rnn', '--variant'],
@@ -185,7 +188,7 @@ test('the first training command of the README runs as written (an LSTM by defau
   try {
     const r = rnnlab('train', '--task', 'adding', '--steps', '3', '--batch', '4', '--hidden', '4', '--runs', dir, '--json');
     assert.is(r.code, 0, r.err);
-    assert.match(r.out, /^task adding, cell lstm, hiddenSize 4, numLayers 1, bidirectional false, batch 4, steps 3, .*seqLen 50, testSize 512$/m);
+    assert.match(r.out, /^task adding, cell lstm, hiddenSize 4, numLayers 1, bidirectional false, batch 4, steps 3, .*seqLen 50, testSize 512, forgetBias 1$/m);
     assert.not.match(r.out, /undefined/);
     assert.is(lastJson(r.out).cell, 'lstm');
   } finally {

@@ -14,7 +14,7 @@ test('wrong input width or rank', () => {
   assert.throws(() => lstm().forward(null, Tensor.zeros([5, 3], 'f64')), /lstm: x must be \[T, B, I\] with I = inputSize 3, got \[5,3\]/);
   const bf = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, batchFirst: true, dtype: 'f64' });
   assert.throws(() => bf.forward(null, x(2, 5, 4)), /gru: x must be \[B, T, I\] with I = inputSize 3, got \[2,5,4\]/);
-  assert.throws(() => lstm().forward(null, Tensor.zeros([5, 2, 3], 'f32')), /lstm: x has dtype f32, expected f64 like the parameters/);
+  assert.throws(() => lstm().forward(null, Tensor.zeros([5, 2, 3], 'f32')), /lstm: x must be of dtype f64 like the parameters, got 'f32'/);
 });
 
 test('wrong h0 or c0 shape', () => {
@@ -23,7 +23,7 @@ test('wrong h0 or c0 shape', () => {
   assert.throws(() => lstm().forward(null, x(5, 2, 3), { c0: Tensor.zeros([2, 3, 4], 'f64') }),
     /lstm: c0 must be \[numLayers·directions, B, H\] = \[2, 2, 4\], got \[2,3,4\]/);
   const gru = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, dtype: 'f64' });
-  assert.throws(() => gru.forward(null, x(5, 2, 3), { c0: Tensor.zeros([1, 2, 4], 'f64') }), /gru: c0 is only for an LSTM, got one for gru/);
+  assert.throws(() => gru.forward(null, x(5, 2, 3), { c0: Tensor.zeros([1, 2, 4], 'f64') }), /gru: c0 must be left out: it is only for an LSTM, and this layer is gru/);
 });
 
 test('lengths of 0, longer than T, or of the wrong count', () => {

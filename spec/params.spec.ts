@@ -46,11 +46,11 @@ test('two phases: declare, then allocate once; a tensor\'s data never re-points'
 test('the store names what is wrong', () => {
   const store = new ParamStore('f32');
   store.add('w', [2]);
-  assert.throws(() => store.add('w', [3]), /a parameter named w exists already/);
-  assert.throws(() => store.get('v'), /no parameter named v; the store holds w/);
+  assert.throws(() => store.add('w', [3]), /ParamStore.add: name must be a name not yet in the store, got 'w'/);
+  assert.throws(() => store.get('v'), /ParamStore.get: name must be one of the store's parameters \(w\), got 'v'/);
   assert.throws(() => store.add('z', [2, -1]), /shape must be an array of non-negative integers, got \[2,-1\]/);
   store.allocate();
-  assert.throws(() => store.set('w', [1, 2, 3]), /w \[2\] holds 2 values, got 3/);
+  assert.throws(() => store.set('w', [1, 2, 3]), /ParamStore.set: values must be 2 values for w \[2\], got 3/);
   assert.throws(() => new ParamStore('f16' as 'f32'), /ParamStore: dtype must be 'f32' or 'f64', got 'f16'/);
 });
 

@@ -117,19 +117,20 @@ test('safetensors reads the dtypes a model\'s data comes in: I64, I32, BOOL, U8,
   assert.equal(halves(mine, 8 + header(mine), n), halves(theirs, 8 + header(theirs) + file.logits_f16.data_offsets[0], n), 'toHalf rounds as torch does');
 });
 
-test('safetensors writes every dtype and reads it back; F16 rounds to nearest even, overflows to Infinity', () => {
+test('safetensors writes every dtype and reads it back; F16 rounds to nearest even, and refuses a finite value it would turn into Infinity', () => {
   const file = decodeSafetensors(encodeSafetensors({
     ids: { shape: [3], data: BigInt64Array.of(0n, -5n, 9007199254740993n) },
     counts: { shape: [2], data: Int32Array.of(-7, 2147483647) },
     flags: { shape: [3], data: Uint8Array.of(1, 0, 1), dtype: 'BOOL' },
     raw: { shape: [2], data: Uint8Array.of(3, 250) },
-    half: { shape: [6], data: Float32Array.of(1, 65504, 65520, 1 + 2 ** -11, 2 ** -24, -0.1), dtype: 'F16' },
+    half: { shape: [7], data: Float32Array.of(1, 65504, 65519, 1 + 2 ** -11, 2 ** -24, -0.1, -Infinity), dtype: 'F16' },
   }));
   assert.equal([...file.tensors.ids.data], [0n, -5n, 9007199254740993n]);
   assert.equal([file.tensors.counts.dtype, ...file.tensors.counts.data], ['I32', -7, 2147483647]);
   assert.equal([file.tensors.flags.dtype, ...file.tensors.flags.data], ['BOOL', 1, 0, 1]);
   assert.equal([file.tensors.raw.dtype, ...file.tensors.raw.data], ['U8', 3, 250]);
-  assert.equal([...file.tensors.half.data], [1, 65504, Infinity, 1, 2 ** -24, fromHalf(toHalf(-0.1))]);
+  assert.equal([...file.tensors.half.data], [1, 65504, 65504, 1, 2 ** -24, fromHalf(toHalf(-0.1)), -Infinity]);
+  assert.throws(() => encodeSafetensors({ w: { shape: [2], data: Float32Array.of(65520, 1), dtype: 'F16' } }), /tensor w must be within F16's range \(±65504\) to be written as F16 \(write it as F32, or scale it\), got 65520 at w\[0\], its largest value/);
   assert.is(fromHalf(toHalf(-0.1)), -0.0999755859375);
   assert.throws(() => encodeSafetensors({ b: { shape: [1], data: Uint8Array.of(2), dtype: 'BOOL' } }), /tensor b\[0\] must be 0 or 1 in a BOOL tensor, got 2/);
   assert.throws(() => encodeSafetensors({ i: { shape: [1], data: Int32Array.of(1), dtype: 'F16' } }), /dtype of tensor i must be one its Int32Array can hold \(I32\), got 'F16'/);

@@ -54,7 +54,7 @@ test('reset forgets the entries; backward checks its root', () => {
   assert.throws(() => tape.backward(y), /root must be a scalar loss \(one element\) when no seed is given, got shape \[2\]/);
   tape.backward(y, Float64Array.of(1, 1));
   assert.ok(Math.abs(x.grad![0] - (1 - Math.tanh(1) ** 2)) < 1e-15);
-  assert.throws(() => tape.backward(y, Float64Array.of(1)), /seed must have 2 elements/);
+  assert.throws(() => tape.backward(y, Float64Array.of(1)), /seed must be 2 values like root \[2\]/);
   tape.reset();
   assert.is(tape.length, 0);
   const bad = Tensor.from([NaN], [], 'f64', { requiresGrad: true });

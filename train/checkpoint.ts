@@ -94,6 +94,10 @@ export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckp
   if (optimizer !== undefined) {
     if (optimizerMeta === null) fail('it holds no optimizer state');
     if (optimizerMeta!.name !== optimizer.name) fail(`its optimizer is ${optimizerMeta!.name}, the run's is ${optimizer.name}`);
+    // Read from a file, the optimizer's learning rate and step count pass the checks its constructor makes.
+    const { lr, stepCount } = optimizerMeta!;
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) fail(`its optimizer's lr must be a finite number ≥ 0, got ${JSON.stringify(lr)}`);
+    if (!Number.isSafeInteger(stepCount) || stepCount < 0) fail(`its optimizer's stepCount must be an integer ≥ 0, got ${JSON.stringify(stepCount)}`);
     for (const [name, buf] of optimizer.state()) {
       const key = `optim/${name}`;
       expected.add(key);

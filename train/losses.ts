@@ -14,7 +14,7 @@ export interface StepLossOptions {
 
 /** Cross-entropy at every step: logits [T, B, C], targets [T·B] time-major. */
 export function stepCrossEntropy(tape: Tape | null, logits: Tensor, targets: ArrayLike<number>, options: StepLossOptions = {}): Tensor {
-  if (logits.shape.length !== 3) throw new Error(`stepCrossEntropy: logits must be [T, B, C], got [${logits.shape.join(',')}]`);
+  if (logits.shape.length !== 3) throw new ArgumentError('stepCrossEntropy', 'logits', '[T, B, C]', `[${logits.shape.join(',')}]`, true);
   return ops.softmaxCrossEntropy(tape, logits, targets, { mask: options.mask, reduction: options.reduction });
 }
 

@@ -29,15 +29,32 @@ export interface OptimizerSnapshot {
 
 export abstract class Optimizer {
   abstract readonly name: OptimizerName;
-  /** Steps taken so far. */
-  stepCount = 0;
-  /** The learning rate; schedules change it between steps. */
-  lr: number;
+  private steps = 0;
+  private rate: number;
   private readonly buffers = new Map<string, Buf>();
 
-  constructor(readonly store: ParamStore, lr: number, where: string) {
+  constructor(readonly store: ParamStore, lr: number, private readonly where: string) {
     if (!store.allocated) throw new Error(`${where}: the parameter store is not allocated yet; make the optimizer after the model`);
-    this.lr = checkHyper(where, 'lr', lr, atLeast(0));
+    this.rate = checkHyper(where, 'lr', lr, atLeast(0));
+  }
+
+  /** The learning rate; schedules (and a resumed checkpoint) change it between steps, checked as the constructor checks it. */
+  get lr(): number {
+    return this.rate;
+  }
+
+  set lr(value: number) {
+    this.rate = checkHyper(this.where, 'lr', value, atLeast(0));
+  }
+
+  /** Steps taken so far (an integer ≥ 0). */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  set stepCount(value: number) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new ArgumentError(this.where, 'stepCount', 'an integer ≥ 0', value);
+    this.steps = value;
   }
 
   /** A state buffer the size of the parameters, zero-filled (or filled with `value`). */
@@ -55,7 +72,7 @@ export abstract class Optimizer {
 
   /** One update of store.data from store.grad. */
   step(): void {
-    this.stepCount++;
+    this.steps++;
     this.update(this.store.data, this.store.grad, this.store.size);
   }
 
@@ -135,7 +152,7 @@ export class RMSprop extends Optimizer {
 
   constructor(store: ParamStore, o: RmspropOptions) {
     super(store, o.lr, 'rmsprop');
-    this.alpha = checkHyper('rmsprop', 'alpha', o.alpha ?? 0.99, atLeast(0));
+    this.alpha = checkHyper('rmsprop', 'alpha', o.alpha ?? 0.99, smoothing);
     this.eps = checkHyper('rmsprop', 'eps', o.eps ?? 1e-8, atLeast(0));
     this.momentum = checkHyper('rmsprop', 'momentum', o.momentum ?? 0, atLeast(0));
     this.weightDecay = checkHyper('rmsprop', 'weightDecay', o.weightDecay ?? 0, atLeast(0));
@@ -285,6 +302,12 @@ export function makeOptimizer(name: string, store: ParamStore, config: Optimizer
 interface Range { holds(v: number): boolean; text: string }
 const atLeast = (min: number): Range => ({ holds: (v) => v >= min, text: `a finite number ≥ ${min}` });
 const inUnit: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1)' };
+/**
+ * RMSprop's α: PyTorch checks only α ≥ 0, but s = αs + (1−α)g² is an average only for α ≤ 1;
+ * above 1 the weight on g² is negative, s turns negative and √s is NaN at the first step, and
+ * at 1 s stays 0 and every step is g/ε. So α must lie in [0, 1).
+ */
+const smoothing: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1) (the weight of the old average of g²)' };
 const anyFinite: Range = { holds: () => true, text: 'a finite number' };
 
 function checkHyper(where: string, name: string, v: unknown, range: Range): number {

@@ -24,6 +24,7 @@ export interface Schedule {
 export class StepDecay implements Schedule {
   readonly name = 'step';
   constructor(readonly initialLr: number, readonly every: number, readonly gamma: number) {
+    nonNegative('StepDecay', 'initialLr', initialLr);
     positive('StepDecay', 'every', every);
     positive('StepDecay', 'gamma', gamma);
   }
@@ -40,6 +41,7 @@ export class StepDecay implements Schedule {
 export class ExponentialDecay implements Schedule {
   readonly name = 'exponential';
   constructor(readonly initialLr: number, readonly gamma: number) {
+    nonNegative('ExponentialDecay', 'initialLr', initialLr);
     positive('ExponentialDecay', 'gamma', gamma);
   }
   afterStep(optimizer: Optimizer): void {
@@ -75,12 +77,20 @@ export class HalveOnPlateau implements Schedule {
   state(): ScheduleState {
     return { best: this.best, bad: this.bad };
   }
+  /** The state a checkpoint read back: JSON writes the first best, Infinity, as null. */
   setState(state: ScheduleState): void {
-    this.best = state.best;
+    const best = (state.best as number | null) ?? Infinity;
+    if (typeof best !== 'number' || Number.isNaN(best)) throw new ArgumentError('HalveOnPlateau.setState', 'state.best', 'a number (or null for Infinity)', state.best);
+    if (!Number.isSafeInteger(state.bad) || state.bad < 0) throw new ArgumentError('HalveOnPlateau.setState', 'state.bad', 'an integer ≥ 0', state.bad);
+    this.best = best;
     this.bad = state.bad;
   }
 }
 
 function positive(where: string, name: string, v: number): void {
   if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new ArgumentError(where, name, 'a finite number > 0', v);
+}
+
+function nonNegative(where: string, name: string, v: number): void {
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new ArgumentError(where, name, 'a finite number ≥ 0', v);
 }

@@ -12,6 +12,7 @@ import { sameShape } from '../shape.js';
 import type { Backward, Tape, TapeEntry } from '../tape.js';
 import type { Buf } from '../../kernels/types.js';
 import type { Tensor } from '../tensor.js';
+import { ArgumentError } from '../errors.js';
 import { checkTensors, output, record, rowsAndCols, shapeStr } from './common.js';
 
 type Kind = 'add' | 'sub' | 'mul';
@@ -23,9 +24,7 @@ function broadcastOf(op: Kind, a: Tensor, b: Tensor): BinarySaved {
   const { rows, cols } = rowsAndCols(a);
   if (sameShape(a.shape, b.shape)) return { broadcast: false, rows, cols };
   if (b.shape.length === 1 && a.shape.length >= 1 && b.shape[0] === cols) return { broadcast: true, rows, cols };
-  throw new Error(
-    `${op}: b must have a's shape ${shapeStr(a.shape)} or be a vector [${cols}] over its last axis, got b ${shapeStr(b.shape)}`,
-  );
+  throw new ArgumentError(op, 'b', `of a's shape ${shapeStr(a.shape)} or be a vector [${cols}] over its last axis`, `b ${shapeStr(b.shape)}`, true);
 }
 
 type Whole = (out: Buf, a: Buf, b: Buf, n: number) => void;
@@ -103,7 +102,7 @@ export function scale(tape: Tape | null, a: Tensor, s: number): Tensor {
 export function affine(tape: Tape | null, a: Tensor, s: number, t: number): Tensor {
   checkTensors('affine', { a });
   if (!Number.isFinite(s) || !Number.isFinite(t)) {
-    throw new Error(`affine: scale and shift must be finite numbers, got scale ${s} and shift ${t}`);
+    throw new ArgumentError('affine', 'scale and shift', 'finite numbers', `scale ${s} and shift ${t}`, true);
   }
   const out = output(tape, [a], a.shape);
   ew.affine(out.data, a.data, s, t, a.size);
@@ -118,7 +117,7 @@ function affineBackward(e: TapeEntry<AffineSaved>): void {
 
 export function maximum(tape: Tape | null, a: Tensor, b: Tensor): Tensor {
   checkTensors('maximum', { a, b });
-  if (!sameShape(a.shape, b.shape)) throw new Error(`maximum: b must have a's shape ${shapeStr(a.shape)}, got ${shapeStr(b.shape)}`);
+  if (!sameShape(a.shape, b.shape)) throw new ArgumentError('maximum', 'b', `of a's shape ${shapeStr(a.shape)}`, shapeStr(b.shape), true);
   const out = output(tape, [a, b], a.shape);
   ew.maximum(out.data, a.data, b.data, a.size);
   record(tape, maximumBackward, out, [a, b], null);

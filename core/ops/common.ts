@@ -45,7 +45,7 @@ export function checkIndices(op: string, name: string, values: ArrayLike<number>
     throw new ArgumentError(op, name, 'an array of integers', values);
   }
   if (values.length !== expectedCount) {
-    throw new Error(`${op}: argument ${name} must hold ${expectedCount} indices, got ${values.length}`);
+    throw new ArgumentError(op, name, `${expectedCount} indices`, values.length);
   }
   const out = alloc('i32', values.length);
   for (let q = 0; q < values.length; q++) {

@@ -19,15 +19,13 @@ interface ColumnsSaved { rows: number; cols: number; at: number[] }
 
 /** Concatenate along the last axis; all parts must agree on every other axis. */
 export function concat(tape: Tape | null, parts: readonly Tensor[]): Tensor {
-  if (!Array.isArray(parts) || parts.length === 0) throw new Error('concat: parts must be a non-empty array of tensors');
+  if (!Array.isArray(parts) || parts.length === 0) throw new ArgumentError('concat', 'parts', 'a non-empty array of tensors', parts);
   checkTensors('concat', Object.fromEntries(parts.map((p, q) => [`parts[${q}]`, p])));
   const lead = parts[0].shape.slice(0, -1);
   for (let q = 0; q < parts.length; q++) {
     const s = parts[q].shape;
     if (s.length === 0 || !sameShape(s.slice(0, -1), lead)) {
-      throw new Error(
-        `concat: parts[${q}] has shape ${shapeStr(s)}; every part must be at least 1-D and share the leading axes ${shapeStr(lead)} of parts[0]`,
-      );
+      throw new ArgumentError('concat', `parts[${q}]`, `at least 1-D and share the leading axes ${shapeStr(lead)} of parts[0]`, shapeStr(s), true);
     }
   }
   const widths = parts.map((p) => p.shape[p.shape.length - 1]);
@@ -59,7 +57,7 @@ export function slice(tape: Tape | null, x: Tensor, at: number, width: number): 
   checkTensors('slice', { x });
   const { rows, cols } = rowsAndCols(x);
   if (x.shape.length === 0 || !Number.isInteger(at) || !Number.isInteger(width) || at < 0 || width < 0 || at + width > cols) {
-    throw new Error(`slice: columns [${at}, ${at + width}) must lie within the last axis of x ${shapeStr(x.shape)}`);
+    throw new ArgumentError('slice', `columns [${at}, ${at + width})`, `within the last axis of x ${shapeStr(x.shape)}`, `at ${at}, width ${width}`, true);
   }
   const out = output(tape, [x], [...x.shape.slice(0, -1), width]);
   mv.copyFromColumns(out.data, x.data, cols, at, width, rows);
@@ -84,7 +82,7 @@ export function split(tape: Tape | null, x: Tensor, widths: readonly number[]): 
   const cols = x.shape.length === 0 ? 0 : x.shape[x.shape.length - 1];
   const total = widths.reduce((p, q) => p + q, 0);
   if (total !== cols) {
-    throw new Error(`split: widths [${widths.join(',')}] add up to ${total}, but the last axis of x ${shapeStr(x.shape)} is ${cols}`);
+    throw new ArgumentError('split', `widths [${widths.join(',')}]`, `a split of the last axis of x ${shapeStr(x.shape)}, which is ${cols}`, `widths that add up to ${total}`, true);
   }
   const parts: Tensor[] = [];
   let at = 0;
@@ -100,7 +98,7 @@ interface BlockSaved { at: number }
 /** x[t] from a time-major x: [T, …]. */
 export function selectStep(tape: Tape | null, x: Tensor, t: number): Tensor {
   checkTensors('selectStep', { x });
-  if (x.shape.length === 0) throw new Error('selectStep: x must have a time axis, got a scalar');
+  if (x.shape.length === 0) throw new ArgumentError('selectStep', 'x', 'a tensor with a time axis', 'a scalar', true);
   const steps = x.shape[0];
   if (!Number.isInteger(t) || t < 0 || t >= steps) {
     throw new ArgumentError('selectStep', 't', `an integer in [0, ${steps}) for x ${shapeStr(x.shape)}`, t);
@@ -118,12 +116,12 @@ function selectStepBackward(e: TapeEntry<BlockSaved>): void {
 
 /** Stack equal-shaped tensors along a new leading (time) axis: the inverse of `selectStep`. */
 export function stack(tape: Tape | null, items: readonly Tensor[]): Tensor {
-  if (!Array.isArray(items) || items.length === 0) throw new Error('stack: items must be a non-empty array of tensors');
+  if (!Array.isArray(items) || items.length === 0) throw new ArgumentError('stack', 'items', 'a non-empty array of tensors', items);
   checkTensors('stack', Object.fromEntries(items.map((p, q) => [`items[${q}]`, p])));
   const shape = items[0].shape;
   items.forEach((item, q) => {
     if (!sameShape(item.shape, shape)) {
-      throw new Error(`stack: items[${q}] has shape ${shapeStr(item.shape)}, expected ${shapeStr(shape)} like items[0]`);
+      throw new ArgumentError('stack', `items[${q}]`, `of shape ${shapeStr(shape)} like items[0] (expected ${shapeStr(shape)})`, `shape ${shapeStr(item.shape)}`, true);
     }
   });
   const out = output(tape, items, [items.length, ...shape]);
@@ -144,7 +142,7 @@ export function reshape(tape: Tape | null, x: Tensor, shape: Shape): Tensor {
   checkTensors('reshape', { x });
   checkShape('reshape', shape);
   if (sizeOf(shape) !== x.size) {
-    throw new Error(`reshape: shape ${shapeStr(shape)} holds ${sizeOf(shape)} values, x ${shapeStr(x.shape)} holds ${x.size}`);
+    throw new ArgumentError('reshape', `shape ${shapeStr(shape)}`, `a shape that holds ${x.size} values like x ${shapeStr(x.shape)} (it holds ${sizeOf(shape)} values)`, `x ${shapeStr(x.shape)} holds ${x.size}`, true);
   }
   const out = new Tensor(x.data, shape, { requiresGrad: wantsGrad(tape, [x]) });
   record(tape, reshapeBackward, out, [x], null);

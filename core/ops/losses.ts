@@ -30,7 +30,7 @@ export function softmaxCrossEntropy(
   tape: Tape | null, logits: Tensor, targets: ArrayLike<number>, options: CrossEntropyOptions = {},
 ): Tensor {
   checkTensors('softmaxCrossEntropy', { logits });
-  if (logits.shape.length === 0) throw new Error('softmaxCrossEntropy: logits must be at least 1-D [..., classes], got a scalar');
+  if (logits.shape.length === 0) throw new ArgumentError('softmaxCrossEntropy', 'logits', 'at least 1-D [..., classes]', 'a scalar', true);
   const { rows, cols: classes } = rowsAndCols(logits);
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum') {
@@ -57,7 +57,7 @@ export function softmaxCrossEntropy(
 
 function checkMask(values: ArrayLike<number>, rows: number, logits: Tensor): Buf {
   if (values.length !== rows) {
-    throw new Error(`softmaxCrossEntropy: mask must hold one weight per row (${rows} for logits ${shapeStr(logits.shape)}), got ${values.length}`);
+    throw new ArgumentError('softmaxCrossEntropy', 'mask', `one weight per row (${rows} for logits ${shapeStr(logits.shape)})`, values.length);
   }
   const mask = alloc(logits.dtype, rows);
   for (let r = 0; r < rows; r++) {
@@ -80,9 +80,9 @@ interface MseSaved { diff: Buf }
 export function mse(tape: Tape | null, prediction: Tensor, target: Tensor): Tensor {
   checkTensors('mse', { prediction, target });
   if (!sameShape(prediction.shape, target.shape)) {
-    throw new Error(`mse: target must have prediction's shape ${shapeStr(prediction.shape)}, got ${shapeStr(target.shape)}`);
+    throw new ArgumentError('mse', 'target', `of prediction's shape ${shapeStr(prediction.shape)}`, shapeStr(target.shape), true);
   }
-  if (prediction.size === 0) throw new Error('mse: prediction must have at least one element');
+  if (prediction.size === 0) throw new ArgumentError('mse', 'prediction', 'at least one element', 'an empty tensor', true);
   const n = prediction.size;
   const diff = alloc(prediction.dtype, n);
   sub(diff, prediction.data, target.data, n);

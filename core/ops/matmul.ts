@@ -6,6 +6,7 @@
 import { gemm, view } from '../../kernels/matrix.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
+import { ArgumentError } from '../errors.js';
 import { checkTensors, output, record, shapeStr } from './common.js';
 
 interface MatmulSaved { m: number; n: number; transA: boolean; transB: boolean }
@@ -13,15 +14,12 @@ interface MatmulSaved { m: number; n: number; transA: boolean; transB: boolean }
 export function matmul(tape: Tape | null, a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   checkTensors('matmul', { a, b });
   if (a.shape.length !== 2 || b.shape.length !== 2) {
-    throw new Error(`matmul: a and b must be 2-D, got a ${shapeStr(a.shape)} and b ${shapeStr(b.shape)}`);
+    throw new ArgumentError('matmul', 'a and b', '2-D', `a ${shapeStr(a.shape)} and b ${shapeStr(b.shape)}`, true);
   }
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (k !== kb) {
-    throw new Error(
-      `matmul: inner sizes differ: a ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} has ${k} columns, ` +
-      `b ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''} has ${kb} rows`,
-    );
+    throw new ArgumentError('matmul', `b ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''}`, `a matrix that has ${k} rows (the inner sizes must agree)`, `a ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} has ${k} columns and b has ${kb} rows`, true);
   }
   const out = output(tape, [a, b], [m, n]);
   gemm(view(out.data, m, n), matrixOf(a), matrixOf(b), transA, transB, 0);

@@ -6,6 +6,7 @@ import { addConstant } from '../../kernels/dispatch.js';
 import { sumAll } from '../../kernels/reduce.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
+import { ArgumentError } from '../errors.js';
 import { checkTensors, output, record } from './common.js';
 
 interface ReduceSaved { scale: number }
@@ -15,7 +16,7 @@ export function sum(tape: Tape | null, x: Tensor): Tensor {
 }
 
 export function mean(tape: Tape | null, x: Tensor): Tensor {
-  if (x.size === 0) throw new Error('mean: x must have at least one element, got an empty tensor');
+  if (x.size === 0) throw new ArgumentError('mean', 'x', 'a tensor with at least one element', 'an empty tensor', true);
   return reduce(tape, 'mean', x, 1 / x.size);
 }
 
