@@ -13,7 +13,7 @@
 // that its first step already sees both ends, and W_x grows from [I, ·] to [2I, ·]. Step t
 // sees x_1 … x_t and x_{T+1−t} … x_T: all of the sequence only from the middle on, where the
 // two-RNN form gives every step all of it.
-import { alloc, ArgumentError, checkFiniteValues, checkLengths, copyLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
+import { alloc, allocPinned, ArgumentError, checkFiniteValues, checkLengths, copyLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
 import { layerMappings } from './interop.js';
 import { loadStateDictInto, prefixed, stateDictOf, type LoadOptions, type LoadReport, type StateDict, type StateMapping } from './stateDict.js';
 import { cellKinds, hasFusedBuild, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
@@ -253,7 +253,8 @@ export class RecurrentLayer {
     const key = `${B} ${dtype}`;
     let zero = this.zeroStates.get(key);
     if (zero === undefined) {
-      zero = Tensor.zeros([B, this.hiddenSize], dtype);
+      // Made once and kept for the layer's life: not a transient of the pass that first needs it.
+      zero = new Tensor(allocPinned(dtype, B * this.hiddenSize), [B, this.hiddenSize]);
       this.zeroStates.set(key, zero);
     }
     return zero;

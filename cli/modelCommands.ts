@@ -30,7 +30,7 @@ export const sampleCommand: Command = {
   options: {
     model: { type: 'string', help: 'a model.safetensors written by train --task chars' },
     length: { type: 'integer', min: 1, help: 'characters to generate', default: 300 },
-    temperature: { type: 'real', min: 0, help: 'below 1 sharpens the distribution, above 1 flattens it', default: 1 },
+    temperature: { type: 'real', min: 0, help: 'below 1 sharpens the distribution, above 1 flattens it; 0 always takes the likeliest character (greedy)', default: 1 },
     'top-k': { type: 'integer', min: 0, help: 'sample only among the k likeliest characters (0: all)', default: 0 },
     prime: { type: 'string', help: 'text to read first; the sample continues it', default: 'The ' },
     seed: { type: 'integer', min: 0, help: 'the same seed gives the same text', default: 1 },

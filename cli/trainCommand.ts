@@ -7,7 +7,7 @@
 // run's settings against the ones given.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cellKinds, getBackend, lstmVariants, optionCell, writeFileAtomic } from '../index.js';
+import { cellKinds, getBackend, lstmVariants, optionCell, withScope, writeFileAtomic } from '../index.js';
 import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
 import { CharsRun, TaskRun } from '../experiments/index.js';
 import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
@@ -196,7 +196,7 @@ export const trainCommand: Command = {
     if (signal !== null) console.log(`interrupted by ${signal}: saved the run at step ${run.step} to ${path}`);
     if (result.error !== undefined) console.log(`stopped: ${result.error.message}; saved the run as it was before that step to ${path}`);
     const last = result.curve.at(-1)!;
-    const testValue = result.stoppedBy === 'non-finite' ? last.value : run.test();
+    const testValue = result.stoppedBy === 'non-finite' ? last.value : withScope(() => run.test());
     const held = run instanceof TaskRun ? 'held-out' : 'test';
     console.log(`final ${held} ${run.metric.name} ${testValue.toFixed(4)} after ${run.step} steps (baseline ${run.metric.baseline.toFixed(4)})`);
     const sections = run instanceof CharsRun ? charsSections(run) : [];

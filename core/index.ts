@@ -1,4 +1,5 @@
-export { alloc, allocPinned, allocationCount, AllocationError, formatBytes, type DType } from './alloc.js';
+export { alloc, allocPinned, allocScoped, allocationCount, AllocationError, formatBytes, type DType } from './alloc.js';
+export { withScope, keep, dispose, carry, inScope } from './scope.js';
 export { setBackend, getBackend, wasmAvailable, backendNames, type BackendName } from './backend.js';
 export { ArgumentError, NonFiniteError, FormatError, describe, checkFiniteValues, firstNonFiniteIndex } from './errors.js';
 export type { Buf, IndexBuf } from '../kernels/types.js';

@@ -1,6 +1,7 @@
 // A tensor: a shape, a flat row-major buffer, and a gradient buffer made on first need.
 import type { Buf } from '../kernels/types.js';
-import { alloc, dtypeOf, type DType } from './alloc.js';
+import { allocScoped, dtypeOf, type DType } from './alloc.js';
+import { trackGrad, trackTensor, type ScopedTensor } from './scope.js';
 import { checkShape, shapeStr, sizeOf, type Shape } from './shape.js';
 import { ArgumentError } from './errors.js';
 
@@ -14,11 +15,13 @@ export interface TensorOptions {
 /** Stands in for the data of a declared parameter until its store is allocated. */
 const DECLARED = Symbol('declared');
 
-export class Tensor {
+export class Tensor implements ScopedTensor {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly size: number;
   private values: Buf | null;
+  /** Why the buffer was freed (see scope.ts), or null while the tensor lives. */
+  private released: string | null = null;
   /** ∂loss/∂this, same layout as data; null until a gradient first reaches it. */
   grad: Buf | null = null;
   requiresGrad: boolean;
@@ -45,14 +48,35 @@ export class Tensor {
     this.dtype = declared ? declaredDtype : dtypeOf(data);
     this.requiresGrad = options.requiresGrad ?? false;
     this.name = options.name ?? '';
+    if (!declared) trackTensor(this);
   }
 
   /** The values, row-major. A tensor's data never changes buffer once it has one. */
   get data(): Buf {
     if (this.values === null) {
+      if (this.released !== null) {
+        throw new Error(`Tensor: ${this.name || 'this tensor'} was freed because ${this.released}; return it from its scope or keep() it, or copy its values (t.data.slice()) while it lives`);
+      }
       throw new Error(`Tensor: ${this.name || 'this parameter'} is declared, but its store is not allocated yet; call store.allocate() after declaring every parameter`);
     }
     return this.values;
+  }
+
+  /** The values, or null for a declared parameter or a released tensor (for scopes, which must not throw). */
+  get dataIfAny(): Buf | null {
+    return this.values;
+  }
+
+  /** Whether the tensor's buffer was freed (its scope ended, or it was disposed). */
+  get isReleased(): boolean {
+    return this.released !== null;
+  }
+
+  /** Its buffers were freed (scope.ts): from now on reading the data is an error naming `why`. */
+  release(why: string): void {
+    this.values = null;
+    this.grad = null;
+    this.released = why;
   }
 
   /** A parameter declared in a store: its data (and grad) arrive once, when the store is allocated. */
@@ -72,7 +96,7 @@ export class Tensor {
 
   /** A tensor of zeros. */
   static zeros(shape: Shape, dtype: DType = 'f32', options: TensorOptions = {}): Tensor {
-    return new Tensor(alloc(dtype, sizeOf(checkShape('Tensor.zeros', shape))), shape, options);
+    return new Tensor(allocScoped(dtype, sizeOf(checkShape('Tensor.zeros', shape))), shape, options);
   }
 
   /** A tensor holding a copy of `values` (row-major). */
@@ -92,7 +116,10 @@ export class Tensor {
 
   /** The gradient buffer, made (zeroed) if no gradient has reached this tensor yet. */
   ensureGrad(): Buf {
-    if (this.grad === null) this.grad = alloc(this.dtype, this.size);
+    if (this.grad === null) {
+      this.grad = allocScoped(this.dtype, this.size);
+      trackGrad(this);
+    }
     return this.grad;
   }
 

@@ -2,7 +2,7 @@
 // parallel streams, 32 characters at a time, carrying its state from chunk to chunk
 // (truncated backpropagation through time), then writes new text from a prime, at a
 // low and a high temperature, among the 10 likeliest characters.
-import { CharLM, Rng, TokenStreams, Trainer, makeOptimizer } from 'rnnlab';
+import { CharLM, TokenStreams, Trainer, carry, makeOptimizer } from 'rnnlab';
 import { arg } from './args.mjs';
 
 const text = [
@@ -23,7 +23,7 @@ for (let step = 1; step <= steps; step++) {
   if (chunk.reset) state = null;
   const report = trainer.stepWith(() => {
     const r = lm.chunkGradients(chunk.tokens, 32, 8, state);
-    state = r.state;
+    state = carry(state, r.state);
     return r.loss;
   });
   if (step % 100 === 0) console.log(`step ${step}: loss ${report.loss.toFixed(3)} nats/char`);

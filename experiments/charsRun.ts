@@ -4,7 +4,7 @@
 //
 // Its checkpoint adds what the next step depends on: the position in the streams and the
 // carried state, so that a resumed run continues exactly where it stopped.
-import { Tensor } from '../core/index.js';
+import { carry, Tensor } from '../core/index.js';
 import { corpus as brownCorpus } from './brownRun.js';
 import { rawText, unigramBits } from '../data/index.js';
 import { CharLM, TokenStreams } from '../models/index.js';
@@ -53,7 +53,7 @@ export class CharsRun extends BrownRun {
     if (reset) this.state = null;
     const report = this.trainer.stepWith(() => {
       const r = this.lm.chunkGradients(tokens, this.chunk, this.settings.batch, this.state);
-      this.state = r.state;
+      this.state = carry(this.state, r.state);
       return r.loss;
     });
     this.step++;

@@ -7,7 +7,7 @@
 //
 // A job is one training run, a plain object that can cross to a worker thread; its result
 // depends only on the job, never on which thread ran it or when.
-import { Rng } from '../core/index.js';
+import { Rng, withScope } from '../core/index.js';
 import { trainForAsync, type Metric } from '../train/index.js';
 import { runKinds } from './registry.js';
 import type { RunSettings } from './settings.js';
@@ -142,7 +142,7 @@ export async function runJob(job: Job, onStep?: (step: number) => void): Promise
     curve: result.curve.map((p) => ({ examples: p.examples, value: p.value })),
     dev: stopped || last === undefined ? NaN : last.value,
     // The test set every run of this task and length is measured on.
-    test: stopped ? NaN : run.measure(heldOutBatches(run.task, new Rng(TEST_SEED), job.settings.testSize!)),
+    test: stopped ? NaN : withScope(() => run.measure(heldOutBatches(run.task, new Rng(TEST_SEED), job.settings.testSize!))),
     seconds: (Date.now() - started) / 1000,
   };
 }

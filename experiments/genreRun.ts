@@ -1,6 +1,6 @@
 // The genre of a Brown sentence: many-to-one classification into the corpus's 15
 // categories, scored by accuracy against always answering the commonest one.
-import { argmaxRows, ops, padTimeMajor } from '../core/index.js';
+import { argmaxRows, ops, padTimeMajor, withScope } from '../core/index.js';
 import { brownCategories, frequentWords, majorityCategory, type BrownSplits, type Sentence } from '../data/index.js';
 import { SequenceModel } from '../models/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
@@ -53,9 +53,11 @@ export class GenreRun extends SentenceRun {
     let loss = 0, right = 0;
     for (const ids of lengthBatches(sentences.map((s) => s.words.length), 64)) {
       const b = this.batchOf(ids.map((q) => sentences[q]));
-      const logits = this.model.forward(null, b);
-      loss += ops.softmaxCrossEntropy(null, logits, b.targets, { reduction: 'sum' }).item();
-      const best = argmaxRows(logits);
+      const best = withScope(() => {
+        const logits = this.model.forward(null, b);
+        loss += ops.softmaxCrossEntropy(null, logits, b.targets, { reduction: 'sum' }).item();
+        return argmaxRows(logits);
+      });
       b.targets.forEach((target, r) => {
         if (best[r] === target) right++;
       });

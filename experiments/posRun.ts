@@ -1,5 +1,6 @@
 // Part-of-speech tagging of the Brown corpus: many-to-many on real text, scored by token
 // accuracy against the most-frequent-tag baseline.
+import { withScope } from '../core/index.js';
 import { buildPosVocabulary, PosTagger, tagAccuracy, type PosVocabulary } from '../models/index.js';
 import { mostFrequentTagAccuracy, type BrownSplits } from '../data/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
@@ -49,7 +50,7 @@ export class PosRun extends SentenceRun {
     for (const ids of lengthBatches(dev.map((s) => s.words.length), 64)) {
       const b = this.tagger.batch(ids.map((q) => this.tagger.encode(dev[q])));
       const n = b.mask.reduce((x, y) => x + y, 0);
-      loss += this.tagger.loss(null, b).item() * n;
+      loss += withScope(() => this.tagger.loss(null, b).item()) * n;
       tokens += n;
     }
     return { loss: loss / tokens, value: tagAccuracy(this.tagger, dev) };

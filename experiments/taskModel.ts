@@ -1,6 +1,6 @@
 // A task's model, loss and measure: the read-out follows the task's targets
 // ('regression' and 'class' at the last step, 'steps' at every step).
-import { argmaxRows, ops, Tensor, type Tape } from '../core/index.js';
+import { argmaxRows, ops, Tensor, withScope, type Tape } from '../core/index.js';
 import type { LayerOptions } from '../cells/index.js';
 import { SequenceModel, type RunOptions } from '../models/sequenceModel.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
@@ -29,14 +29,16 @@ export function taskLoss(tape: Tape | null, model: SequenceModel, task: Task, ba
   }
 }
 
-/** The task's measure on a batch (no tape, no dropout). */
+/** The task's measure on a batch (no tape, no dropout; in an allocation scope of its own). */
 export function taskMetric(model: SequenceModel, task: Task, batch: TaskBatch): number {
-  const out = model.forward(null, batch);
-  const metric = task.metric.name;
-  if (metric === 'mse') return ops.mse(null, out, Tensor.from(batch.targets, [batch.B, 1], out.dtype)).item();
-  if (metric === 'accuracy') return accuracy(out, batch);
-  const nats = ops.softmaxCrossEntropy(null, out, batch.targets, { mask: batch.mask }).item();
-  return metric === 'bpc' ? nats / Math.LN2 : nats;
+  return withScope(() => {
+    const out = model.forward(null, batch);
+    const metric = task.metric.name;
+    if (metric === 'mse') return ops.mse(null, out, Tensor.from(batch.targets, [batch.B, 1], out.dtype)).item();
+    if (metric === 'accuracy') return accuracy(out, batch);
+    const nats = ops.softmaxCrossEntropy(null, out, batch.targets, { mask: batch.mask }).item();
+    return metric === 'bpc' ? nats / Math.LN2 : nats;
+  });
 }
 
 /** Share of scored rows whose largest logit is the target. */

@@ -1,7 +1,7 @@
 // A training run on one of the memory tasks: the model, the optimizer, the loop over seeded
 // batches with full backpropagation through time, evaluations on a fixed test set, and a
 // checkpoint that resumes it bit for bit.
-import { Rng } from '../core/index.js';
+import { Rng, withScope } from '../core/index.js';
 import { initializeLayer, makeOptimizer, Trainer, type Metric, type StepReport } from '../train/index.js';
 import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
 import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
@@ -81,7 +81,7 @@ export class TaskRun extends RunBase {
   private measureBoth(batches: readonly TaskBatch[]): { loss: number; value: number } {
     let loss = 0, value = 0, count = 0;
     for (const b of batches) {
-      loss += taskLoss(null, this.model, this.task, b).item() * b.B;
+      loss += withScope(() => taskLoss(null, this.model, this.task, b).item()) * b.B;
       value += taskMetric(this.model, this.task, b) * b.B;
       count += b.B;
     }

@@ -4,7 +4,7 @@
 // on held-out text beside the add-k bigram model (k chosen on the dev text). The softmax
 // stays affordable by keeping the vocabulary at 5,000: its product is [1024 × H] · [H × 5000]
 // for a chunk of 32 steps of 32 streams, most of a step's time.
-import { Tensor } from '../core/index.js';
+import { carry, Tensor } from '../core/index.js';
 import { tunedBigram, wordTokens, wordVocabulary, type BigramModel } from '../data/index.js';
 import { TokenStreams, WordLM } from '../models/index.js';
 import type { Metric, RecurrentState, StepReport, Trainer } from '../train/index.js';
@@ -58,7 +58,7 @@ export class WordLMRun extends BrownRun {
     if (reset) this.state = null;
     const report = this.trainer.stepWith(() => {
       const r = this.lm.chunkGradients(tokens, CHUNK, this.settings.batch, this.state);
-      this.state = r.state;
+      this.state = carry(this.state, r.state);
       return r.loss;
     });
     this.step++;

@@ -66,6 +66,11 @@ export function wasmBackend(): WasmBackend {
   return wasm;
 }
 
+/** The wasm heap, if the wasm backend was ever used (else null: nothing lives in a heap). */
+export function wasmHeapIfMade(): WasmHeap | null {
+  return wasm?.heap ?? null;
+}
+
 /** The kernels built for `key` (by `build`, over the heap, on first use). */
 export function wasmModule<K>(key: string, build: (heap: WasmHeap) => K): K {
   const { heap, modules } = wasmBackend();

@@ -1,7 +1,8 @@
 // A character-level language model, the one-to-many generator of the textbooks
 // (Karpathy's char-rnn): the token model of tokenLM.ts over the characters of an alphabet,
 // sampled with a temperature, top-k and a priming text, reproducibly for a given seed.
-import { ArgumentError, alloc, Rng, type Buf, type DType, type Tensor } from '../core/index.js';
+import { ArgumentError, alloc, carry, dispose, Rng, withScope, type Buf, type DType, type Tensor } from '../core/index.js';
+import type { RecurrentState } from '../train/bptt.js';
 import { traceCell, type LayerOptions } from '../cells/index.js';
 import { TokenLM } from './tokenLM.js';
 
@@ -81,32 +82,47 @@ export class CharLM extends TokenLM {
     return Object.fromEntries(Object.entries(terms).map(([name, steps]) => [name, steps.map(copy)]));
   }
 
-  /** Generate `length` characters after the prime; the same seed gives the same text. */
+  /**
+   * Generate `length` characters after the prime; the same seed gives the same text.
+   * Temperature 0 is greedy decoding: always the likeliest character. Each character's pass
+   * runs in its own allocation scope, the state carried to the next, so that a long sample
+   * holds one step's memory at a time.
+   */
   sample(options: SampleOptions): string {
     const { length, temperature = 1, topK = this.vocab } = options;
     if (!Number.isInteger(length) || length < 0) throw new ArgumentError('CharLM.sample', 'length', 'a whole number', length);
-    if (!(temperature > 0 && Number.isFinite(temperature))) throw new ArgumentError('CharLM.sample', 'temperature', 'a number > 0', temperature);
+    if (!(temperature >= 0 && Number.isFinite(temperature))) throw new ArgumentError('CharLM.sample', 'temperature', 'a number ≥ 0 (0: always the likeliest character)', temperature);
     if (!Number.isInteger(topK) || topK < 1) throw new ArgumentError('CharLM.sample', 'topK', 'a positive integer', topK);
     const rng = new Rng(options.seed ?? 0);
     const prime = options.prime ?? [...this.alphabet][rng.int(this.vocab)];
     if (prime.length === 0) throw new ArgumentError('CharLM.sample', 'prime', 'a text of at least one character', prime);
-    const primeTokens = this.encode(prime);
-    let { logits, state } = this.forward(null, primeTokens, primeTokens.length, 1, null);
-    let last = Array.from(logits.data.subarray((primeTokens.length - 1) * this.vocab));
+    let state: RecurrentState | null = null, last: number[] = [];
+    const read = (tokens: number[]) => {
+      state = carry(state, withScope(() => {
+        const r = this.forward(null, tokens, tokens.length, 1, state);
+        last = Array.from(r.logits.data.subarray((tokens.length - 1) * this.vocab));
+        return r.state;
+      }));
+    };
+    read(this.encode(prime));
     const out: number[] = [];
     for (let k = 0; k < length; k++) {
       const token = pick(last, temperature, topK, rng);
       out.push(token);
-      ({ logits, state } = this.forward(null, [token], 1, 1, state));
-      last = Array.from(logits.data);
+      read([token]);
     }
+    dispose(state);
     return prime + this.decode(out);
   }
 }
 
-/** Sample an index from softmax(logits / temperature), among the topK largest only. */
+/**
+ * Sample an index from softmax(logits / temperature), among the topK largest only; at
+ * temperature 0, the largest (the first of equals).
+ */
 export function pick(logits: number[], temperature: number, topK: number, rng: Rng): number {
   const order = logits.map((_, q) => q).sort((a, b) => logits[b] - logits[a] || a - b).slice(0, topK);
+  if (temperature === 0) return order[0];
   const max = logits[order[0]];
   const weights = order.map((q) => Math.exp((logits[q] - max) / temperature));
   let u = rng.uniform() * weights.reduce((a, b) => a + b, 0);

@@ -4,7 +4,7 @@
 // prefixes of 1–2 and suffixes of 1–3 characters, which is what lets it tag words it has
 // never seen) and a small word-shape embedding (capitalised, digits, hyphen, ...), and
 // predicts a tag per word with a softmax.
-import { alloc, argmaxRows, ops, ParamStore, Rng, Tensor, type Tape } from '../core/index.js';
+import { alloc, argmaxRows, ops, ParamStore, Rng, Tensor, withScope, type Tape } from '../core/index.js';
 import { defaultForgetBias, Embedding, Linear, RecurrentLayer, type CellChoice, type CellKind, type StateModule } from '../cells/index.js';
 import { Model } from './model.js';
 import type { Sentence } from '../data/brown.js';
@@ -189,7 +189,7 @@ export class PosTagger extends Model {
     for (let at = 0; at < sentences.length; at += batchSize) {
       const chunk = sentences.slice(at, at + batchSize).map((words) => this.encode({ words }));
       const b = this.batch(chunk);
-      const best = argmaxRows(this.forward(null, b));
+      const best = withScope(() => argmaxRows(this.forward(null, b)));
       chunk.forEach((s, q) => {
         out.push(Array.from(s.words, (_, t) => this.vocabulary.tags[best[t * b.B + q]]));
       });

@@ -2,10 +2,10 @@
 // softmax over the next token. Trained on a token stream split into B parallel streams, in
 // chunks of k steps with the state carried (detached) from chunk to chunk. The character
 // model (charLM.ts) and the word model (wordLM.ts) are this over their own tokens.
-import { ArgumentError, ops, ParamStore, Rng, type DType, type Tape, type Tensor } from '../core/index.js';
+import { ArgumentError, carry, dispose, ops, ParamStore, withScope, Rng, type DType, type Tape, type Tensor } from '../core/index.js';
 import { Embedding, Linear, RecurrentLayer, type LayerOptions, type StateModule } from '../cells/index.js';
 import { embeddingWidth, Model, oneWayOnly, refuseLayerOptions } from './model.js';
-import { detachState, truncatedBptt, type RecurrentState, type WindowModel } from '../train/bptt.js';
+import { truncatedBptt, type RecurrentState, type WindowModel } from '../train/bptt.js';
 
 export interface TokenLMOptions {
   layer: Omit<LayerOptions, 'inputSize' | 'store' | 'dtype' | 'name' | 'bidirectional'>;
@@ -86,11 +86,15 @@ export class TokenLM extends Model {
     for (let at = 0; at + 1 < rowLength; at += chunk) {
       const T = Math.min(chunk, rowLength - 1 - at);
       const { tokens: window } = rows.next(T);
-      const { logits, state: after } = this.forward(null, window.slice(0, T * streams), T, streams, state);
-      total += ops.softmaxCrossEntropy(null, logits, window.slice(streams), { reduction: 'sum' }).item();
+      // Each chunk in its own allocation scope; only the state goes on to the next.
+      state = carry(state, withScope(() => {
+        const { logits, state: after } = this.forward(null, window.slice(0, T * streams), T, streams, state);
+        total += ops.softmaxCrossEntropy(null, logits, window.slice(streams), { reduction: 'sum' }).item();
+        return after;
+      }));
       count += T * streams;
-      state = detachState(after);
     }
+    dispose(state);
     return total / count;
   }
 }

@@ -2,7 +2,7 @@
 // the model the panels draw. Everything here is the library (rnnlab/browser); this file only
 // wires it to a configuration.
 import {
-  CharLM, Rng, Tape, Tensor, TokenStreams, Trainer, gradcheck, gradientFlow, gradientProfile, geometricMean, initializeLayer,
+  CharLM, carry, Rng, Tape, Tensor, TokenStreams, Trainer, gradcheck, gradientFlow, gradientProfile, geometricMean, initializeLayer,
   makeOptimizer, makeTask, modelForTask, ops, quotesText, taskLoss, taskMetric, traceCell, unigramBits, defaultForgetBias,
   rankUnits, type LayerOptions, type ParamStore, type RecurrentLayer, type RecurrentState, type SequenceModel, type Task, type TaskBatch, type Optimizer,
 } from '../browser.js';
@@ -154,7 +154,7 @@ export class TextSession extends Session {
     if (reset) this.state = null;
     return this.trainer.stepWith(() => {
       const r = this.lm.chunkGradients(tokens, CHUNK, TEXT_BATCH, this.state);
-      this.state = r.state;
+      this.state = carry(this.state, r.state);
       return r.loss;
     }).loss / Math.LN2;
   }

@@ -215,7 +215,7 @@ test('truncated BPTT with k2 ≥ T gives the full gradient; k1 = T gives it bit 
   assert.throws(() => grads(4, 6), /k2 must be a multiple of k1 \(4\) or at least T \(12\), got 6/);
 });
 
-test('sampling is reproducible for a seed, honours top-k 1 (greedy) and the prime', () => {
+test('sampling is reproducible for a seed, honours the prime, and is greedy at top-k 1 or temperature 0', () => {
   const lm = new CharLM({ alphabet: 'ab cd', layer: { cell: 'gru', hiddenSize: 5 }, seed: 2 });
   const a = lm.sample({ length: 30, temperature: 1.3, seed: 9, prime: 'ab' });
   assert.is(a, lm.sample({ length: 30, temperature: 1.3, seed: 9, prime: 'ab' }));
@@ -223,7 +223,10 @@ test('sampling is reproducible for a seed, honours top-k 1 (greedy) and the prim
   assert.ok(a.startsWith('ab') && a.length === 32);
   assert.is(lm.sample({ length: 20, topK: 1, seed: 1, prime: 'c' }), lm.sample({ length: 20, topK: 1, seed: 2, prime: 'c' }), 'top-1 is greedy: no randomness left');
   assert.throws(() => lm.sample({ length: 5, prime: 'x' }), /character "x" at 0 must be in the alphabet/);
-  assert.throws(() => lm.sample({ length: 5, temperature: 0 }), /temperature must be a number > 0, got 0/);
+  const greedy = lm.sample({ length: 20, temperature: 0, seed: 1, prime: 'c' });
+  assert.is(greedy, lm.sample({ length: 20, topK: 1, seed: 1, prime: 'c' }), 'temperature 0 is greedy decoding, as top-1 is');
+  assert.is(greedy, lm.sample({ length: 20, temperature: 0, seed: 7, prime: 'c' }), 'and needs no randomness');
+  assert.throws(() => lm.sample({ length: 5, temperature: -1 }), /temperature must be a number ≥ 0 \(0: always the likeliest character\), got -1/);
 });
 
 test.run();

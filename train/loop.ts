@@ -1,7 +1,7 @@
 // The training loop every run shares: steps until a step count or a time budget is used up
 // (or the caller asks to stop), with an evaluation on held-out data every so often. The
 // curve it returns (train and dev loss against examples seen) is what the reports plot.
-import { NonFiniteError } from '../core/index.js';
+import { NonFiniteError, withScope } from '../core/index.js';
 import type { StepReport } from './trainer.js';
 import type { Metric } from './metric.js';
 
@@ -96,7 +96,8 @@ class Loop {
   }
 
   private evaluate(): void {
-    const { loss, value } = this.run.evaluate();
+    // In an allocation scope: the evaluation's tensors are freed when it ends.
+    const { loss, value } = withScope(() => this.run.evaluate());
     const point = { step: this.run.step, examples: this.run.step * this.run.examplesPerStep, trainLoss: this.count > 0 ? this.sum / this.count : NaN, devLoss: loss, value };
     this.curve.push(point);
     this.options.onEvaluation?.(point);

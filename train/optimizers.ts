@@ -10,7 +10,7 @@
 //   Adam     g = ∇ + λθ;  m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  (AMSGrad: v̂ = max(v̂, v));
 //            θ −= (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
 //   AdamW    as Adam with λ = 0 in g, and θ *= 1 − ηλ first (decoupled weight decay)
-import { alloc, allocPinned, ArgumentError, type Buf, type ParamStore } from '../core/index.js';
+import { allocPinned, ArgumentError, type Buf, type ParamStore } from '../core/index.js';
 
 export type OptimizerName = 'sgd' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw';
 export const optimizerNames: readonly OptimizerName[] = ['sgd', 'rmsprop', 'adagrad', 'adam', 'adamw'];
@@ -79,8 +79,8 @@ export abstract class Optimizer {
   /** A copy of the parameters and the whole optimizer state, refilling `into` when given (no allocation then). */
   snapshot(into?: OptimizerSnapshot): OptimizerSnapshot {
     const snap = into ?? {
-      params: alloc(this.store.dtype, this.store.size),
-      state: new Map([...this.buffers].map(([name, b]) => [name, alloc(this.store.dtype, b.length)])),
+      params: allocPinned(this.store.dtype, this.store.size),
+      state: new Map([...this.buffers].map(([name, b]) => [name, allocPinned(this.store.dtype, b.length)])),
       stepCount: 0, lr: 0,
     };
     snap.params.set(this.store.data);

@@ -3,7 +3,7 @@
 // schedule. A non-finite loss or gradient is reported with the step and the first
 // tensor affected, and either stops training (the default) or skips the step; the weights
 // are never overwritten with NaN (a step that would do so is undone and reported).
-import { ArgumentError, NonFiniteError, Tape, type ParamStore, type Tensor } from '../core/index.js';
+import { ArgumentError, NonFiniteError, Tape, withScope, type ParamStore, type Tensor } from '../core/index.js';
 import { clipGradNorm, clipGradValue, norm } from './clip.js';
 import type { Optimizer, OptimizerSnapshot } from './optimizers.js';
 import type { Schedule } from './schedule.js';
@@ -56,31 +56,40 @@ export class Trainer {
     }
   }
 
-  /** One step on the loss `lossOf` records on the tape it is given. */
+  /**
+   * One step on the loss `lossOf` records on the tape it is given. The step runs in an
+   * allocation scope (core/scope.ts): every tensor made during it (the batch's, the ops'
+   * outputs, their gradients) is freed when it ends; keep() one that must outlive it.
+   */
   step(lossOf: (tape: Tape) => Tensor): StepReport {
-    const step = this.optimizer.stepCount + 1;
-    this.store.zeroGrad();
-    try {
-      const loss = lossOf(this.tape);
-      const value = loss.item();
-      if (!Number.isFinite(value)) return this.nonFinite(step, 'the loss', value, value);
-      this.tape.backward(loss);
-      return this.update(step, value);
-    } finally {
-      this.tape.reset();
-    }
+    return withScope(() => {
+      const step = this.optimizer.stepCount + 1;
+      this.store.zeroGrad();
+      try {
+        const loss = lossOf(this.tape);
+        const value = loss.item();
+        if (!Number.isFinite(value)) return this.nonFinite(step, 'the loss', value, value);
+        this.tape.backward(loss);
+        return this.update(step, value);
+      } finally {
+        this.tape.reset();
+      }
+    });
   }
 
   /**
    * One step on gradients computed elsewhere (truncated BPTT runs its own tapes):
-   * `gradients` fills the store's zeroed gradients and returns the loss.
+   * `gradients` fills the store's zeroed gradients and returns the loss. It runs in an
+   * allocation scope, as step does.
    */
   stepWith(gradients: () => number): StepReport {
-    const step = this.optimizer.stepCount + 1;
-    this.store.zeroGrad();
-    const value = gradients();
-    if (!Number.isFinite(value)) return this.nonFinite(step, 'the loss', value, value);
-    return this.update(step, value);
+    return withScope(() => {
+      const step = this.optimizer.stepCount + 1;
+      this.store.zeroGrad();
+      const value = gradients();
+      if (!Number.isFinite(value)) return this.nonFinite(step, 'the loss', value, value);
+      return this.update(step, value);
+    });
   }
 
   /** Check the gradients, clip, update (undone if it would write NaN), advance the schedule. */

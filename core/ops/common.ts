@@ -1,5 +1,5 @@
 // What every op shares: making its output, recording its entry, checking its arguments.
-import { alloc } from '../alloc.js';
+import { alloc, allocScoped } from '../alloc.js';
 import { shapeStr, sizeOf, type Shape } from '../shape.js';
 import { type Backward, type Releasable, type Tape, wantsGrad } from '../tape.js';
 import { Tensor } from '../tensor.js';
@@ -9,7 +9,7 @@ import { ArgumentError } from '../errors.js';
 /** A fresh output tensor; it wants a gradient when recording is on and an input wants one. */
 export function output(tape: Tape | null, inputs: readonly Tensor[], shape: Shape): Tensor {
   const dtype = inputs[0].dtype;
-  return new Tensor(alloc(dtype, sizeOf(shape)), shape, { requiresGrad: wantsGrad(tape, inputs) });
+  return new Tensor(allocScoped(dtype, sizeOf(shape)), shape, { requiresGrad: wantsGrad(tape, inputs) });
 }
 
 /** Record the op on the tape when its output wants a gradient. */

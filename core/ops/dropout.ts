@@ -4,7 +4,7 @@
 //   y = x ⊙ m,  m_q = 1/(1−p) with probability 1−p, else 0       ∂x += ∂y ⊙ m
 import { mul, mulBackward } from '../../kernels/dispatch.js';
 import type { Buf } from '../../kernels/types.js';
-import { alloc } from '../alloc.js';
+import { allocScoped } from '../alloc.js';
 import { ArgumentError } from '../errors.js';
 import { Rng } from '../rng.js';
 import type { Tape, TapeEntry } from '../tape.js';
@@ -28,7 +28,7 @@ export function dropout(tape: Tape | null, x: Tensor, { p, rng, training }: Drop
   if (typeof training !== 'boolean') throw new ArgumentError('dropout', 'training', 'true or false', training);
   if (!training || p === 0) return x;
   if (!(rng instanceof Rng)) throw new ArgumentError('dropout', 'rng', 'a seeded Rng when training with p > 0 (it draws the masks)', rng);
-  const mask = alloc(x.dtype, x.size);
+  const mask = allocScoped(x.dtype, x.size);
   const keep = 1 / (1 - p);
   for (let q = 0; q < x.size; q++) mask[q] = rng.uniform() < p ? 0 : keep;
   const out = output(tape, [x], x.shape);

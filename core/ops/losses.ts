@@ -8,7 +8,7 @@
 // mse: L = mean((p − y)²)     ∂p += 2(p − y)/n · ∂L,  ∂y −= the same
 import type { Buf, IndexBuf } from '../../kernels/types.js';
 import { axpy, softmaxCrossEntropyBackward, softmaxCrossEntropyForward, sub } from '../../kernels/dispatch.js';
-import { alloc } from '../alloc.js';
+import { allocScoped } from '../alloc.js';
 import { sameShape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
@@ -38,8 +38,8 @@ export function softmaxCrossEntropy(
   }
   const t = checkIndices('softmaxCrossEntropy', 'targets', targets, classes, rows);
   const mask = options.mask === undefined ? null : checkMask(options.mask, rows, logits);
-  const probs = alloc(logits.dtype, logits.size);
-  const rowLoss = alloc('f64', rows);
+  const probs = allocScoped(logits.dtype, logits.size);
+  const rowLoss = allocScoped('f64', rows);
   softmaxCrossEntropyForward(probs, rowLoss, logits.data, t, rows, classes);
   let total = 0, weight = 0;
   for (let r = 0; r < rows; r++) {
@@ -59,7 +59,7 @@ function checkMask(values: ArrayLike<number>, rows: number, logits: Tensor): Buf
   if (values.length !== rows) {
     throw new ArgumentError('softmaxCrossEntropy', 'mask', `one weight per row (${rows} for logits ${shapeStr(logits.shape)})`, values.length);
   }
-  const mask = alloc(logits.dtype, rows);
+  const mask = allocScoped(logits.dtype, rows);
   for (let r = 0; r < rows; r++) {
     if (!Number.isFinite(values[r]) || values[r] < 0) {
       throw new ArgumentError('softmaxCrossEntropy', `mask[${r}]`, 'a finite weight ≥ 0', values[r]);
@@ -84,7 +84,7 @@ export function mse(tape: Tape | null, prediction: Tensor, target: Tensor): Tens
   }
   if (prediction.size === 0) throw new ArgumentError('mse', 'prediction', 'at least one element', 'an empty tensor', true);
   const n = prediction.size;
-  const diff = alloc(prediction.dtype, n);
+  const diff = allocScoped(prediction.dtype, n);
   sub(diff, prediction.data, target.data, n);
   let total = 0;
   for (let q = 0; q < n; q++) total += diff[q] * diff[q];

@@ -8,9 +8,10 @@
 //
 // Blocks come in power-of-two sizes from 16 bytes up, 16-byte aligned, each size with its own
 // free list; a block is new memory from the top when its list is empty. A block returns to
-// its list when the view it was handed out as is collected: a FinalizationRegistry, whose
-// callbacks run when the event loop turns (a loop that never yields reclaims nothing; the
-// trainers yield every tenth of a second).
+// its list when its owner frees it (free(view): core's allocation scopes free a training
+// step's transients when the step ends), or else when the view it was handed out as is
+// collected: a FinalizationRegistry, whose callbacks run when the event loop turns (so a
+// loop that never yields reclaims nothing that way; scopes are what keep it flat).
 //
 // The engine's collector cannot see memory inside the heap: to it a view is a few bytes, so
 // megabytes of garbage buffers would never prompt a collection. Each view therefore carries
@@ -42,10 +43,12 @@ const KERNEL_ROOM = 256 * 2 ** 20;
 export class WasmHeap {
   readonly memory: WebAssembly.Memory;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
-  private readonly free: number[][] = [];
+  private readonly freeLists: number[][] = [];
   private top = 0;
-  private readonly registry: FinalizationRegistry<{ at: number; cls: number }>;
+  private readonly registry: FinalizationRegistry<Block>;
   private readonly ballast = new WeakMap<Float32Array, ArrayBuffer>();
+  /** The block each transient view was handed out as, for free(). */
+  private readonly blocks = new WeakMap<Float32Array, Block>();
   /** zero(at, bytes): memory.fill, five times as fast here as a typed array's fill on shared memory. */
   private readonly zero: (at: number, bytes: number) => void;
   /** Bytes handed out and not yet reclaimed, and the most that ever were. */
@@ -60,7 +63,7 @@ export class WasmHeap {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxPages, shared: true });
     this.bufferLimit = maxPages * PAGE - Math.min(KERNEL_ROOM, (maxPages * PAGE) / 8);
     this.buffers.add(this.memory.buffer);
-    this.registry = new FinalizationRegistry(({ at, cls }) => this.release(at, cls));
+    this.registry = new FinalizationRegistry((block) => this.release(block));
     const zeroing = WasmHeap.module().function('zero', [Type.i32, Type.i32], [], (f, at, bytes) => f.localGet(at).i32Const(0).localGet(bytes).memoryFill());
     this.zero = this.instantiate<{ zero: (at: number, bytes: number) => void }>(zeroing, 'heap').zero;
   }
@@ -113,9 +116,24 @@ export class WasmHeap {
     const view = new Float32Array(this.memory.buffer, at.at, length);
     this.buffers.add(view.buffer);
     this.zero(at.at, 4 * length);
-    this.registry.register(view, at);
+    this.registry.register(view, at, at);
+    this.blocks.set(view, at);
     this.ballast.set(view, new ArrayBuffer(2 ** at.cls / 4));
     return view;
+  }
+
+  /**
+   * Hand a view's block back now, not when the view is collected. The caller promises that
+   * nothing reads or writes the view again: its memory goes to the next buffer of its size.
+   * A view this heap did not hand out, or one freed already, is left alone.
+   */
+  free(view: Float32Array): void {
+    const block = this.blocks.get(view);
+    if (block === undefined) return;
+    this.blocks.delete(view);
+    this.ballast.delete(view);
+    this.registry.unregister(block);
+    this.release(block);
   }
 
   /** A block of at least `bytes` (16-byte aligned) that is never reclaimed: kernels' scratch. */
@@ -124,10 +142,10 @@ export class WasmHeap {
   }
 
   /** A block of at least `bytes`, reused or new below `limit`, or null. */
-  private allocate(bytes: number, limit: number): { at: number; cls: number } | null {
+  private allocate(bytes: number, limit: number): Block | null {
     const cls = Math.max(MIN_CLASS, Math.ceil(Math.log2(bytes)));
     const size = 2 ** cls;
-    const reused = this.free[cls]?.pop();
+    const reused = this.freeLists[cls]?.pop();
     let at: number;
     if (reused !== undefined) at = reused;
     else {
@@ -138,7 +156,7 @@ export class WasmHeap {
     }
     this.inUse += size;
     this.peak = Math.max(this.peak, this.inUse);
-    return { at, cls };
+    return { at, cls, released: false };
   }
 
   private grow(bytes: number): boolean {
@@ -151,8 +169,17 @@ export class WasmHeap {
     return true;
   }
 
-  private release(at: number, cls: number): void {
-    (this.free[cls] ??= []).push(at);
-    this.inUse -= 2 ** cls;
+  private release(block: Block): void {
+    if (block.released) return;
+    block.released = true;
+    (this.freeLists[block.cls] ??= []).push(block.at);
+    this.inUse -= 2 ** block.cls;
   }
+}
+
+/** A block of the heap: its address and size class (2^cls bytes), and whether it went back to its list. */
+interface Block {
+  at: number;
+  cls: number;
+  released: boolean;
 }

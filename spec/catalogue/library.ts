@@ -121,5 +121,5 @@ export const libraryCases: Case[] = [
   { area: 'files', what: 'a write whose folder is a file', run: () => { const p = join(dir, 'plain-file'); writeFileSync(p, 'x'); writeFileAtomic(join(p, 'model.safetensors'), 'data'); }, error: Error, argument: join(dir, 'plain-file', 'model.safetensors'), expected: 'cannot write', got: 'ENOTDIR' },
   // Models.
   { area: 'models', what: 'a character outside the alphabet', run: () => new CharLM({ alphabet: 'ab', layer: { cell: 'gru', hiddenSize: 2 } }).encode('abc'), error: ArgumentError, argument: 'character "c" at 2', expected: 'in the alphabet', got: 'not' },
-  { area: 'models', what: 'a sampling temperature of 0', run: () => new CharLM({ alphabet: 'ab', layer: { cell: 'gru', hiddenSize: 2 } }).sample({ length: 3, temperature: 0 }), error: ArgumentError, argument: 'temperature', expected: 'a number > 0', got: 'got 0' },
+  { area: 'models', what: 'a negative sampling temperature', run: () => new CharLM({ alphabet: 'ab', layer: { cell: 'gru', hiddenSize: 2 } }).sample({ length: 3, temperature: -0.5 }), error: ArgumentError, argument: 'temperature', expected: 'a number ≥ 0 (0: always the likeliest character)', got: 'got -0.5' },
 ];

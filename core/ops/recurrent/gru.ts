@@ -19,7 +19,7 @@ import { columns, gemmPacked, inputGrads, projectInputs, StepView, view, weightG
 import { addOutputGrads } from '../../../kernels/sequence.js';
 import { gruStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';
-import { allocPinned, type DType } from '../../alloc.js';
+import type { DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
 import type { Tensor } from '../../tensor.js';
 import { weightViews } from './lstm.js';
@@ -42,13 +42,13 @@ export class GruWorkspace extends SequenceWorkspace {
     super(T, B, dtype, I, hiddenSize, false, 3);
     const H = hiddenSize;
     this.buffers = {
-      xp: allocPinned(dtype, T * B * 3 * H), hp: allocPinned(dtype, T * B * 3 * H), act: allocPinned(dtype, T * B * 3 * H),
-      rh: allocPinned(dtype, T * B * H), hs: this.hs,
+      xp: this.pinned(dtype, T * B * 3 * H), hp: this.pinned(dtype, T * B * 3 * H), act: this.pinned(dtype, T * B * 3 * H),
+      rh: this.pinned(dtype, T * B * H), hs: this.hs,
     };
-    this.dhPair = [allocPinned(dtype, B * H), allocPinned(dtype, B * H)];
+    this.dhPair = [this.pinned(dtype, B * H), this.pinned(dtype, B * H)];
     this.grads = {
-      dXp: allocPinned(dtype, T * B * 3 * H), dHp: allocPinned(dtype, T * B * 3 * H),
-      dh: this.dhPair[0], dhPrev: this.dhPair[1], dRh: allocPinned(dtype, B * H),
+      dXp: this.pinned(dtype, T * B * 3 * H), dHp: this.pinned(dtype, T * B * 3 * H),
+      dh: this.dhPair[0], dhPrev: this.dhPair[1], dRh: this.pinned(dtype, B * H),
     };
   }
 }

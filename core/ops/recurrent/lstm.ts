@@ -23,7 +23,7 @@ import {
 import { addOutputGrads, carryInactive } from '../../../kernels/sequence.js';
 import { lstmStepKernels } from '../../../kernels/stepKernels.js';
 import type { Buf } from '../../../kernels/types.js';
-import { allocPinned, type DType } from '../../alloc.js';
+import type { DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
 import type { Tensor } from '../../tensor.js';
 import { beginPass, endPass, SequenceWorkspace, type PassSizes } from './sequence.js';
@@ -55,15 +55,15 @@ export class LstmWorkspace extends SequenceWorkspace {
     const H = layout.hiddenSize, W = layout.width;
     super(T, B, dtype, I, H, true, W / H);
     this.buffers = {
-      pre: allocPinned(dtype, T * B * W), act: allocPinned(dtype, T * B * 4 * H),
-      cs: this.cs!, tcs: allocPinned(dtype, T * B * H), hs: this.hs,
+      pre: this.pinned(dtype, T * B * W), act: this.pinned(dtype, T * B * 4 * H),
+      cs: this.cs!, tcs: this.pinned(dtype, T * B * H), hs: this.hs,
       bias: null, pI: null, pF: null, pO: null,
     };
-    this.biasSum = allocPinned(dtype, W);
-    this.dhPair = [allocPinned(dtype, B * H), allocPinned(dtype, B * H)];
-    this.dRec = gateRecurrence ? allocPinned(dtype, B * 4 * H) : null;
+    this.biasSum = this.pinned(dtype, W);
+    this.dhPair = [this.pinned(dtype, B * H), this.pinned(dtype, B * H)];
+    this.dRec = gateRecurrence ? this.pinned(dtype, B * 4 * H) : null;
     this.grads = {
-      dPre: allocPinned(dtype, T * B * W), dh: this.dhPair[0], dc: allocPinned(dtype, B * H),
+      dPre: this.pinned(dtype, T * B * W), dh: this.dhPair[0], dc: this.pinned(dtype, B * H),
       dGateRecurrent: this.dRec, dpI: null, dpF: null, dpO: null,
     };
   }

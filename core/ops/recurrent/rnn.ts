@@ -13,7 +13,7 @@ import { addOutputGrads } from '../../../kernels/sequence.js';
 import { rnnStepKernels } from '../../../kernels/stepKernels.js';
 import type { RnnNonlinearity } from '../../../kernels/rnnCell.js';
 import type { Buf } from '../../../kernels/types.js';
-import { allocPinned, type DType } from '../../alloc.js';
+import type { DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
 import type { Tensor } from '../../tensor.js';
 import { weightViews } from './lstm.js';
@@ -34,9 +34,9 @@ export class RnnWorkspace extends SequenceWorkspace {
 
   constructor(T: number, B: number, dtype: DType, H: number, I: number) {
     super(T, B, dtype, I, H, false, 1);
-    this.pre = allocPinned(dtype, T * B * H);
-    this.dPre = allocPinned(dtype, T * B * H);
-    this.dHs = allocPinned(dtype, (T + 1) * B * H);
+    this.pre = this.pinned(dtype, T * B * H);
+    this.dPre = this.pinned(dtype, T * B * H);
+    this.dHs = this.pinned(dtype, (T + 1) * B * H);
   }
 }
 

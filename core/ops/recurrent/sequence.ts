@@ -10,7 +10,7 @@ import { PackRoom } from '../../../kernels/matrix.js';
 import { WasmGemm } from '../../../kernels/wasm/gemm.js';
 import { scatterOutputs, stepRows } from '../../../kernels/sequence.js';
 import type { Buf, IndexBuf } from '../../../kernels/types.js';
-import { alloc, allocPinned, type DType } from '../../alloc.js';
+import { alloc, type DType } from '../../alloc.js';
 import { ArgumentError } from '../../errors.js';
 import { shapeStr } from '../../shape.js';
 import { type Backward, type Tape, wantsGrad } from '../../tape.js';
@@ -79,13 +79,13 @@ export abstract class SequenceWorkspace extends Workspace {
     this.work = alloc('f64', gemmPackSize(rowCount, colCount, Math.max(rowCount, colCount)));
     this.stepAt = Math.max(panelSize(G * H, H), panelSize(H, G * H));
     this.panels = alloc('f64', this.stepAt + panelSize(B, G * H));
-    this.packRoom = new PackRoom(this.panels, this.stepAt, WasmGemm.packedFloats(H, G * H) + WasmGemm.packedFloats(G * H, H), (n) => allocPinned('f32', n));
+    this.packRoom = new PackRoom(this.panels, this.stepAt, WasmGemm.packedFloats(H, G * H) + WasmGemm.packedFloats(G * H, H), (n) => this.pinned('f32', n));
     this.lengths = alloc('i32', B);
     this.rowOf = alloc('i32', T * B);
-    this.xs = allocPinned(dtype, T * B * I);
-    this.dxs = allocPinned(dtype, T * B * I);
-    this.hs = allocPinned(dtype, (T + 1) * B * H);
-    this.cs = withCell ? allocPinned(dtype, (T + 1) * B * H) : null;
+    this.xs = this.pinned(dtype, T * B * I);
+    this.dxs = this.pinned(dtype, T * B * I);
+    this.hs = this.pinned(dtype, (T + 1) * B * H);
+    this.cs = withCell ? this.pinned(dtype, (T + 1) * B * H) : null;
   }
 
   /** Fill lengths (T for every row when none are given), the row map, and xs in step order. */

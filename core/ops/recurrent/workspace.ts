@@ -6,9 +6,11 @@
 // workspace claimed gets a second one instead of overwriting saved activations. The
 // generation counter, bumped on every use, lets a backward notice that its workspace
 // was reused meanwhile (by an unrecorded forward, say).
-import type { DType } from '../../alloc.js';
+import { allocPinned, type DType } from '../../alloc.js';
 import { getBackend, type BackendName } from '../../backend.js';
+import { freeBuffer } from '../../scope.js';
 import type { Releasable } from '../../tape.js';
+import type { Buf } from '../../../kernels/types.js';
 
 export abstract class Workspace implements Releasable {
   claimed = false;
@@ -16,7 +18,25 @@ export abstract class Workspace implements Releasable {
   /** The backend the workspace's buffers were made for (a wasm workspace lives in the wasm heap). */
   readonly backend: BackendName = getBackend();
 
+  /** The buffers made for this workspace, freed with it. */
+  private readonly owned: Buf[] = [];
+
   constructor(readonly steps: number, readonly batch: number, readonly dtype: DType) {}
+
+  /** A buffer for the workspace's life (long-lived, so pinned), freed when the workspace is dropped. */
+  protected pinned(dtype: 'f32', length: number): Float32Array;
+  protected pinned(dtype: DType, length: number): Buf;
+  protected pinned(dtype: DType, length: number): Buf {
+    const buf = allocPinned(dtype, length);
+    this.owned.push(buf);
+    return buf;
+  }
+
+  /** Free every buffer of the workspace now: its pool dropped it, and nothing reads it again. */
+  free(): void {
+    for (const buf of this.owned) freeBuffer(buf);
+    this.owned.length = 0;
+  }
 
   release(): void {
     this.claimed = false;
@@ -43,7 +63,10 @@ export class WorkspacePool<W extends Workspace> {
     const backend = getBackend();
     let ws = this.items.find((w) => !w.claimed && w.steps === steps && w.batch === batch && w.dtype === dtype && w.backend === backend);
     if (ws === undefined) {
-      // Free workspaces of other shapes (or backends) are dropped: a new batch shape replaces the old one.
+      // Free workspaces of other shapes (or backends) are dropped, their memory freed at once: a
+      // new batch shape replaces the old one. (No tape entry holds an unclaimed workspace, and
+      // a pass's outputs are copies, never views of it.)
+      for (const w of this.items) if (!w.claimed) w.free();
       this.items = this.items.filter((w) => w.claimed);
       ws = this.make(steps, batch, dtype);
       this.items.push(ws);
