@@ -8,7 +8,7 @@ import { kernelBackend, wasmBackend } from '../kernels/backend.js';
 import './backend.js';
 import type { Buf } from '../kernels/types.js';
 import { ArgumentError } from './errors.js';
-import { trackBuffer } from './scope.js';
+import { reuseBuffer, trackBuffer } from './scope.js';
 
 /** Element type of a tensor: float32 for speed, float64 for gradient checks. */
 export type DType = 'f32' | 'f64';
@@ -26,13 +26,15 @@ export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
 /**
  * A buffer for a tensor (an op's output, a gradient, a temporary an op saves for backward):
  * recorded in the innermost open allocation scope (scope.ts), which frees it when it ends
- * unless a tensor returned from the scope holds it.
+ * unless a tensor returned from the scope holds it. An ordinary array (the js backend, float64)
+ * comes from the arrays scopes freed, when one of its length is there.
  */
 export function allocScoped(dtype: 'f64', length: number): Float64Array;
 export function allocScoped(dtype: 'f32', length: number): Float32Array;
 export function allocScoped(dtype: DType, length: number): Buf;
 export function allocScoped(dtype: DType, length: number): Buf {
-  const buf = make('allocScoped', dtype, length, false) as Buf;
+  const onTheHeap = dtype === 'f32' && kernelBackend() === 'wasm';
+  const buf = (onTheHeap ? null : reuseBuffer(dtype, length)) ?? (make('allocScoped', dtype, length, false) as Buf);
   trackBuffer(buf);
   return buf;
 }

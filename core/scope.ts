@@ -109,7 +109,7 @@ export function dispose(value: unknown): void {
 /**
  * A value carried from one piece of work to the next (a recurrent state from chunk to chunk):
  * `next` is kept past the innermost scope and `previous`, which it replaces, is disposed.
- * Returns `next`.
+ * Returns `next` (null to drop the carried value: `state = carry(state, null)`).
  */
 export function carry<T>(previous: unknown, next: T): T {
   keep(next);
@@ -150,11 +150,40 @@ function within(view: Buf, buf: Buf): boolean {
 }
 
 /**
- * Hand a buffer's memory back now (on the wasm backend its block returns to the heap; an
- * ordinary array is left to the collector). The caller promises that nothing uses it again.
+ * Ordinary arrays freed by scopes, by dtype and length, for allocScoped to hand out again: so
+ * that a loop on the js backend (or float64) reuses its buffers as the wasm heap does, rather
+ * than leaving the collector and the allocator to settle. At most POOL_BYTES are held.
+ */
+const pool = new Map<string, Buf[]>();
+const pooled = new WeakSet<Buf>();
+const POOL_BYTES = 64 * 2 ** 20;
+let pooledBytes = 0;
+
+/** A freed ordinary array of this dtype and length, zero-filled, or null. */
+export function reuseBuffer(dtype: 'f32' | 'f64', length: number): Buf | null {
+  const buf = pool.get(`${dtype} ${length}`)?.pop();
+  if (buf === undefined) return null;
+  pooled.delete(buf);
+  pooledBytes -= buf.byteLength;
+  return buf.fill(0);
+}
+
+/**
+ * Hand a buffer's memory back now: on the wasm heap its block returns to the heap; an ordinary
+ * array a scope made goes to the pool (while it has room). The caller promises that nothing
+ * uses it again.
  */
 export function freeBuffer(buf: Buf): void {
-  if (buf instanceof Float32Array) wasmHeapIfMade()?.free(buf);
+  const heap = wasmHeapIfMade();
+  if (buf instanceof Float32Array && heap !== null && heap.holds(buf)) return heap.free(buf);
+  if (!scopedBuffers.has(buf) || buf.byteOffset !== 0 || buf.byteLength !== buf.buffer.byteLength || pooledBytes + buf.byteLength > POOL_BYTES) return;
+  const key = `${buf instanceof Float64Array ? 'f64' : 'f32'} ${buf.length}`;
+  if (pooled.has(buf)) return;
+  const list = pool.get(key) ?? [];
+  list.push(buf);
+  pool.set(key, list);
+  pooled.add(buf);
+  pooledBytes += buf.byteLength;
 }
 
 /** The tensors in a value: itself, or the members of arrays and plain objects, a few levels down. */

@@ -20,7 +20,7 @@ const streams = new TokenStreams(lm.encode(text), 8);
 let state = null;
 for (let step = 1; step <= steps; step++) {
   const chunk = streams.next(32);
-  if (chunk.reset) state = null;
+  if (chunk.reset) state = carry(state, null);
   const report = trainer.stepWith(() => {
     const r = lm.chunkGradients(chunk.tokens, 32, 8, state);
     state = carry(state, r.state);

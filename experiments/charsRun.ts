@@ -50,7 +50,7 @@ export class CharsRun extends BrownRun {
 
   trainStep(): StepReport {
     const { tokens, reset } = this.streams.next(this.chunk);
-    if (reset) this.state = null;
+    if (reset) this.state = carry(this.state, null);
     const report = this.trainer.stepWith(() => {
       const r = this.lm.chunkGradients(tokens, this.chunk, this.settings.batch, this.state);
       this.state = carry(this.state, r.state);

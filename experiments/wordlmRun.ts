@@ -55,7 +55,7 @@ export class WordLMRun extends BrownRun {
 
   trainStep(): StepReport {
     const { tokens, reset } = this.streams.next(CHUNK);
-    if (reset) this.state = null;
+    if (reset) this.state = carry(this.state, null);
     const report = this.trainer.stepWith(() => {
       const r = this.lm.chunkGradients(tokens, CHUNK, this.settings.batch, this.state);
       this.state = carry(this.state, r.state);

@@ -151,7 +151,7 @@ export class TextSession extends Session {
 
   protected trainStep(): number {
     const { tokens, reset } = this.streams.next(CHUNK);
-    if (reset) this.state = null;
+    if (reset) this.state = carry(this.state, null);
     return this.trainer.stepWith(() => {
       const r = this.lm.chunkGradients(tokens, CHUNK, TEXT_BATCH, this.state);
       this.state = carry(this.state, r.state);
