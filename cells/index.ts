@@ -11,4 +11,4 @@ export {
   stateDictOf, loadStateDictInto, prefixed, sameLayout, transposed,
   type StateDict, type NamedArray, type StateMapping, type StateModule, type LoadOptions, type LoadReport,
 } from './stateDict.js';
-export { traceCell } from './trace.js';
+export { traceCell, traceCellValues } from './trace.js';

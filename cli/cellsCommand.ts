@@ -11,6 +11,9 @@ import { commonOptions, type Command } from './command.js';
 import { escapeXml, htmlPage } from '../plot/svg.js';
 import { formatTable } from './table.js';
 
+/** What counts as quoted text: the Brown corpus writes its quotes as two backquotes and two apostrophes. */
+const QUOTES_NOTE = "quotes: the characters from `` to '' (how the Brown corpus writes quotation marks) or between two \"";
+
 export const cellsCommand: Command = {
   name: 'cells',
   summary: 'colour a text by a character model\'s unit, and find the units that track quotes, bracket depth, line position',
@@ -58,10 +61,11 @@ export const cellsCommand: Command = {
     mkdirSync(dirname(out), { recursive: true });
     writeFileAtomic(out, htmlPage(`Unit ${unit} of ${which} over ${text.length} characters`,
       `<p>Each character coloured by the value of unit ${unit} of ${which} after reading it: −1 ${legend} +1. Hover a character for its value. ${escapeXml(dropped)}</p>
-<h2>Units most correlated with features of the text</h2><table>${table}</table>
+<h2>Units most correlated with features of the text</h2><table>${table}</table><p>${escapeXml(QUOTES_NOTE)}</p>
 <h2>The text, coloured by unit ${unit}</h2><div style="font-family:monospace;line-height:1.6">${spans}</div>`));
     if (dropped !== '') console.log(dropped);
     console.log(formatTable(['feature', `units of ${which} most correlated (Pearson r)`], ranking.map((r) => [r.feature, units(r, (t) => `${t.unit} (${t.r.toFixed(2)})`)])));
+    console.log(QUOTES_NOTE);
     console.log(`coloured by unit ${unit}: ${out}`);
     if (options.json) console.log(JSON.stringify({ state: which, unit, characters: text.length, features: ranking }));
     return 0;

@@ -9,10 +9,9 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cellKinds, getBackend, lstmVariants, optionCell, withScope, writeFileAtomic } from '../index.js';
 import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
-import { CharsRun, TaskRun } from '../experiments/index.js';
 import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
 import { UsageError, type ParsedOptions } from './args.js';
-import { charsSections } from './charsReport.js';
+import { runSections } from './runSections.js';
 import { commonOptions, type Command } from './command.js';
 import { Progress } from './progress.js';
 import { checkRunsRoot, makeRunFolder } from './runFolder.js';
@@ -173,7 +172,6 @@ export const trainCommand: Command = {
     for (const [name, handler] of handlers) process.on(name, handler);
     const steps = s.steps ?? Infinity;
     const progress = new Progress(s.task, Number.isFinite(steps) ? steps : 0, s.minutes * 60);
-    const started = Date.now(), first = run.step;
     let result: LoopResult;
     try {
       result = await trainForAsync(run, {
@@ -184,8 +182,8 @@ export const trainCommand: Command = {
         },
         onEvaluation: (p) => {
           progress.done();
-          const ms = (Date.now() - started) / Math.max(1, p.step - first);
-          console.log(`step ${p.step}  examples ${p.examples}  train loss ${p.trainLoss.toFixed(4)}  dev loss ${p.devLoss.toFixed(4)}  dev ${run.metric.name} ${p.value.toFixed(4)}  ${ms.toFixed(1)} ms/step`);
+          const split = run.heldOut, ms = Number.isFinite(p.stepMs) ? `  ${p.stepMs.toFixed(1)} ms per training step` : '';
+          console.log(`step ${p.step}  examples ${p.examples}  train loss ${p.trainLoss.toFixed(4)}  ${split} loss ${p.devLoss.toFixed(4)}  ${split} ${run.metric.name} ${p.value.toFixed(4)}${ms}`);
         },
       });
     } finally {
@@ -197,14 +195,13 @@ export const trainCommand: Command = {
     if (result.error !== undefined) console.log(`stopped: ${result.error.message}; saved the run as it was before that step to ${path}`);
     const last = result.curve.at(-1)!;
     const testValue = result.stoppedBy === 'non-finite' ? last.value : withScope(() => run.test());
-    const held = run instanceof TaskRun ? 'held-out' : 'test';
-    console.log(`final ${held} ${run.metric.name} ${testValue.toFixed(4)} after ${run.step} steps (baseline ${run.metric.baseline.toFixed(4)})`);
-    const sections = run instanceof CharsRun ? charsSections(run) : [];
+    console.log(`final test ${run.metric.name} ${testValue.toFixed(4)} after ${run.step} steps (baseline ${run.metric.baseline.toFixed(4)})`);
+    const sections = runSections(run);
     for (const section of sections) if (section.text !== undefined) console.log(section.text);
     writeFileAtomic(join(folder!, 'curve.json'), JSON.stringify(result.curve));
     writeFileAtomic(join(folder!, 'report.html'), reportHtml({
-      title: run.title, settings: Object.fromEntries(orderedSettings(s)), curve: result.curve, metric: run.metric,
-      results: [[`${held} ${run.metric.name}`, testValue.toFixed(4)], ['baseline', run.metric.baseline.toFixed(4)], ['steps', String(run.step)], ['examples', String(run.step * run.examplesPerStep)], ['stopped by', signal ?? result.stoppedBy]],
+      title: run.title, settings: Object.fromEntries(orderedSettings(s)), curve: result.curve, steps: result.steps, heldOut: run.heldOut, metric: run.metric,
+      results: [[`test ${run.metric.name}`, testValue.toFixed(4)], ['baseline', run.metric.baseline.toFixed(4)], ['steps', String(run.step)], ['examples', String(run.step * run.examplesPerStep)], ['stopped by', signal ?? result.stoppedBy]],
       sections,
     }));
     console.log(`model ${path}`);

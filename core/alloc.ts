@@ -8,7 +8,7 @@ import { kernelBackend, wasmBackend } from '../kernels/backend.js';
 import './backend.js';
 import type { Buf } from '../kernels/types.js';
 import { ArgumentError } from './errors.js';
-import { reuseBuffer, trackBuffer } from './scope.js';
+import { inScope, reuseBuffer, trackBuffer } from './scope.js';
 
 /** Element type of a tensor: float32 for speed, float64 for gradient checks. */
 export type DType = 'f32' | 'f64';
@@ -20,7 +20,7 @@ export function alloc(dtype: 'f64', length: number): Float64Array;
 export function alloc(dtype: 'f32', length: number): Float32Array;
 export function alloc(dtype: DType, length: number): Buf;
 export function alloc(dtype: DType | 'i32', length: number): Buf | Int32Array {
-  return make('alloc', dtype, length, false);
+  return make('alloc', dtype, length, false, true);
 }
 
 /**
@@ -34,7 +34,8 @@ export function allocScoped(dtype: 'f32', length: number): Float32Array;
 export function allocScoped(dtype: DType, length: number): Buf;
 export function allocScoped(dtype: DType, length: number): Buf {
   const onTheHeap = dtype === 'f32' && kernelBackend() === 'wasm';
-  const buf = (onTheHeap ? null : reuseBuffer(dtype, length)) ?? (make('allocScoped', dtype, length, false) as Buf);
+  // Made in a scope, the buffer is freed by it: the collector need not be prompted to find it.
+  const buf = (onTheHeap ? null : reuseBuffer(dtype, length)) ?? (make('allocScoped', dtype, length, false, !inScope()) as Buf);
   trackBuffer(buf);
   return buf;
 }
@@ -48,10 +49,11 @@ export function allocScoped(dtype: DType, length: number): Buf {
 export function allocPinned(dtype: 'f32', length: number): Float32Array;
 export function allocPinned(dtype: DType, length: number): Buf;
 export function allocPinned(dtype: DType, length: number): Buf {
-  return make('allocPinned', dtype, length, true) as Buf;
+  return make('allocPinned', dtype, length, true, true) as Buf;
 }
 
-function make(where: string, dtype: DType | 'i32', length: number, pinned: boolean): Buf | Int32Array {
+/** collected: the buffer is reclaimed when it is collected (no scope frees it), so its heap block carries a ballast (kernels/wasm/heap.ts). */
+function make(where: string, dtype: DType | 'i32', length: number, pinned: boolean, collected: boolean): Buf | Int32Array {
   if (!Number.isInteger(length) || length < 0) {
     throw new ArgumentError(where, 'length', 'a non-negative integer', length);
   }
@@ -59,7 +61,7 @@ function make(where: string, dtype: DType | 'i32', length: number, pinned: boole
   allocations++;
   try {
     // On the wasm backend float32 buffers live in its heap (while it has room).
-    if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length, pinned) : null) ?? new Float32Array(length);
+    if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length, pinned, collected) : null) ?? new Float32Array(length);
     return dtype === 'f64' ? new Float64Array(length) : new Int32Array(length);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
@@ -87,8 +89,8 @@ export class AllocationError extends ArgumentError {
 }
 
 /** A float32 buffer in the wasm heap, or null when it has no room for it. */
-function onHeap(length: number, pinned: boolean): Float32Array | null {
-  return wasmBackend().heap.f32(length, pinned);
+function onHeap(length: number, pinned: boolean, collected: boolean): Float32Array | null {
+  return wasmBackend().heap.f32(length, pinned, collected);
 }
 
 /** How many buffers `alloc` has made since the process started. */

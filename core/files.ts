@@ -1,7 +1,7 @@
 // Files on disk: written atomically, and .safetensors files read and written through
 // safetensors.ts. (The only part of core that needs Node's file system.)
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FormatError } from './errors.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type SafetensorsInput } from './safetensors.js';
 
@@ -9,11 +9,12 @@ import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type Safete
  * Write atomically: a temporary file `${path}.tmp-<pid>-<time>` in the same folder, flushed
  * to disk, renamed over `path`, and the folder flushed so that the rename survives a crash.
  * A failed write removes its temporary file and names the path it was writing; temporary
- * files left by writers that were killed (their process is gone) are removed first.
+ * files that writers which were killed (their process is gone) left in the folder are
+ * removed first, as every load from a folder removes them.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  removeStaleTemps(path);
+  removeStaleTemps(dirname(path));
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
   let fd: number | null = null;
   try {
@@ -50,9 +51,8 @@ function fsyncFolder(folder: string): void {
   }
 }
 
-/** Remove `${path}.tmp-<pid>-<time>` files whose writing process no longer runs. */
-function removeStaleTemps(path: string): void {
-  const folder = dirname(path), prefix = `${basename(path)}.tmp-`;
+/** Remove the folder's `<name>.tmp-<pid>-<time>` files (writeFileAtomic's) whose writing process no longer runs. */
+export function removeStaleTemps(folder: string): void {
   let names: string[];
   try {
     names = readdirSync(folder);
@@ -60,7 +60,7 @@ function removeStaleTemps(path: string): void {
     return;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length)) : null;
+    const m = /.\.tmp-(\d+)-\d+$/.exec(name);
     if (m === null || processRuns(Number(m[1]))) continue;
     try {
       unlinkSync(join(folder, name));
@@ -84,8 +84,10 @@ export function saveSafetensors(path: string, tensors: Record<string, Safetensor
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
+/** Read a .safetensors file (and remove what killed writers left in its folder). */
 export function loadSafetensors(path: string): SafetensorsFile {
   let bytes: Uint8Array;
+  removeStaleTemps(dirname(path));
   try {
     if (statSync(path).isDirectory()) throw new FormatError('safetensors:', path, 'is a folder, not a .safetensors file');
     bytes = readFileSync(path);

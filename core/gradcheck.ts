@@ -5,7 +5,9 @@
 // for every element q of every input, where x_q± are the perturbed values as actually
 // stored (in float32, x + ε is rounded, and dividing by the stored step removes that error).
 //
-// An element passes when |analytic − numeric| ≤ atol + rtol·|numeric| (PyTorch's rule);
+// An element passes when |analytic − numeric| ≤ atol + rtol·|numeric| (PyTorch's rule), so
+// the report's errorToBound, the largest |analytic − numeric| / (atol + rtol·|numeric|), is
+// what decides: at most 1 passes;
 // a NaN or infinity on either side is a failure, never a pass. A step that rounds away
 // (x + ε and x − ε stored as the same number) is an error: it measures nothing.
 // The defaults follow PyTorch's gradcheck for float64. Float32 keeps about 7 digits, so its
@@ -18,6 +20,7 @@ import type { Rng } from './rng.js';
 import { shapeStr, type Shape } from './shape.js';
 import { Tape } from './tape.js';
 import { Tensor } from './tensor.js';
+import { withScope } from './scope.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step. */
@@ -50,6 +53,11 @@ export interface GradcheckInputReport {
   numeric: number;
   /** Elements failing atol + rtol·|numeric|. */
   failures: number;
+  /**
+   * The largest |analytic − numeric| / (atol + rtol·|numeric|): what decides the check. The
+   * input passes when it is at most 1 (NaN when a value was NaN).
+   */
+  errorToBound: number;
   ok: boolean;
 }
 
@@ -62,6 +70,8 @@ export interface GradcheckReport {
   inputs: GradcheckInputReport[];
   /** The largest maxRelErr over all inputs. */
   maxRelErr: number;
+  /** The largest errorToBound over all inputs: the check passes when it is at most 1. */
+  errorToBound: number;
 }
 
 /**
@@ -97,6 +107,7 @@ export function gradcheck(
     dtype, eps, atol, rtol,
     inputs: reports,
     maxRelErr: Math.max(0, ...reports.map((r) => r.maxRelErr)),
+    errorToBound: reports.reduce((worst, r) => (isWorse(r.errorToBound, worst) ? r.errorToBound : worst), 0),
   };
 }
 
@@ -112,10 +123,13 @@ function analyticGradients(loss: (tape: Tape | null) => Tensor, inputs: readonly
       t.requiresGrad = true;
       t.zeroGrad();
     }
-    const tape = new Tape();
-    const out = evaluate(loss, tape, 'the recorded run');
-    tape.backward(out);
-    return inputs.map((t) => snapshot(t.grad, t.size));
+    // In an allocation scope: the pass's tensors are freed, the float64 copies returned are ours.
+    return withScope(() => {
+      const tape = new Tape();
+      const out = evaluate(loss, tape, 'the recorded run');
+      tape.backward(out);
+      return inputs.map((t) => snapshot(t.grad, t.size));
+    });
   } finally {
     inputs.forEach((t, q) => {
       t.requiresGrad = saved[q].requiresGrad;
@@ -141,17 +155,17 @@ function compare(
   eps: number, atol: number, rtol: number,
 ): GradcheckInputReport {
   const report: GradcheckInputReport = {
-    name: label, shape: input.shape, maxAbsErr: 0, maxRelErr: 0, worstIndex: -1, analytic: 0, numeric: 0, failures: 0, ok: true,
+    name: label, shape: input.shape, maxAbsErr: 0, maxRelErr: 0, worstIndex: -1, analytic: 0, numeric: 0, failures: 0, errorToBound: 0, ok: true,
   };
   const data = input.data;
   for (let q = 0; q < input.size; q++) {
     const original = data[q];
     data[q] = original + eps;
     const plusStored = data[q];
-    const plus = evaluate(loss, null, `${label}[${q}] + eps`).data[0];
+    const plus = withScope(() => evaluate(loss, null, `${label}[${q}] + eps`).data[0]);
     data[q] = original - eps;
     const minusStored = data[q];
-    const minus = evaluate(loss, null, `${label}[${q}] − eps`).data[0];
+    const minus = withScope(() => evaluate(loss, null, `${label}[${q}] − eps`).data[0]);
     data[q] = original;
     if (plusStored === minusStored) {
       throw new ArgumentError('gradcheck', 'eps', `large enough that ${label}[${q}] ± eps differ in ${input.dtype} (${label}[${q}] is ${original})`, eps);
@@ -160,9 +174,11 @@ function compare(
     const a = analytic[q];
     const absErr = Math.abs(a - numeric);
     const relErr = absErr / Math.max(Math.abs(a), Math.abs(numeric), REL_ERR_FLOOR);
+    const toBound = absErr / (atol + rtol * Math.abs(numeric));
     // Written so that NaN fails: NaN ≤ anything is false.
     if (!(absErr <= atol + rtol * Math.abs(numeric))) report.failures++;
     report.maxAbsErr = Math.max(report.maxAbsErr, absErr);
+    if (isWorse(toBound, report.errorToBound)) report.errorToBound = toBound;
     if (report.worstIndex < 0 || isWorse(relErr, report.maxRelErr)) {
       Object.assign(report, { maxRelErr: relErr, worstIndex: q, analytic: a, numeric });
     }

@@ -45,7 +45,10 @@ export class CharsRun extends BrownRun {
   /** The text without characters the alphabet lacks (a handful in dev and test). */
   known(text: string): string {
     const alphabet = new Set(this.lm.alphabet);
-    return [...text].filter((ch) => alphabet.has(ch)).join('');
+    // Character by character into a string (not through an array of half a million one-character strings).
+    let kept = '';
+    for (const ch of text) if (alphabet.has(ch)) kept += ch;
+    return kept;
   }
 
   trainStep(): StepReport {

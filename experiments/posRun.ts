@@ -17,7 +17,7 @@ export class PosRun extends SentenceRun {
   protected readonly batchOrder: BatchOrder;
   private readonly encoded: EncodedSentence[];
   private readonly batches: number[][];
-  private readonly splits: BrownSplits;
+  readonly splits: BrownSplits;
 
   /** vocabulary: the one a saved run was built with (by default, the training split's). */
   constructor(settings: RunSettings, vocabulary?: PosVocabulary) {

@@ -52,6 +52,11 @@ export abstract class RunBase implements Run {
     return this.settings.batch;
   }
 
+  /** The split evaluate() measures: a dev split (runs with no dev split say 'test'). */
+  get heldOut(): 'dev' | 'test' {
+    return 'dev';
+  }
+
   abstract trainStep(): StepReport;
   abstract evaluate(): { loss: number; value: number };
   abstract test(): number;

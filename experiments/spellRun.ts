@@ -19,6 +19,8 @@ export class SpellRun extends RunBase {
   readonly trainer: Trainer;
   readonly metric: Metric;
   readonly train: number[];
+  /** The held-out numbers, and their batch. */
+  readonly testNumbers: number[];
   readonly testBatch: SpellBatch;
   /** Draws the training numbers. */
   readonly dataRng: Rng;
@@ -27,6 +29,7 @@ export class SpellRun extends RunBase {
     super(settings);
     const split = spellSplit(SPLIT_SEED);
     this.train = split.train;
+    this.testNumbers = split.test;
     this.testBatch = spellBatch(split.test);
     this.model = new OneToMany({
       inputSize: SPELL_INPUT, targetVocab: spellWords.length,
@@ -54,6 +57,11 @@ export class SpellRun extends RunBase {
   accuracy(): { sequences: number; symbols: number } {
     const b = this.testBatch;
     return decodedAccuracy(this.model.generate(b.inputs, b.B, b.U + 2), b);
+  }
+
+  /** evaluate() measures the held-out numbers, the test set (the task has no dev split). */
+  override get heldOut(): 'test' {
+    return 'test';
   }
 
   /** The teacher-forced loss and the exact-match accuracy on the held-out numbers. */

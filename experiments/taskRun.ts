@@ -68,6 +68,11 @@ export class TaskRun extends RunBase {
     return report;
   }
 
+  /** The memory tasks have no dev split: evaluate() measures the fixed held-out set, their test set. */
+  override get heldOut(): 'test' {
+    return 'test';
+  }
+
   /** The loss and the task's measure on the held-out set (means over its batches, weighted by size). */
   evaluate(): { loss: number; value: number } {
     return this.measureBoth(this.testSet);

@@ -1,9 +1,9 @@
 // A character-level language model, the one-to-many generator of the textbooks
 // (Karpathy's char-rnn): the token model of tokenLM.ts over the characters of an alphabet,
 // sampled with a temperature, top-k and a priming text, reproducibly for a given seed.
-import { ArgumentError, alloc, carry, dispose, Rng, withScope, type Buf, type DType, type Tensor } from '../core/index.js';
+import { ArgumentError, alloc, carry, dispose, Rng, withScope, type Buf, type DType } from '../core/index.js';
 import type { RecurrentState } from '../train/bptt.js';
-import { traceCell, type LayerOptions } from '../cells/index.js';
+import { traceCellValues, type LayerOptions } from '../cells/index.js';
 import { TokenLM } from './tokenLM.js';
 
 export { TokenStreams } from './tokenLM.js';
@@ -45,12 +45,16 @@ export class CharLM extends TokenLM {
     return [...new Set(text)].sort().join('');
   }
 
-  encode(text: string): number[] {
-    return [...text].map((ch, q) => {
+  /** The tokens of a text, one per character (an Int32Array: the Brown text is 4.8 million of them). */
+  encode(text: string): Int32Array {
+    const tokens = alloc('i32', text.length);
+    let q = 0;
+    for (const ch of text) {
       const token = this.index.get(ch);
       if (token === undefined) throw new ArgumentError('CharLM.encode', `character ${JSON.stringify(ch)} at ${q}`, 'in the alphabet', 'a character not in it', true);
-      return token;
-    });
+      tokens[q++] = token;
+    }
+    return q === tokens.length ? tokens : tokens.slice(0, q);
   }
 
   decode(tokens: ArrayLike<number>): string {
@@ -73,13 +77,12 @@ export class CharLM extends TokenLM {
    */
   trace(text: string): Record<string, Buf[]> {
     const tokens = this.encode(text);
-    const terms = traceCell(null, this.rnn.cells[0][0], this.embedding.forward(null, tokens, [tokens.length, 1]));
-    const copy = (t: Tensor): Buf => {
-      const b = alloc(t.dtype, t.size);
-      b.set(t.data);
-      return b;
-    };
-    return Object.fromEntries(Object.entries(terms).map(([name, steps]) => [name, steps.map(copy)]));
+    const out: Record<string, Buf[]> = {};
+    // Step by step, each step's tensors freed once its terms are copied out (the copies are the caller's).
+    withScope(() => traceCellValues(this.rnn.cells[0][0], this.embedding.forward(null, tokens, [tokens.length, 1]), (_, terms) => {
+      for (const [name, values] of Object.entries(terms)) (out[name] ??= []).push(values.slice());
+    }));
+    return out;
   }
 
   /**
@@ -97,7 +100,7 @@ export class CharLM extends TokenLM {
     const prime = options.prime ?? [...this.alphabet][rng.int(this.vocab)];
     if (prime.length === 0) throw new ArgumentError('CharLM.sample', 'prime', 'a text of at least one character', prime);
     let state: RecurrentState | null = null, last: number[] = [];
-    const read = (tokens: number[]) => {
+    const read = (tokens: ArrayLike<number>) => {
       state = carry(state, withScope(() => {
         const r = this.forward(null, tokens, tokens.length, 1, state);
         last = Array.from(r.logits.data.subarray((tokens.length - 1) * this.vocab));

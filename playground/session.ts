@@ -183,7 +183,7 @@ export class TextSession extends Session {
     const text = this.inspectText(), tokens = this.lm.encode(text);
     const { logits } = this.lm.forward(null, tokens, tokens.length, 1, null);
     const V = this.lm.vocab, alphabet = [...this.lm.alphabet];
-    const top5 = tokens.map((_, t) => {
+    const top5 = Array.from(tokens, (_, t) => {
       const row = Array.from(logits.data.subarray(t * V, (t + 1) * V));
       const max = Math.max(...row), weights = row.map((v) => Math.exp(v - max)), total = weights.reduce((a, b) => a + b, 0);
       return weights.map((w, q) => ({ symbol: alphabet[q], p: w / total })).sort((a, b) => b.p - a.p).slice(0, 5);

@@ -9,6 +9,10 @@ export interface Series {
   dashed?: boolean;
   /** Mark every point with a dot: the measured points of a series with few of them. */
   markers?: boolean;
+  /** Only dots, no line: measurements over a line drawn from other data. */
+  dotsOnly?: boolean;
+  /** A thin, pale line: raw values under a smoothed curve of them. */
+  faint?: boolean;
 }
 
 export interface LineChartOptions {
@@ -16,6 +20,10 @@ export interface LineChartOptions {
   xLabel: string;
   yLabel: string;
   logY?: boolean;
+  /** Let the x axis start at the data (default: at 0, as examples seen or steps do). */
+  xFromData?: boolean;
+  /** A fixed y range (an accuracy's [0, 1]), widened if the data leave it; default: the data's. */
+  yRange?: [number, number];
   width?: number;
   height?: number;
 }
@@ -42,6 +50,26 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
+/**
+ * Ticks on a log axis spanning log10 values lo..hi: every decade, or every 2nd, 5th, 10th, …
+ * decade when there are many (at most 9 labels); within a span of under three decades, also
+ * 2 and 5 times each power of ten, so that a short axis has more than one or two labels.
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  const first = Math.ceil(lo), last = Math.floor(hi), decades = last - first + 1;
+  const stride = [1, 2, 5, 10, 20, 50, 100, 200, 500].find((k) => decades / k <= 9) ?? Math.ceil(decades / 9);
+  const powers = Array.from({ length: Math.max(0, decades) }, (_, q) => first + q).filter((e) => e % stride === 0);
+  if (hi - lo >= 3) return powers.map((e) => 10 ** e);
+  const ticks: number[] = [];
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e, l = Math.log10(v);
+      if (l >= lo && l <= hi) ticks.push(Number(v.toPrecision(12)));
+    }
+  }
+  return ticks;
+}
+
 /** A tick label: 150k, 2.5M, 0.25, 1e-6 (never a rounded exponent that reads as another number). */
 export function formatTick(v: number): string {
   if (v === 0) return '0';
@@ -60,9 +88,14 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   const usable = series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!options.logY || y > 0)) }));
   const all = usable.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]), ys = all.map((p) => (options.logY ? Math.log10(p[1]) : p[1]));
-  const xMin = Math.min(...xs, 0), xMax = Math.max(...xs, 1);
+  let xMin = options.xFromData ? Math.min(...xs) : Math.min(...xs, 0), xMax = Math.max(...xs, 1);
+  if (options.xFromData && xs.length > 0) {
+    const pad = 0.04 * (xMax - xMin || 1);
+    [xMin, xMax] = [xMin - pad, xMax + pad];
+  }
   let yMin = Math.min(...ys), yMax = Math.max(...ys);
   if (!Number.isFinite(yMin)) [yMin, yMax] = [0, 1];
+  if (options.yRange !== undefined && !options.logY) [yMin, yMax] = [Math.min(yMin, options.yRange[0]), Math.max(yMax, options.yRange[1])];
   if (yMax === yMin) [yMin, yMax] = [yMin - 1, yMax + 1];
   // A margin of 5% above and below, so that no line runs along the frame.
   const pad = 0.05 * (yMax - yMin);
@@ -79,11 +112,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
     out.push(`<line x1="${X(t).toFixed(1)}" y1="${top + plotH}" x2="${X(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#999"/>`);
     out.push(`<text x="${X(t).toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle">${formatTick(t)}</text>`);
   }
-  // On a log axis, every decade when there are few, every k-th decade (at most 9 labels) when there are many.
-  const decades = Math.floor(yMax) - Math.ceil(yMin) + 1, stride = Math.ceil(decades / 9);
-  const yTicks = options.logY
-    ? Array.from({ length: decades }, (_, q) => Math.ceil(yMin) + q).filter((e) => e % stride === 0).map((e) => 10 ** e)
-    : niceTicks(yMin, yMax);
+  const yTicks = options.logY ? logTicks(yMin, yMax) : niceTicks(yMin, yMax);
   for (const t of yTicks) {
     const y = Y(t).toFixed(1);
     out.push(`<line x1="${left - 5}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="#eee"/>`);
@@ -95,13 +124,16 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
     const color = s.color ?? PALETTE[q % PALETTE.length];
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     const points = s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ');
-    out.push(`<polyline data-series="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"/>`);
+    const stroke = s.faint ? 'stroke-width="1" stroke-opacity="0.35"' : 'stroke-width="2"';
+    if (!s.dotsOnly) out.push(`<polyline data-series="${escapeXml(s.name)}" fill="none" stroke="${color}" ${stroke}${dash} points="${points}"/>`);
     // A series of one point (a run evaluated once) is a dot, not an invisible line.
-    if (s.markers || s.points.length === 1) {
-      for (const [x, y] of s.points) out.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="4" fill="${color}"/>`);
+    if (s.markers || s.dotsOnly || s.points.length === 1) {
+      for (const [x, y] of s.points) out.push(`<circle data-series="${escapeXml(s.name)}" cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="4" fill="${color}"/>`);
     }
     const ly = top + 10 + q * 18;
-    out.push(`<line x1="${left + plotW + 12}" y1="${ly}" x2="${left + plotW + 32}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
+    out.push(s.dotsOnly
+      ? `<circle cx="${left + plotW + 22}" cy="${ly}" r="4" fill="${color}"/>`
+      : `<line x1="${left + plotW + 12}" y1="${ly}" x2="${left + plotW + 32}" y2="${ly}" stroke="${color}" ${stroke}${dash}/>`);
     out.push(`<text x="${left + plotW + 38}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
   });
   out.push('</svg>');

@@ -10,10 +10,10 @@ import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, writeFileAtomic } from '../index.js';
+import { ArgumentError, loadSafetensors, resumeRun, writeFileAtomic } from '../index.js';
 import { repoRoot } from './helpers.js';
 import type { Case, CliCase } from './catalogue/types.js';
-import { dir } from './catalogue/fixtures.js';
+import { dir, savedRun } from './catalogue/fixtures.js';
 import { libraryCases } from './catalogue/library.js';
 import { builtCases } from './catalogue/built.js';
 import { commandLineCases } from './catalogue/commandLine.js';
@@ -102,12 +102,27 @@ test('a failed write names its path and leaves no temporary file; stale temporar
   assert.is.not(r.status, 0);
   assert.match(r.stderr, `cannot write ${target}: EFBIG`);
   assert.equal(readdirSync(join(dir, 'atomic')), [], 'the temporary file is gone');
-  const stale = `${target}.tmp-2147483646-1`, mine = `${target}.tmp-${process.pid}-1`;
+  const stale = `${target}.tmp-2147483646-1`, mine = `${target}.tmp-${process.pid}-1`, other = join(dir, 'atomic', 'curve.json.tmp-2147483645-7');
   writeFileSync(stale, 'left by a killed writer');
+  writeFileSync(other, 'left by a killed writer of another file');
   writeFileSync(mine, 'this process is alive');
   writeFileAtomic(target, 'whole');
   assert.equal(readdirSync(join(dir, 'atomic')).sort(), ['model.safetensors', `model.safetensors.tmp-${process.pid}-1`]);
   assert.is(readFileSync(target, 'utf8'), 'whole');
+});
+
+test('a load from a folder removes the temporary files killed writers left there (a resume included)', () => {
+  const folder = join(dir, 'after-a-kill');
+  mkdirSync(folder);
+  const checkpoint = join(folder, 'model.safetensors');
+  writeFileSync(checkpoint, readFileSync(savedRun.path));
+  const left = [`model.safetensors.tmp-2147483646-${Date.now()}`, 'report.html.tmp-2147483645-3'];
+  for (const name of left) writeFileSync(join(folder, name), 'cut short by SIGKILL');
+  loadSafetensors(checkpoint);
+  assert.equal(readdirSync(folder), ['model.safetensors']);
+  writeFileSync(join(folder, left[0]), 'cut short again');
+  resumeRun(folder);
+  assert.equal(readdirSync(folder), ['model.safetensors'], 'resuming the run folder removes them too');
 });
 
 test('done: the catalogue\'s folder is removed', async () => {

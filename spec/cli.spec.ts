@@ -23,10 +23,10 @@ test('gradcheck --json: every op and cell passes in float64 with relative error 
   assert.is(report.failed, 0);
   assert.is(report.ops.length, opCases.length + cellCases.length);
   for (const op of report.ops) {
-    assert.equal(Object.keys(op), ['name', 'dtype', 'maxRelErr', 'ok']);
+    assert.equal(Object.keys(op), ['name', 'dtype', 'errorToBound', 'maxRelErr', 'ok']);
     assert.ok(op.ok && op.maxRelErr < 1e-6, `${op.name}: ${op.maxRelErr}`);
   }
-  assert.match(r.out, /^case\s+dtype\s+worst rel err\s+bounds\s+result/m);
+  assert.match(r.out, /^case\s+dtype\s+worst \|a−n\| \/ \(atol \+ rtol·\|n\|\)\s+bounds\s+result \(pass: ≤ 1\)/m);
 });
 
 test('gradcheck exits 1 and reports failures when float32 uses eps 1e-6', () => {
@@ -47,11 +47,13 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
     assert.is(a.backend, getBackend(), 'the backend this pass runs on (RNNLAB_BACKEND reaches the command too)');
     assert.equal([a.task, a.cell, a.steps, a.examples, a.metric], ['adding', 'gru', 20, 160, 'mse']);
     assert.ok(a.value > 0 && Math.abs(a.baseline - 1 / 6) < 1e-12);
-    assert.match(first.out, /step 10  examples 80  train loss [\d.]+  dev loss [\d.]+  dev mse [\d.]+/);
+    assert.match(first.out, /step 10  examples 80  train loss [\d.]+  test loss [\d.]+  test mse [\d.]+  [\d.]+ ms per training step/);
     const folder = readdirSync(dir).find((f) => f.endsWith('-adding-gru'))!;
     assert.ok(folder !== undefined, 'a run folder');
     assert.equal(readdirSync(join(dir, folder)).sort(), ['curve.json', 'model.safetensors', 'report.html']);
-    assert.match(readFileSync(join(dir, folder, 'report.html'), 'utf8'), /<svg[^>]*>[\s\S]*data-series="dev loss"/);
+    const report = readFileSync(join(dir, folder, 'report.html'), 'utf8');
+    assert.match(report, /<svg[^>]*>[\s\S]*data-series="train loss, each step"[\s\S]*data-series="test loss"/, 'the loss at every step, and the held-out points named by their split');
+    assert.match(report, /Test mse while training \(lower is better\)/, 'the metric curve');
     const resumed = rnnlab('train', '--resume', path, '--steps', '30', '--runs', dir, '--json');
     assert.is(resumed.code, 0, resumed.err);
     const b = lastJson(resumed.out);

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatTick, histogram, lineChart, niceTicks, spansDecades } from '../plot/svg.js';
-import { curveChart, lossOf } from '../cli/report.js';
+import { formatTick, histogram, lineChart, logTicks, niceTicks, spansDecades } from '../plot/svg.js';
+import { curveChart, lossOf, metricChart, movingAverage } from '../cli/report.js';
 import { repoRoot } from './helpers.js';
 
 /** Well-formed XML, checked the simple way: every tag closed in order, attributes quoted, no stray '<' or '&'. */
@@ -52,7 +52,8 @@ test('a log-scale chart drops non-positive points and labels decades; a histogra
   const svg = lineChart([{ name: 'norm', points: [[0, 1e-20], [1, 0], [2, 1]] }], { title: 'g', xLabel: 't', yLabel: 'n', logY: true });
   checkXml(svg);
   assert.is(/points="([^"]*)"/.exec(svg)![1].split(' ').length, 2);
-  assert.match(svg, />1e-18</, '21 decades: every third is labelled');
+  assert.match(svg, />1e-15</, '21 decades: every fifth is labelled');
+  assert.not.match(svg, />1e-18</);
   assert.match(svg, />1</);
   const h = histogram([0.05, 0.06, 0.5, 0.99, 1, 2], { title: 'gate', xLabel: 'value', bins: 10 });
   checkXml(h);
@@ -78,12 +79,31 @@ test('the report names the loss by its metric, with the baseline in the same uni
   assert.equal(lossOf({ name: 'mse', baseline: 1 / 6, higherIsBetter: false }), { name: 'mean squared error', baseline: 1 / 6 });
   assert.equal(lossOf({ name: 'bpc', baseline: 4, higherIsBetter: false }), { name: 'cross-entropy (nats per character)', baseline: 4 * Math.LN2 });
   assert.is(lossOf({ name: 'accuracy', baseline: 0.25, higherIsBetter: true }).baseline, null);
-  const curve = [{ step: 10, examples: 640, trainLoss: 0.2, devLoss: 0.19, value: 0.19 }, { step: 20, examples: 1280, trainLoss: 0.001, devLoss: 0.002, value: 0.002 }];
-  const svg = curveChart(curve, { name: 'mse', baseline: 1 / 6, higherIsBetter: false });
+  const curve = [{ step: 10, examples: 640, trainLoss: 0.2, devLoss: 0.19, value: 0.19, stepMs: 3 }, { step: 20, examples: 1280, trainLoss: 0.001, devLoss: 0.002, value: 0.002, stepMs: 3 }];
+  const steps = Array.from({ length: 20 }, (_, q) => ({ step: q + 1, examples: 64 * (q + 1), loss: 0.2 * 0.7 ** q }));
+  const svg = curveChart(curve, steps, { name: 'mse', baseline: 1 / 6, higherIsBetter: false }, 'test');
   checkXml(svg);
   assert.match(svg, /mean squared error \(log scale\)/, 'losses over two decades get a log axis');
   assert.match(svg, /data-series="baseline"/);
   assert.not.match(svg, /nats/);
+  assert.match(svg, /data-series="train loss, each step"[^>]*stroke-opacity="0.35"/, 'the loss at every step, faint');
+  assert.match(svg, /data-series="train loss, mean of 1 step"/, 'and its moving average (over a fortieth of 20 steps: 1)');
+  assert.is((svg.match(/<circle data-series="test loss"/g) ?? []).length, 2, 'the held-out loss as a dot at each evaluation, named by its split');
+  assert.equal(movingAverage([1, 2, 3, 4, 5], 2), [1, 1.5, 2.5, 3.5, 4.5]);
+  const accuracy = metricChart([{ ...curve[0], value: 0.4 }, { ...curve[1], value: 0.9 }], { name: 'accuracy', baseline: 0.25, higherIsBetter: true }, 'dev');
+  checkXml(accuracy);
+  assert.match(accuracy, /Dev accuracy while training \(higher is better\)/, 'a classification run gets an accuracy curve');
+  assert.match(accuracy, /data-series="dev accuracy"/);
+});
+
+test('log axes: at least three labels on a short span, a round stride of decades on a long one', () => {
+  // MSE from 0.0004 to 0.2 (the adding task's span chart) once had two labels.
+  assert.equal(logTicks(Math.log10(0.04), Math.log10(0.3)), [0.05, 0.1, 0.2]);
+  assert.ok(logTicks(Math.log10(4e-4), Math.log10(0.2)).length >= 4);
+  // 160 decades (the vanish page) once had a label every 11 decades; now every 20.
+  const long = logTicks(-160, 0).map((v) => Math.round(Math.log10(v)));
+  assert.equal(long, [-160, -140, -120, -100, -80, -60, -40, -20, 0]);
+  assert.equal(logTicks(-3.2, 0.1).map((v) => Math.round(Math.log10(v))), [-3, -2, -1, 0], 'every decade when there are few');
 });
 
 test('vanish: the RNN loses orders of magnitude over 100 steps, the LSTM with its forget gate near 1 does not', () => {

@@ -6,4 +6,4 @@ export { stepCrossEntropy, lastStep, lastStepCrossEntropy, meanSquaredError, typ
 export { truncatedBptt, detachState, type RecurrentState, type WindowModel, type TbpttOptions } from './bptt.js';
 export { Trainer, NonFiniteStepError, firstNonFinite, type TrainerOptions, type StepReport } from './trainer.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointInfo, CHECKPOINT_FORMAT, type TrainingState } from './checkpoint.js';
-export { trainFor, trainForAsync, type Trainable, type Metric, type CurvePoint, type LoopOptions, type LoopResult } from './loop.js';
+export { trainFor, trainForAsync, type Trainable, type Metric, type CurvePoint, type StepPoint, type LoopOptions, type LoopResult } from './loop.js';

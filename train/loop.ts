@@ -1,6 +1,7 @@
 // The training loop every run shares: steps until a step count or a time budget is used up
-// (or the caller asks to stop), with an evaluation on held-out data every so often. The
-// curve it returns (train and dev loss against examples seen) is what the reports plot.
+// (or the caller asks to stop), with an evaluation on held-out data every so often. What it
+// returns, the training loss at every step and the evaluations (train and held-out loss, the
+// metric, the training time per step), is what the reports plot.
 import { NonFiniteError, withScope } from '../core/index.js';
 import type { StepReport } from './trainer.js';
 import type { Metric } from './metric.js';
@@ -16,6 +17,8 @@ export interface Trainable {
   /** Steps done so far (a resumed run starts past 0). */
   step: number;
   trainStep(): StepReport;
+  /** Which split evaluate() measures: a dev split, or (where a task has no dev split) the test set. */
+  readonly heldOut: 'dev' | 'test';
   /** Mean loss on held-out data, and the metric there. */
   evaluate(): { loss: number; value: number };
   save(path: string): void;
@@ -26,8 +29,18 @@ export interface CurvePoint {
   examples: number;
   /** Mean training loss of the steps since the previous point. */
   trainLoss: number;
+  /** The loss on the held-out split (Trainable.heldOut: dev, or test where there is no dev split). */
   devLoss: number;
   value: number;
+  /** Milliseconds of training per step since the previous point (evaluations and saves not counted). */
+  stepMs: number;
+}
+
+/** One training step's loss. */
+export interface StepPoint {
+  step: number;
+  examples: number;
+  loss: number;
 }
 
 export interface LoopOptions {
@@ -45,6 +58,8 @@ export interface LoopOptions {
 
 export interface LoopResult {
   curve: CurvePoint[];
+  /** The training loss of every step of this session (skipped steps left out). */
+  steps: StepPoint[];
   /** 'non-finite': a step met a NaN or infinity and the trainer stopped (the weights are as before that step). */
   stoppedBy: 'steps' | 'time' | 'request' | 'non-finite';
   /** The trainer's NonFiniteError, when that stopped the run. */
@@ -55,8 +70,12 @@ export interface LoopResult {
 class Loop {
   private readonly started = Date.now();
   private readonly curve: CurvePoint[] = [];
+  private readonly steps: StepPoint[] = [];
   private sum = 0;
   private count = 0;
+  /** Milliseconds spent in trainStep, and steps, since the last evaluation. */
+  private trainMs = 0;
+  private trained = 0;
   stoppedBy: LoopResult['stoppedBy'] = 'steps';
   error: NonFiniteError | undefined;
 
@@ -67,8 +86,11 @@ class Loop {
     const { run, options } = this;
     if (run.step >= options.steps) return false;
     let report: StepReport;
+    const before = performance.now();
     try {
       report = run.trainStep();
+      this.trainMs += performance.now() - before;
+      this.trained++;
     } catch (err) {
       // The trainer undid the step, so the run is whole: end it here and let the caller save it.
       if (!(err instanceof NonFiniteError)) throw err;
@@ -79,6 +101,7 @@ class Loop {
     if (!report.skipped) {
       this.sum += report.loss;
       this.count++;
+      this.steps.push({ step: run.step, examples: run.step * run.examplesPerStep, loss: report.loss });
     }
     options.onStep?.(report);
     const every = options.evalEvery ?? 0;
@@ -98,16 +121,21 @@ class Loop {
   private evaluate(): void {
     // In an allocation scope: the evaluation's tensors are freed when it ends.
     const { loss, value } = withScope(() => this.run.evaluate());
-    const point = { step: this.run.step, examples: this.run.step * this.run.examplesPerStep, trainLoss: this.count > 0 ? this.sum / this.count : NaN, devLoss: loss, value };
+    const point = {
+      step: this.run.step, examples: this.run.step * this.run.examplesPerStep, trainLoss: this.count > 0 ? this.sum / this.count : NaN, devLoss: loss, value,
+      stepMs: this.trained > 0 ? this.trainMs / this.trained : NaN,
+    };
     this.curve.push(point);
     this.options.onEvaluation?.(point);
     this.sum = 0;
     this.count = 0;
+    this.trainMs = 0;
+    this.trained = 0;
   }
 
   finish(): LoopResult {
     if (this.curve.at(-1)?.step !== this.run.step) this.evaluate();
-    return { curve: this.curve, stoppedBy: this.stoppedBy, ...(this.error === undefined ? {} : { error: this.error }) };
+    return { curve: this.curve, steps: this.steps, stoppedBy: this.stoppedBy, ...(this.error === undefined ? {} : { error: this.error }) };
   }
 }
 

@@ -7,7 +7,8 @@
 // address in the memory is its view's byteOffset.
 //
 // Blocks come in power-of-two sizes from 16 bytes up, 16-byte aligned, each size with its own
-// free list; a block is new memory from the top when its list is empty. A block returns to
+// free list; a block is cut from a larger free one when its list is empty, and is new memory
+// from the top when there is none. A block returns to
 // its list when its owner frees it (free(view): core's allocation scopes free a training
 // step's transients when the step ends), or else when the view it was handed out as is
 // collected: a FinalizationRegistry, whose callbacks run when the event loop turns (so a
@@ -106,9 +107,11 @@ export class WasmHeap {
 
   /**
    * A zero-filled Float32Array of `length` in the memory, or null when there is no room: for
-   * a transient buffer, while TRANSIENT_BYTES are in use; for a pinned one, when the memory is full.
+   * a transient buffer, while TRANSIENT_BYTES are in use; for a pinned one, when the memory is
+   * full. `collected`: only the collector will reclaim it (no owner frees it), so it carries a
+   * ballast that makes the collector see its size.
    */
-  f32(length: number, pinned = false): Float32Array | null {
+  f32(length: number, pinned = false, collected = true): Float32Array | null {
     const bytes = Math.max(1, length) * 4;
     if (!pinned && this.inUse + bytes > Math.min(TRANSIENT_BYTES, this.bufferLimit / 2)) return null;
     const at = this.allocate(bytes, this.bufferLimit);
@@ -118,7 +121,7 @@ export class WasmHeap {
     this.zero(at.at, 4 * length);
     this.registry.register(view, at, at);
     this.blocks.set(view, at);
-    this.ballast.set(view, new ArrayBuffer(2 ** at.cls / 4));
+    if (collected) this.ballast.set(view, new ArrayBuffer(2 ** at.cls / 4));
     return view;
   }
 
@@ -145,7 +148,7 @@ export class WasmHeap {
   private allocate(bytes: number, limit: number): Block | null {
     const cls = Math.max(MIN_CLASS, Math.ceil(Math.log2(bytes)));
     const size = 2 ** cls;
-    const reused = this.freeLists[cls]?.pop();
+    const reused = this.freeLists[cls]?.pop() ?? this.split(cls);
     let at: number;
     if (reused !== undefined) at = reused;
     else {
@@ -157,6 +160,21 @@ export class WasmHeap {
     this.inUse += size;
     this.peak = Math.max(this.peak, this.inUse);
     return { at, cls, released: false };
+  }
+
+  /**
+   * A block of class `cls` cut from the smallest free block of a larger class, whose other
+   * parts go to the lists of their sizes (halves, quarters, …: a buddy split), so that memory
+   * freed in one size serves another before the heap grows. Undefined when there is none.
+   */
+  private split(cls: number): number | undefined {
+    for (let c = cls + 1; c < this.freeLists.length; c++) {
+      const at = this.freeLists[c]?.pop();
+      if (at === undefined) continue;
+      for (let k = cls; k < c; k++) (this.freeLists[k] ??= []).push(at + 2 ** k);
+      return at;
+    }
+    return undefined;
   }
 
   private grow(bytes: number): boolean {
