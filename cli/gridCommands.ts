@@ -21,7 +21,10 @@ const gridTasks = taskNames.filter((t) => t !== 'order');
 
 function gridOptionSpecs(defaults: { cells: readonly string[]; lrs: readonly number[]; seeds: number; steps: number; hidden: number }): OptionSpecs {
   return {
-    cells: { type: 'strings', help: 'cells, comma-separated', choices: namedCellNames, default: defaults.cells },
+    cells: {
+      type: 'strings', choices: namedCellNames, default: defaults.cells,
+      help: `cells, comma-separated: ${namedCellNames.map((c) => `${c} = ${namedCell(c).summary}`).join('; ')} (train --cell lstm starts with forget bias 1, as lstm-b here)`,
+    },
     lrs: { type: 'reals', min: 0, exclusiveMin: true, help: "Adam's learning rates tried on seed 1, comma-separated; the best on dev trains the other seeds", default: defaults.lrs },
     seeds: { type: 'integer', min: 1, help: 'seeds per cell (1, 2, …)', default: defaults.seeds },
     steps: { type: 'integer', min: 1, help: 'training steps per run: the budget, the same for every cell', default: defaults.steps },
@@ -182,7 +185,7 @@ function spanReport(r: GridRecord): string {
   series.push({ name: adding ? 'solved: MSE 0.01' : 'solved: 0.99', points: [[lo, adding ? 0.01 : 0.99], [hi, adding ? 0.01 : 0.99]], color: '#444', dashed: true });
   series.push({ name: 'baseline', points: [[lo, r.metric.baseline], [hi, r.metric.baseline]], color: '#aaa', dashed: true });
   const chart = lineChart(series, {
-    title: `Test ${r.metric.name} after ${r.grid.steps} steps, against the length T`, xLabel: 'T (the delay or length)', yLabel: `test ${r.metric.name}`, logY: adding,
+    title: `Test ${r.metric.name} after ${r.grid.steps} steps, against the length T`, xLabel: 'T (the delay or length)', yLabel: `test ${r.metric.name}`, logY: adding, xFromData: true,
   });
   const body = [
     settingsTable(r),

@@ -111,10 +111,10 @@ export const trainCommand: Command = {
   usage: '--task NAME [--cell NAME --nonlinearity F --variant LIST --forget-bias X --update-gate keeps|writes --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --save-every N --resume FILE --json]',
   options: {
     task: { type: 'string', help: 'the task', choices: runNames },
-    cell: { type: 'string', help: 'the recurrent cell (lstm; wordlm: rnn)', choices: cellKinds },
+    cell: { type: 'string', help: "the recurrent cell (lstm; wordlm: rnn). train's lstm starts with forget bias 1; compare names that cell lstm-b, and its lstm is the paper's, bias 0", choices: cellKinds },
     nonlinearity: { type: 'string', help: 'rnn: the nonlinearity (tanh; wordlm: sigmoid)', choices: ['tanh', 'relu', 'sigmoid'] },
     variant: { type: 'string', help: `lstm: variant switches, comma-separated (${lstmVariants.join(', ')}; none)` },
-    'forget-bias': { type: 'real', help: 'lstm: the initial forget-gate bias (1)' },
+    'forget-bias': { type: 'real', help: "lstm: the initial forget-gate bias (1; 0 is compare's lstm)" },
     'update-gate': { type: 'string', help: "gru: z keeps h_{t−1} (PyTorch's convention) or writes the candidate (keeps)", choices: ['keeps', 'writes'] },
     'seq-len': { type: 'integer', min: 1, help: "a memory task's length: T (adding 50, copy 20, order 60, xml 60) or arith's digits (3)" },
     'test-size': { type: 'integer', min: 1, help: 'memory tasks: examples in the fixed test set (512)' },

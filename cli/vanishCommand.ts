@@ -49,10 +49,11 @@ export const vanishCommand: Command = {
     console.log(formatTable(['', ...at.map((t) => `t=${t}`), 'orders lost'], rows));
     const series: Series[] = [...norms].map(([name, n]) => ({ name, points: n.map((v, t) => [t, v] as [number, number]) }));
     series.push({ name: `∏ f, forget bias ${bias}`, points: carousel.map((v, t) => [t, v] as [number, number]), dashed: true });
-    const svg = lineChart(series, { title: `‖∂L/∂h_t‖, loss at the last of ${T} steps`, xLabel: 'step t', yLabel: '‖∂L/∂h_t‖', logY: true, width: 760 });
+    // In the picture, subscripts are typeset (Unicode in the chart, <sub> in the caption), not written as TeX.
+    const svg = lineChart(series, { title: `‖∂L/∂hₜ‖, loss at the last of ${T} steps`, xLabel: 'step t', yLabel: '‖∂L/∂hₜ‖', logY: true, width: 760 });
     const out = options.out as string;
     mkdirSync(dirname(out), { recursive: true });
-    writeFileAtomic(out, htmlPage('The vanishing gradient, measured', `${svg}\n<p>Each curve is the geometric mean over ${seeds} random initialisations of the norm of ∂L/∂h_t, where L = Σ h_${T - 1} ⊙ r. The dashed curve is the product of the LSTM's mean forget gates from t to the end: the path of the constant error carousel, ∂c_t/∂c_{t−1} = f_t.</p>`));
+    writeFileAtomic(out, htmlPage('The vanishing gradient, measured', `${svg}\n<p>Each curve is the geometric mean over ${seeds} random initialisations of the norm of ∂L/∂h<sub>t</sub>, where L = Σ h<sub>${T - 1}</sub> ⊙ r. The dashed curve is the product of the LSTM's mean forget gates from t to the end: the path of the constant error carousel, ∂c<sub>t</sub>/∂c<sub>t−1</sub> = f<sub>t</sub>.</p>`));
     console.log(`plot ${out}`);
     if (options.json) {
       console.log(JSON.stringify({ length: T, hidden: H, seeds, norms: Object.fromEntries([...norms].map(([k, v]) => [k, v])), carousel }));

@@ -2,7 +2,7 @@
 // trains, and panels redrawn from what it reports. The page itself only draws: every number
 // comes from the worker, so the page never waits on training.
 import {
-  cellChoices, defaults, formatConfig, lstmVariantChoices, optimizerChoices, parseConfig, structural, taskChoices, type Config,
+  cellChoices, defaults, formatConfig, lstmVariantChoices, optimizerChoices, parseConfig, structural, taskChoices, taskDefaults, type Config,
 } from './config.js';
 import type { Command, EvalView, InspectView, Metric, Report, StepView } from './messages.js';
 import * as panels from './panels.js';
@@ -24,6 +24,8 @@ const state = {
   hovered: 0,
   playing: false,
   compare: null as { fused: number; unfused: number } | null,
+  /** The run the page shows: reports of an earlier one (in flight when it was replaced) are dropped. */
+  run: 0,
 };
 
 const worker = new Worker('/playground/worker.js', { type: 'module' });
@@ -60,24 +62,34 @@ function drawControls(): void {
   $('compare').addEventListener('click', () => send({ kind: 'compare' }));
 }
 
-/** A control changed: check it through the URL's parser, then restart or apply it live. */
+/**
+ * A control changed: check it through the URL's parser, then restart or apply it live. A value
+ * the parser refuses is named and the field shows the value in force again; the run goes on.
+ * A new task starts from that task's defaults.
+ */
 function changed(key: keyof Config, value: string): void {
   const query = new URLSearchParams(formatConfig(state.config));
   query.set(key, value);
+  if (key === 'task') for (const [k, v] of Object.entries(taskDefaults[value as Config['task']] ?? {})) query.set(k, String(v));
   const { config, ignored } = parseConfig(query.toString());
-  showError(ignored.length > 0 ? `not a valid setting: ${ignored.join(', ')}` : null);
+  if (ignored.length > 0) {
+    showError(`not a valid setting, so not applied: ${ignored.join(', ')}`);
+    drawControls();
+    return;
+  }
+  showError(null);
   state.config = config;
   history.replaceState(null, '', `?${formatConfig(config)}`);
   if (structural.includes(key)) restart();
   else send({ kind: 'live', config });
   if (key === 'temperature') send({ kind: 'inspect' });
-  if (key === 'cell') drawControls();
+  if (key === 'cell' || key === 'task') drawControls();
 }
 
 function restart(): void {
-  Object.assign(state, { steps: [], evals: [], inspect: null, compare: null, metric: null, unit: 0, pinned: false, hovered: 0 });
+  Object.assign(state, { steps: [], evals: [], inspect: null, compare: null, metric: null, unit: 0, pinned: false, hovered: 0, run: state.run + 1 });
   $('status').textContent = 'building the model…';
-  send({ kind: 'reset', config: state.config });
+  send({ kind: 'reset', config: state.config, run: state.run });
 }
 
 function showError(message: string | null): void {
@@ -95,7 +107,10 @@ function drawCurves(): void {
   $('status').textContent = `${state.playing ? 'training' : 'paused'} · step ${last?.step ?? 0} · ${last?.examples ?? 0} examples${measure}`;
   // The figures the charts show, as data: for a reader's tools and the browser spec.
   Object.assign($('status').dataset, { step: String(last?.step ?? 0), playing: String(state.playing) });
-  Object.assign($('curves').dataset, { baseline: String(state.metric.loss.baseline), evals: JSON.stringify(state.evals) });
+  Object.assign($('curves').dataset, {
+    baseline: String(state.metric.loss.baseline), evals: JSON.stringify(state.evals), run: String(state.run),
+    steps: JSON.stringify(state.steps.map((v) => v.step)),
+  });
 }
 
 function drawInspection(): void {
@@ -135,6 +150,7 @@ function pin(unit: number): void {
 
 worker.onmessage = (event: MessageEvent<Report>) => {
   const r = event.data;
+  if (r.run !== state.run) return;
   switch (r.kind) {
     case 'ready':
       Object.assign(state, { metric: r.metric, backend: `${r.backend}: ${r.backendNote}` });

@@ -3,7 +3,7 @@
 import type { Config } from './config.js';
 
 export type Command =
-  | { kind: 'reset'; config: Config }
+  | { kind: 'reset'; config: Config; run: number }
   | { kind: 'play' }
   | { kind: 'pause' }
   | { kind: 'step' }
@@ -64,7 +64,10 @@ export interface GradcheckView {
   tensors: { name: string; shape: number[]; maxRelErr: number; failures: number }[];
 }
 
-export type Report =
+/** What the worker reports, each report tagged with the run (the reset) it belongs to, so that the page drops those of a run it has left. */
+export type Report = ReportBody & { run: number };
+
+export type ReportBody =
   | { kind: 'ready'; backend: string; backendNote: string; metric: Metric; parameters: number; config: Config }
   | { kind: 'steps'; steps: StepView[] }
   | { kind: 'eval'; eval: EvalView }

@@ -93,7 +93,7 @@ export function flow(view: FlowView, cell: string): string {
     { name: `current ${cell.toUpperCase()}`, points: points(view.current.h), color: '#000' },
     ...Object.entries(view.init).map(([name, v]) => ({ name: `${name.toUpperCase()} at init`, points: points(v), dashed: true })),
   ];
-  return lineChart(series, { title: '‖∂L/∂h_t‖, loss on the last step', xLabel: 'step t', yLabel: '‖∂L/∂h_t‖', logY: true, width: 820, height: 300 });
+  return lineChart(series, { title: '‖∂L/∂hₜ‖, loss on the last step (the current model in float64)', xLabel: 'step t', yLabel: '‖∂L/∂hₜ‖', logY: true, width: 820, height: 300 });
 }
 
 /** The cell's equations with the numbers of unit u at step t (h and c of the step before for the recurrent terms). */

@@ -1,9 +1,9 @@
 // The playground's training worker: it owns the model and trains it in slices of about
 // 100 ms, yielding between them so that the page's commands (pause, a new learning rate)
 // arrive while it trains, and so that the page itself never waits on training.
-import { getBackend, setBackend, wasmAvailable } from '../browser.js';
+import { getBackend, setBackend, wasmAvailable, withScope } from '../browser.js';
 import type { Config } from './config.js';
-import type { Command, Report, StepView } from './messages.js';
+import type { Command, Report, ReportBody, StepView } from './messages.js';
 import { makeSession, type Session, type TextData } from './session.js';
 
 interface WorkerScope {
@@ -20,8 +20,10 @@ const SLICE_MS = 100;
 let session: Session | null = null;
 let playing = false;
 let brown: Promise<TextData> | null = null;
+/** The run the page asked for last: every report carries it. */
+let run = 0;
 
-const post = (report: Report) => scope.postMessage(report);
+const post = (report: ReportBody) => scope.postMessage({ ...report, run });
 
 async function textFor(config: Config): Promise<TextData | null> {
   if (config.task !== 'chars') return null;
@@ -32,10 +34,12 @@ async function textFor(config: Config): Promise<TextData | null> {
   return brown;
 }
 
-async function reset(config: Config): Promise<void> {
+async function reset(config: Config, id: number): Promise<void> {
   playing = false;
   session = null;
+  run = id;
   const data = await textFor(config);
+  if (run !== id) return;
   const wasm = wasmAvailable();
   setBackend(config.backend === 'wasm' && wasm.ok ? 'wasm' : 'js');
   session = makeSession(config, data);
@@ -50,13 +54,14 @@ async function reset(config: Config): Promise<void> {
 }
 
 function evaluate(s: Session): void {
-  const e = s.evaluate();
+  // Each view in an allocation scope: what it made is freed when it is drawn up.
+  const e = withScope(() => s.evaluate());
   post({ kind: 'eval', eval: { examples: s.steps * s.examplesPerStep, loss: e.loss, value: e.value } });
 }
 
 function inspect(s: Session): void {
-  post({ kind: 'inspect', view: s.inspect(s.config.temperature) });
-  post({ kind: 'flow', view: s.flow() });
+  post({ kind: 'inspect', view: withScope(() => s.inspect(s.config.temperature)) });
+  post({ kind: 'flow', view: withScope(() => s.flow()) });
 }
 
 /** Steps for about SLICE_MS, then the reports, then a yield before the next slice. */
@@ -83,7 +88,7 @@ function trainSlice(): void {
 }
 
 async function handle(command: Command): Promise<void> {
-  if (command.kind === 'reset') return reset(command.config);
+  if (command.kind === 'reset') return reset(command.config, command.run);
   const s = session;
   if (s === null) return;
   switch (command.kind) {
@@ -111,7 +116,7 @@ async function handle(command: Command): Promise<void> {
       inspect(s);
       return;
     case 'gradcheck':
-      post({ kind: 'gradcheck', view: s.gradcheck() });
+      post({ kind: 'gradcheck', view: withScope(() => s.gradcheck()) });
       return;
     case 'compare':
       post({ kind: 'compare', ...s.compareBuilds() });
