@@ -99,6 +99,9 @@ test('chars: sample is reproducible for a seed; cells finds and colours units', 
     assert.equal(report.features.map((f: { feature: string }) => f.feature), ['quotes', 'bracket depth', 'line position']);
     assert.is(report.state, 'tanh(c)');
     assert.match(c.out, /2 characters of the file are not in the model's alphabet and were left out \("☃"\)/);
+    assert.match(c.out, /quotes: the characters from `` to '' \(how the Brown corpus writes quotation marks\)/, 'what counts as quoted is said');
+    const quotes = report.features.find((f: { feature: string }) => f.feature === 'quotes');
+    assert.ok(quotes.top.length > 0, "a text quoted Brown's way varies in the quotes feature");
     const html = readFileSync(out, 'utf8');
     assert.is((html.match(/<span title=/g) ?? []).length, report.characters);
     assert.match(html, /−1 <span style="[^"]*linear-gradient[^"]*"><\/span> \+1/, 'a colour legend');

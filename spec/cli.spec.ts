@@ -255,6 +255,37 @@ test('--help works for the program and every command; bad usage exits 2 with a c
   assert.is(unknown.code, 2);
   assert.match(unknown.err, 'unknown option --nope');
   assert.is(rnnlab('frobnicate').code, 2);
+  // A bare rnnlab is bad usage: the overview goes to stderr, stdout stays empty, exit 2.
+  const bare = rnnlab();
+  assert.is(bare.code, 2);
+  assert.is(bare.out, '');
+  assert.match(bare.err, 'usage: rnnlab <command>');
+  assert.match(bare.err, 'rnnlab: give a command');
+  const version = rnnlab('--version');
+  assert.is(version.code, 0);
+  assert.match(version.out, /^rnnlab \d+\.\d+\.\d+\n$/);
+  assert.match(lastJson(rnnlab('--version', '--json').out).version, /^\d+\.\d+\.\d+$/);
+  // The two meanings of lstm (train: forget bias 1; compare: the paper's, bias 0) are named in both helps.
+  assert.match(rnnlab('train', '--help').out, "train's lstm starts with forget bias 1; compare names that cell lstm-b");
+  assert.match(rnnlab('compare', '--help').out, 'lstm = LSTM, forget bias 0');
+});
+
+test('spell: every figure names its split (test: the task has no dev split), and the report spells held-out numbers with the misses marked', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-spell-'));
+  try {
+    const r = rnnlab('train', '--task', 'spell', '--steps', '4', '--eval-every', '2', '--hidden', '8', '--runs', dir);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /^step 2 {2}examples 64 {2}train loss [\d.]+ {2}test loss [\d.]+ {2}test accuracy [\d.]+ {2}[\d.]+ ms per training step$/m);
+    assert.not.match(r.out, /dev/);
+    assert.match(r.out, /^final test accuracy [\d.]+ after 4 steps/m);
+    assert.match(r.out, /12 of the held-out numbers, spelled \(\d+ wrong\):\n\d+ → /);
+    const report = readFileSync(join(dir, readdirSync(dir)[0], 'report.html'), 'utf8');
+    assert.match(report, /12 of the held-out numbers, spelled/);
+    assert.match(report, /<mark>[^<]*<\/mark><\/td><td>✗ /, 'a miss marked, with the right spelling beside it');
+    assert.match(report, /Test accuracy while training \(higher is better\)/, 'an accuracy curve');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test.run();

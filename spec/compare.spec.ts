@@ -66,6 +66,9 @@ test('span: a figure per cell and length, the longest length solved, and the plo
     const html = readFileSync(join(json.folder, 'report.html'), 'utf8');
     assert.match(html, /against the length T/);
     assert.match(html, /solved: 0\.99/);
+    // The x axis runs over the lengths measured, not from 0.
+    const xTicks = [...html.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="middle">([^<]+)<\/text>/g)].map((m) => m[1]).filter((t) => /^[\d.]+$/.test(t));
+    assert.ok(xTicks.length > 0 && !xTicks.includes('0'), `x ticks ${xTicks.join(' ')}`);
   } finally {
     rmSync(dir, { recursive: true });
   }

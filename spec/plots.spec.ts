@@ -123,6 +123,8 @@ test('vanish: the RNN loses orders of magnitude over 100 steps, the LSTM with it
     const svg = /<svg[\s\S]*<\/svg>/.exec(html)![0];
     checkXml(svg);
     assert.is((svg.match(/<polyline/g) ?? []).length, 6);
+    assert.match(html, /∂c<sub>t<\/sub>\/∂c<sub>t−1<\/sub> = f<sub>t<\/sub>/, 'the caption typesets its subscripts');
+    assert.not.match(html, /_\{|h_t|c_t/, 'no TeX left in the page');
     assert.ok(lost(norms['RNN (sigmoid)']) > lost(norms['RNN (tanh)']) + 0.5 * 99 * Math.log10(4), 'the sigmoid RNN loses about log10 4 more orders a step (σ′ ≤ 1/4 against tanh′ ≤ 1)');
   } finally {
     rmSync(dir, { recursive: true });
