@@ -23,12 +23,17 @@ export function charsSections(run: CharsRun): ReportSection[] {
     html: samples.map((s) => `<h3>temperature ${s.temperature}</h3><pre>${escapeXml(s.text)}</pre>`).join('\n'),
     text,
   }];
-  const trace = run.lm.trace(run.devText.slice(0, 3000));
+  const trace = run.lm.trace(run.devText.slice(0, 1000));
   const gates = (['f', 'i', 'o'] as const).filter((g) => trace[g] !== undefined);
   if (gates.length > 0) {
-    const values = (gate: 'f' | 'i' | 'o') => trace[gate].flatMap((v) => Array.from(v));
+    // One typed array per gate (as numbers in an ordinary array, the three gates' values took tens of MB).
+    const values = (gate: 'f' | 'i' | 'o') => {
+      const out = new Float64Array(trace[gate].reduce((n, v) => n + v.length, 0));
+      trace[gate].reduce((at, v) => (out.set(v, at), at + v.length), 0);
+      return out;
+    };
     sections.push({
-      heading: 'Gate saturation over 3,000 characters of dev text',
+      heading: 'Gate saturation over 1,000 characters of dev text',
       html: `<p>How often each gate takes each value, over every unit and character: a gate near 0 shuts its path, near 1 opens it fully (bins of 0.05).</p>\n` + gates.map((g) => histogram(values(g), {
         title: `${{ f: 'forget', i: 'input', o: 'output' }[g]} gate`, xLabel: 'activation', yLabel: 'share of values', bins: 20, range: [0, 1],
       })).join('\n'),

@@ -81,13 +81,38 @@ export function parseBrownFile(text: string, file: string, tagset: Tagset): Sent
   return sentences;
 }
 
+/** The corpus's 500 files, in name order. */
+function brownFiles(folder: string): string[] {
+  const files = readdirSync(folder).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  if (files.length !== 500) throw new Error(`brown: expected the 500 corpus files in ${folder}, found ${files.length}`);
+  return files;
+}
+
 /** The whole corpus in its three splits. */
 export function loadBrown(tagset: Tagset = 'brown', folder = brownFolder()): BrownSplits {
   if (tagset !== 'brown' && tagset !== 'universal') throw new ArgumentError('brown', 'tagset', '\'brown\' or \'universal\'', tagset);
-  const files = readdirSync(folder).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
-  if (files.length !== 500) throw new Error(`brown: expected the 500 corpus files in ${folder}, found ${files.length}`);
+  const files = brownFiles(folder);
   const split = brownSplit(files);
   const out: BrownSplits = { train: [], dev: [], test: [] };
   for (const f of files) out[split.get(f)!].push(...parseBrownFile(readFileSync(join(folder, f), 'utf8'), f, tagset));
   return out;
+}
+
+/**
+ * The three splits as running text, as rawText makes it of loadBrown's sentences (words joined
+ * by spaces, a sentence a line), read straight from the files: without the million word and tag
+ * strings and sentence objects on the way, which a character model never needs.
+ */
+export function loadBrownText(folder = brownFolder()): Record<Split, string> {
+  const files = brownFiles(folder), split = brownSplit(files);
+  const parts: Record<Split, string[]> = { train: [], dev: [], test: [] };
+  for (const f of files) {
+    // Each token is word/tag, split at its last '/': drop the tags (one pass over the file), keep
+    // the non-empty lines with single spaces, and join the file's lines at once, so that the
+    // pieces are short-lived (the collector frees them young, before they pile up).
+    const lines = readFileSync(join(folder, f), 'utf8').replace(/\/[^\s/]*(?=\s|$)/g, '').split('\n')
+      .map((line) => line.trim().replace(/\s+/g, ' ')).filter((line) => line !== '');
+    parts[split.get(f)!].push(lines.join('\n'));
+  }
+  return { train: `${parts.train.join('\n')}\n`, dev: `${parts.dev.join('\n')}\n`, test: `${parts.test.join('\n')}\n` };
 }

@@ -1,4 +1,4 @@
-export { loadBrown, brownSplit, parseBrownFile, universalTag, brownCategories, type Sentence, type Split, type Tagset, type BrownSplits } from './brown.js';
+export { loadBrown, loadBrownText, brownSplit, parseBrownFile, universalTag, brownCategories, type Sentence, type Split, type Tagset, type BrownSplits } from './brown.js';
 export { mostFrequentTagAccuracy, majorityCategory, frequentWords, rawText, unigramBits } from './baselines.js';
 export { quotesText } from './quotesText.js';
 export { wordVocabulary, wordTokens, BigramModel, tunedBigram, END, UNKNOWN } from './words.js';

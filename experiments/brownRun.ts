@@ -1,7 +1,7 @@
 // What the Brown corpus runs share: the corpus (loaded once per tagset), batches of
 // sentences of similar length, and a seeded batch order saved with each checkpoint.
 import { Rng } from '../core/index.js';
-import { loadBrown, type BrownSplits, type Tagset } from '../data/index.js';
+import { loadBrown, loadBrownText, type BrownSplits, type Tagset } from '../data/index.js';
 import { RunBase } from './runBase.js';
 import type { RunSettings } from './settings.js';
 
@@ -11,6 +11,17 @@ let cached: { tagset: Tagset; splits: BrownSplits } | null = null;
 export function corpus(tagset: Tagset): BrownSplits {
   if (cached?.tagset !== tagset) cached = { tagset, splits: loadBrown(tagset) };
   return cached.splits;
+}
+
+let texts: { train: string; dev: string; test: string } | null = null;
+
+/**
+ * The Brown splits as running text, kept once read. A character model needs only these, not
+ * the sentences (about 100 MB of objects) that the sentence-level runs keep.
+ */
+export function corpusText(): { train: string; dev: string; test: string } {
+  texts ??= loadBrownText();
+  return texts;
 }
 
 /** Sentence indices in batches of similar length, so that little of a batch is padding. */

@@ -77,12 +77,19 @@ export class CharLM extends TokenLM {
    */
   trace(text: string): Record<string, Buf[]> {
     const tokens = this.encode(text);
-    const out: Record<string, Buf[]> = {};
-    // Step by step, each step's tensors freed once its terms are copied out (the copies are the caller's).
-    withScope(() => traceCellValues(this.rnn.cells[0][0], this.embedding.forward(null, tokens, [tokens.length, 1]), (_, terms) => {
-      for (const [name, values] of Object.entries(terms)) (out[name] ??= []).push(values.slice());
+    const T = tokens.length, kept: Record<string, Buf> = {};
+    // Step by step, each step's tensors freed once its terms are copied out, into one block per
+    // term (the caller's): a row of it per character.
+    withScope(() => traceCellValues(this.rnn.cells[0][0], this.embedding.forward(null, tokens, [T, 1]), (t, terms) => {
+      for (const [name, values] of Object.entries(terms)) {
+        kept[name] ??= new (values.constructor as new (n: number) => Buf)(T * values.length);
+        kept[name].set(values, t * values.length);
+      }
     }));
-    return out;
+    return Object.fromEntries(Object.entries(kept).map(([name, block]) => {
+      const H = block.length / T;
+      return [name, Array.from({ length: T }, (_, t) => block.subarray(t * H, (t + 1) * H))];
+    }));
   }
 
   /**

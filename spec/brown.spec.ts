@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brownSplit, loadBrown, parseBrownFile, universalTag } from '../data/brown.js';
+import { brownSplit, loadBrown, loadBrownText, parseBrownFile, universalTag } from '../data/brown.js';
 import { CharsRun, GenreRun, PosRun, runKinds, type RunSettings } from '../experiments/index.js';
-import { majorityCategory, mostFrequentTagAccuracy, quotesText } from '../data/index.js';
+import { majorityCategory, mostFrequentTagAccuracy, quotesText, rawText } from '../data/index.js';
 import { Rng } from '../core/index.js';
 
 const settings = (task: string, over: Partial<RunSettings>): RunSettings => ({ ...runKinds[task].defaults, ...over });
@@ -42,6 +42,11 @@ test('tags: 12 universal, 447 Brown tags in train; lines parse into words and ta
 test('the most-frequent-tag baseline on test: 0.941 universal, 0.883 Brown (the documented figures)', () => {
   assert.is(Number(mostFrequentTagAccuracy(universal).toFixed(3)), 0.941);
   assert.is(Number(mostFrequentTagAccuracy(loadBrown('brown')).toFixed(3)), 0.883);
+});
+
+test('loadBrownText reads the same running text that rawText makes of the sentences, split by split', () => {
+  const splits = loadBrown('brown'), text = loadBrownText();
+  for (const split of ['train', 'dev', 'test'] as const) assert.ok(text[split] === rawText(splits[split]), `${split} differs`);
 });
 
 function rnnlab(args: string[], input?: string) {
