@@ -83,6 +83,14 @@ test('the Elman model\'s word vector of w is U·w: its embedding row times the c
   }
 });
 
+test('a word model\'s evaluation reads 5,000 classes in shorter chunks, and the chunk does not change the result', () => {
+  const lm = new WordLM({ words: vocabulary, layer: { cell: 'lstm', hiddenSize: 6 }, dtype: 'f64', seed: 3 });
+  const tokens = wordTokens(brown.dev.slice(0, 120), vocabulary).slice(0, 16 * 130);
+  const asked = lm.evaluateTokens(tokens, 200, 16), stepByStep = lm.evaluateTokens(tokens, 1, 16), odd = lm.evaluateTokens(tokens, 17, 16);
+  assert.ok(Math.abs(asked - stepByStep) < 1e-12 && Math.abs(odd - stepByStep) < 1e-12, `${asked}, ${odd}, ${stepByStep}`);
+  assert.ok(Math.abs(asked - Math.log(vocabulary.length)) < 0.5, `about log 5000 nats untrained: ${asked}`);
+});
+
 test('train --task wordlm reports perplexity beside the bigram model\'s; analogy and neighbors read its model', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-wordlm-'));
   try {
