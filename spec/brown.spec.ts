@@ -96,6 +96,10 @@ test('chars: sample is reproducible for a seed; cells finds and colours units', 
     assert.is(a.code, 0, a.err);
     assert.is(a.out, b.out);
     assert.ok(a.out.startsWith('He ') && a.out.trimEnd().length >= 3);
+    const greedy = rnnlab(['sample', '--model', path, '--length', '40', '--seed', '3', '--prime', 'He ', '--temperature', '0']);
+    const top1 = rnnlab(['sample', '--model', path, '--length', '40', '--seed', '9', '--prime', 'He ', '--top-k', '1']);
+    assert.is(greedy.code, 0, greedy.err);
+    assert.is(greedy.out, top1.out, '--temperature 0 is greedy decoding, whatever the seed');
     const textPath = join(dir, 'text.txt'), out = join(dir, 'cells.html');
     writeFileSync(textPath, '(a) the `` quoted words \'\' and more (b)\nsecond line ☃☃\n');
     const c = rnnlab(['cells', '--model', path, '--text', textPath, '--out', out, '--json']);
