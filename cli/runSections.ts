@@ -28,8 +28,8 @@ export function charsSections(run: CharsRun): ReportSection[] {
   if (gates.length > 0) {
     // One typed array per gate (as numbers in an ordinary array, the three gates' values took tens of MB).
     const values = (gate: 'f' | 'i' | 'o') => {
-      const out = new Float64Array(trace[gate].reduce((n, v) => n + v.length, 0));
-      trace[gate].reduce((at, v) => (out.set(v, at), at + v.length), 0);
+      const rows = trace[gate], H = rows[0].length, out = new Float64Array(rows.length * H);
+      rows.forEach((row, t) => out.set(row, t * H));
       return out;
     };
     sections.push({
