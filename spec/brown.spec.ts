@@ -13,6 +13,7 @@ import { Rng } from '../core/index.js';
 
 const settings = (task: string, over: Partial<RunSettings>): RunSettings => ({ ...runKinds[task].defaults, ...over });
 import { textFeatures, correlation } from '../experiments/index.js';
+import { charsSections } from '../cli/runSections.js';
 import { repoRoot } from './helpers.js';
 
 const universal = loadBrown('universal');
@@ -96,6 +97,16 @@ test('chars: sample is reproducible for a seed; cells finds and colours units', 
     assert.is(a.code, 0, a.err);
     assert.is(a.out, b.out);
     assert.ok(a.out.startsWith('He ') && a.out.trimEnd().length >= 3);
+    const [samples, gates] = charsSections(run);
+    assert.match(samples.text ?? '', /^sample at temperature 0\.5:\nThe /);
+    assert.is(gates.heading, 'Gate saturation over 1,000 characters of dev text');
+    const histograms = gates.html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    assert.equal(histograms.map((svg) => /<title>([^<]*)<\/title>/.exec(svg)?.[1]), ['forget gate', 'input gate', 'output gate']);
+    for (const svg of histograms) {
+      const counts = [...svg.matchAll(/data-count="(\d+)"/g)].map((m) => Number(m[1]));
+      assert.is(counts.length, 20);
+      assert.is(counts.reduce((a, b) => a + b, 0), 1000 * 8, 'every value of 8 units over 1,000 characters in a bin');
+    }
     const greedy = rnnlab(['sample', '--model', path, '--length', '40', '--seed', '3', '--prime', 'He ', '--temperature', '0']);
     const top1 = rnnlab(['sample', '--model', path, '--length', '40', '--seed', '9', '--prime', 'He ', '--top-k', '1']);
     assert.is(greedy.code, 0, greedy.err);
