@@ -64,13 +64,13 @@ export class CharsRun extends BrownRun {
 
   /** Nats and bits per character on 8,000 characters of dev text (quick enough to check every 25 steps). */
   evaluate(): { loss: number; value: number } {
-    const nats = this.lm.evaluate(this.devText, 200, 16);
+    const nats = this.lm.evaluate(this.devText, this.chunk, 16);
     return { loss: nats, value: nats / Math.LN2 };
   }
 
   /** Bits per character on the first 40,000 characters of test text (the baseline's text too). */
   test(): number {
-    return this.lm.evaluate(this.testText, 200, 16) / Math.LN2;
+    return this.lm.evaluate(this.testText, this.chunk, 16) / Math.LN2;
   }
 
   protected override modelConfig(): unknown {
