@@ -44,12 +44,13 @@ export function allocScoped(dtype: DType, length: number): Buf {
  * A buffer that lives as long as its owner and is used over and over: parameters, their
  * gradients, optimizer state, a recurrent workspace. On the wasm backend it goes in the
  * heap for as long as there is room, where a transient buffer (alloc's) stops going once
- * the heap holds its share of them.
+ * the heap holds its share of them. `freedByOwner`: its owner hands it back with freeBuffer
+ * (a workspace does), so the collector need not be prompted to find it.
  */
-export function allocPinned(dtype: 'f32', length: number): Float32Array;
-export function allocPinned(dtype: DType, length: number): Buf;
-export function allocPinned(dtype: DType, length: number): Buf {
-  return make('allocPinned', dtype, length, true, true) as Buf;
+export function allocPinned(dtype: 'f32', length: number, freedByOwner?: boolean): Float32Array;
+export function allocPinned(dtype: DType, length: number, freedByOwner?: boolean): Buf;
+export function allocPinned(dtype: DType, length: number, freedByOwner = false): Buf {
+  return make('allocPinned', dtype, length, true, !freedByOwner) as Buf;
 }
 
 /** collected: the buffer is reclaimed when it is collected (no scope frees it), so its heap block carries a ballast (kernels/wasm/heap.ts). */

@@ -7,7 +7,7 @@
 // does not live in the wasm heap (made before the switch, say) is copied in for a kernel
 // and back out, so results never depend on where a buffer happens to live.
 import { WasmGemm } from './wasm/gemm.js';
-import { WasmHeap } from './wasm/heap.js';
+import { Room, WasmHeap } from './wasm/heap.js';
 
 export type BackendName = 'js' | 'wasm';
 
@@ -16,7 +16,7 @@ export interface WasmBackend {
   heap: WasmHeap;
   gemm: WasmGemm;
   /** Room to copy non-resident operands into, grown as needed. */
-  staging: { at: number; bytes: number };
+  staging: Room;
   /** Kernel modules specialised for a layout, built on first use, by key. */
   modules: Map<string, unknown>;
 }
@@ -61,7 +61,7 @@ export function kernelBackend(): BackendName {
 export function wasmBackend(): WasmBackend {
   if (wasm === null) {
     const heap = new WasmHeap();
-    wasm = { heap, gemm: new WasmGemm(heap), staging: { at: 0, bytes: 0 }, modules: new Map() };
+    wasm = { heap, gemm: new WasmGemm(heap), staging: new Room(heap), modules: new Map() };
   }
   return wasm;
 }

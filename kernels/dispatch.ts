@@ -12,6 +12,7 @@ import { withAddresses, type Span } from './staging.js';
 import type { Buf, IndexBuf } from './types.js';
 import { elementwiseKernels, type ElementwiseKernels } from './wasm/elementwise.js';
 import { softmaxKernels } from './wasm/softmaxCrossEntropy.js';
+import { Room } from './wasm/heap.js';
 
 const kernels = (): ElementwiseKernels => wasmModule('elementwise', elementwiseKernels);
 
@@ -105,19 +106,17 @@ export function rowSum(out: Buf, a: Buf, rows: number, cols: number, alpha: numb
 }
 
 /** Room in the heap for the softmax's per-row statistics (m, S), grown as needed. */
-let statsRoom = { at: -1, rows: 0 };
+let statsRoom: Room | null = null;
 
 export function softmaxCrossEntropyForward(probs: Buf, rowLoss: Buf, logits: Buf, targets: IndexBuf, rows: number, classes: number): void {
   const n = rows * classes;
   twin([whole(probs, n, true), whole(logits, n)], ([p, z]) => {
     const { heap } = wasmBackend();
-    if (statsRoom.rows < rows) {
-      const at = heap.reserve(16 * rows);
-      if (at === null) throw new Error(`softmaxCrossEntropy: no room in the wasm heap for ${rows} rows of statistics`);
-      statsRoom = { at, rows };
-    }
-    if (n > 0) wasmModule('softmax', softmaxKernels).softmaxRows(p, z, rows, classes, statsRoom.at);
-    const stats = new Float64Array(heap.memory.buffer, statsRoom.at, 2 * rows);
+    statsRoom ??= new Room(heap);
+    const at = statsRoom.fit(16 * Math.max(1, rows));
+    if (at < 0) throw new Error(`softmaxCrossEntropy: no room in the wasm heap for ${rows} rows of statistics`);
+    if (n > 0) wasmModule('softmax', softmaxKernels).softmaxRows(p, z, rows, classes, at);
+    const stats = new Float64Array(heap.memory.buffer, at, 2 * rows);
     for (let r = 0; r < rows; r++) rowLoss[r] = Math.log(stats[2 * r + 1]) + stats[2 * r] - logits[r * classes + targets[r]];
   }, () => sce.softmaxCrossEntropyForward(probs, rowLoss, logits, targets, rows, classes));
 }

@@ -22,12 +22,8 @@ export function withAddresses(spans: readonly Span[], body: (addresses: number[]
   const w = wasmBackend();
   let need = 0;
   for (const s of spans) if (!w.heap.holds(s.buf)) need += 4 * s.n + 16;
-  if (need > w.staging.bytes) {
-    const at = w.heap.reserve(need);
-    if (at === null) return false;
-    w.staging = { at, bytes: need };
-  }
-  let next = w.staging.at;
+  let next = need === 0 ? 0 : w.staging.fit(need);
+  if (next < 0) return false;
   const staged: [Span, Float32Array][] = [];
   const addresses = spans.map((s) => {
     if (w.heap.holds(s.buf)) return s.buf.byteOffset + 4 * s.at;

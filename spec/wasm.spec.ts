@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ModuleBuilder, Type } from '../kernels/wasm/builder.js';
 import { WasmGemm } from '../kernels/wasm/gemm.js';
-import { WasmHeap } from '../kernels/wasm/heap.js';
+import { Room, WasmHeap } from '../kernels/wasm/heap.js';
 import { gemmNaive } from '../kernels/gemm.js';
 import { gemm, view } from '../kernels/matrix.js';
 import { alloc, RecurrentLayer, Rng, Tape, Tensor, wasmAvailable, type CellKind } from '../index.js';
@@ -103,6 +103,22 @@ test('a full heap says so: transient buffers stop at their share, pinned ones sh
 });
 
 const sizes = [1, 3, 7, 33, 65, 257];
+
+test('a kernel\'s scratch room keeps one block: a larger call hands the old one back, and a buffer reuses it', () => {
+  const heap = new WasmHeap(1);
+  const room = new Room(heap);
+  const small = room.fit(1000);
+  assert.is(room.fit(600), small, 'a smaller call uses the room it has');
+  const reserved = heap.inUse;
+  const large = room.fit(5000);
+  assert.is.not(large, small);
+  assert.is(heap.inUse, reserved - 1024 + 8192, 'the 1 KiB block went back when the 8 KiB one came');
+  assert.is(heap.f32(256)!.byteOffset, small, 'the next buffer of its size gets the old block');
+  const full = new WasmHeap(1, 2);
+  const none = new Room(full);
+  assert.is(none.fit(3 * 65536), -1, 'more than the whole heap: −1');
+  assert.is(none.fit(16) >= 0, true, 'then a call that fits gets room');
+});
 
 test('the wasm GEMM equals the naive one within a few float32 ulps scaled by k: odd sizes, every transpose, beta 0, 1 and 0.5, in and out of the heap', () => {
   const available = wasmAvailable();

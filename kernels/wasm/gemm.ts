@@ -17,7 +17,7 @@
 // 1-row tiles; a last panel of fewer than 8 columns stores only its columns. The first
 // k-block writes C (or adds to it when beta is 1), the others add.
 import { Type, type FunctionBuilder, type Local } from './builder.js';
-import { WasmHeap } from './heap.js';
+import { Room, WasmHeap } from './heap.js';
 import { emitPack } from './pack.js';
 
 /** The k-block: a panel of 8 × KC floats (8 KB) stays in the L1 cache. */
@@ -151,10 +151,12 @@ export function gemmKernels(heap: WasmHeap): GemmKernels {
  */
 export class WasmGemm {
   private readonly kernels: GemmKernels;
-  private room = { at: 0, bytes: 0 };
+  /** Room for the packed panels, grown when a larger product comes. */
+  private readonly room: Room;
 
-  constructor(private readonly heap: WasmHeap) {
+  constructor(heap: WasmHeap) {
     this.kernels = gemmKernels(heap);
+    this.room = new Room(heap);
   }
 
   gemm(
@@ -163,7 +165,7 @@ export class WasmGemm {
     offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number,
   ): boolean {
     const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR), kc0 = Math.min(k, KC);
-    const pa = this.scratch((rowPanels * MR + colPanels * NR) * kc0 * 4), pb = pa + rowPanels * MR * kc0 * 4;
+    const pa = this.room.fit((rowPanels * MR + colPanels * NR) * kc0 * 4), pb = pa + rowPanels * MR * kc0 * 4;
     if (pa < 0) return false;
     if (m === 0 || n === 0) return true;
     if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
@@ -200,7 +202,7 @@ export class WasmGemm {
   /** C = A·B + beta·C (beta 0 or 1) with B packed by prepack: A [m,k] row-major (lda), C [m,n] (ldc). */
   gemmPrepacked(c: Float32Array, a: Float32Array, packed: number, m: number, n: number, k: number, beta: number, offC: number, offA: number, ldc: number, lda: number): boolean {
     const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR);
-    const pa = this.scratch(rowPanels * MR * k * 4);
+    const pa = this.room.fit(rowPanels * MR * k * 4);
     if (pa < 0) return false;
     if (m === 0 || n === 0) return true;
     if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
@@ -209,16 +211,6 @@ export class WasmGemm {
     const C = c.byteOffset + 4 * offC;
     this.kernels.panels(rowPanels, colPanels, k, pa, packed, C, 4 * ldc, beta === 0 ? 0 : 1, n - (colPanels - 1) * NR, m - (rowPanels - 1) * MR);
     return true;
-  }
-
-  /** Room for the packed panels (never reclaimed; grown when a larger product comes), or −1 when the heap has none. */
-  private scratch(bytes: number): number {
-    if (this.room.bytes < bytes) {
-      const at = this.heap.reserve(bytes);
-      if (at === null) return -1;
-      this.room = { at, bytes };
-    }
-    return this.room.at;
   }
 }
 

@@ -15,13 +15,16 @@
 // loop that never yields reclaims nothing that way; scopes are what keep it flat).
 //
 // The engine's collector cannot see memory inside the heap: to it a view is a few bytes, so
-// megabytes of garbage buffers would never prompt a collection. Each view therefore carries
-// a ballast, an untouched ArrayBuffer a quarter of its block's size (for large blocks the
-// operating system maps the pages lazily, so it costs address space rather than memory),
-// which the engine counts as external memory and collects by. Measured on the chars task,
-// 300 steps: with no ballast the 2 GiB heap was full by step 150; with a ballast of the
-// whole block, 44 ms a step and 610 MB of peak memory; a quarter, 34 ms and 670 MB; a
-// sixteenth, 32 ms and 905 MB (the js backend: 143 ms and 364 MB).
+// megabytes of garbage buffers would never prompt a collection. A view that only the
+// collector will reclaim therefore carries a ballast, an ArrayBuffer a quarter of its
+// block's size, which the engine counts as external memory and collects by. A view its owner
+// frees (a scope's transients, a recurrent workspace's buffers) carries none: a ballast is
+// memory too, and a freed one lingers until the next full collection. Measured on the chars
+// task before scopes, 300 steps: with no ballast the 2 GiB heap was full by step 150; with a
+// ballast of the whole block, 44 ms a step and 610 MB of peak memory; a quarter, 34 ms and
+// 670 MB; a sixteenth, 32 ms and 905 MB (the js backend: 143 ms and 364 MB). On `npm start`
+// with scopes, dropping the ballast of the workspaces that each evaluation remakes took the
+// peak from 189 and 193 MB to 173 and 173 (js: 180 and 180).
 //
 // A loop that never yields reclaims nothing, so transient buffers (an op's output, a
 // gradient) may hold at most TRANSIENT_BYTES of the heap at once; past that f32() returns
@@ -139,14 +142,19 @@ export class WasmHeap {
     this.release(block);
   }
 
-  /** A block of at least `bytes` (16-byte aligned) that is never reclaimed: kernels' scratch. */
+  /** A block of at least `bytes` (16-byte aligned) that no collector reclaims: kernels' scratch (see Room). */
   reserve(bytes: number): number | null {
     return this.allocate(bytes, this.maxPages * PAGE)?.at ?? null;
   }
 
+  /** Hand back a block reserve(bytes) gave at `at`. */
+  unreserve(at: number, bytes: number): void {
+    this.release({ at, cls: sizeClass(bytes), released: false });
+  }
+
   /** A block of at least `bytes`, reused or new below `limit`, or null. */
   private allocate(bytes: number, limit: number): Block | null {
-    const cls = Math.max(MIN_CLASS, Math.ceil(Math.log2(bytes)));
+    const cls = sizeClass(bytes);
     const size = 2 ** cls;
     const reused = this.freeLists[cls]?.pop() ?? this.split(cls);
     let at: number;
@@ -193,6 +201,33 @@ export class WasmHeap {
     (this.freeLists[block.cls] ??= []).push(block.at);
     this.inUse -= 2 ** block.cls;
   }
+}
+
+/**
+ * Scratch room a kernel uses call after call (packed panels, staged copies, per-row
+ * statistics). When a call needs more than it has, the old block goes back to the heap and a
+ * larger one is reserved, so a run holds one block per room, the size of its largest call.
+ */
+export class Room {
+  private at = -1;
+  private bytes = 0;
+
+  constructor(private readonly heap: WasmHeap) {}
+
+  /** The address of at least `bytes` of room, or −1 when the heap has none (the room is then empty). */
+  fit(bytes: number): number {
+    if (this.bytes >= bytes) return this.at;
+    if (this.bytes > 0) this.heap.unreserve(this.at, this.bytes);
+    const at = this.heap.reserve(bytes);
+    this.at = at ?? -1;
+    this.bytes = at === null ? 0 : bytes;
+    return this.at;
+  }
+}
+
+/** The size class of a block of at least `bytes`: 2^class bytes, 16 at least. */
+function sizeClass(bytes: number): number {
+  return Math.max(MIN_CLASS, Math.ceil(Math.log2(bytes)));
 }
 
 /** A block of the heap: its address and size class (2^cls bytes), and whether it went back to its list. */

@@ -27,7 +27,7 @@ export abstract class Workspace implements Releasable {
   protected pinned(dtype: 'f32', length: number): Float32Array;
   protected pinned(dtype: DType, length: number): Buf;
   protected pinned(dtype: DType, length: number): Buf {
-    const buf = allocPinned(dtype, length);
+    const buf = allocPinned(dtype, length, true);
     this.owned.push(buf);
     return buf;
   }
