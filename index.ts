@@ -8,7 +8,3 @@ export * from './data/index.js';
 export * from './tasks/index.js';
 export * from './models/index.js';
 export * from './experiments/index.js';
-
-// The Node entry point chooses the backend the environment names, once, at start-up.
-import { setBackendByVariable } from './core/backend.js';
-setBackendByVariable('RNNLAB_BACKEND', process.env.RNNLAB_BACKEND);

@@ -1,7 +1,7 @@
 // GEMM: the naive oracle against the blocked kernel on the shapes the layers use.
-import { gemm, gemmNaive } from '../kernels/gemm.js';
-import { gemmPackSize } from '../kernels/gemmPanels.js';
-import { gemm as gemmViews, view } from '../kernels/matrix.js';
+import { gemm, gemmNaive } from '../kernels/js/gemm.js';
+import { gemmPackSize } from '../kernels/js/gemmPanels.js';
+import { gemm as gemmViews, view } from '../kernels/backend/matrix.js';
 import { alloc, Rng, wasmAvailable } from '../index.js';
 import type { BenchCase } from './measure.js';
 

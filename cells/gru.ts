@@ -1,4 +1,4 @@
-// The GRU cell (Cho et al. 2014) in both published forms. Equations: kernels/gruCell.ts.
+// The GRU cell (Cho et al. 2014) in both published forms. Equations: kernels/js/gruStep.ts.
 //
 // Parameters: W [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1};
 // b_ih, b_hh [3H] (or one b, applied with the input projection, or none). With the reset

@@ -15,10 +15,9 @@
 import { alloc, type Buf } from '../core/index.js';
 import type { Cell } from './cell.js';
 import { GruCell } from './gru.js';
-import type { RecurrentLayer } from './layer.js';
 import { LstmCell } from './lstm.js';
 import { MutCell } from './mut.js';
-import { loadStateDictInto, sameLayout, stateDictOf, transposed, type StateDict, type StateMapping } from './stateDict.js';
+import { loadStateDictInto, sameLayout, stateDictOf, transposed, type StateDict, type StateMapping, type StateModule } from './stateDict.js';
 
 type Gate = 'f' | 'i' | 'g' | 'o' | 'r' | 'z' | 'n' | 'h';
 
@@ -99,17 +98,17 @@ function mappings(cell: Cell, suffix: string): StateMapping[] {
   return out;
 }
 
-/** A layer's mappings, layer by layer and direction by direction, with PyTorch's suffixes. */
-export function layerMappings(layer: RecurrentLayer): StateMapping[] {
+/** A recurrent layer's mappings, layer by layer and direction by direction, with PyTorch's suffixes. */
+export function layerMappings(layer: { readonly cells: readonly (readonly Cell[])[] }): StateMapping[] {
   return layer.cells.flatMap((row, k) => row.flatMap((cell, d) => mappings(cell, suffixOf(k, d))));
 }
 
 /** The layer's parameters (or, with 'grad', their gradients) under PyTorch's names and layouts. */
-export function exportStateDict(layer: RecurrentLayer, which: 'data' | 'grad' = 'data'): Record<string, { shape: number[]; data: Buf }> {
+export function exportStateDict(layer: StateModule, which: 'data' | 'grad' = 'data'): Record<string, { shape: number[]; data: Buf }> {
   return stateDictOf(layer, which);
 }
 
 /** Load a PyTorch-named state dict into the layer, strictly (see stateDict.ts); a rejected dict leaves it as it was. */
-export function importStateDict(layer: RecurrentLayer, dict: StateDict): void {
+export function importStateDict(layer: StateModule, dict: StateDict): void {
   loadStateDictInto('importStateDict', layer, dict);
 }

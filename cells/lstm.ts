@@ -1,5 +1,5 @@
 // The LSTM cell (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al. 2000)
-// and the published variants as options of the one cell. Equations: kernels/lstmCell.ts.
+// and the published variants as options of the one cell. Equations: kernels/js/lstmStep.ts.
 //
 // Parameters, with G gate blocks of H columns in the order f, i, g, o (absent gates left out;
 // g is the block input, so that it never clashes with the cell state c):

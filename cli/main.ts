@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `rnnlab` command's entry point. The library chooses its backend from RNNLAB_BACKEND as
-// it loads, so the variable is checked first, here, and a bad one is a usage error like a bad
-// --backend (exit 2, JSON under --json); only then is the program, and the library, loaded.
+// The `rnnlab` command's entry point. It chooses the backend RNNLAB_BACKEND names first, at
+// start-up, so that a bad name is a usage error like a bad --backend (exit 2, JSON under
+// --json) before the program is loaded; --backend, read later, overrides it.
 import { UsageError } from './args.js';
 import { reportError } from './command.js';
 import { setBackendByVariable } from '../core/backend.js';

@@ -3,10 +3,8 @@
 // backend's float32 buffers live in its memory), and a spec can count allocations (none may
 // happen inside a time loop). On the wasm backend a buffer is reclaimed once it is garbage:
 // keep the buffer alloc gave you for as long as you use a subarray of it.
-import { kernelBackend, wasmBackend } from '../kernels/backend.js';
-// The default backend (wasm where supported) is settled before any buffer is made.
-import './backend.js';
-import type { Buf } from '../kernels/types.js';
+import { kernelBackend, wasmBackend } from '../kernels/backend/choice.js';
+import type { Buf } from '../kernels/js/types.js';
 import { ArgumentError } from './errors.js';
 import { inScope, reuseBuffer, trackBuffer } from './scope.js';
 

@@ -12,7 +12,7 @@
 // (x + ε and x − ε stored as the same number) is an error: it measures nothing.
 // The defaults follow PyTorch's gradcheck for float64. Float32 keeps about 7 digits, so its
 // step must be much larger and its bounds looser (see GRADCHECK_DEFAULTS and the README).
-import type { Buf } from '../kernels/types.js';
+import type { Buf } from '../kernels/js/types.js';
 import { alloc, type DType } from './alloc.js';
 import { ArgumentError, checkFiniteValues, NonFiniteError } from './errors.js';
 import * as ops from './ops/index.js';

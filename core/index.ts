@@ -1,8 +1,8 @@
 export { alloc, allocPinned, allocScoped, allocationCount, AllocationError, formatBytes, type DType } from './alloc.js';
 export { withScope, keep, dispose, carry, inScope } from './scope.js';
-export { setBackend, getBackend, wasmAvailable, backendNames, type BackendName } from './backend.js';
+export { setBackend, setBackendByVariable, getBackend, wasmAvailable, backendNames, type BackendName } from './backend.js';
 export { ArgumentError, NonFiniteError, FormatError, describe, checkFiniteValues, firstNonFiniteIndex } from './errors.js';
-export type { Buf, IndexBuf } from '../kernels/types.js';
+export type { Buf, IndexBuf } from '../kernels/js/types.js';
 export { sizeOf, shapeStr, type Shape } from './shape.js';
 export { Tensor, type TensorOptions } from './tensor.js';
 export { Tape, wantsGrad, type TapeEntry, type Backward, type Releasable } from './tape.js';

@@ -7,7 +7,7 @@
 // parameters (`add`), then the owner of the model calls `allocate()` once, which makes the
 // two buffers and points each tensor at its views. A tensor's data therefore never
 // re-points, and nothing can be added after allocation.
-import type { Buf } from '../kernels/types.js';
+import type { Buf } from '../kernels/js/types.js';
 import { allocPinned, type DType } from './alloc.js';
 import { ArgumentError } from './errors.js';
 import { checkShape, shapeStr, sizeOf, type Shape } from './shape.js';

@@ -1,7 +1,7 @@
 // A seeded random number generator that gives the same numbers on every machine:
 // xoshiro128** (Blackman & Vigna, 2018) on 32-bit integer arithmetic (Math.imul and
 // shifts, exact in every JavaScript engine), its state seeded by splitmix32.
-import type { Buf } from '../kernels/types.js';
+import type { Buf } from '../kernels/js/types.js';
 import { ArgumentError } from './errors.js';
 
 export class Rng {

@@ -1,6 +1,6 @@
 // Reading and making tensors row by row: the index of each row's largest value (a classifier's
 // choice), and sequences of different lengths padded into one time-major batch.
-import { argmax } from '../kernels/reduce.js';
+import { argmax } from '../kernels/js/reduce.js';
 import type { Tensor } from './tensor.js';
 
 /** For logits [..., C]: the class each row picks (the first on a tie), in row order. */

@@ -16,8 +16,8 @@
 // step) is returned from it, or kept with keep(); dispose() frees one before its scope ends.
 // Only buffers made for tensors are scoped: a raw buffer from alloc() is the caller's, and
 // lives until it is collected.
-import type { Buf } from '../kernels/types.js';
-import { wasmHeapIfMade } from '../kernels/backend.js';
+import type { Buf } from '../kernels/js/types.js';
+import { wasmHeapIfMade } from '../kernels/backend/choice.js';
 import { ArgumentError } from './errors.js';
 
 /** What a scope needs of a tensor: its buffers, and a way to release it. */

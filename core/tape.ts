@@ -5,7 +5,7 @@
 // into the inputs' grads. The recording order is already a topological order, so
 // `backward(loss)` is a plain reverse loop: no recursion, so a 10,000-step unroll
 // cannot overflow the stack. A tape is always passed in explicitly; there is no global.
-import type { Buf } from '../kernels/types.js';
+import type { Buf } from '../kernels/js/types.js';
 import { shapeStr } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { ArgumentError, NonFiniteError } from './errors.js';

@@ -1,5 +1,5 @@
 // A tensor: a shape, a flat row-major buffer, and a gradient buffer made on first need.
-import type { Buf } from '../kernels/types.js';
+import type { Buf } from '../kernels/js/types.js';
 import { allocScoped, dtypeOf, type DType } from './alloc.js';
 import { trackGrad, trackTensor, type ScopedTensor } from './scope.js';
 import { checkShape, shapeStr, sizeOf, type Shape } from './shape.js';

@@ -125,7 +125,7 @@ test('a load from a folder removes the temporary files killed writers left there
   assert.equal(readdirSync(folder), ['model.safetensors'], 'resuming the run folder removes them too');
 });
 
-test('done: the catalogue\'s folder is removed', async () => {
+test.after(async () => {
   await Promise.all(outcomes);
   rmSync(dir, { recursive: true });
 });

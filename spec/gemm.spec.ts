@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gemm, gemmNaive } from '../kernels/gemm.js';
-import { gemmPackSize, gemmPrepacked, packB, panelSize } from '../kernels/gemmPanels.js';
+import { gemm, gemmNaive } from '../kernels/js/gemm.js';
+import { gemmPackSize, gemmPrepacked, packB, panelSize } from '../kernels/js/gemmPanels.js';
 import { alloc, type DType } from '../core/alloc.js';
 import { Rng } from '../core/rng.js';
 import { maxAbsDiff, relToMax } from './helpers.js';

@@ -1,6 +1,6 @@
 // Shared by the specs: where the repository is, and comparisons of buffers.
 import { fileURLToPath } from 'node:url';
-import type { Buf } from '../kernels/types.js';
+import type { Buf } from '../kernels/js/types.js';
 import { getBackend, setBackend, type BackendName } from '../core/backend.js';
 
 /** The repository root (specs run from dist/spec). */

@@ -1,6 +1,10 @@
 // The layers and the edges allowed between them (the architecture section of docs/architecture.md):
 //
-//   kernels → nothing of ours           core → kernels            cells → core
+//   kernels, in three storeys: kernels/js (the TypeScript kernels) → nothing of ours;
+//   kernels/wasm (their twins) → kernels/js; kernels/backend (the table that picks one)
+//   → kernels/js, kernels/wasm; kernels/index.ts → kernels/js, kernels/backend
+//   core → kernels/js, kernels/backend, kernels/index.ts (never a wasm kernel directly)
+//   cells → core
 //   train → core, cells                  data → core               tasks → core, train
 //   models → core, cells, train, data    checks → core, cells, train
 //   experiments → core, cells, train, data, tasks, models
@@ -16,10 +20,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from './helpers.js';
 
-const library = ['kernels', 'core', 'cells', 'train', 'data', 'tasks', 'models', 'experiments'];
+const kernelStoreys = ['kernels', 'kernels/js', 'kernels/wasm', 'kernels/backend'];
+const library = [...kernelStoreys, 'core', 'cells', 'train', 'data', 'tasks', 'models', 'experiments'];
 export const allowedEdges: Record<string, readonly string[]> = {
-  kernels: [],
-  core: ['kernels'],
+  'kernels/js': [],
+  'kernels/wasm': ['kernels/js'],
+  'kernels/backend': ['kernels/js', 'kernels/wasm'],
+  kernels: ['kernels/js', 'kernels/backend'],
+  core: ['kernels', 'kernels/js', 'kernels/backend'],
   cells: ['core'],
   train: ['core', 'cells'],
   data: ['core'],
@@ -54,9 +62,10 @@ export function importsOf(source: string): string[] {
   return found;
 }
 
-/** The folder (or the root index.ts) a repository path belongs to. */
+/** The folder (a storey of kernels/, or the root index.ts) a repository path belongs to. */
 function unitOf(path: string): string {
-  const top = path.split('/')[0];
+  const [top, storey] = path.split('/');
+  if (top === 'kernels' && kernelStoreys.includes(`kernels/${storey}`)) return `kernels/${storey}`;
   return top === 'index.js' || top === 'browser.js' ? top.replace(/\.js$/, '.ts') : top;
 }
 
@@ -78,8 +87,11 @@ export function violations(files: { path: string; source: string }[]): string[] 
 
 test('the checker finds edges not in the design, upward or sideways, and accepts the listed ones', () => {
   const files = [
-    { path: 'core/tensor.ts', source: "import { gemm } from '../kernels/gemm.js';\nimport { Lstm } from '../cells/lstm.js';" },
-    { path: 'kernels/gemm.ts', source: "export * from './types.js';\nconst m = await import('../core/alloc.js');" },
+    { path: 'core/tensor.ts', source: "import { gemm } from '../kernels/js/gemm.js';\nimport { Lstm } from '../cells/lstm.js';" },
+    { path: 'kernels/js/gemm.ts', source: "export * from './types.js';\nconst m = await import('../../core/alloc.js');" },
+    { path: 'kernels/js/gather.ts', source: "import { WasmHeap } from '../wasm/heap.js';" },
+    { path: 'kernels/wasm/gemm.ts', source: "import type { Buf } from '../js/types.js';\nimport { wasmBackend } from '../backend/choice.js';" },
+    { path: 'core/ops/matmul.ts', source: "import { gemm } from '../../kernels/backend/matrix.js';\nimport { WasmGemm } from '../../kernels/wasm/gemm.js';" },
     { path: 'cells/x.ts', source: "import { ops } from '../index.js';" },
     { path: 'models/m.ts', source: "import { TaskRun } from '../experiments/taskRun.js';\nimport { Trainer } from '../train/index.js';" },
     { path: 'tasks/t.ts', source: "import { loadBrown } from '../data/brown.js';" },
@@ -87,7 +99,10 @@ test('the checker finds edges not in the design, upward or sideways, and accepts
   ];
   assert.equal(violations(files), [
     'core/tensor.ts imports ../cells/lstm.js (cells), an edge core → cells the design does not allow',
-    'kernels/gemm.ts imports ../core/alloc.js (core), an edge kernels → core the design does not allow',
+    'kernels/js/gemm.ts imports ../../core/alloc.js (core), an edge kernels/js → core the design does not allow',
+    'kernels/js/gather.ts imports ../wasm/heap.js (kernels/wasm), an edge kernels/js → kernels/wasm the design does not allow',
+    'kernels/wasm/gemm.ts imports ../backend/choice.js (kernels/backend), an edge kernels/wasm → kernels/backend the design does not allow',
+    'core/ops/matmul.ts imports ../../kernels/wasm/gemm.js (kernels/wasm), an edge core → kernels/wasm the design does not allow',
     'cells/x.ts imports ../index.js (index.ts), an edge cells → index.ts the design does not allow',
     'models/m.ts imports ../experiments/taskRun.js (experiments), an edge models → experiments the design does not allow',
     'tasks/t.ts imports ../data/brown.js (data), an edge tasks → data the design does not allow',
@@ -95,7 +110,7 @@ test('the checker finds edges not in the design, upward or sideways, and accepts
 });
 
 test('every import follows an allowed edge', () => {
-  const units = Object.keys(allowedEdges).filter((u) => !u.endsWith('.ts'));
+  const units = [...new Set(Object.keys(allowedEdges).filter((u) => !u.endsWith('.ts')).map((u) => u.split('/')[0]))];
   const files = units.flatMap((unit) => {
     const dir = join(repoRoot, unit);
     try {

@@ -2,9 +2,10 @@
 // a loop that never yields (so no FinalizationRegistry callback can run), and print the memory
 // after the warm-up and at the end, each after a full collection (node --expose-gc).
 // Arguments: the case (fused, unfused, chars), warmUp, steps.
-import { addingTask, CharLM, carry, getBackend, lastStep, Linear, makeOptimizer, ops, ParamStore, RecurrentLayer, Rng, Tensor, TokenStreams, Trainer, type RecurrentState } from '../index.js';
-import { wasmHeapIfMade } from '../kernels/backend.js';
+import { addingTask, CharLM, carry, getBackend, setBackendByVariable, lastStep, Linear, makeOptimizer, ops, ParamStore, RecurrentLayer, Rng, Tensor, TokenStreams, Trainer, type RecurrentState } from '../index.js';
+import { wasmHeapIfMade } from '../kernels/backend/choice.js';
 
+setBackendByVariable('RNNLAB_BACKEND', process.env.RNNLAB_BACKEND);
 const [kind, warmUpText, stepsText] = process.argv.slice(2);
 const warmUp = Number(warmUpText), steps = Number(stepsText);
 

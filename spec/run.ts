@@ -1,6 +1,6 @@
 // `npm test`: every spec file in its own process, on each backend: wasm (where the runtime
-// supports it) and js, or only the one RNNLAB_BACKEND names. Two files run at a time (this
-// machine has two cores).
+// supports it) and js, or only the one RNNLAB_BACKEND names (the wasm kernels' own specs on
+// the wasm pass only). Two files run at a time (this machine has two cores).
 //
 // A process per file, because on the wasm backend buffers go back to the heap only when the
 // event loop turns, and one process running every spec in turn (uvu awaits between tests,
@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { wasmAvailable } from '../index.js';
 import { repoRoot } from './helpers.js';
 
@@ -23,7 +24,7 @@ const backends = named !== undefined && named !== '' ? [named] : wasmAvailable()
 function runFile(file: string, backend: string): Promise<Outcome> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(specDir, file)], { cwd: repoRoot, env: { ...process.env, RNNLAB_BACKEND: backend } });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(specDir, 'backendFromEnvironment.js')).href, join(specDir, file)], { cwd: repoRoot, env: { ...process.env, RNNLAB_BACKEND: backend } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -34,8 +35,11 @@ function runFile(file: string, backend: string): Promise<Outcome> {
   });
 }
 
+/** The wasm kernels' own specs (wasm*.spec.js) set the backends they compare themselves: they run once, on the wasm pass. */
+const wasmOnly = (file: string) => file.startsWith('wasm');
+
 async function main(): Promise<number> {
-  const jobs = backends.flatMap((backend) => files.map((file) => ({ file, backend })));
+  const jobs = backends.flatMap((backend) => files.filter((file) => backend === 'wasm' || !wasmOnly(file)).map((file) => ({ file, backend })));
   const outcomes: Outcome[] = [];
   let next = 0;
   const worker = async () => {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { ModuleBuilder, Type } from '../kernels/wasm/builder.js';
 import { WasmGemm } from '../kernels/wasm/gemm.js';
 import { Room, WasmHeap } from '../kernels/wasm/heap.js';
-import { gemmNaive } from '../kernels/gemm.js';
-import { gemm, view } from '../kernels/matrix.js';
+import { gemmNaive } from '../kernels/js/gemm.js';
+import { gemm, view } from '../kernels/backend/matrix.js';
 import { alloc, RecurrentLayer, Rng, Tape, Tensor, wasmAvailable, type CellKind } from '../index.js';
 import { onBackend, relToMax, repoRoot } from './helpers.js';
 
@@ -83,6 +83,21 @@ test('garbage buffers go back to the heap when the event loop turns: 3 GB of the
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout.trim(), '3000', `the heap was full after ${r.stdout.trim()} MB`);
+});
+
+test('importing the library chooses no backend and reads no environment: the default comes at the first float32 buffer', () => {
+  const script = `
+    import { getBackend, wasmAvailable, Tensor } from './dist/index.js';
+    import { wasmHeapIfMade } from './dist/kernels/backend/choice.js';
+    const before = wasmHeapIfMade() === null;
+    Tensor.zeros([2, 3]);
+    process.stdout.write(JSON.stringify({ before, backend: getBackend(), heap: wasmHeapIfMade() !== null, wasm: wasmAvailable().ok }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, RNNLAB_BACKEND: 'bogus' } });
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.ok(out.before, 'no wasm heap was made by the import');
+  assert.is(out.backend, out.wasm ? 'wasm' : 'js', 'the default, whatever the variable says');
+  assert.is(out.heap, out.wasm, 'the heap is made when the first buffer needs it');
 });
 
 test('a full heap says so: transient buffers stop at their share, pinned ones short of its end (the rest is the kernels\' scratch), then reserve fails, and the wasm GEMM declines', () => {

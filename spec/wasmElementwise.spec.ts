@@ -1,16 +1,16 @@
 // The element-wise wasm kernels (kernels/wasm/elementwise.ts, called through
-// kernels/dispatch.ts) against their TypeScript twins on the same inputs: odd sizes, rows ×
+// kernels/backend/pointwise.ts) against their TypeScript twins on the same inputs: odd sizes, rows ×
 // columns with a tail of lanes, nothing written past the end. Where both round once (sums,
 // products, maxima, the f64 column sums) the results agree bit for bit; where the wasm
 // kernel rounds twice or approximates (axpy, affine, the activations) within a few ulps.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as act from '../kernels/activations.js';
-import { onWasm } from '../kernels/backend.js';
-import * as d from '../kernels/dispatch.js';
-import * as ew from '../kernels/elementwise.js';
-import { rowSum } from '../kernels/reduce.js';
-import * as sce from '../kernels/softmaxCrossEntropy.js';
+import * as act from '../kernels/js/activations.js';
+import { onWasm } from '../kernels/backend/choice.js';
+import * as d from '../kernels/backend/pointwise.js';
+import * as ew from '../kernels/js/elementwise.js';
+import { rowSum } from '../kernels/js/reduce.js';
+import * as sce from '../kernels/js/softmaxCrossEntropy.js';
 import { alloc, allocPinned, Rng } from '../index.js';
 import { onBackend } from './helpers.js';
 

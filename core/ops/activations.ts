@@ -1,7 +1,7 @@
 // The three activations as ops. Each backward reads the forward's output y (out.data),
-// which is all its derivative needs (see kernels/activations.ts).
-import * as act from '../../kernels/dispatch.js';
-import type { Buf } from '../../kernels/types.js';
+// which is all its derivative needs (see kernels/js/activations.ts).
+import * as act from '../../kernels/backend/pointwise.js';
+import type { Buf } from '../../kernels/js/types.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensors, output, record } from './common.js';

@@ -7,10 +7,10 @@
 //   scale: y = s·a    ∂a += s·∂y
 //   affine: y = s·a + t   ∂a += s·∂y     (1 − a is affine(a, −1, 1))
 //   maximum: y = max(a, b)  ∂y goes to the larger of the two (to a on a tie)
-import * as ew from '../../kernels/dispatch.js';
+import * as ew from '../../kernels/backend/pointwise.js';
 import { sameShape } from '../shape.js';
 import type { Backward, Tape, TapeEntry } from '../tape.js';
-import type { Buf } from '../../kernels/types.js';
+import type { Buf } from '../../kernels/js/types.js';
 import type { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { checkTensors, output, record, rowsAndCols, shapeStr } from './common.js';

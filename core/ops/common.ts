@@ -3,7 +3,7 @@ import { alloc, allocScoped } from '../alloc.js';
 import { shapeStr, sizeOf, type Shape } from '../shape.js';
 import { type Backward, type Releasable, type Tape, wantsGrad } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import type { IndexBuf } from '../../kernels/types.js';
+import type { IndexBuf } from '../../kernels/js/types.js';
 import { ArgumentError } from '../errors.js';
 
 /** A fresh output tensor; it wants a gradient when recording is on and an input wants one. */

@@ -2,8 +2,8 @@
 // by 1/(1 − p), so the expected value is unchanged and evaluation is the identity.
 //
 //   y = x ⊙ m,  m_q = 1/(1−p) with probability 1−p, else 0       ∂x += ∂y ⊙ m
-import { mul, mulBackward } from '../../kernels/dispatch.js';
-import type { Buf } from '../../kernels/types.js';
+import { mul, mulBackward } from '../../kernels/backend/pointwise.js';
+import type { Buf } from '../../kernels/js/types.js';
 import { allocScoped } from '../alloc.js';
 import { ArgumentError } from '../errors.js';
 import { Rng } from '../rng.js';

@@ -3,8 +3,8 @@
 //
 //   y[q] = W[index[q]]          W: [N, D], index: [n] (any index shape), y: [..., D]
 //   ∂W[index[q]] += ∂y[q]       a row looked up twice receives both gradients
-import { gatherRows, scatterAddRows } from '../../kernels/gather.js';
-import type { IndexBuf } from '../../kernels/types.js';
+import { gatherRows, scatterAddRows } from '../../kernels/js/gather.js';
+import type { IndexBuf } from '../../kernels/js/types.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';

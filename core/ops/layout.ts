@@ -6,8 +6,8 @@
 //   selectStep: y = x[t]  (x: [T, …])     ∂x[t] += ∂y
 //   stack:      y[t] = x_t                ∂x_t += ∂y[t]
 //   reshape:    same values, new shape    ∂x += ∂y
-import * as mv from '../../kernels/gather.js';
-import { axpy } from '../../kernels/dispatch.js';
+import * as mv from '../../kernels/js/gather.js';
+import { axpy } from '../../kernels/backend/pointwise.js';
 import { ArgumentError } from '../errors.js';
 import { checkShape, sameShape, sizeOf, type Shape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';

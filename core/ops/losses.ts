@@ -6,8 +6,8 @@
 //   ∂z_r = (∂L/∂ℓ_r) · (softmax(z_r) − onehot(t_r))
 //
 // mse: L = mean((p − y)²)     ∂p += 2(p − y)/n · ∂L,  ∂y −= the same
-import type { Buf, IndexBuf } from '../../kernels/types.js';
-import { axpy, softmaxCrossEntropyBackward, softmaxCrossEntropyForward, sub } from '../../kernels/dispatch.js';
+import type { Buf, IndexBuf } from '../../kernels/js/types.js';
+import { axpy, softmaxCrossEntropyBackward, softmaxCrossEntropyForward, sub } from '../../kernels/backend/pointwise.js';
 import { allocScoped } from '../alloc.js';
 import { sameShape } from '../shape.js';
 import type { Tape, TapeEntry } from '../tape.js';

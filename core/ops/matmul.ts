@@ -3,7 +3,7 @@
 //   C = op(A) · op(B)            A: [m,k] (or [k,m]), B: [k,n] (or [n,k]), C: [m,n]
 //   ∂A = ∂C · op(B)ᵀ  (transposed back to A's layout when transA)
 //   ∂B = op(A)ᵀ · ∂C  (transposed back to B's layout when transB)
-import { gemm, view } from '../../kernels/matrix.js';
+import { gemm, view } from '../../kernels/backend/matrix.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';

@@ -2,8 +2,8 @@
 //
 //   sum:  y = Σ x        ∂x += ∂y
 //   mean: y = Σ x / n    ∂x += ∂y / n
-import { addConstant } from '../../kernels/dispatch.js';
-import { sumAll } from '../../kernels/reduce.js';
+import { addConstant } from '../../kernels/backend/pointwise.js';
+import { sumAll } from '../../kernels/js/reduce.js';
 import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';

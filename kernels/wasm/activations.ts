@@ -1,4 +1,4 @@
-// The activation functions over arrays, in WebAssembly SIMD128: twins of ../activations.ts.
+// The activation functions over arrays, in WebAssembly SIMD128: twins of ../js/activations.ts.
 //
 //   sigmoid(y, x, n):  y[q] = 1 / (1 + e^(−x[q]))     x, y: float32 [n] at byte addresses
 //   tanh(y, x, n):     y[q] = tanh(x[q])

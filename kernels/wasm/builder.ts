@@ -84,6 +84,11 @@ const ALIGN = { f32: 2, i32: 2, f64: 3, v128: 4 } as const;
  * One function's body. Each method appends one instruction (with its immediates), named
  * after the instruction it emits; memory offsets are in bytes.
  */
+/** Four lanes of one value: the operand of v128Const or i32x4Const for a constant splat over a vector. */
+export function splat(v: number): [number, number, number, number] {
+  return [v, v, v, v];
+}
+
 export class FunctionBuilder {
   private readonly code = new Bytes();
   private readonly locals: Type[] = [];

@@ -1,5 +1,5 @@
 // The element-wise kernels of the training path in WebAssembly SIMD128, twins of
-// ../elementwise.ts, ../activations.ts and ../reduce.ts (the oracles, with the equations).
+// ../js/elementwise.ts, ../js/activations.ts and ../js/reduce.ts (the oracles, with the equations).
 // Addresses are bytes; n, rows and cols count floats.
 //
 //   over n elements, four lanes at a time (lanes.ts):
@@ -16,7 +16,7 @@
 //
 // Scalars (s, t, α, β) arrive as f32 (α, β as f64): a float32 buffer's s·x then rounds twice
 // (the product, the sum) where the TypeScript kernel rounds once, a difference of an ulp.
-import { Type, type FunctionBuilder, type Local } from './builder.js';
+import { splat, Type, type FunctionBuilder, type Local } from './builder.js';
 import { WasmHeap } from './heap.js';
 import { laneLoop, type LaneIO } from './lanes.js';
 import { emitSigmoid, emitTanh, MathScratch } from './math.js';
@@ -47,7 +47,6 @@ export interface ElementwiseKernels {
 }
 
 const I = Type.i32, F = Type.f32, D = Type.f64;
-const splat = (v: number): [number, number, number, number] => [v, v, v, v];
 
 /**
  * A kernel over n elements: the body writes one step's arithmetic with io, the function's

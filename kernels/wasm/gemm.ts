@@ -1,8 +1,8 @@
-// The float32 GEMM in WebAssembly SIMD128, twin of gemm.ts (its oracle):
+// The float32 GEMM in WebAssembly SIMD128, twin of ../js/gemm.ts (its oracle):
 //
 //   C = op(A) · op(B) + beta · C,   op(A) [m,k], op(B) [k,n], C [m,n], all float32 in the heap
 //
-// op(B) is packed, a k-block of KC rows at a time, into panels of 8 columns:
+// op(B) is packed, a k-block of SIMD_KC rows at a time, into panels of 8 columns:
 //   panel q:  pb[(q·kc + p)·8 + j] = op(B)[p0 + p, 8q + j]   (zero past n)
 // and each panel is multiplied by all of op(A)'s rows, read where they lie (element (i, p)
 // at a + i·aRow + p·aCol bytes: aRow = 4·lda, aCol = 4 for A, the other way round for Aᵀ,
@@ -20,9 +20,9 @@ import { Type, type FunctionBuilder, type Local } from './builder.js';
 import { Room, WasmHeap } from './heap.js';
 import { emitPack } from './pack.js';
 
-/** The k-block: a panel of 8 × KC floats (8 KB) stays in the L1 cache. */
-export const KC = 256;
-/** The m-block: MC rows of packed A (MC·KC floats, 128 KB) stay in the 512 KB L2 cache. */
+/** The k-block: a panel of 8 × SIMD_KC floats (8 KB) stays in the L1 cache. */
+const SIMD_KC = 256;
+/** The m-block: MC rows of packed A (MC·SIMD_KC floats, 128 KB) stay in the 512 KB L2 cache. */
 const MC = 128;
 const MR = 4;
 const NR = 8;
@@ -164,7 +164,7 @@ export class WasmGemm {
     transA: boolean, transB: boolean, beta: number,
     offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number,
   ): boolean {
-    const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR), kc0 = Math.min(k, KC);
+    const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR), kc0 = Math.min(k, SIMD_KC);
     const pa = this.room.fit((rowPanels * MR + colPanels * NR) * kc0 * 4), pb = pa + rowPanels * MR * kc0 * 4;
     if (pa < 0) return false;
     if (m === 0 || n === 0) return true;
@@ -174,8 +174,8 @@ export class WasmGemm {
     // Where element (p, i) of op(A) and (p, j) of op(B) lie: a step along k, a step across.
     const [ap, ai] = transA ? [4 * lda, 4] : [4, 4 * lda];
     const [bp, bj] = transB ? [4, 4 * ldb] : [4 * ldb, 4];
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
+    for (let p0 = 0; p0 < k; p0 += SIMD_KC) {
+      const kc = Math.min(SIMD_KC, k - p0);
       this.kernels.packA(pa, A + p0 * ap, kc, m, ap, ai);
       this.kernels.packB(pb, B + p0 * bp, kc, n, bp, bj);
       const add = p0 === 0 && beta === 0 ? 0 : 1;

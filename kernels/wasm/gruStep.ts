@@ -1,4 +1,4 @@
-// The fused GRU step in WebAssembly SIMD128, twin of ../gruCell.ts (its oracle, where the
+// The fused GRU step in WebAssembly SIMD128, twin of ../js/gruStep.ts (its oracle, where the
 // two published forms, the buffers and their shapes are set out). Per active row of a
 // step, over its H units four lanes at a time (lanes.ts), in float32:
 //
@@ -9,18 +9,18 @@
 //   reset before   the same in two phases around the product W_hn (r ⊙ h₋₁): gates and
 //                  r ⊙ h₋₁ first, then n and h; backward in the reverse order
 //   z writes       z's pre-activation negated on the way in, ∂a_z on the way out (z here
-//                  is always the gate that keeps; see ../gruCell.ts)
+//                  is always the gate that keeps; see ../js/gruStep.ts)
 //
 // Each row's blocks (r, z, n of xp, hp, act, and of their gradients) are passed as byte
 // addresses by the row loop in TypeScript, which handles rows past their length as the
 // TypeScript kernels do.
-import { Type, type FunctionBuilder, type Local } from './builder.js';
+import { splat, Type, type FunctionBuilder, type Local } from './builder.js';
 import { WasmHeap } from './heap.js';
 import { laneLoop, type LaneIO } from './lanes.js';
 import { emitSigmoid, emitTanh, MathScratch } from './math.js';
-import { copyBlock } from '../gather.js';
-import type { GruBuffers, GruGradBuffers } from '../gruCell.js';
-import type { IndexBuf } from '../types.js';
+import { copyBlock } from '../js/gather.js';
+import type { GruBuffers, GruGradBuffers } from '../js/gruStep.js';
+import type { IndexBuf } from '../js/types.js';
 
 export interface GruRowKernels {
   afterForward(n: number, xr: number, xz: number, xn: number, hr: number, hz: number, hn: number, ar: number, az: number, an: number, hPrev: number, hNext: number): void;
@@ -32,7 +32,6 @@ export interface GruRowKernels {
   gatesBackward(n: number, ar: number, az: number, an: number, hPrev: number, dRh: number, dh: number, dxr: number, dxz: number, dhr: number, dhz: number, dhPrev: number): void;
 }
 
-const splat = (v: number): [number, number, number, number] => [v, v, v, v];
 
 /** A row kernel: `args` i32 addresses after n; `body` emits the lanes' arithmetic with named v128 locals to spare. */
 function rowKernel(f: FunctionBuilder, args: Local[], body: (io: LaneIO, a: Local[], v: () => Local, m: MathScratch) => void): void {

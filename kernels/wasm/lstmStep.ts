@@ -1,4 +1,4 @@
-// The fused LSTM step in WebAssembly SIMD128, twin of ../lstmCell.ts (its oracle, where the
+// The fused LSTM step in WebAssembly SIMD128, twin of ../js/lstmStep.ts (its oracle, where the
 // equations, forward beside backward, and the buffers' shapes are set out). Per active row
 // of a step, over its H units four lanes at a time (lanes.ts), in float32:
 //
@@ -11,13 +11,13 @@
 // gate recurrence), so that the kernel has no branches inside its loop; the loop over rows
 // stays in TypeScript, which skips (or carries) the rows past their sequence's length
 // exactly as the TypeScript kernel does and passes each active row's byte addresses.
-import { Type, type FunctionBuilder, type Local } from './builder.js';
+import { splat, Type, type FunctionBuilder, type Local } from './builder.js';
 import { WasmHeap } from './heap.js';
 import { laneLoop } from './lanes.js';
 import { emitSigmoid, emitTanh, MathScratch } from './math.js';
-import type { LstmBuffers, LstmGradBuffers, LstmLayout } from '../lstmCell.js';
-import { copyBlock } from '../gather.js';
-import type { IndexBuf } from '../types.js';
+import type { LstmBuffers, LstmGradBuffers, LstmLayout } from '../js/lstmStep.js';
+import { carriedPastEnd, zeroedPastEnd } from '../js/sequence.js';
+import type { IndexBuf } from '../js/types.js';
 
 /** What a module is specialised for. */
 export interface LstmSwitches {
@@ -43,7 +43,6 @@ export interface LstmRowKernels {
     dpI: number, dpF: number, dpO: number, dF: number, dI: number, dG: number, dO: number): void;
 }
 
-const splat = (v: number): [number, number, number, number] => [v, v, v, v];
 
 function emitForward(f: FunctionBuilder, sw: LstmSwitches, args: Local[]): void {
   const [n, aF, aI, aG, aO, bF, bI, bG, bO, pI, pF, pO, cPrev, cNext, actF, actI, actG, actO, tcs, hNext] = args;
@@ -177,11 +176,7 @@ export class WasmLstmStep {
     const gate = (offset: number) => Math.max(offset, 0);
     for (let r = 0; r < rows; r++) {
       const cPrev = (s * rows + r) * H, cNext = cPrev + rows * H;
-      if (s >= lengths[r]) {
-        copyBlock(cs, cNext, cs, cPrev, H);
-        copyBlock(hs, cNext, hs, cPrev, H);
-        continue;
-      }
+      if (carriedPastEnd(s, lengths[r], H, cNext, cPrev, hs, cs)) continue;
       const p = (s * rows + r) * W, a = (s * rows + r) * 4 * H;
       this.rows.forward(
         H, at(pre, p + gate(L.f)), at(pre, p + gate(L.i)), at(pre, p + L.g), at(pre, p + gate(L.o)),
@@ -200,10 +195,7 @@ export class WasmLstmStep {
     const gate = (offset: number) => Math.max(offset, 0);
     for (let r = 0; r < rows; r++) {
       const p = (s * rows + r) * W;
-      if (s >= lengths[r]) {
-        dPre.fill(0, p, p + W);
-        continue;
-      }
+      if (zeroedPastEnd(s, lengths[r], p, W, dPre)) continue;
       const a = (s * rows + r) * 4 * H, t = (s * rows + r) * H, q = r * H, x = r * 4 * H;
       this.rows.backward(
         H, at(act, a), at(act, a + H), at(act, a + 2 * H), at(act, a + 3 * H), at(cs, t), at(cs, t + rows * H), at(tcs, t),

@@ -19,9 +19,8 @@
 // latency, and Estrin's shorter chains made sigmoid 1.7× faster here (3.1 → 1.9 ns an
 // element over a 64K array; tanh 3.6 → 2.7), at the same 2 ulps. The clamp is pmax and
 // −|x| an or with the sign bit: one instruction each on x86, where max and abs take several.
-import { Type, type FunctionBuilder, type Local } from './builder.js';
+import { splat, Type, type FunctionBuilder, type Local } from './builder.js';
 
-const splat = (v: number): [number, number, number, number] => [v, v, v, v];
 const LOG2E = 1.4426950408889634;
 const LN2_HI = 0.693145751953125;
 const SHIFTER = 12582912;

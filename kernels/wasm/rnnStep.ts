@@ -1,4 +1,4 @@
-// The Elman step in WebAssembly SIMD128, twin of ../rnnCell.ts (its oracle). Per active row,
+// The Elman step in WebAssembly SIMD128, twin of ../js/rnnStep.ts (its oracle). Per active row,
 // over its H units four lanes at a time (lanes.ts), in float32:
 //
 //   tanh:     h = tanh(pre)                      ∂pre = ∂h ⊙ (1 − h²)
@@ -11,9 +11,10 @@ import { Type } from './builder.js';
 import { WasmHeap } from './heap.js';
 import { laneLoop } from './lanes.js';
 import { emitSigmoid, emitTanh, MathScratch } from './math.js';
-import { copyBlock } from '../gather.js';
-import type { Buf, IndexBuf } from '../types.js';
-import type { RnnNonlinearity } from '../rnnCell.js';
+import { addBlock } from '../js/gather.js';
+import { carriedPastEnd, zeroedPastEnd } from '../js/sequence.js';
+import type { Buf, IndexBuf } from '../js/types.js';
+import type { RnnNonlinearity } from '../js/rnnStep.js';
 
 export interface RnnRowKernels {
   forward(n: number, pre: number, h: number): void;
@@ -60,18 +61,15 @@ export class WasmRnnStep {
   forward(pre: Buf, hs: Buf, H: number, s: number, rows: number, lengths: IndexBuf): void {
     for (let r = 0; r < rows; r++) {
       const p = (s * rows + r) * H, next = p + rows * H;
-      if (s >= lengths[r]) copyBlock(hs, next, hs, p, H);
-      else this.rows.forward(H, pre.byteOffset + 4 * p, hs.byteOffset + 4 * next);
+      if (!carriedPastEnd(s, lengths[r], H, next, p, hs)) this.rows.forward(H, pre.byteOffset + 4 * p, hs.byteOffset + 4 * next);
     }
   }
 
   backward(dPre: Buf, hs: Buf, dHs: Buf, H: number, s: number, rows: number, lengths: IndexBuf): void {
     for (let r = 0; r < rows; r++) {
       const p = (s * rows + r) * H, h = p + rows * H;
-      if (s >= lengths[r]) {
-        dPre.fill(0, p, p + H);
-        for (let j = 0; j < H; j++) dHs[p + j] += dHs[h + j];
-      } else this.rows.backward(H, dPre.byteOffset + 4 * p, hs.byteOffset + 4 * h, dHs.byteOffset + 4 * h);
+      if (zeroedPastEnd(s, lengths[r], p, H, dPre)) addBlock(dHs, p, dHs, h, H);
+      else this.rows.backward(H, dPre.byteOffset + 4 * p, hs.byteOffset + 4 * h, dHs.byteOffset + 4 * h);
     }
   }
 }

@@ -1,5 +1,5 @@
 // Softmax over the rows of the logits in WebAssembly SIMD128, the part of the fused
-// softmax cross-entropy (../softmaxCrossEntropy.ts, its oracle, with the loss and its
+// softmax cross-entropy (../js/softmaxCrossEntropy.ts, its oracle, with the loss and its
 // gradient) that touches every class:
 //
 //   for each row r of logits [rows, C]:  m = max_c z_c      e_c = exp(z_c − m)  (math.ts, 2 ulps)

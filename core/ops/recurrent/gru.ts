@@ -1,9 +1,9 @@
-// The fused GRU over a whole sequence, in both forms (kernels/gruCell.ts): one tape entry.
+// The fused GRU over a whole sequence, in both forms (kernels/js/gruStep.ts): one tape entry.
 //
 //   xp = xs · W_x + b_ih                      all T steps at once, [T·B, I] × [I, 3H]
 //   reset after, each step s:
 //     hp[s] = h_{s−1} · W_h + b_hh            one GEMM, [B, H] × [H, 3H]
-//     the step kernel                         r, z, n, h (TypeScript or wasm: kernels/stepKernels.ts)
+//     the step kernel                         r, z, n, h (TypeScript or wasm: kernels/backend/steps.ts)
 //   reset before, each step s:
 //     hp[s]_{r,z} = h_{s−1} · W_h,{r,z}       [B, H] × [H, 2H]
 //     r, z, and r ⊙ h_{s−1}
@@ -13,12 +13,12 @@
 // Backward walks the steps in reverse; the weight gradients are GEMMs over all T·B rows
 // after the loop: ∂W_x = xsᵀ ∂xp, ∂W_h = hsᵀ ∂hp (reset before: (r ⊙ h)ᵀ ∂hp for the n block).
 // W: [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1}.
-import { addRowAt, axpy, rowSum } from '../../../kernels/dispatch.js';
-import type { GruBuffers, GruGradBuffers } from '../../../kernels/gruCell.js';
-import { columns, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
-import { addOutputGrads } from '../../../kernels/sequence.js';
-import { gruStepKernels } from '../../../kernels/stepKernels.js';
-import type { Buf } from '../../../kernels/types.js';
+import { addRowAt, axpy, rowSum } from '../../../kernels/backend/pointwise.js';
+import type { GruBuffers, GruGradBuffers } from '../../../kernels/js/gruStep.js';
+import { columns, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/backend/matrix.js';
+import { addOutputGrads } from '../../../kernels/js/sequence.js';
+import { gruStepKernels } from '../../../kernels/backend/steps.js';
+import type { Buf } from '../../../kernels/js/types.js';
 import type { DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
 import type { Tensor } from '../../tensor.js';

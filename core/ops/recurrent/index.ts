@@ -5,4 +5,4 @@ export { gruSequence, GruWorkspace, type GruParams, type GruForm } from './gru.j
 export { rnnSequence, RnnWorkspace, type RnnParams } from './rnn.js';
 export { checkLengths, copyLengths, stepRowOrder, type PassOutputs } from './sequence.js';
 export { Workspace, WorkspacePool } from './workspace.js';
-export type { LstmLayout } from '../../../kernels/lstmCell.js';
+export type { LstmLayout } from '../../../kernels/js/lstmStep.js';

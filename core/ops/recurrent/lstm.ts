@@ -1,5 +1,5 @@
 // The fused LSTM over a whole sequence, as one op: kernels plus one tape entry for the pass.
-// The step's equations, forward beside backward, open kernels/lstmCell.ts.
+// The step's equations, forward beside backward, open kernels/js/lstmStep.ts.
 //
 //   pre = xs · W_x                all T steps at once: one [T·B, I] × [I, G·H] GEMM
 //   for each step s:
@@ -7,7 +7,7 @@
 //                                 with W_h packed once before the loop (and W_hᵀ before backward's)
 //     (fgr: pre[s] += [f,i,o]_{s−1} · W_fgr)
 //     the step kernel             adds b = b_ih + b_hh; gates, c, tanh(c), h in one pointwise pass
-//                                 (kernels/lstmCell.ts, or its wasm twin: kernels/stepKernels.ts)
+//                                 (kernels/js/lstmStep.ts, or its wasm twin: kernels/backend/steps.ts)
 //
 // Backward runs the steps in reverse with the step kernel's backward and one GEMM per step for
 // ∂h_{s−1} = ∂pre[s] · W_hᵀ, then forms the weight gradients once for all steps:
@@ -15,14 +15,14 @@
 //
 // W: [I+H, G·H], rows 0..I−1 act on x_t and rows I..I+H−1 on h_{t−1}. xs holds the
 // input in step order (each sequence reversed within its length for the backward direction).
-import { axpy, rowSum } from '../../../kernels/dispatch.js';
-import type { LstmBuffers, LstmGradBuffers, LstmLayout } from '../../../kernels/lstmCell.js';
+import { axpy, rowSum } from '../../../kernels/backend/pointwise.js';
+import type { LstmBuffers, LstmGradBuffers, LstmLayout } from '../../../kernels/js/lstmStep.js';
 import {
   addRecurrent, columns, gemm, gemmPacked, inputGrads, projectInputs, rows, StepView, view, weightGrads, type MatrixView,
-} from '../../../kernels/matrix.js';
-import { addOutputGrads, carryInactive } from '../../../kernels/sequence.js';
-import { lstmStepKernels } from '../../../kernels/stepKernels.js';
-import type { Buf } from '../../../kernels/types.js';
+} from '../../../kernels/backend/matrix.js';
+import { addOutputGrads, carryInactive } from '../../../kernels/js/sequence.js';
+import { lstmStepKernels } from '../../../kernels/backend/steps.js';
+import type { Buf } from '../../../kernels/js/types.js';
 import type { DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
 import type { Tensor } from '../../tensor.js';

@@ -7,12 +7,12 @@
 //
 // Backward accumulates ∂L/∂h for every step in dHs (a step's gradient can come from the
 // step d later), then ∂W_x = xsᵀ ∂pre and ∂W_h = Σ_s h_{s−d}ᵀ ∂pre[s] as few GEMMs as the delay allows.
-import { addRowAt, axpy, rowSum } from '../../../kernels/dispatch.js';
-import { addRecurrent, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/matrix.js';
-import { addOutputGrads } from '../../../kernels/sequence.js';
-import { rnnStepKernels } from '../../../kernels/stepKernels.js';
-import type { RnnNonlinearity } from '../../../kernels/rnnCell.js';
-import type { Buf } from '../../../kernels/types.js';
+import { addRowAt, axpy, rowSum } from '../../../kernels/backend/pointwise.js';
+import { addRecurrent, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/backend/matrix.js';
+import { addOutputGrads } from '../../../kernels/js/sequence.js';
+import { rnnStepKernels } from '../../../kernels/backend/steps.js';
+import type { RnnNonlinearity } from '../../../kernels/js/rnnStep.js';
+import type { Buf } from '../../../kernels/js/types.js';
 import type { DType } from '../../alloc.js';
 import type { Tape, TapeEntry } from '../../tape.js';
 import type { Tensor } from '../../tensor.js';

@@ -4,12 +4,11 @@
 // Ownership: the outputs of a pass (y, and the final h and c) are fresh tensors, the
 // caller's to keep: a later pass never changes them. What a pass keeps for its backward
 // lives in a workspace, reused pass after pass, so the time loop allocates nothing.
-import { gatherRows, scatterAddRows } from '../../../kernels/gather.js';
-import { gemmPackSize, panelSize, type Panels } from '../../../kernels/gemmPanels.js';
-import { PackRoom } from '../../../kernels/matrix.js';
-import { WasmGemm } from '../../../kernels/wasm/gemm.js';
-import { scatterOutputs, stepRows } from '../../../kernels/sequence.js';
-import type { Buf, IndexBuf } from '../../../kernels/types.js';
+import { gatherRows, scatterAddRows } from '../../../kernels/js/gather.js';
+import { gemmPackSize, panelSize, type Panels } from '../../../kernels/js/gemmPanels.js';
+import { PackRoom, wasmPackedFloats } from '../../../kernels/backend/matrix.js';
+import { scatterOutputs, stepRows } from '../../../kernels/js/sequence.js';
+import type { Buf, IndexBuf } from '../../../kernels/js/types.js';
 import { alloc, type DType } from '../../alloc.js';
 import { ArgumentError } from '../../errors.js';
 import { shapeStr } from '../../shape.js';
@@ -79,7 +78,7 @@ export abstract class SequenceWorkspace extends Workspace {
     this.work = alloc('f64', gemmPackSize(rowCount, colCount, Math.max(rowCount, colCount)));
     this.stepAt = Math.max(panelSize(G * H, H), panelSize(H, G * H));
     this.panels = alloc('f64', this.stepAt + panelSize(B, G * H));
-    this.packRoom = new PackRoom(this.panels, this.stepAt, WasmGemm.packedFloats(H, G * H) + WasmGemm.packedFloats(G * H, H), (n) => this.pinned('f32', n));
+    this.packRoom = new PackRoom(this.panels, this.stepAt, wasmPackedFloats(H, G * H) + wasmPackedFloats(G * H, H), (n) => this.pinned('f32', n));
     this.lengths = alloc('i32', B);
     this.rowOf = alloc('i32', T * B);
     this.xs = this.pinned(dtype, T * B * I);
@@ -172,7 +171,7 @@ export function copyLengths(where: string, out: IndexBuf, lengths: ArrayLike<num
   for (let b = 0; b < B; b++) out[b] = lengths[b];
 }
 
-/** The sequence row each step reads (see kernels/sequence.ts): forward, or each sequence reversed within its length. */
+/** The sequence row each step reads (see kernels/js/sequence.ts): forward, or each sequence reversed within its length. */
 export function stepRowOrder(lengths: IndexBuf, reverse: boolean, T: number, B: number): IndexBuf {
   const rowOf = alloc('i32', T * B);
   stepRows(rowOf, lengths, reverse, T, B);

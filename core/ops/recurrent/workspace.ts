@@ -10,7 +10,7 @@ import { allocPinned, type DType } from '../../alloc.js';
 import { getBackend, type BackendName } from '../../backend.js';
 import { freeBuffer } from '../../scope.js';
 import type { Releasable } from '../../tape.js';
-import type { Buf } from '../../../kernels/types.js';
+import type { Buf } from '../../../kernels/js/types.js';
 
 export abstract class Workspace implements Releasable {
   claimed = false;

@@ -3,16 +3,16 @@
 // (wasm/elementwise.ts, wasm/softmaxCrossEntropy.ts), with any buffer outside the heap
 // staged in and out (staging.ts); otherwise (float64, the js backend) the TypeScript kernel.
 // The TypeScript kernels stay importable as they are: the oracles.
-import * as act from './activations.js';
-import { kernelBackend, wasmBackend, wasmModule } from './backend.js';
-import * as ew from './elementwise.js';
-import { rowSum as rowSumTs } from './reduce.js';
-import * as sce from './softmaxCrossEntropy.js';
+import * as act from '../js/activations.js';
+import { kernelBackend, wasmBackend, wasmModule } from './choice.js';
+import * as ew from '../js/elementwise.js';
+import { rowSum as rowSumTs } from '../js/reduce.js';
+import * as sce from '../js/softmaxCrossEntropy.js';
 import { withAddresses, type Span } from './staging.js';
-import type { Buf, IndexBuf } from './types.js';
-import { elementwiseKernels, type ElementwiseKernels } from './wasm/elementwise.js';
-import { softmaxKernels } from './wasm/softmaxCrossEntropy.js';
-import { Room } from './wasm/heap.js';
+import type { Buf, IndexBuf } from '../js/types.js';
+import { elementwiseKernels, type ElementwiseKernels } from '../wasm/elementwise.js';
+import { softmaxKernels } from '../wasm/softmaxCrossEntropy.js';
+import { Room } from '../wasm/heap.js';
 
 const kernels = (): ElementwiseKernels => wasmModule('elementwise', elementwiseKernels);
 

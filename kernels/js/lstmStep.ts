@@ -30,7 +30,7 @@
 // A row b is active at step s while s < lengths[b]; an inactive row carries its state
 // unchanged and passes gradients straight through.
 import { sigmoidScalar } from './activations.js';
-import { copyBlock } from './gather.js';
+import { carriedPastEnd, zeroedPastEnd } from './sequence.js';
 import type { Buf, IndexBuf } from './types.js';
 
 /** Where each gate's block sits in a pre-activation row (−1: the gate is absent), and the switches. */
@@ -84,11 +84,7 @@ export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: 
   const { coupled, inputActivation, outputActivation } = L;
   for (let r = 0; r < rows; r++) {
     const cPrev = (s * rows + r) * H, cNext = cPrev + rows * H;
-    if (s >= lengths[r]) {
-      copyBlock(cs, cNext, cs, cPrev, H);
-      copyBlock(hs, cNext, hs, cPrev, H);
-      continue;
-    }
+    if (carriedPastEnd(s, lengths[r], H, cNext, cPrev, hs, cs)) continue;
     const p = (s * rows + r) * W, a = (s * rows + r) * 4 * H, t = (s * rows + r) * H;
     for (let j = 0; j < H; j++) {
       const cp = cs[cPrev + j];
@@ -116,10 +112,7 @@ export function lstmStepBackward(b: LstmBuffers, d: LstmGradBuffers, L: LstmLayo
   const { dPre, dh, dc, dGateRecurrent: dRec, dpI, dpF, dpO } = d;
   for (let r = 0; r < rows; r++) {
     const p = (s * rows + r) * W;
-    if (s >= lengths[r]) {
-      dPre.fill(0, p, p + W);
-      continue;
-    }
+    if (zeroedPastEnd(s, lengths[r], p, W, dPre)) continue;
     const a = (s * rows + r) * 4 * H, t = (s * rows + r) * H, cPrev = t, cNow = t + rows * H, q = r * H;
     for (let j = 0; j < H; j++) {
       const f = act[a + j], i = act[a + H + j], g = act[a + 2 * H + j], o = act[a + 3 * H + j];

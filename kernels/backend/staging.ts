@@ -3,7 +3,7 @@
 // switch to wasm, or a transient buffer made while the heap held its share) is copied into
 // staging room in the heap, and copied back after when the kernel writes it. So a kernel's
 // result never depends on where its buffers happen to live.
-import { wasmBackend } from './backend.js';
+import { wasmBackend } from './choice.js';
 
 /** The part of a buffer a kernel touches: n floats from element `at`. */
 export interface Span {

@@ -12,7 +12,7 @@
 //
 // Packing costs (m + n)·k copies against 2·m·n·k flops, and a panel of B can be packed once
 // and reused (a recurrent weight, step after step: gemmPrepacked). A long k is cut into
-// blocks of KC, so that the panels stay in cache and the room packing needs stays small.
+// blocks of PANELS_KC, so that the panels stay in cache and the room packing needs stays small.
 // The packed buffers are the caller's (kernels never allocate): gemmPackSize gives the room.
 // Panels are always float64, whatever the operands: packing a float32 value into a double is
 // exact, the micro-kernel then reads one array type only (V8 compiles it once, for doubles,
@@ -24,7 +24,7 @@ export type Panels = Float64Array;
 
 const R = 3;
 /** The k-block of the packed GEMM. */
-export const KC = 256;
+const PANELS_KC = 256;
 
 /** Floats needed to pack count vectors of length k: whole panels of three. */
 export function panelSize(count: number, k: number): number {
@@ -33,7 +33,7 @@ export function panelSize(count: number, k: number): number {
 
 /** Room for both operands of an m×n×k product, one k-block at a time. */
 export function gemmPackSize(m: number, n: number, k: number): number {
-  const kc = Math.min(k, KC);
+  const kc = Math.min(k, PANELS_KC);
   return panelSize(m, kc) + panelSize(n, kc);
 }
 
@@ -45,7 +45,7 @@ export function gemmPacked(
   c: Buf, a: Buf, b: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number,
   offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number, work: Panels,
 ): void {
-  const kc = Math.min(k, KC), bAt = panelSize(m, kc);
+  const kc = Math.min(k, PANELS_KC), bAt = panelSize(m, kc);
   for (let p0 = 0; p0 < k; p0 += kc) {
     const width = Math.min(kc, k - p0);
     packA(work, 0, a, m, width, transA, offA + (transA ? p0 * lda : p0), lda);

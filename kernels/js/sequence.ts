@@ -2,6 +2,7 @@
 // uses. rowOf[s·B + b] is the sequence row that row b reads at step s: s·B + b going
 // forward, (len_b − 1 − s)·B + b going backward (each sequence reversed within its own
 // length), and s·B + b again for padded steps.
+import { copyBlock } from './gather.js';
 import type { Buf, IndexBuf } from './types.js';
 
 /** rowOf for B sequences of the given lengths over T steps. */
@@ -40,4 +41,28 @@ export function carryInactive(dst: Buf, src: Buf, lengths: IndexBuf, s: number, 
     if (s < lengths[b]) continue;
     for (let j = 0; j < H; j++) dst[b * H + j] = src[b * H + j];
   }
+}
+
+/**
+ * Forward, a row whose sequence has ended (s ≥ its length) is carried, not computed: its
+ * state at `next` is its state at `prev`, for h and (the LSTM's) c. True then, and the step
+ * kernel skips the row.
+ */
+export function carriedPastEnd(s: number, length: number, H: number, next: number, prev: number, h: Buf, c: Buf | null = null): boolean {
+  if (s < length) return false;
+  copyBlock(h, next, h, prev, H);
+  if (c !== null) copyBlock(c, next, c, prev, H);
+  return true;
+}
+
+/**
+ * Backward, a row whose sequence has ended gives its pre-activations no gradient: the n
+ * floats at p of each gradient buffer are zero. True then, and the step kernel passes the
+ * row's state gradient straight through to the step before.
+ */
+export function zeroedPastEnd(s: number, length: number, p: number, n: number, d: Buf, d2: Buf | null = null): boolean {
+  if (s < length) return false;
+  d.fill(0, p, p + n);
+  d2?.fill(0, p, p + n);
+  return true;
 }

@@ -2,14 +2,14 @@
 // every buffer the steps touch lives in its heap, the TypeScript kernels otherwise (float64,
 // the js backend, or float32 buffers made before a switch to wasm). Chosen once per pass,
 // each with the TypeScript kernels' arguments.
-import { onWasm, wasmModule } from './backend.js';
-import * as gru from './gruCell.js';
-import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from './lstmCell.js';
-import { rnnStepBackward, rnnStepForward, type RnnNonlinearity } from './rnnCell.js';
-import type { Buf, IndexBuf } from './types.js';
-import { gruRowKernels, WasmGruStep } from './wasm/gruStep.js';
-import { lstmRowKernels, lstmSwitches, WasmLstmStep } from './wasm/lstmStep.js';
-import { rnnRowKernels, WasmRnnStep } from './wasm/rnnStep.js';
+import { onWasm, wasmModule } from './choice.js';
+import * as gru from '../js/gruStep.js';
+import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../js/lstmStep.js';
+import { rnnStepBackward, rnnStepForward, type RnnNonlinearity } from '../js/rnnStep.js';
+import type { Buf, IndexBuf } from '../js/types.js';
+import { gruRowKernels, WasmGruStep } from '../wasm/gruStep.js';
+import { lstmRowKernels, lstmSwitches, WasmLstmStep } from '../wasm/lstmStep.js';
+import { rnnRowKernels, WasmRnnStep } from '../wasm/rnnStep.js';
 
 export interface LstmStepKernels {
   forward(b: LstmBuffers, s: number, rows: number, lengths: IndexBuf): void;

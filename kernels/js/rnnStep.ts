@@ -8,7 +8,8 @@
 // pre [T, B, H]; hs [T+1, B, H] with hs[0] = h₀ and hs[s+1] = h after step s.
 // A row is active at step s while s < lengths[row]; an inactive row carries h unchanged.
 import { sigmoidScalar } from './activations.js';
-import { copyBlock } from './gather.js';
+import { addBlock } from './gather.js';
+import { carriedPastEnd, zeroedPastEnd } from './sequence.js';
 import type { Buf, IndexBuf } from './types.js';
 
 export type RnnNonlinearity = 'tanh' | 'relu' | 'sigmoid';
@@ -16,10 +17,7 @@ export type RnnNonlinearity = 'tanh' | 'relu' | 'sigmoid';
 export function rnnStepForward(pre: Buf, hs: Buf, act: RnnNonlinearity, H: number, s: number, rows: number, lengths: IndexBuf): void {
   for (let r = 0; r < rows; r++) {
     const p = (s * rows + r) * H, next = p + rows * H;
-    if (s >= lengths[r]) {
-      copyBlock(hs, next, hs, p, H);
-      continue;
-    }
+    if (carriedPastEnd(s, lengths[r], H, next, p, hs)) continue;
     if (act === 'relu') for (let j = 0; j < H; j++) hs[next + j] = pre[p + j] > 0 ? pre[p + j] : 0;
     else if (act === 'sigmoid') for (let j = 0; j < H; j++) hs[next + j] = sigmoidScalar(pre[p + j]);
     else for (let j = 0; j < H; j++) hs[next + j] = Math.tanh(pre[p + j]);
@@ -33,9 +31,8 @@ export function rnnStepForward(pre: Buf, hs: Buf, act: RnnNonlinearity, H: numbe
 export function rnnStepBackward(dPre: Buf, hs: Buf, dHs: Buf, act: RnnNonlinearity, H: number, s: number, rows: number, lengths: IndexBuf): void {
   for (let r = 0; r < rows; r++) {
     const p = (s * rows + r) * H, h = p + rows * H;
-    if (s >= lengths[r]) {
-      dPre.fill(0, p, p + H);
-      for (let j = 0; j < H; j++) dHs[p + j] += dHs[h + j];
+    if (zeroedPastEnd(s, lengths[r], p, H, dPre)) {
+      addBlock(dHs, p, dHs, h, H);
       continue;
     }
     if (act === 'relu') for (let j = 0; j < H; j++) dPre[p + j] = hs[h + j] > 0 ? dHs[h + j] : 0;

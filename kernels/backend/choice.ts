@@ -2,12 +2,12 @@
 // path, always there) or the WebAssembly SIMD128 kernels ('wasm'), which need SIMD and a
 // shared WebAssembly.Memory (in a browser, a cross-origin-isolated page).
 //
-// The backend is chosen once per process (setBackend in core, the RNNLAB_BACKEND variable,
-// the CLI's --backend). Float64 always runs on the TypeScript kernels. A float32 buffer that
+// The backend is chosen once per process, at start-up (setBackend in core; the CLI's
+// RNNLAB_BACKEND and --backend), or else is the default on first need. Float64 always runs on the TypeScript kernels. A float32 buffer that
 // does not live in the wasm heap (made before the switch, say) is copied in for a kernel
 // and back out, so results never depend on where a buffer happens to live.
-import { WasmGemm } from './wasm/gemm.js';
-import { Room, WasmHeap } from './wasm/heap.js';
+import { WasmGemm } from '../wasm/gemm.js';
+import { Room, WasmHeap } from '../wasm/heap.js';
 
 export type BackendName = 'js' | 'wasm';
 
@@ -21,7 +21,8 @@ export interface WasmBackend {
   modules: Map<string, unknown>;
 }
 
-let current: BackendName = 'js';
+/** The backend chosen, or null until one is chosen or first needed (then the default). */
+let current: BackendName | null = null;
 let wasm: WasmBackend | null = null;
 let support: { ok: boolean; why: string } | null = null;
 
@@ -53,8 +54,16 @@ export function setKernelBackend(name: BackendName): void {
   current = name;
 }
 
+/** The backend float32 work runs on: the one chosen, else the default, settled on first need (wasm where supported, else js, said once). */
 export function kernelBackend(): BackendName {
-  return current;
+  return (current ??= defaultBackend());
+}
+
+function defaultBackend(): BackendName {
+  const s = wasmSupport();
+  if (s.ok) return 'wasm';
+  console.warn(`rnnlab: the wasm backend is not available here (${s.why}); float32 runs on the TypeScript kernels.`);
+  return 'js';
 }
 
 /** The wasm backend's parts (made, with its memory and modules, on the first call). */

@@ -20,6 +20,7 @@
 // A row is active at step s while s < lengths[row]; an inactive row carries h unchanged.
 import { sigmoidScalar } from './activations.js';
 import { copyBlock } from './gather.js';
+import { carriedPastEnd, zeroedPastEnd } from './sequence.js';
 import type { Buf, IndexBuf } from './types.js';
 
 export interface GruBuffers {
@@ -48,10 +49,7 @@ export function gruStepForward(b: GruBuffers, H: number, s: number, rows: number
   const { xp, hp, act, hs } = b;
   for (let r = 0; r < rows; r++) {
     const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
-    if (s >= lengths[r]) {
-      copyBlock(hs, hNext, hs, hPrev, H);
-      continue;
-    }
+    if (carriedPastEnd(s, lengths[r], H, hNext, hPrev, hs)) continue;
     const g = (s * rows + r) * 3 * H;
     for (let j = 0; j < H; j++) {
       const rj = sigmoidScalar(xp[g + j] + hp[g + j]);
@@ -70,10 +68,8 @@ export function gruStepBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: 
   const { dXp, dHp, dh, dhPrev } = d;
   for (let r = 0; r < rows; r++) {
     const g = (s * rows + r) * 3 * H, q = r * H;
-    if (s >= lengths[r]) {
-      dXp.fill(0, g, g + 3 * H);
-      dHp.fill(0, g, g + 3 * H);
-      for (let j = 0; j < H; j++) dhPrev[q + j] = dh[q + j];
+    if (zeroedPastEnd(s, lengths[r], g, 3 * H, dXp, dHp)) {
+      copyBlock(dhPrev, q, dh, q, H);
       continue;
     }
     const hPrev = (s * rows + r) * H;
@@ -114,10 +110,7 @@ export function gruBeforeOutputForward(b: GruBuffers, H: number, s: number, rows
   const { xp, hp, act, hs } = b;
   for (let r = 0; r < rows; r++) {
     const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
-    if (s >= lengths[r]) {
-      copyBlock(hs, hNext, hs, hPrev, H);
-      continue;
-    }
+    if (carriedPastEnd(s, lengths[r], H, hNext, hPrev, hs)) continue;
     const g = (s * rows + r) * 3 * H;
     for (let j = 0; j < H; j++) {
       const zj = act[g + H + j];
@@ -134,10 +127,8 @@ export function gruBeforeOutputBackward(b: GruBuffers, d: GruGradBuffers, H: num
   const { dXp, dHp, dh, dhPrev } = d;
   for (let r = 0; r < rows; r++) {
     const g = (s * rows + r) * 3 * H, q = r * H;
-    if (s >= lengths[r]) {
-      dXp.fill(0, g, g + 3 * H);
-      dHp.fill(0, g, g + 3 * H);
-      for (let j = 0; j < H; j++) dhPrev[q + j] = dh[q + j];
+    if (zeroedPastEnd(s, lengths[r], g, 3 * H, dXp, dHp)) {
+      copyBlock(dhPrev, q, dh, q, H);
       continue;
     }
     for (let j = 0; j < H; j++) {

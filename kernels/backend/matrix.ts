@@ -12,12 +12,12 @@
 // This is the interface a kernel backend implements: `gemm` over views, and packing a
 // weight once (PackRoom) for `gemmPacked` step after step. Float32 work goes to the wasm
 // kernels on the wasm backend; the TypeScript kernels are the oracle and the float64 path.
-import { kernelBackend, wasmBackend } from './backend.js';
+import { kernelBackend, wasmBackend } from './choice.js';
 import { withAddresses } from './staging.js';
-import { gemm as gemmRaw } from './gemm.js';
-import { WasmGemm } from './wasm/gemm.js';
-import { gemmPrepacked, packB, panelSize, type Panels } from './gemmPanels.js';
-import type { Buf } from './types.js';
+import { gemm as gemmRaw } from '../js/gemm.js';
+import { WasmGemm } from '../wasm/gemm.js';
+import { gemmPrepacked, packB, panelSize, type Panels } from '../js/gemmPanels.js';
+import type { Buf } from '../js/types.js';
 
 /** A rows × cols matrix inside buf: element (r, c) at buf[offset + r·ld + c]. */
 export interface MatrixView {
@@ -179,6 +179,11 @@ export class PackRoom {
 /** Room for a packed k × n weight in the TypeScript panels. */
 export function packedSize(k: number, n: number): number {
   return panelSize(n, k);
+}
+
+/** Room for a packed k × n weight in the wasm panels, in floats. */
+export function wasmPackedFloats(k: number, n: number): number {
+  return WasmGemm.packedFloats(k, n);
 }
 
 /** C = A · op(W) + beta·C (beta 0 or 1) with op(W) packed beforehand: A [m,k], C [m,n]. */
