@@ -5,6 +5,7 @@ export { GruCell, type GruOptions } from './gru.js';
 export { RnnCell, rnnNonlinearities, type RnnOptions, type RnnNonlinearity } from './rnn.js';
 export { MutCell, type MutKind, type MutOptions } from './mut.js';
 export { Linear, Embedding } from './linear.js';
+export { Module, ParameterSummary, type SummaryRow } from './module.js';
 export { unrollUnfused } from './unroll.js';
 export { exportStateDict, importStateDict } from './interop.js';
 export {

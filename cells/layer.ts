@@ -13,9 +13,10 @@
 // that its first step already sees both ends, and W_x grows from [I, ·] to [2I, ·]. Step t
 // sees x_1 … x_t and x_{T+1−t} … x_T: all of the sequence only from the middle on, where the
 // two-RNN form gives every step all of it.
-import { alloc, allocPinned, ArgumentError, checkFiniteValues, checkLengths, copyLengths, ops, ParamStore, Rng, shapeStr, type Buf, type DType, type Tape, Tensor } from '../core/index.js';
+import { alloc, allocPinned, ArgumentError, checkFiniteValues, checkLengths, copyLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
 import { layerMappings } from './interop.js';
-import { loadStateDictInto, prefixed, stateDictOf, type LoadOptions, type LoadReport, type StateDict, type StateMapping } from './stateDict.js';
+import { Module } from './module.js';
+import { prefixed, type StateMapping } from './stateDict.js';
 import { cellKinds, hasFusedBuild, type Build, type BiasKind, type Cell, type CellKind } from './cell.js';
 import { GruCell } from './gru.js';
 import { LstmCell, type LstmOptions } from './lstm.js';
@@ -102,7 +103,7 @@ export interface ParameterCount {
   perLayer: { layer: number; direction: 'forward' | 'reverse'; count: number }[];
 }
 
-export class RecurrentLayer {
+export class RecurrentLayer extends Module {
   readonly kind: CellKind;
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -122,6 +123,7 @@ export class RecurrentLayer {
   private readonly zeroStates = new Map<string, Tensor>();
 
   constructor(options: LayerOptions) {
+    super();
     const o = options;
     if (!cellKinds.includes(o.cell)) throw new ArgumentError('RecurrentLayer', 'cell', `one of ${cellKinds.join(', ')}`, o.cell);
     this.kind = o.cell;
@@ -290,14 +292,8 @@ export class RecurrentLayer {
     return prefixed(prefix, layerMappings(this));
   }
 
-  /** The parameters under nn.RNN / nn.LSTM / nn.GRU's names and layouts, as fresh arrays. */
-  stateDict(): Record<string, { shape: number[]; data: Buf }> {
-    return stateDictOf(this);
-  }
-
-  /** Load PyTorch-named parameters: strict by default (missing and unexpected keys are errors). */
-  loadStateDict(dict: StateDict, options: LoadOptions = {}): LoadReport {
-    return loadStateDictInto(`${this.name}.loadStateDict`, this, dict, options);
+  protected moduleName(): string {
+    return this.name;
   }
 
   parameterCount(): ParameterCount {

@@ -7,14 +7,16 @@
 //              (stored [in, out] so that y = x·W is one row-major GEMM; its state dict gives
 //              PyTorch's nn.Linear layout, weight [out, in] = Wᵀ, and bias [out])
 //   Embedding: tokens (any shape) → [..., dim],  E [vocab, dim] (state dict: weight [vocab, dim])
-import { ArgumentError, ops, shapeStr, type Buf, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
-import { loadStateDictInto, prefixed, sameLayout, stateDictOf, transposed, type LoadOptions, type LoadReport, type StateDict, type StateMapping } from './stateDict.js';
+import { ArgumentError, ops, shapeStr, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
+import { Module } from './module.js';
+import { prefixed, sameLayout, transposed, type StateMapping } from './stateDict.js';
 
-export class Linear {
+export class Linear extends Module {
   readonly W: Tensor;
   readonly b: Tensor | null;
 
   constructor(readonly store: ParamStore, readonly name: string, readonly inputSize: number, readonly outputSize: number, bias = true) {
+    super();
     for (const [k, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, k, 'a positive integer', v);
     }
@@ -52,19 +54,16 @@ export class Linear {
     return prefixed(prefix, [transposed('weight', this.W), ...(this.b === null ? [] : [sameLayout('bias', this.b)])]);
   }
 
-  stateDict(): Record<string, { shape: number[]; data: Buf }> {
-    return stateDictOf(this);
-  }
-
-  loadStateDict(dict: StateDict, options: LoadOptions = {}): LoadReport {
-    return loadStateDictInto(`${this.name}.loadStateDict`, this, dict, options);
+  protected moduleName(): string {
+    return this.name;
   }
 }
 
-export class Embedding {
+export class Embedding extends Module {
   readonly E: Tensor;
 
   constructor(readonly store: ParamStore, readonly name: string, readonly vocabSize: number, readonly dim: number) {
+    super();
     for (const [k, v] of [['vocabSize', vocabSize], ['dim', dim]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, k, 'a positive integer', v);
     }
@@ -90,11 +89,7 @@ export class Embedding {
     return prefixed(prefix, [sameLayout('weight', this.E)]);
   }
 
-  stateDict(): Record<string, { shape: number[]; data: Buf }> {
-    return stateDictOf(this);
-  }
-
-  loadStateDict(dict: StateDict, options: LoadOptions = {}): LoadReport {
-    return loadStateDictInto(`${this.name}.loadStateDict`, this, dict, options);
+  protected moduleName(): string {
+    return this.name;
   }
 }

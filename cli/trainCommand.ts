@@ -108,7 +108,7 @@ const signalCodes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP:
 export const trainCommand: Command = {
   name: 'train',
   summary: `train a recurrent network: memory tasks (adding, copy, order, arith, xml) or the Brown corpus (pos, genre, chars)`,
-  usage: '--task NAME [--cell NAME --nonlinearity F --variant LIST --forget-bias X --update-gate keeps|writes --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --save-every N --resume FILE --json]',
+  usage: '--task NAME [--cell NAME --nonlinearity F --variant LIST --forget-bias X --update-gate keeps|writes --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --save-every N --resume FILE --summary --json]',
   options: {
     task: { type: 'string', help: 'the task', choices: runNames },
     cell: { type: 'string', help: "the recurrent cell (lstm; wordlm: rnn). train's lstm starts with forget bias 1; compare names that cell lstm-b, and its lstm is the paper's, bias 0", choices: cellKinds },
@@ -137,6 +137,7 @@ export const trainCommand: Command = {
     save: { type: 'string', help: 'also write the checkpoint here (it always goes to the run folder)' },
     'save-every': { type: 'integer', min: 0, help: 'save the checkpoint every N steps (0: only at the end and on a signal)', default: 100 },
     resume: { type: 'string', help: 'continue the run saved in this checkpoint or run folder (--steps, --minutes and --eval-every may change)' },
+    summary: { type: 'flag', help: "print the model's parameters (PyTorch's names, shapes and counts) and their total, and train nothing" },
     ...commonOptions,
   },
   async run(options) {
@@ -149,6 +150,12 @@ export const trainCommand: Command = {
       throw options.resume === undefined ? inFlagWords('train', err, Object.fromEntries(flagSettings.map(([flag, setting]) => [setting, flag])), sizes) : err;
     }
     const s = run.settings;
+    if (options.summary) {
+      const summary = run.module.summary();
+      console.log(String(summary));
+      if (options.json) console.log(JSON.stringify({ task: s.task, cell: s.cell, parameters: summary.rows, total: summary.total }));
+      return 0;
+    }
     const runsRoot = options.runs as string, save = options.save as string | undefined;
     checkOutputs(runsRoot, save);
 

@@ -4,6 +4,7 @@
 //
 // Its checkpoint adds what the next step depends on: the position in the streams and the
 // carried state, so that a resumed run continues exactly where it stopped.
+import type { Module } from '../cells/index.js';
 import { carry, Tensor } from '../core/index.js';
 import { corpusText } from './brownRun.js';
 import { unigramBits } from '../data/index.js';
@@ -16,6 +17,10 @@ import { trainerFor } from './taskRun.js';
 
 export class CharsRun extends BrownRun {
   readonly lm: CharLM;
+
+  get module(): Module {
+    return this.lm;
+  }
   readonly trainer: Trainer;
   readonly title = 'chars: a character-level language model of the Brown corpus text';
   readonly metric: Metric;

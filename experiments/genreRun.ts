@@ -1,5 +1,6 @@
 // The genre of a Brown sentence: many-to-one classification into the corpus's 15
 // categories, scored by accuracy against always answering the commonest one.
+import type { Module } from '../cells/index.js';
 import { argmaxRows, ops, padTimeMajor, withScope } from '../core/index.js';
 import { brownCategories, frequentWords, majorityCategory, type BrownSplits, type Sentence } from '../data/index.js';
 import { SequenceModel } from '../models/index.js';
@@ -10,6 +11,10 @@ import { trainerFor } from './taskRun.js';
 
 export class GenreRun extends SentenceRun {
   readonly model: SequenceModel;
+
+  get module(): Module {
+    return this.model;
+  }
   readonly trainer: Trainer;
   readonly title = `genre: the category of a Brown sentence (${Object.keys(brownCategories).length} classes)`;
   readonly metric: Metric;

@@ -1,5 +1,6 @@
 // Part-of-speech tagging of the Brown corpus: many-to-many on real text, scored by token
 // accuracy against the most-frequent-tag baseline.
+import type { Module } from '../cells/index.js';
 import { withScope } from '../core/index.js';
 import { buildPosVocabulary, PosTagger, tagAccuracy, type PosVocabulary } from '../models/index.js';
 import { mostFrequentTagAccuracy, type BrownSplits } from '../data/index.js';
@@ -11,6 +12,10 @@ import { trainerFor } from './taskRun.js';
 
 export class PosRun extends SentenceRun {
   readonly tagger: PosTagger;
+
+  get module(): Module {
+    return this.tagger;
+  }
   readonly trainer: Trainer;
   readonly title: string;
   readonly metric: Metric;

@@ -6,6 +6,7 @@
 // description (vocabularies, an alphabet) in the config, its place in the data in
 // `progress`, and tensors the next step depends on (the state a character model carries
 // from chunk to chunk) as `run/<name>`.
+import type { Module } from '../cells/index.js';
 import { FormatError, type Buf, type Rng } from '../core/index.js';
 import {
   loadCheckpoint, readCheckpointInfo, saveCheckpoint, type Metric, type StepReport, type Trainable, type Trainer,
@@ -20,6 +21,8 @@ export interface Run extends Trainable {
   test(): number;
   /** Restore the state `save` wrote into this freshly built run. */
   load(path: string): void;
+  /** The model the run trains (its summary(), its parameters). */
+  readonly module: Module;
 }
 
 /** A tensor a run saves beside its weights. */
@@ -40,6 +43,8 @@ export abstract class RunBase implements Run {
   abstract readonly title: string;
   abstract readonly metric: Metric;
   abstract readonly trainer: Trainer;
+  /** The model the run trains. */
+  abstract readonly module: Module;
 
   readonly settings: RunSettings;
 

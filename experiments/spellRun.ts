@@ -2,6 +2,7 @@
 // numbers 0 … 999 in English words from their digits (tasks/spell.ts), and is scored on the
 // numbers held out from training by exact match, against the input-blind baseline (the
 // commonest word at each position: exact match 0, a word right in place 29% of the time).
+import type { Module } from '../cells/index.js';
 import { Rng } from '../core/index.js';
 import { decodedAccuracy, OneToMany } from '../models/index.js';
 import { SPELL_INPUT, spellBatch, spellMajority, spellSplit, spellWords, type SpellBatch } from '../tasks/index.js';
@@ -16,6 +17,10 @@ const SPLIT_SEED = 1;
 export class SpellRun extends RunBase {
   readonly title = 'spell: a number\'s English words from its digits (one-to-many)';
   readonly model: OneToMany;
+
+  get module(): Module {
+    return this.model;
+  }
   readonly trainer: Trainer;
   readonly metric: Metric;
   readonly train: number[];

@@ -1,6 +1,7 @@
 // A training run on one of the memory tasks: the model, the optimizer, the loop over seeded
 // batches with full backpropagation through time, evaluations on a fixed test set, and a
 // checkpoint that resumes it bit for bit.
+import type { Module } from '../cells/index.js';
 import { Rng, withScope } from '../core/index.js';
 import { initializeLayer, makeOptimizer, Trainer, type Metric, type StepReport } from '../train/index.js';
 import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
@@ -27,6 +28,10 @@ export function heldOutBatches(task: Task, rng: Rng, size: number): TaskBatch[] 
 export class TaskRun extends RunBase {
   readonly task: Task;
   readonly model: ReturnType<typeof modelForTask>;
+
+  get module(): Module {
+    return this.model;
+  }
   readonly trainer: Trainer;
   /** Draws the training batches. */
   readonly dataRng: Rng;

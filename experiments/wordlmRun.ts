@@ -4,6 +4,7 @@
 // on held-out text beside the add-k bigram model (k chosen on the dev text). The softmax
 // stays affordable by keeping the vocabulary at 5,000: its product is [1024 × H] · [H × 5000]
 // for a chunk of 32 steps of 32 streams, most of a step's time.
+import type { Module } from '../cells/index.js';
 import { carry, Tensor } from '../core/index.js';
 import { tunedBigram, wordTokens, wordVocabulary, type BigramModel } from '../data/index.js';
 import { TokenStreams, WordLM } from '../models/index.js';
@@ -26,6 +27,10 @@ const CHUNK = 32;
 export class WordLMRun extends BrownRun {
   readonly title = `wordlm: a word-level language model of the Brown text (${WORDLM_VOCABULARY} words)`;
   readonly lm: WordLM;
+
+  get module(): Module {
+    return this.lm;
+  }
   readonly trainer: Trainer;
   readonly metric: Metric;
   readonly bigram: BigramModel;

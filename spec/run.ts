@@ -1,6 +1,10 @@
-// `npm test`: every spec file in its own process, on each backend: wasm (where the runtime
-// supports it) and js, or only the one RNNLAB_BACKEND names (the wasm kernels' own specs on
-// the wasm pass only). Two files run at a time (this machine has two cores).
+// The spec runner, in two tiers: `npm test` runs the fast one (every spec file but the slow
+// ones), `npm run test:slow` the slow one (the browser, the benchmarks, and the long
+// learning and memory runs); `node dist/spec/run.js NAME` runs the files whose name holds
+// NAME, from either tier. Every spec file runs in its own process, on each backend: wasm
+// (where the runtime supports it) and js, or only the one RNNLAB_BACKEND names (the wasm
+// kernels' own specs on the wasm pass only). Two files run at a time (this machine has two
+// cores), the longest first.
 //
 // A process per file, because on the wasm backend buffers go back to the heap only when the
 // event loop turns, and one process running every spec in turn (uvu awaits between tests,
@@ -15,9 +19,17 @@ import { repoRoot } from './helpers.js';
 
 interface Outcome { file: string; backend: string; ok: boolean; total: number; passed: number; seconds: number; output: string }
 
+/** The slow tier, in seconds a file here (js, wasm): 182, 88; 59, 24; 50, 43; 30, 26; 13, 13. */
+const slowTier = ['browser.spec.js', 'wordVectors.spec.js', 'memoryFlat.spec.js', 'bench.spec.js', 'examples.spec.js'];
+/** The fast tier's longest files, started first so that the two lanes end together. */
+const longFirst = ['resume.spec.js', 'catalogue.spec.js', 'cli.spec.js', 'brown.spec.js', 'readme.spec.js'];
+
 const specDir = join(repoRoot, 'dist', 'spec');
-const only = process.argv[2];
-const files = readdirSync(specDir).filter((f) => f.endsWith('.spec.js') && (only === undefined || f.includes(only))).sort();
+const args = process.argv.slice(2);
+const slow = args.includes('--slow'), only = args.find((a) => !a.startsWith('--'));
+const inTier = (f: string) => (only !== undefined ? f.includes(only) : slowTier.includes(f) === slow);
+const rank = (f: string) => (slowTier.includes(f) ? slowTier.indexOf(f) : longFirst.includes(f) ? slowTier.length + longFirst.indexOf(f) : Infinity);
+const files = readdirSync(specDir).filter((f) => f.endsWith('.spec.js') && inTier(f)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 const named = process.env.RNNLAB_BACKEND;
 const backends = named !== undefined && named !== '' ? [named] : wasmAvailable().ok ? ['wasm', 'js'] : ['js'];
 
@@ -39,7 +51,8 @@ function runFile(file: string, backend: string): Promise<Outcome> {
 const wasmOnly = (file: string) => file.startsWith('wasm');
 
 async function main(): Promise<number> {
-  const jobs = backends.flatMap((backend) => files.filter((file) => backend === 'wasm' || !wasmOnly(file)).map((file) => ({ file, backend })));
+  const jobs = files.flatMap((file) => backends.filter((backend) => backend === 'wasm' || !wasmOnly(file)).map((backend) => ({ file, backend })));
+  if (jobs.length === 0) throw new Error(`no spec file ${only === undefined ? 'in this tier' : `whose name holds '${only}'`}`);
   const outcomes: Outcome[] = [];
   let next = 0;
   const worker = async () => {

@@ -53,8 +53,7 @@ interface TileArgs { kc: Local; pa: Local; pb: Local; c: Local; ldc: Local; add:
 
 /**
  * A 4 × 8 tile: the sums over k in eight v128 accumulators (one step of k a turn, the loop
- * tested at its end: unrolling by two or four measured slower, 23 and 19 GFLOP/s against 28),
- * then stored into C.
+ * tested at its end; unrolled, it ran slower: docs/performance.md), then stored into C.
  */
 function emitTile(f: FunctionBuilder, t: TileArgs): void {
   const acc = Array.from({ length: MR }, () => [f.local(Type.v128), f.local(Type.v128)]);

@@ -19,12 +19,8 @@
 // collector will reclaim therefore carries a ballast, an ArrayBuffer a quarter of its
 // block's size, which the engine counts as external memory and collects by. A view its owner
 // frees (a scope's transients, a recurrent workspace's buffers) carries none: a ballast is
-// memory too, and a freed one lingers until the next full collection. Measured on the chars
-// task before scopes, 300 steps: with no ballast the 2 GiB heap was full by step 150; with a
-// ballast of the whole block, 44 ms a step and 610 MB of peak memory; a quarter, 34 ms and
-// 670 MB; a sixteenth, 32 ms and 905 MB (the js backend: 143 ms and 364 MB). On `npm start`
-// with scopes, dropping the ballast of the workspaces that each evaluation remakes took the
-// peak from 189 and 193 MB to 173 and 173 (js: 180 and 180).
+// memory too, and a freed one lingers until the next full collection (how the ballast's
+// size was chosen, and what it cost: docs/performance.md, "Memory").
 //
 // A loop that never yields reclaims nothing, so transient buffers (an op's output, a
 // gradient) may hold at most TRANSIENT_BYTES of the heap at once; past that f32() returns

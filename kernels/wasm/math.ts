@@ -16,9 +16,9 @@
 //             series to x¹³ (where 1 − e^−2|x| would lose digits to cancellation)
 //
 // The polynomials use Estrin's scheme rather than Horner's rule: these kernels wait on
-// latency, and Estrin's shorter chains made sigmoid 1.7× faster here (3.1 → 1.9 ns an
-// element over a 64K array; tanh 3.6 → 2.7), at the same 2 ulps. The clamp is pmax and
-// −|x| an or with the sign bit: one instruction each on x86, where max and abs take several.
+// latency, and Estrin's chains are shorter (the timings: docs/performance.md). The clamp is
+// pmax and −|x| an or with the sign bit: one instruction each on x86, where max and abs take
+// several.
 import { splat, Type, type FunctionBuilder, type Local } from './builder.js';
 
 const LOG2E = 1.4426950408889634;
