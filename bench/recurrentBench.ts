@@ -3,7 +3,8 @@
 //   S: B 1, T 25, I 65, H 100     M: B 32, T 50, I 64, H 128     L: B 64, T 100, I 256, H 256
 // FLOPs are counted as the GEMMs: forward is one [B, I+H] × [I+H, G·H] per step (G = 4 for
 // an LSTM, 3 for a GRU, 1 for an RNN), training three of them (backward is two per step).
-import { RecurrentLayer, Rng, Tape, Tensor, alloc, type CellKind, type Build } from '../index.js';
+import { RecurrentLayer, Rng, Tape, Tensor, alloc, type CellKind } from '../index.js';
+import type { Build } from '../cells/index.js';
 import type { BenchCase } from './measure.js';
 
 export interface LayerConfig {

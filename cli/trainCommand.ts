@@ -7,7 +7,8 @@
 // run's settings against the ones given.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cellKinds, getBackend, lstmVariants, optionCell, withScope, writeFileAtomic } from '../index.js';
+import { cellKinds, getBackend, lstmVariants, withScope, writeFileAtomic } from '../index.js';
+import { optionCell } from '../cells/index.js';
 import { createRun, orderedSettings, resumeRun, runKind, runNames, type Run, type RunSettings } from '../experiments/index.js';
 import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
 import { UsageError, type ParsedOptions } from './args.js';
