@@ -43,7 +43,12 @@ export interface BenchBudget {
  * case in a process of its own).
  */
 export async function measureCase(c: BenchCase, budget: BenchBudget): Promise<TimedResult> {
-  const bench = new Bench({ time: budget.time, iterations: budget.iterations, warmupTime: budget.time / 4, warmupIterations: budget.warmupIterations });
+  const bench = new Bench({
+    time: budget.time,
+    iterations: budget.iterations,
+    warmupTime: budget.time / 4,
+    warmupIterations: budget.warmupIterations,
+  });
   bench.add(c.name, c.setup());
   await bench.run();
   const result = bench.tasks[0].result;
@@ -51,6 +56,18 @@ export async function measureCase(c: BenchCase, budget: BenchBudget): Promise<Ti
   // The median: on a shared 2-core machine a few slow samples would drag the mean. The
   // fastest call shows the code without the neighbours (a busy sibling hyperthread can
   // halve a throughput-bound loop for seconds at a time).
-  const ms = result.latency.p50, bestMs = result.latency.min;
-  return { name: c.name, cell: c.cell, config: c.config, variant: c.variant, pass: c.pass, backend: c.backend, ms, gflops: c.flops / (ms * 1e6), bestMs, bestGflops: c.flops / (bestMs * 1e6) };
+  const ms = result.latency.p50,
+    bestMs = result.latency.min;
+  return {
+    name: c.name,
+    cell: c.cell,
+    config: c.config,
+    variant: c.variant,
+    pass: c.pass,
+    backend: c.backend,
+    ms,
+    gflops: c.flops / (ms * 1e6),
+    bestMs,
+    bestGflops: c.flops / (bestMs * 1e6),
+  };
 }

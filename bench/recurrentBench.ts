@@ -29,41 +29,54 @@ export function forwardFlops(cell: CellKind, c: LayerConfig): number {
 }
 
 /** Both builds of a layer on each backend: named `lstm M fused train`, with ` wasm` after on the wasm backend. */
-export function layerCases(cell: CellKind, config: LayerConfig, builds: readonly Build[], backends: readonly ('js' | 'wasm')[]): BenchCase[] {
-  return backends.flatMap((backend) => builds.flatMap((build) => {
-    const data = () => {
-      const layer = new RecurrentLayer({ cell, inputSize: config.I, hiddenSize: config.H, build, seed: 1 });
-      const rng = new Rng(2);
-      const x = Tensor.zeros([config.T, config.B, config.I], 'f32', { requiresGrad: true });
-      rng.fillUniform(x.data, -1, 1);
-      const seed = alloc('f32', config.T * config.B * config.H);
-      rng.fillUniform(seed, -1, 1);
-      return { layer, x, seed, tape: new Tape() };
-    };
-    const base = { cell, config: config.name, variant: build, backend };
-    const suffix = backend === 'js' ? '' : ` ${backend}`;
-    const flops = forwardFlops(cell, config);
-    return [
-      {
-        ...base, name: `${cell} ${config.name} ${build} forward${suffix}`, pass: 'forward' as const, flops,
-        setup: () => {
-          const { layer, x } = data();
-          return () => layer.forward(null, x);
+export function layerCases(
+  cell: CellKind,
+  config: LayerConfig,
+  builds: readonly Build[],
+  backends: readonly ('js' | 'wasm')[],
+): BenchCase[] {
+  return backends.flatMap((backend) =>
+    builds.flatMap((build) => {
+      const data = () => {
+        const layer = new RecurrentLayer({ cell, inputSize: config.I, hiddenSize: config.H, build, seed: 1 });
+        const rng = new Rng(2);
+        const x = Tensor.zeros([config.T, config.B, config.I], 'f32', { requiresGrad: true });
+        rng.fillUniform(x.data, -1, 1);
+        const seed = alloc('f32', config.T * config.B * config.H);
+        rng.fillUniform(seed, -1, 1);
+        return { layer, x, seed, tape: new Tape() };
+      };
+      const base = { cell, config: config.name, variant: build, backend };
+      const suffix = backend === 'js' ? '' : ` ${backend}`;
+      const flops = forwardFlops(cell, config);
+      return [
+        {
+          ...base,
+          name: `${cell} ${config.name} ${build} forward${suffix}`,
+          pass: 'forward' as const,
+          flops,
+          setup: () => {
+            const { layer, x } = data();
+            return () => layer.forward(null, x);
+          },
         },
-      },
-      {
-        ...base, name: `${cell} ${config.name} ${build} train${suffix}`, pass: 'train' as const, flops: 3 * flops,
-        setup: () => {
-          const { layer, x, seed, tape } = data();
-          return () => {
-            layer.store.zeroGrad();
-            x.zeroGrad();
-            const out = layer.forward(tape, x);
-            tape.backward(out.y, seed);
-            tape.reset();
-          };
+        {
+          ...base,
+          name: `${cell} ${config.name} ${build} train${suffix}`,
+          pass: 'train' as const,
+          flops: 3 * flops,
+          setup: () => {
+            const { layer, x, seed, tape } = data();
+            return () => {
+              layer.store.zeroGrad();
+              x.zeroGrad();
+              const out = layer.forward(tape, x);
+              tape.backward(out.y, seed);
+              tape.reset();
+            };
+          },
         },
-      },
-    ];
-  }));
+      ];
+    }),
+  );
 }

@@ -16,7 +16,13 @@ export interface BenchOptions {
 
 export function benchCases(options: BenchOptions): BenchCase[] {
   const { quick } = options;
-  const shrink = (s: GemmShape): GemmShape => [Math.ceil(s[0] / 16), Math.ceil(s[1] / 16), Math.ceil(s[2] / 16), s[3], s[4]];
+  const shrink = (s: GemmShape): GemmShape => [
+    Math.ceil(s[0] / 16),
+    Math.ceil(s[1] / 16),
+    Math.ceil(s[2] / 16),
+    s[3],
+    s[4],
+  ];
   const shapes = quick ? gemmShapes.map(shrink) : gemmShapes;
   const tiny = (c: LayerConfig): LayerConfig => ({ ...c, B: Math.min(c.B, 4), T: Math.min(c.T, 5), I: 16, H: 16 });
   const configs = quick ? (['S', 'M', 'L'] as const).map((k) => tiny(layerConfigs[k])) : Object.values(layerConfigs);
@@ -41,12 +47,17 @@ export function benchBudget(quick: boolean): BenchBudget {
  * its case up for at least five calls before timing it, while V8 is still compiling (a
  * fresh LSTM M training pass took 340-420 ms on its first call here, 220-300 ms later).
  */
-export async function runBench(options: BenchOptions, onCase?: (done: number, total: number, name: string) => void): Promise<TimedResult[]> {
+export async function runBench(
+  options: BenchOptions,
+  onCase?: (done: number, total: number, name: string) => void,
+): Promise<TimedResult[]> {
   const cases = benchCases(options);
   const script = fileURLToPath(new URL('./case.js', import.meta.url));
   const results: TimedResult[] = [];
   for (const c of cases) {
-    const run = spawnSync(process.execPath, [script, c.name, ...(options.quick ? ['--quick'] : [])], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [script, c.name, ...(options.quick ? ['--quick'] : [])], {
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`bench: case "${c.name}" failed (exit ${run.status}): ${run.stderr.trim()}`);
     results.push(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as TimedResult);
     onCase?.(results.length, cases.length, c.name);
@@ -59,26 +70,54 @@ export async function runBench(options: BenchOptions, onCase?: (done: number, to
  * (from the medians, and in brackets from the fastest calls).
  */
 export function formatResults(results: readonly TimedResult[]): string {
-  const row = (cells: string[]) => cells[0].padEnd(30) + cells.slice(1).map((x) => x.padStart(11)).join('');
-  const lines = [`node ${process.version}, one thread, float32; median of the calls, and the fastest call`, row(['name', 'ms', 'GFLOP/s', 'best ms', 'best GF/s'])];
-  for (const r of results) lines.push(row([r.name, r.ms.toFixed(3), r.gflops.toFixed(2), r.bestMs.toFixed(3), r.bestGflops.toFixed(2)]));
+  const row = (cells: string[]) =>
+    cells[0].padEnd(30) +
+    cells
+      .slice(1)
+      .map((x) => x.padStart(11))
+      .join('');
+  const lines = [
+    `node ${process.version}, one thread, float32; median of the calls, and the fastest call`,
+    row(['name', 'ms', 'GFLOP/s', 'best ms', 'best GF/s']),
+  ];
+  for (const r of results)
+    lines.push(row([r.name, r.ms.toFixed(3), r.gflops.toFixed(2), r.bestMs.toFixed(3), r.bestGflops.toFixed(2)]));
   const same = (r: TimedResult, s: TimedResult) => r.cell === s.cell && r.config === s.config && r.pass === s.pass;
   for (const fused of results.filter((r) => r.variant === 'fused')) {
     const unfused = results.find((r) => r.variant === 'unfused' && same(r, fused) && r.backend === fused.backend);
     if (unfused !== undefined) {
-      lines.push(`${fused.cell} ${fused.config} ${fused.pass} (${fused.backend}): fused ${(unfused.ms / fused.ms).toFixed(2)}× faster than unfused (fastest calls ${(unfused.bestMs / fused.bestMs).toFixed(2)}×)`);
+      lines.push(
+        `${fused.cell} ${fused.config} ${fused.pass} (${fused.backend}): fused ${(unfused.ms / fused.ms).toFixed(2)}× faster than unfused (fastest calls ${(unfused.bestMs / fused.bestMs).toFixed(2)}×)`,
+      );
     }
   }
   // js → wasm: the same case on the other backend (the GEMM's against the blocked TypeScript kernel).
   for (const w of results.filter((r) => r.backend === 'wasm')) {
-    const js = results.find((r) => r.backend === 'js' && same(r, w) && (r.variant === w.variant || (w.variant === 'wasm' && r.variant === 'blocked')));
-    if (js !== undefined) lines.push(`${w.name}: ${(js.ms / w.ms).toFixed(2)}× the speed of ${js.name} (fastest calls ${(js.bestMs / w.bestMs).toFixed(2)}×)`);
+    const js = results.find(
+      (r) =>
+        r.backend === 'js' &&
+        same(r, w) &&
+        (r.variant === w.variant || (w.variant === 'wasm' && r.variant === 'blocked')),
+    );
+    if (js !== undefined)
+      lines.push(
+        `${w.name}: ${(js.ms / w.ms).toFixed(2)}× the speed of ${js.name} (fastest calls ${(js.bestMs / w.bestMs).toFixed(2)}×)`,
+      );
   }
   return lines.join('\n');
 }
 
 /** The --json line: the issue's fields only (ms and GFLOP/s at the median). */
 export function jsonResults(results: readonly TimedResult[]): string {
-  const plain: BenchResult[] = results.map(({ name, cell, config, variant, pass, backend, ms, gflops }) => ({ name, cell, config, variant, pass, backend, ms, gflops }));
+  const plain: BenchResult[] = results.map(({ name, cell, config, variant, pass, backend, ms, gflops }) => ({
+    name,
+    cell,
+    config,
+    variant,
+    pass,
+    backend,
+    ms,
+    gflops,
+  }));
   return JSON.stringify({ results: plain });
 }

@@ -8,7 +8,8 @@ const main = new URL('../dist/cli/main.js', import.meta.url);
 if (existsSync(main)) {
   await import(main.href);
 } else {
-  const message = "rnnlab: this checkout is not built yet: run 'npm run build' (npm start and npm test build it too), then 'npx rnnlab' again";
+  const message =
+    "rnnlab: this checkout is not built yet: run 'npm run build' (npm start and npm test build it too), then 'npx rnnlab' again";
   console.error(message);
   if (process.argv.includes('--json')) console.log(JSON.stringify({ error: { message } }));
   process.exitCode = 2;

@@ -45,7 +45,10 @@ export abstract class Cell {
     readonly inputSize: number,
     readonly hiddenSize: number,
   ) {
-    for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
+    for (const [name, v] of [
+      ['inputSize', inputSize],
+      ['hiddenSize', hiddenSize],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(prefix, name, 'a positive integer', v);
     }
   }
@@ -92,13 +95,25 @@ export abstract class Cell {
    * [B, H]: h (and c) for every cell; f, i, g, o for the LSTM (a gate the variant drops is
    * absent); r, z, n for the GRU. For the pictures of what happens inside a step.
    */
-  stepTerms(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; terms: Record<string, Tensor> } {
+  stepTerms(
+    tape: Tape | null,
+    x: Tensor,
+    state: Tensor[],
+    prepared: unknown,
+  ): { state: Tensor[]; terms: Record<string, Tensor> } {
     const next = this.step(tape, x, state, prepared);
     return { state: next, terms: this.hasCellState ? { h: next[0], c: next[1] } : { h: next[0] } };
   }
 
   /** The fused pass over x [T, B, I]; absent where the cell has only the unfused build (the MUTs). */
-  fusedPass?(tape: Tape | null, x: Tensor, h0: Tensor, c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass;
+  fusedPass?(
+    tape: Tape | null,
+    x: Tensor,
+    h0: Tensor,
+    c0: Tensor | null,
+    lengths: ArrayLike<number> | null,
+    reverse: boolean,
+  ): Pass;
 
   /**
    * Bias vectors of the given width: PyTorch's pair b_ih and b_hh (only their sum matters
@@ -117,5 +132,5 @@ export type BiasKind = 'double' | 'single' | 'none';
 export function checkBiasKind(where: string, bias: unknown): BiasKind {
   if (bias === undefined) return 'double';
   if (bias === 'double' || bias === 'single' || bias === 'none') return bias;
-  throw new ArgumentError(where, 'bias', '\'double\', \'single\' or \'none\'', bias);
+  throw new ArgumentError(where, 'bias', "'double', 'single' or 'none'", bias);
 }

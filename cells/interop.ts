@@ -17,7 +17,15 @@ import type { Cell } from './cell.js';
 import { GruCell } from './gru.js';
 import { LstmCell } from './lstm.js';
 import { MutCell } from './mut.js';
-import { loadStateDictInto, sameLayout, stateDictOf, transposed, type StateDict, type StateMapping, type StateModule } from './stateDict.js';
+import {
+  loadStateDictInto,
+  sameLayout,
+  stateDictOf,
+  transposed,
+  type StateDict,
+  type StateMapping,
+  type StateModule,
+} from './stateDict.js';
 
 type Gate = 'f' | 'i' | 'g' | 'o' | 'r' | 'z' | 'n' | 'h';
 
@@ -41,11 +49,13 @@ function gateOrders(cell: Cell): { ours: Gate[]; theirs: Gate[] } {
 }
 
 function mappings(cell: Cell, suffix: string): StateMapping[] {
-  const I = cell.inputSize, H = cell.hiddenSize;
+  const I = cell.inputSize,
+    H = cell.hiddenSize;
   const out: StateMapping[] = [];
   const params = new Map(cell.namedParameters());
   if (cell instanceof MutCell) {
-    for (const [name, t] of params) out.push(t.shape.length === 1 ? sameLayout(name + suffix, t) : transposed(name + suffix, t));
+    for (const [name, t] of params)
+      out.push(t.shape.length === 1 ? sameLayout(name + suffix, t) : transposed(name + suffix, t));
     return out;
   }
   const { ours, theirs } = gateOrders(cell);
@@ -56,7 +66,8 @@ function mappings(cell: Cell, suffix: string): StateMapping[] {
     const index = alloc('i32', G * H * inSize);
     theirs.forEach((gate, tb) => {
       const ob = ours.indexOf(gate);
-      for (let j = 0; j < H; j++) for (let p = 0; p < inSize; p++) index[(tb * H + j) * inSize + p] = (rowFrom + p) * G * H + ob * H + j;
+      for (let j = 0; j < H; j++)
+        for (let p = 0; p < inSize; p++) index[(tb * H + j) * inSize + p] = (rowFrom + p) * G * H + ob * H + j;
     });
     return index;
   };
@@ -77,9 +88,14 @@ function mappings(cell: Cell, suffix: string): StateMapping[] {
   };
   out.push({ name: `weight_ih${suffix}`, shape: [G * H, I], ours: W, index: weight(0, I), negate: zNegated(I) });
   out.push({ name: `weight_hh${suffix}`, shape: [G * H, H], ours: W, index: weight(I, H), negate: zNegated(H) });
-  for (const [local, theirName] of [['b_ih', 'bias_ih'], ['b_hh', 'bias_hh'], ['b', 'bias']]) {
+  for (const [local, theirName] of [
+    ['b_ih', 'bias_ih'],
+    ['b_hh', 'bias_hh'],
+    ['b', 'bias'],
+  ]) {
     const b = params.get(local);
-    if (b !== undefined) out.push({ name: theirName + suffix, shape: [G * H], ours: b, index: vector(), negate: zNegated(1) });
+    if (b !== undefined)
+      out.push({ name: theirName + suffix, shape: [G * H], ours: b, index: vector(), negate: zNegated(1) });
   }
   for (const gate of ['i', 'f', 'o']) {
     const p = params.get(`p_${gate}`);
@@ -90,9 +106,12 @@ function mappings(cell: Cell, suffix: string): StateMapping[] {
     // ours [src f,i,o; tgt f,i,o] (g·W); theirs [tgt i,f,o; src i,f,o] (W·g)
     const order = [1, 0, 2];
     const index = alloc('i32', 9 * H * H);
-    for (let tb = 0; tb < 3; tb++) for (let sb = 0; sb < 3; sb++) for (let j = 0; j < H; j++) for (let q = 0; q < H; q++) {
-      index[(tb * H + j) * 3 * H + sb * H + q] = (order[sb] * H + q) * 3 * H + order[tb] * H + j;
-    }
+    for (let tb = 0; tb < 3; tb++)
+      for (let sb = 0; sb < 3; sb++)
+        for (let j = 0; j < H; j++)
+          for (let q = 0; q < H; q++) {
+            index[(tb * H + j) * 3 * H + sb * H + q] = (order[sb] * H + q) * 3 * H + order[tb] * H + j;
+          }
     out.push({ name: `weight_fgr${suffix}`, shape: [3 * H, 3 * H], ours: fgr, index });
   }
   return out;
@@ -104,7 +123,10 @@ export function layerMappings(layer: { readonly cells: readonly (readonly Cell[]
 }
 
 /** The layer's parameters (or, with 'grad', their gradients) under PyTorch's names and layouts. */
-export function exportStateDict(layer: StateModule, which: 'data' | 'grad' = 'data'): Record<string, { shape: number[]; data: Buf }> {
+export function exportStateDict(
+  layer: StateModule,
+  which: 'data' | 'grad' = 'data',
+): Record<string, { shape: number[]; data: Buf }> {
   return stateDictOf(layer, which);
 }
 

@@ -13,7 +13,21 @@
 // that its first step already sees both ends, and W_x grows from [I, ·] to [2I, ·]. Step t
 // sees x_1 … x_t and x_{T+1−t} … x_T: all of the sequence only from the middle on, where the
 // two-RNN form gives every step all of it.
-import { alloc, allocPinned, ArgumentError, checkFiniteValues, checkLengths, copyLengths, ops, ParamStore, Rng, shapeStr, type DType, type Tape, Tensor } from '../core/index.js';
+import {
+  alloc,
+  allocPinned,
+  ArgumentError,
+  checkFiniteValues,
+  checkLengths,
+  copyLengths,
+  ops,
+  ParamStore,
+  Rng,
+  shapeStr,
+  type DType,
+  type Tape,
+  Tensor,
+} from '../core/index.js';
 import { layerMappings } from './interop.js';
 import { Module } from './module.js';
 import { prefixed, type StateMapping } from './stateDict.js';
@@ -68,11 +82,19 @@ export interface LayerOptions {
 }
 
 /** The cell and its kind's own options: what a layer's cells are, apart from their sizes. */
-export type CellChoice = Pick<LayerOptions, 'cell' | 'nonlinearity' | 'delay' | 'variant' | 'forgetBias' | 'resetAfter' | 'updateGate'>;
+export type CellChoice = Pick<
+  LayerOptions,
+  'cell' | 'nonlinearity' | 'delay' | 'variant' | 'forgetBias' | 'resetAfter' | 'updateGate'
+>;
 
 /** Options that belong to one kind of cell: given to another, they are errors, not ignored. */
 const cellOnlyOptions = new Map<keyof CellChoice, CellKind>([
-  ['nonlinearity', 'rnn'], ['delay', 'rnn'], ['variant', 'lstm'], ['forgetBias', 'lstm'], ['resetAfter', 'gru'], ['updateGate', 'gru'],
+  ['nonlinearity', 'rnn'],
+  ['delay', 'rnn'],
+  ['variant', 'lstm'],
+  ['forgetBias', 'lstm'],
+  ['resetAfter', 'gru'],
+  ['updateGate', 'gru'],
 ]);
 
 /** The one kind of cell an option belongs to (undefined: every cell takes it, or it is no option). */
@@ -125,33 +147,53 @@ export class RecurrentLayer extends Module {
   constructor(options: LayerOptions) {
     super();
     const o = options;
-    if (!cellKinds.includes(o.cell)) throw new ArgumentError('RecurrentLayer', 'cell', `one of ${cellKinds.join(', ')}`, o.cell);
+    if (!cellKinds.includes(o.cell))
+      throw new ArgumentError('RecurrentLayer', 'cell', `one of ${cellKinds.join(', ')}`, o.cell);
     this.kind = o.cell;
     this.name = o.name ?? o.cell;
     this.inputSize = positive(this.name, 'inputSize', o.inputSize);
     this.hiddenSize = positive(this.name, 'hiddenSize', o.hiddenSize);
     this.numLayers = positive(this.name, 'numLayers', o.numLayers ?? 1);
-    if (o.bidirectional !== undefined && o.bidirectional !== true && o.bidirectional !== false && o.bidirectional !== 'concatenated') {
+    if (
+      o.bidirectional !== undefined &&
+      o.bidirectional !== true &&
+      o.bidirectional !== false &&
+      o.bidirectional !== 'concatenated'
+    ) {
       throw new ArgumentError(this.name, 'bidirectional', "true, false or 'concatenated'", o.bidirectional);
     }
     this.directions = o.bidirectional === true ? 2 : 1;
     this.concatenated = o.bidirectional === 'concatenated';
     if (o.merge !== undefined && this.directions !== 2) {
-      const form = this.concatenated ? "one RNN over [x_t, x_{T+1−t}] (bidirectional: 'concatenated')" : 'one direction';
-      throw new ArgumentError(this.name, 'merge', `left out unless bidirectional is true (it joins the two RNNs' outputs, and this layer has ${form})`, o.merge);
+      const form = this.concatenated
+        ? "one RNN over [x_t, x_{T+1−t}] (bidirectional: 'concatenated')"
+        : 'one direction';
+      throw new ArgumentError(
+        this.name,
+        'merge',
+        `left out unless bidirectional is true (it joins the two RNNs' outputs, and this layer has ${form})`,
+        o.merge,
+      );
     }
     this.merge = o.merge ?? 'concat';
-    if (!mergeModes.includes(this.merge)) throw new ArgumentError(this.name, 'merge', `one of ${mergeModes.join(', ')}`, this.merge);
+    if (!mergeModes.includes(this.merge))
+      throw new ArgumentError(this.name, 'merge', `one of ${mergeModes.join(', ')}`, this.merge);
     this.dropout = o.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new ArgumentError(this.name, 'dropout', 'in [0, 1)', o.dropout);
     this.batchFirst = o.batchFirst ?? false;
     for (const [key, kind] of cellOnlyOptions) {
-      if (o[key] !== undefined && o.cell !== kind) throw new ArgumentError(this.name, key, `left out for ${o.cell} (it applies to ${kind} only)`, o[key]);
+      if (o[key] !== undefined && o.cell !== kind)
+        throw new ArgumentError(this.name, key, `left out for ${o.cell} (it applies to ${kind} only)`, o[key]);
     }
     this.defaultBuild = o.build ?? (hasFusedBuild(o.cell) ? 'fused' : 'unfused');
     this.checkBuild(this.defaultBuild);
     if (o.store !== undefined && o.seed !== undefined) {
-      throw new ArgumentError(this.name, 'seed', 'left out when a store is given (allocate the store, then call initialize(rng))', o.seed);
+      throw new ArgumentError(
+        this.name,
+        'seed',
+        'left out when a store is given (allocate the store, then call initialize(rng))',
+        o.seed,
+      );
     }
     this.store = o.store ?? new ParamStore(o.dtype ?? 'f32');
     const bias: BiasKind = o.bias === undefined || o.bias === true ? 'double' : o.bias === false ? 'none' : o.bias;
@@ -159,7 +201,8 @@ export class RecurrentLayer extends Module {
     for (let k = 0; k < this.numLayers; k++) {
       const input = k > 0 ? this.layerOutputSize() : this.concatenated ? 2 * this.inputSize : this.inputSize;
       const row: Cell[] = [];
-      for (let d = 0; d < this.directions; d++) row.push(makeCell(this.store, `${this.name}.l${k}${d === 1 ? '_reverse' : ''}`, input, o, bias));
+      for (let d = 0; d < this.directions; d++)
+        row.push(makeCell(this.store, `${this.name}.l${k}${d === 1 ? '_reverse' : ''}`, input, o, bias));
       this.cells.push(row);
     }
     // A layer that made its own store allocates and initialises it; in a shared store the
@@ -196,7 +239,8 @@ export class RecurrentLayer extends Module {
   }
 
   private checkBuild(build: Build): void {
-    if (build !== 'fused' && build !== 'unfused') throw new ArgumentError(this.name, 'build', '\'fused\' or \'unfused\'', build);
+    if (build !== 'fused' && build !== 'unfused')
+      throw new ArgumentError(this.name, 'build', "'fused' or 'unfused'", build);
     if (build === 'fused' && !hasFusedBuild(this.kind)) {
       throw new ArgumentError(this.name, 'build', `'unfused' (${this.kind} has no fused build)`, build);
     }
@@ -211,12 +255,24 @@ export class RecurrentLayer extends Module {
     const states = this.numLayers * this.directions;
     const h0 = this.initial('h0', options.h0, states, B);
     const c0 = this.hasCellState ? this.initial('c0', options.c0, states, B) : null;
-    if (!this.hasCellState && options.c0 !== undefined) throw new ArgumentError(this.name, 'c0', `left out: it is only for an LSTM, and this layer is ${this.kind}`, options.c0);
+    if (!this.hasCellState && options.c0 !== undefined)
+      throw new ArgumentError(
+        this.name,
+        'c0',
+        `left out: it is only for an LSTM, and this layer is ${this.kind}`,
+        options.c0,
+      );
     if (this.dropout > 0 && options.training && !(options.rng instanceof Rng)) {
-      throw new ArgumentError(this.name, 'options.rng', `a seeded Rng when training with dropout ${this.dropout}`, options.rng);
+      throw new ArgumentError(
+        this.name,
+        'options.rng',
+        `a seeded Rng when training with dropout ${this.dropout}`,
+        options.rng,
+      );
     }
     const lengths = options.lengths ?? null;
-    const hs: Tensor[] = [], cs: Tensor[] = [];
+    const hs: Tensor[] = [],
+      cs: Tensor[] = [];
     let seq = x;
     if (this.concatenated) {
       const lens = alloc('i32', B);
@@ -224,16 +280,22 @@ export class RecurrentLayer extends Module {
       seq = ops.concat(tape, [x, reverseSequences(tape, x, lens)]);
     }
     for (let k = 0; k < this.numLayers; k++) {
-      if (k > 0 && this.dropout > 0) seq = ops.dropout(tape, seq, { p: this.dropout, rng: options.rng!, training: options.training ?? false });
+      if (k > 0 && this.dropout > 0)
+        seq = ops.dropout(tape, seq, { p: this.dropout, rng: options.rng!, training: options.training ?? false });
       const ys: Tensor[] = [];
       for (let d = 0; d < this.directions; d++) {
         const cell = this.cells[k][d];
         const at = k * this.directions + d;
         const hInit = h0 === null ? this.zeroState(B, x.dtype) : ops.selectStep(tape, h0, at);
-        const cInit = !this.hasCellState ? null : c0 === null ? this.zeroState(B, x.dtype) : ops.selectStep(tape, c0, at);
-        const pass = build === 'fused'
-          ? cell.fusedPass!(tape, seq, hInit, cInit, lengths, d === 1)
-          : unrollUnfused(tape, cell, seq, hInit, cInit, lengths, d === 1);
+        const cInit = !this.hasCellState
+          ? null
+          : c0 === null
+            ? this.zeroState(B, x.dtype)
+            : ops.selectStep(tape, c0, at);
+        const pass =
+          build === 'fused'
+            ? cell.fusedPass!(tape, seq, hInit, cInit, lengths, d === 1)
+            : unrollUnfused(tape, cell, seq, hInit, cInit, lengths, d === 1);
         ys.push(pass.y);
         hs.push(pass.h);
         if (pass.c !== null) cs.push(pass.c);
@@ -241,7 +303,8 @@ export class RecurrentLayer extends Module {
       seq = this.directions === 1 ? ys[0] : mergeDirections(tape, this.merge, ys[0], ys[1]);
     }
     // One layer, one direction: the final states get their leading axis by a reshape, not a copy.
-    const gather = (states: Tensor[]) => (states.length === 1 ? ops.reshape(tape, states[0], [1, ...states[0].shape]) : ops.stack(tape, states));
+    const gather = (states: Tensor[]) =>
+      states.length === 1 ? ops.reshape(tape, states[0], [1, ...states[0].shape]) : ops.stack(tape, states);
     const y = this.batchFirst ? swapBatchAndTime(tape, seq) : seq;
     y.layout = this.batchFirst ? 'batch-first' : 'time-major';
     return {
@@ -267,10 +330,18 @@ export class RecurrentLayer extends Module {
     const layout = this.batchFirst ? '[B, T, I]' : '[T, B, I]';
     if (!(x instanceof Tensor) || x.shape.length !== 3 || x.shape[2] !== this.inputSize) {
       const got = x instanceof Tensor ? shapeStr(x.shape) : x;
-      throw new ArgumentError(this.name, 'x', `${layout} with I = inputSize ${this.inputSize}`, got, x instanceof Tensor);
+      throw new ArgumentError(
+        this.name,
+        'x',
+        `${layout} with I = inputSize ${this.inputSize}`,
+        got,
+        x instanceof Tensor,
+      );
     }
-    if (x.dtype !== this.store.dtype) throw new ArgumentError(this.name, 'x', `of dtype ${this.store.dtype} like the parameters`, x.dtype);
-    if (x.shape[0] === 0 || x.shape[1] === 0) throw new ArgumentError(this.name, 'x', 'at least one step and one sequence', shapeStr(x.shape), true);
+    if (x.dtype !== this.store.dtype)
+      throw new ArgumentError(this.name, 'x', `of dtype ${this.store.dtype} like the parameters`, x.dtype);
+    if (x.shape[0] === 0 || x.shape[1] === 0)
+      throw new ArgumentError(this.name, 'x', 'at least one step and one sequence', shapeStr(x.shape), true);
     checkFiniteValues(this.name, 'x', x.data, '; inputs must be finite');
     return this.batchFirst ? swapBatchAndTime(tape, x) : x;
   }
@@ -278,11 +349,24 @@ export class RecurrentLayer extends Module {
   private initial(name: 'h0' | 'c0', t: Tensor | undefined, states: number, B: number): Tensor | null {
     if (t === undefined) return null;
     const H = this.hiddenSize;
-    if (!(t instanceof Tensor) || t.shape.length !== 3 || t.shape[0] !== states || t.shape[1] !== B || t.shape[2] !== H) {
+    if (
+      !(t instanceof Tensor) ||
+      t.shape.length !== 3 ||
+      t.shape[0] !== states ||
+      t.shape[1] !== B ||
+      t.shape[2] !== H
+    ) {
       const got = t instanceof Tensor ? shapeStr(t.shape) : t;
-      throw new ArgumentError(this.name, name, `[numLayers·directions, B, H] = [${states}, ${B}, ${H}]`, got, t instanceof Tensor);
+      throw new ArgumentError(
+        this.name,
+        name,
+        `[numLayers·directions, B, H] = [${states}, ${B}, ${H}]`,
+        got,
+        t instanceof Tensor,
+      );
     }
-    if (t.dtype !== this.store.dtype) throw new ArgumentError(this.name, name, `of dtype ${this.store.dtype} like the parameters`, t.dtype);
+    if (t.dtype !== this.store.dtype)
+      throw new ArgumentError(this.name, name, `of dtype ${this.store.dtype} like the parameters`, t.dtype);
     checkFiniteValues(this.name, name, t.data, '; inputs must be finite');
     return t;
   }
@@ -298,7 +382,12 @@ export class RecurrentLayer extends Module {
 
   parameterCount(): ParameterCount {
     const perLayer = this.cells.flatMap((row, layer) =>
-      row.map((cell, d) => ({ layer, direction: d === 0 ? 'forward' as const : 'reverse' as const, count: cell.parameterCount() })));
+      row.map((cell, d) => ({
+        layer,
+        direction: d === 0 ? ('forward' as const) : ('reverse' as const),
+        count: cell.parameterCount(),
+      })),
+    );
     return { total: perLayer.reduce((n, p) => n + p.count, 0), perLayer };
   }
 }
@@ -306,20 +395,29 @@ export class RecurrentLayer extends Module {
 function makeCell(store: ParamStore, prefix: string, inputSize: number, o: LayerOptions, bias: BiasKind): Cell {
   const H = o.hiddenSize;
   switch (o.cell) {
-    case 'rnn': return new RnnCell(store, prefix, inputSize, H, { nonlinearity: o.nonlinearity, delay: o.delay, bias });
-    case 'lstm': return new LstmCell(store, prefix, inputSize, H, { variant: o.variant, forgetBias: o.forgetBias, bias });
-    case 'gru': return new GruCell(store, prefix, inputSize, H, { resetAfter: o.resetAfter, updateGate: o.updateGate, bias });
-    default: return new MutCell(store, prefix, o.cell, inputSize, H, { bias: bias !== 'none' });
+    case 'rnn':
+      return new RnnCell(store, prefix, inputSize, H, { nonlinearity: o.nonlinearity, delay: o.delay, bias });
+    case 'lstm':
+      return new LstmCell(store, prefix, inputSize, H, { variant: o.variant, forgetBias: o.forgetBias, bias });
+    case 'gru':
+      return new GruCell(store, prefix, inputSize, H, { resetAfter: o.resetAfter, updateGate: o.updateGate, bias });
+    default:
+      return new MutCell(store, prefix, o.cell, inputSize, H, { bias: bias !== 'none' });
   }
 }
 
 function mergeDirections(tape: Tape | null, merge: MergeMode, forward: Tensor, reverse: Tensor): Tensor {
   switch (merge) {
-    case 'concat': return ops.concat(tape, [forward, reverse]);
-    case 'sum': return ops.add(tape, forward, reverse);
-    case 'mean': return ops.scale(tape, ops.add(tape, forward, reverse), 0.5);
-    case 'mul': return ops.mul(tape, forward, reverse);
-    case 'max': return ops.maximum(tape, forward, reverse);
+    case 'concat':
+      return ops.concat(tape, [forward, reverse]);
+    case 'sum':
+      return ops.add(tape, forward, reverse);
+    case 'mean':
+      return ops.scale(tape, ops.add(tape, forward, reverse), 0.5);
+    case 'mul':
+      return ops.mul(tape, forward, reverse);
+    case 'max':
+      return ops.maximum(tape, forward, reverse);
   }
 }
 

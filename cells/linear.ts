@@ -7,7 +7,16 @@
 //              (stored [in, out] so that y = x·W is one row-major GEMM; its state dict gives
 //              PyTorch's nn.Linear layout, weight [out, in] = Wᵀ, and bias [out])
 //   Embedding: tokens (any shape) → [..., dim],  E [vocab, dim] (state dict: weight [vocab, dim])
-import { ArgumentError, ops, shapeStr, type ParamStore, type Rng, type Shape, type Tape, Tensor } from '../core/index.js';
+import {
+  ArgumentError,
+  ops,
+  shapeStr,
+  type ParamStore,
+  type Rng,
+  type Shape,
+  type Tape,
+  Tensor,
+} from '../core/index.js';
 import { Module } from './module.js';
 import { prefixed, sameLayout, transposed, type StateMapping } from './stateDict.js';
 
@@ -15,9 +24,18 @@ export class Linear extends Module {
   readonly W: Tensor;
   readonly b: Tensor | null;
 
-  constructor(readonly store: ParamStore, readonly name: string, readonly inputSize: number, readonly outputSize: number, bias = true) {
+  constructor(
+    readonly store: ParamStore,
+    readonly name: string,
+    readonly inputSize: number,
+    readonly outputSize: number,
+    bias = true,
+  ) {
     super();
-    for (const [k, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
+    for (const [k, v] of [
+      ['inputSize', inputSize],
+      ['outputSize', outputSize],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, k, 'a positive integer', v);
     }
     this.W = store.add(`${name}.W`, [inputSize, outputSize]);
@@ -62,9 +80,17 @@ export class Linear extends Module {
 export class Embedding extends Module {
   readonly E: Tensor;
 
-  constructor(readonly store: ParamStore, readonly name: string, readonly vocabSize: number, readonly dim: number) {
+  constructor(
+    readonly store: ParamStore,
+    readonly name: string,
+    readonly vocabSize: number,
+    readonly dim: number,
+  ) {
     super();
-    for (const [k, v] of [['vocabSize', vocabSize], ['dim', dim]] as const) {
+    for (const [k, v] of [
+      ['vocabSize', vocabSize],
+      ['dim', dim],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(name, k, 'a positive integer', v);
     }
     this.E = store.add(`${name}.E`, [vocabSize, dim]);

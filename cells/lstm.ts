@@ -15,7 +15,16 @@
 //   noaf      no output activation, h = o ⊙ c    fgr   full gate recurrence
 // and forgetBias, the initial forget-gate bias (LSTM-b: 1).
 import {
-  ArgumentError, lstmSequence, LstmWorkspace, ops, Tensor, WorkspacePool, type LstmLayout, type LstmParams, type Rng, type Tape,
+  ArgumentError,
+  lstmSequence,
+  LstmWorkspace,
+  ops,
+  Tensor,
+  WorkspacePool,
+  type LstmLayout,
+  type LstmParams,
+  type Rng,
+  type Tape,
 } from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
 
@@ -40,10 +49,27 @@ export function parseLstmVariant(where: string, variant: LstmOptions['variant'])
     }
   }
   const v = new Set<LstmVariant>(names);
-  if (v.has('cifg') && v.has('nfg')) throw new ArgumentError(where, 'variant', 'switches that do not conflict: variants cifg and nfg conflict, since with f ≡ 1 the coupled input gate 1 − f is always 0', names);
-  if (v.has('cifg') && v.has('nig')) throw new ArgumentError(where, 'variant', 'switches that do not conflict: variants cifg and nig both replace the input gate; choose one', names);
+  if (v.has('cifg') && v.has('nfg'))
+    throw new ArgumentError(
+      where,
+      'variant',
+      'switches that do not conflict: variants cifg and nfg conflict, since with f ≡ 1 the coupled input gate 1 − f is always 0',
+      names,
+    );
+  if (v.has('cifg') && v.has('nig'))
+    throw new ArgumentError(
+      where,
+      'variant',
+      'switches that do not conflict: variants cifg and nig both replace the input gate; choose one',
+      names,
+    );
   if (v.has('fgr') && ['cifg', 'nfg', 'nig', 'nog'].some((n) => v.has(n as LstmVariant))) {
-    throw new ArgumentError(where, 'variant', 'switches that keep every gate with fgr: variant fgr needs all of the input, forget and output gates', names);
+    throw new ArgumentError(
+      where,
+      'variant',
+      'switches that keep every gate with fgr: variant fgr needs all of the input, forget and output gates',
+      names,
+    );
   }
   return v;
 }
@@ -66,27 +92,49 @@ export class LstmCell extends Cell {
   constructor(store: Cell['store'], prefix: string, inputSize: number, hiddenSize: number, options: LstmOptions = {}) {
     super(store, prefix, inputSize, hiddenSize);
     this.variant = parseLstmVariant(prefix, options.variant);
-    const v = this.variant, H = hiddenSize;
+    const v = this.variant,
+      H = hiddenSize;
     const present = { f: !v.has('nfg'), i: !v.has('cifg') && !v.has('nig'), g: true, o: !v.has('nog') };
     const offsets = { f: -1, i: -1, g: -1, o: -1 };
     let width = 0;
-    for (const gate of ['f', 'i', 'g', 'o'] as const) if (present[gate]) { offsets[gate] = width; width += H; }
+    for (const gate of ['f', 'i', 'g', 'o'] as const)
+      if (present[gate]) {
+        offsets[gate] = width;
+        width += H;
+      }
     this.layout = {
-      hiddenSize: H, width, ...offsets, coupled: v.has('cifg'), peephole: v.has('peephole'),
-      inputActivation: !v.has('niaf'), outputActivation: !v.has('noaf'),
+      hiddenSize: H,
+      width,
+      ...offsets,
+      coupled: v.has('cifg'),
+      peephole: v.has('peephole'),
+      inputActivation: !v.has('niaf'),
+      outputActivation: !v.has('noaf'),
     };
     if (options.forgetBias !== undefined && (!present.f || !Number.isFinite(options.forgetBias))) {
-      throw new ArgumentError(prefix, 'forgetBias', present.f ? 'a finite number' : 'left out: this LSTM has no forget gate (variant nfg)', options.forgetBias);
+      throw new ArgumentError(
+        prefix,
+        'forgetBias',
+        present.f ? 'a finite number' : 'left out: this LSTM has no forget gate (variant nfg)',
+        options.forgetBias,
+      );
     }
     this.forgetBias = options.forgetBias;
     const W = this.addParam('W', [inputSize + H, width]);
     const { bIh, bHh } = this.addBiases(width, checkBiasKind(prefix, options.bias));
-    const peep = (gate: 'i' | 'f' | 'o') => (v.has('peephole') && present[gate] ? this.addParam(`p_${gate}`, [H]) : null);
+    const peep = (gate: 'i' | 'f' | 'o') =>
+      v.has('peephole') && present[gate] ? this.addParam(`p_${gate}`, [H]) : null;
     this.params = {
-      W, bIh, bHh, pI: peep('i'), pF: peep('f'), pO: peep('o'),
+      W,
+      bIh,
+      bHh,
+      pI: peep('i'),
+      pF: peep('f'),
+      pO: peep('o'),
       fgr: v.has('fgr') ? this.addParam('W_fgr', [3 * H, 3 * H]) : null,
     };
-    const layout = this.layout, gateRecurrence = v.has('fgr');
+    const layout = this.layout,
+      gateRecurrence = v.has('fgr');
     this.pool = new WorkspacePool((T, B, dtype) => new LstmWorkspace(T, B, dtype, layout, inputSize, gateRecurrence));
   }
 
@@ -98,7 +146,8 @@ export class LstmCell extends Cell {
   /** Set the forget-gate bias (b_ih's f block to the value, b_hh's to 0); no-op without a forget gate or bias. */
   setForgetBias(value: number): void {
     const { bIh, bHh } = this.params;
-    const f = this.layout.f, H = this.hiddenSize;
+    const f = this.layout.f,
+      H = this.hiddenSize;
     if (f < 0) return;
     if (bIh !== null) bIh.data.fill(value, f, f + H);
     if (bHh !== null) bHh.data.fill(0, f, f + H);
@@ -110,13 +159,21 @@ export class LstmCell extends Cell {
     return state;
   }
 
-  override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
+  override fusedPass(
+    tape: Tape | null,
+    x: Tensor,
+    h0: Tensor,
+    c0: Tensor | null,
+    lengths: ArrayLike<number> | null,
+    reverse: boolean,
+  ): Pass {
     return lstmSequence(tape, this.pool, this.layout, this.params, x, h0, c0!, lengths, reverse);
   }
 
   prepare(tape: Tape | null): LstmPrepared {
     const { W, bIh, bHh, fgr } = this.params;
-    const H = this.hiddenSize, L = this.layout;
+    const H = this.hiddenSize,
+      L = this.layout;
     const bias = bIh === null ? null : bHh === null ? bIh : ops.add(tape, bIh, bHh);
     const prepared: LstmPrepared = { W: {}, b: {}, fgr: {} };
     for (const gate of ['f', 'i', 'g', 'o'] as const) {
@@ -124,7 +181,8 @@ export class LstmCell extends Cell {
       prepared.W[gate] = ops.slice(tape, W, L[gate], H);
       if (bias !== null) prepared.b[gate] = ops.slice(tape, bias, L[gate], H);
     }
-    if (fgr !== null) (['f', 'i', 'o'] as const).forEach((gate, q) => (prepared.fgr[gate] = ops.slice(tape, fgr, q * H, H)));
+    if (fgr !== null)
+      (['f', 'i', 'o'] as const).forEach((gate, q) => (prepared.fgr[gate] = ops.slice(tape, fgr, q * H, H)));
     return prepared;
   }
 
@@ -132,7 +190,12 @@ export class LstmCell extends Cell {
     return this.stepTerms(tape, x, state, prepared).state;
   }
 
-  override stepTerms(tape: Tape | null, x: Tensor, state: Tensor[], prepared: unknown): { state: Tensor[]; terms: Record<string, Tensor> } {
+  override stepTerms(
+    tape: Tape | null,
+    x: Tensor,
+    state: Tensor[],
+    prepared: unknown,
+  ): { state: Tensor[]; terms: Record<string, Tensor> } {
     const p = prepared as LstmPrepared;
     const { pI, pF, pO } = this.params;
     const [h, c, gatesBefore] = state;
@@ -143,7 +206,8 @@ export class LstmCell extends Cell {
       if (gate !== 'g' && p.fgr[gate] !== undefined) a = ops.add(tape, a, ops.matmul(tape, gatesBefore, p.fgr[gate]!));
       return a;
     };
-    const peep = (a: Tensor, weight: Tensor | null, cell: Tensor) => (weight === null ? a : ops.add(tape, a, ops.mul(tape, cell, weight)));
+    const peep = (a: Tensor, weight: Tensor | null, cell: Tensor) =>
+      weight === null ? a : ops.add(tape, a, ops.mul(tape, cell, weight));
     const L = this.layout;
     const f = L.f < 0 ? null : ops.sigmoid(tape, peep(pre('f'), pF, c));
     const i = L.coupled ? ops.affine(tape, f!, -1, 1) : L.i < 0 ? null : ops.sigmoid(tape, peep(pre('i'), pI, c));
@@ -153,7 +217,12 @@ export class LstmCell extends Cell {
     const tc = L.outputActivation ? ops.tanh(tape, cNext) : cNext;
     const hNext = o === null ? tc : ops.mul(tape, o, tc);
     const terms: Record<string, Tensor> = { g, c: cNext, h: hNext };
-    for (const [name, gate] of [['f', f], ['i', i], ['o', o]] as const) if (gate !== null) terms[name] = gate;
+    for (const [name, gate] of [
+      ['f', f],
+      ['i', i],
+      ['o', o],
+    ] as const)
+      if (gate !== null) terms[name] = gate;
     if (gatesBefore === undefined) return { state: [hNext, cNext], terms };
     return { state: [hNext, cNext, ops.concat(tape, [f!, i!, o!])], terms };
   }

@@ -8,7 +8,15 @@
 //   summary()           each parameter's name, shape and count, and the total, as Keras's
 //                       model.summary() and torchinfo print them
 import type { Buf, Tensor } from '../core/index.js';
-import { loadStateDictInto, stateDictOf, type LoadOptions, type LoadReport, type StateDict, type StateMapping, type StateModule } from './stateDict.js';
+import {
+  loadStateDictInto,
+  stateDictOf,
+  type LoadOptions,
+  type LoadReport,
+  type StateDict,
+  type StateMapping,
+  type StateModule,
+} from './stateDict.js';
 
 export abstract class Module implements StateModule {
   /** The parameters as mappings to PyTorch's names, each name after `prefix`. */
@@ -34,7 +42,10 @@ export abstract class Module implements StateModule {
 
   /** Each parameter's name, shape and count under PyTorch's names, and the total; String() of it is a table. */
   summary(): ParameterSummary {
-    return new ParameterSummary(this.moduleName(), this.stateMappings().map((m) => ({ name: m.name, shape: [...m.shape], count: m.index.length })));
+    return new ParameterSummary(
+      this.moduleName(),
+      this.stateMappings().map((m) => ({ name: m.name, shape: [...m.shape], count: m.index.length })),
+    );
   }
 }
 
@@ -49,7 +60,10 @@ export class ParameterSummary {
   /** How many numbers the module trains. */
   readonly total: number;
 
-  constructor(readonly module: string, readonly rows: readonly SummaryRow[]) {
+  constructor(
+    readonly module: string,
+    readonly rows: readonly SummaryRow[],
+  ) {
     this.total = rows.reduce((n, r) => n + r.count, 0);
   }
 
@@ -57,9 +71,11 @@ export class ParameterSummary {
   toString(): string {
     const count = (n: number) => n.toLocaleString('en-US');
     const lines = this.rows.map((r) => [r.name, `[${r.shape.join(', ')}]`, count(r.count)]);
-    const head = ['parameter', 'shape', 'count'], foot = ['total', '', count(this.total)];
+    const head = ['parameter', 'shape', 'count'],
+      foot = ['total', '', count(this.total)];
     const width = [0, 1, 2].map((c) => Math.max(...[head, ...lines, foot].map((l) => l[c].length)));
-    const line = (l: string[]) => `${l[0].padEnd(width[0])}  ${l[1].padEnd(width[1])}  ${l[2].padStart(width[2])}`.trimEnd();
+    const line = (l: string[]) =>
+      `${l[0].padEnd(width[0])}  ${l[1].padEnd(width[1])}  ${l[2].padStart(width[2])}`.trimEnd();
     const rule = '-'.repeat(width[0] + width[1] + width[2] + 4);
     return [this.module, line(head), rule, ...lines.map(line), rule, line(foot)].join('\n');
   }

@@ -22,9 +22,27 @@ export interface MutOptions {
 }
 
 const matrices: Record<MutKind, [string, 'x' | 'h'][]> = {
-  mut1: [['W_xz', 'x'], ['W_xr', 'x'], ['W_hr', 'h'], ['W_hh', 'h']],
-  mut2: [['W_xz', 'x'], ['W_hz', 'h'], ['W_hr', 'h'], ['W_hh', 'h'], ['W_xh', 'x']],
-  mut3: [['W_xz', 'x'], ['W_hz', 'h'], ['W_xr', 'x'], ['W_hr', 'h'], ['W_hh', 'h'], ['W_xh', 'x']],
+  mut1: [
+    ['W_xz', 'x'],
+    ['W_xr', 'x'],
+    ['W_hr', 'h'],
+    ['W_hh', 'h'],
+  ],
+  mut2: [
+    ['W_xz', 'x'],
+    ['W_hz', 'h'],
+    ['W_hr', 'h'],
+    ['W_hh', 'h'],
+    ['W_xh', 'x'],
+  ],
+  mut3: [
+    ['W_xz', 'x'],
+    ['W_hz', 'h'],
+    ['W_xr', 'x'],
+    ['W_hr', 'h'],
+    ['W_hh', 'h'],
+    ['W_xh', 'x'],
+  ],
 };
 
 export class MutCell extends Cell {
@@ -32,15 +50,29 @@ export class MutCell extends Cell {
   readonly hasCellState = false;
   readonly params: Record<string, Tensor> = {};
 
-  constructor(store: Cell['store'], prefix: string, kind: MutKind, inputSize: number, hiddenSize: number, options: MutOptions = {}) {
+  constructor(
+    store: Cell['store'],
+    prefix: string,
+    kind: MutKind,
+    inputSize: number,
+    hiddenSize: number,
+    options: MutOptions = {},
+  ) {
     super(store, prefix, inputSize, hiddenSize);
     if (!(kind in matrices)) throw new ArgumentError(prefix, 'MUT kind', 'mut1, mut2 or mut3', kind);
     if (kind !== 'mut3' && inputSize !== hiddenSize) {
-      throw new ArgumentError(prefix, 'inputSize', `equal to hiddenSize (${hiddenSize}), since ${kind} adds x_t to a hidden-size vector`, inputSize);
+      throw new ArgumentError(
+        prefix,
+        'inputSize',
+        `equal to hiddenSize (${hiddenSize}), since ${kind} adds x_t to a hidden-size vector`,
+        inputSize,
+      );
     }
     this.kind = kind;
-    for (const [name, from] of matrices[kind]) this.params[name] = this.addParam(name, [from === 'x' ? inputSize : hiddenSize, hiddenSize]);
-    if (options.bias ?? true) for (const name of ['b_z', 'b_r', 'b_h']) this.params[name] = this.addParam(name, [hiddenSize]);
+    for (const [name, from] of matrices[kind])
+      this.params[name] = this.addParam(name, [from === 'x' ? inputSize : hiddenSize, hiddenSize]);
+    if (options.bias ?? true)
+      for (const name of ['b_z', 'b_r', 'b_h']) this.params[name] = this.addParam(name, [hiddenSize]);
   }
 
   prepare(): null {
@@ -48,7 +80,8 @@ export class MutCell extends Cell {
   }
 
   step(tape: Tape | null, x: Tensor, state: Tensor[]): Tensor[] {
-    const h = state[0], p = this.params;
+    const h = state[0],
+      p = this.params;
     const lin = (input: Tensor, name: string) => ops.matmul(tape, input, p[name]);
     const sum = (terms: Tensor[], bias: string) => {
       let total = terms.reduce((a, b) => ops.add(tape, a, b));

@@ -6,7 +6,16 @@
 //
 // Parameters: W [I+H, H], rows 0..I−1 on x_t and I..I+H−1 on h_{t−d}; b_ih, b_hh [H]
 // (or one b, or none). The unfused state is [h_{t−1}, …, h_{t−d}].
-import { ArgumentError, ops, rnnSequence, RnnWorkspace, Tensor, WorkspacePool, type RnnParams, type Tape } from '../core/index.js';
+import {
+  ArgumentError,
+  ops,
+  rnnSequence,
+  RnnWorkspace,
+  Tensor,
+  WorkspacePool,
+  type RnnParams,
+  type Tape,
+} from '../core/index.js';
 import { Cell, checkBiasKind, type BiasKind, type Pass } from './cell.js';
 
 export const rnnNonlinearities = ['tanh', 'relu', 'sigmoid'] as const;
@@ -19,7 +28,9 @@ export interface RnnOptions {
   bias?: BiasKind;
 }
 
-interface RnnPrepared { bias: Tensor | null }
+interface RnnPrepared {
+  bias: Tensor | null;
+}
 
 export class RnnCell extends Cell {
   readonly kind = 'rnn';
@@ -33,10 +44,11 @@ export class RnnCell extends Cell {
     super(store, prefix, inputSize, hiddenSize);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
     if (!rnnNonlinearities.includes(this.nonlinearity)) {
-      throw new ArgumentError(prefix, 'nonlinearity', '\'tanh\', \'relu\' or \'sigmoid\'', this.nonlinearity);
+      throw new ArgumentError(prefix, 'nonlinearity', "'tanh', 'relu' or 'sigmoid'", this.nonlinearity);
     }
     this.delay = options.delay ?? 1;
-    if (!Number.isInteger(this.delay) || this.delay < 1) throw new ArgumentError(prefix, 'delay', 'an integer ≥ 1', options.delay);
+    if (!Number.isInteger(this.delay) || this.delay < 1)
+      throw new ArgumentError(prefix, 'delay', 'an integer ≥ 1', options.delay);
     const W = this.addParam('W', [inputSize + hiddenSize, hiddenSize]);
     const { bIh, bHh } = this.addBiases(hiddenSize, checkBiasKind(prefix, options.bias));
     this.params = { W, bIh, bHh };
@@ -47,7 +59,14 @@ export class RnnCell extends Cell {
     return Array.from({ length: this.delay }, () => h0);
   }
 
-  override fusedPass(tape: Tape | null, x: Tensor, h0: Tensor, _c0: Tensor | null, lengths: ArrayLike<number> | null, reverse: boolean): Pass {
+  override fusedPass(
+    tape: Tape | null,
+    x: Tensor,
+    h0: Tensor,
+    _c0: Tensor | null,
+    lengths: ArrayLike<number> | null,
+    reverse: boolean,
+  ): Pass {
     return rnnSequence(tape, this.pool, this.nonlinearity, this.delay, this.params, x, h0, lengths, reverse);
   }
 
@@ -60,7 +79,12 @@ export class RnnCell extends Cell {
     const { bias } = prepared as RnnPrepared;
     let pre = ops.matmul(tape, ops.concat(tape, [x, state[this.delay - 1]]), this.params.W);
     if (bias !== null) pre = ops.add(tape, pre, bias);
-    const h = this.nonlinearity === 'relu' ? ops.relu(tape, pre) : this.nonlinearity === 'sigmoid' ? ops.sigmoid(tape, pre) : ops.tanh(tape, pre);
+    const h =
+      this.nonlinearity === 'relu'
+        ? ops.relu(tape, pre)
+        : this.nonlinearity === 'sigmoid'
+          ? ops.sigmoid(tape, pre)
+          : ops.tanh(tape, pre);
     return [h, ...state.slice(0, this.delay - 1)];
   }
 }

@@ -68,7 +68,10 @@ export function prefixed(prefix: string, mappings: StateMapping[]): StateMapping
 }
 
 /** The module's parameters (or, with 'grad', their gradients) under PyTorch's names and layouts, as fresh arrays. */
-export function stateDictOf(module: StateModule, which: 'data' | 'grad' = 'data'): Record<string, { shape: number[]; data: Buf }> {
+export function stateDictOf(
+  module: StateModule,
+  which: 'data' | 'grad' = 'data',
+): Record<string, { shape: number[]; data: Buf }> {
   const out: Record<string, { shape: number[]; data: Buf }> = {};
   for (const m of module.stateMappings()) {
     const source = which === 'data' ? m.ours.data : m.ours.ensureGrad();
@@ -80,8 +83,14 @@ export function stateDictOf(module: StateModule, which: 'data' | 'grad' = 'data'
 }
 
 /** Load a state dict into a module (see the top of this file); `where` names the module in messages. */
-export function loadStateDictInto(where: string, module: StateModule, dict: StateDict, options: LoadOptions = {}): LoadReport {
-  if (dict === null || typeof dict !== 'object') throw new ArgumentError(where, 'dict', 'an object of name → { shape, data }', dict);
+export function loadStateDictInto(
+  where: string,
+  module: StateModule,
+  dict: StateDict,
+  options: LoadOptions = {},
+): LoadReport {
+  if (dict === null || typeof dict !== 'object')
+    throw new ArgumentError(where, 'dict', 'an object of name → { shape, data }', dict);
   const strict = options.strict ?? true;
   const maps = module.stateMappings();
   const expected = new Set(maps.map((m) => m.name));
@@ -91,22 +100,45 @@ export function loadStateDictInto(where: string, module: StateModule, dict: Stat
     const got = [
       missingKeys.length > 0 ? `missing ${missingKeys.join(', ')}` : '',
       unexpectedKeys.length > 0 ? `unexpected names ${unexpectedKeys.join(', ')}` : '',
-    ].filter((s) => s !== '').join('; ');
-    throw new ArgumentError(where, 'dict', `exactly the names it expects (${[...expected].join(', ')}), or give strict: false`, got, true);
+    ]
+      .filter((s) => s !== '')
+      .join('; ');
+    throw new ArgumentError(
+      where,
+      'dict',
+      `exactly the names it expects (${[...expected].join(', ')}), or give strict: false`,
+      got,
+      true,
+    );
   }
   const present = maps.filter((m) => dict[m.name] !== undefined);
   const converted = present.map((m) => {
     const t = dict[m.name];
-    const shapeOk = Array.isArray(t.shape) && t.shape.length === m.shape.length && t.shape.every((d, q) => d === m.shape[q]);
-    if (!shapeOk) throw new ArgumentError(where, m.name, shapeStr(m.shape), Array.isArray(t.shape) ? shapeStr(t.shape) : t.shape, Array.isArray(t.shape));
+    const shapeOk =
+      Array.isArray(t.shape) && t.shape.length === m.shape.length && t.shape.every((d, q) => d === m.shape[q]);
+    if (!shapeOk)
+      throw new ArgumentError(
+        where,
+        m.name,
+        shapeStr(m.shape),
+        Array.isArray(t.shape) ? shapeStr(t.shape) : t.shape,
+        Array.isArray(t.shape),
+      );
     if (!(t.data instanceof Float32Array || t.data instanceof Float64Array || Array.isArray(t.data))) {
-      throw new ArgumentError(where, `${m.name}.data`, 'float values: a Float32Array, a Float64Array or an array of numbers (an F32, F64 or F16 tensor in a file)', t.data);
+      throw new ArgumentError(
+        where,
+        `${m.name}.data`,
+        'float values: a Float32Array, a Float64Array or an array of numbers (an F32, F64 or F16 tensor in a file)',
+        t.data,
+      );
     }
-    if (t.data.length !== m.index.length) throw new ArgumentError(where, m.name, `${m.index.length} values for ${shapeStr(m.shape)}`, t.data.length);
+    if (t.data.length !== m.index.length)
+      throw new ArgumentError(where, m.name, `${m.index.length} values for ${shapeStr(m.shape)}`, t.data.length);
     const values = alloc(m.ours.dtype, m.index.length);
     for (let q = 0; q < values.length; q++) {
       const v = t.data[q];
-      if (typeof v !== 'number') throw new ArgumentError(where, `${m.name}[${q}]`, 'a number (JSON writes NaN and ±Infinity as null)', v);
+      if (typeof v !== 'number')
+        throw new ArgumentError(where, `${m.name}[${q}]`, 'a number (JSON writes NaN and ±Infinity as null)', v);
       values[q] = v;
     }
     checkFiniteValues(where, m.name, values, `; values must be finite in ${m.ours.dtype}`);

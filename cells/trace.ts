@@ -8,9 +8,14 @@ import type { Cell } from './cell.js';
 /** The cell over x [T, 1, I] from a zero state: each term's tensor [1, H] at every step. */
 export function traceCell(tape: Tape | null, cell: Cell, x: Tensor): Record<string, Tensor[]> {
   const [T, B, I] = x.shape;
-  if (x.shape.length !== 3 || B !== 1 || I !== cell.inputSize) throw new ArgumentError('traceCell', 'x', `[T, 1, ${cell.inputSize}]`, `[${x.shape.join(', ')}]`, true);
-  const H = cell.hiddenSize, prepared = cell.prepare(tape);
-  let state = cell.initialState(Tensor.zeros([1, H], cell.dtype), cell.hasCellState ? Tensor.zeros([1, H], cell.dtype) : null);
+  if (x.shape.length !== 3 || B !== 1 || I !== cell.inputSize)
+    throw new ArgumentError('traceCell', 'x', `[T, 1, ${cell.inputSize}]`, `[${x.shape.join(', ')}]`, true);
+  const H = cell.hiddenSize,
+    prepared = cell.prepare(tape);
+  let state = cell.initialState(
+    Tensor.zeros([1, H], cell.dtype),
+    cell.hasCellState ? Tensor.zeros([1, H], cell.dtype) : null,
+  );
   const out: Record<string, Tensor[]> = {};
   for (let t = 0; t < T; t++) {
     const step = cell.stepTerms(tape, ops.selectStep(tape, x, t), state, prepared);
@@ -27,15 +32,23 @@ export function traceCell(tape: Tape | null, cell: Cell, x: Tensor): Record<stri
  */
 export function traceCellValues(cell: Cell, x: Tensor, visit: (t: number, terms: Record<string, Buf>) => void): void {
   const [T, B, I] = x.shape;
-  if (x.shape.length !== 3 || B !== 1 || I !== cell.inputSize) throw new ArgumentError('traceCellValues', 'x', `[T, 1, ${cell.inputSize}]`, `[${x.shape.join(', ')}]`, true);
-  const H = cell.hiddenSize, prepared = cell.prepare(null);
-  let state = cell.initialState(Tensor.zeros([1, H], cell.dtype), cell.hasCellState ? Tensor.zeros([1, H], cell.dtype) : null);
+  if (x.shape.length !== 3 || B !== 1 || I !== cell.inputSize)
+    throw new ArgumentError('traceCellValues', 'x', `[T, 1, ${cell.inputSize}]`, `[${x.shape.join(', ')}]`, true);
+  const H = cell.hiddenSize,
+    prepared = cell.prepare(null);
+  let state = cell.initialState(
+    Tensor.zeros([1, H], cell.dtype),
+    cell.hasCellState ? Tensor.zeros([1, H], cell.dtype) : null,
+  );
   for (let t = 0; t < T; t++) {
-    state = carry(state, withScope(() => {
-      const step = cell.stepTerms(null, ops.selectStep(null, x, t), state, prepared);
-      visit(t, Object.fromEntries(Object.entries(step.terms).map(([name, value]) => [name, value.data])));
-      return step.state;
-    }));
+    state = carry(
+      state,
+      withScope(() => {
+        const step = cell.stepTerms(null, ops.selectStep(null, x, t), state, prepared);
+        visit(t, Object.fromEntries(Object.entries(step.terms).map(([name, value]) => [name, value.data])));
+        return step.state;
+      }),
+    );
   }
   dispose(state);
 }

@@ -10,8 +10,13 @@ import { alloc, copyLengths, ops, stepRowOrder, Tensor, type Tape } from '../cor
 import type { Cell, Pass } from './cell.js';
 
 export function unrollUnfused(
-  tape: Tape | null, cell: Cell, x: Tensor, h0: Tensor, c0: Tensor | null,
-  lengths: ArrayLike<number> | null, reverse: boolean,
+  tape: Tape | null,
+  cell: Cell,
+  x: Tensor,
+  h0: Tensor,
+  c0: Tensor | null,
+  lengths: ArrayLike<number> | null,
+  reverse: boolean,
 ): Pass {
   const [T, B] = x.shape;
   const lens = alloc('i32', B);
@@ -28,10 +33,28 @@ export function unrollUnfused(
       continue;
     }
     const keep = (t: Tensor, value: (b: number) => number) => rowMask(B, t.shape[1], t.dtype, value);
-    ys.push(ops.mul(tape, next[0], keep(next[0], (b) => (s < lens[b] ? 1 : 0))));
-    state = next.map((n, q) => ops.add(tape,
-      ops.mul(tape, n, keep(n, (b) => (s < lens[b] ? 1 : 0))),
-      ops.mul(tape, state[q], keep(n, (b) => (s < lens[b] ? 0 : 1)))));
+    ys.push(
+      ops.mul(
+        tape,
+        next[0],
+        keep(next[0], (b) => (s < lens[b] ? 1 : 0)),
+      ),
+    );
+    state = next.map((n, q) =>
+      ops.add(
+        tape,
+        ops.mul(
+          tape,
+          n,
+          keep(n, (b) => (s < lens[b] ? 1 : 0)),
+        ),
+        ops.mul(
+          tape,
+          state[q],
+          keep(n, (b) => (s < lens[b] ? 0 : 1)),
+        ),
+      ),
+    );
   }
   const ySteps = ops.stack(tape, ys);
   return {

@@ -12,13 +12,15 @@ interface CaseSpec {
   builds?: Build[];
 }
 
-const T = 3, B = 2;
+const T = 3,
+  B = 2;
 
 function layerCase(spec: CaseSpec, build: Build): GradcheckCase {
   return {
     name: `${spec.name} (${build})`,
     build(dtype, rng) {
-      const inputSize = spec.layer.inputSize ?? 3, hiddenSize = spec.layer.hiddenSize ?? 4;
+      const inputSize = spec.layer.inputSize ?? 3,
+        hiddenSize = spec.layer.hiddenSize ?? 4;
       const layer = new RecurrentLayer({ ...spec.layer, inputSize, hiddenSize, dtype, build, seed: rng.int(1000) });
       const states = (spec.layer.numLayers ?? 1) * layer.directions;
       const xShape = spec.layer.batchFirst ? [B, T, inputSize] : [T, B, inputSize];
@@ -54,7 +56,8 @@ const specs: CaseSpec[] = [
   { name: 'lstm', layer: { cell: 'lstm' } },
   { name: 'lstm no bias', layer: { cell: 'lstm', bias: false } },
   ...(['peephole', 'cifg', 'nfg', 'nig', 'nog', 'niaf', 'noaf', 'fgr'] as const).map((variant) => ({
-    name: `lstm ${variant}`, layer: { cell: 'lstm' as const, variant },
+    name: `lstm ${variant}`,
+    layer: { cell: 'lstm' as const, variant },
   })),
   { name: 'lstm peephole+cifg', layer: { cell: 'lstm', variant: ['peephole', 'cifg'] } },
   { name: 'lstm forget bias 1', layer: { cell: 'lstm', forgetBias: 1 } },
@@ -67,7 +70,8 @@ const specs: CaseSpec[] = [
   { name: 'mut3', layer: { cell: 'mut3' }, builds: ['unfused'] },
   { name: 'lstm 2 layers bidirectional', layer: { cell: 'lstm', numLayers: 2, bidirectional: true } },
   ...(['sum', 'mean', 'mul', 'max'] as const).map((merge) => ({
-    name: `gru bidirectional merge ${merge}`, layer: { cell: 'gru' as const, bidirectional: true, merge },
+    name: `gru bidirectional merge ${merge}`,
+    layer: { cell: 'gru' as const, bidirectional: true, merge },
   })),
   { name: 'lstm bidirectional lengths', layer: { cell: 'lstm', bidirectional: true }, lengths: [3, 2] },
   { name: 'rnn concatenated input lengths', layer: { cell: 'rnn', bidirectional: 'concatenated' }, lengths: [3, 2] },
@@ -77,4 +81,5 @@ const specs: CaseSpec[] = [
 ];
 
 export const cellCases: GradcheckCase[] = specs.flatMap((spec) =>
-  (spec.builds ?? (['fused', 'unfused'] as Build[])).map((build) => layerCase(spec, build)));
+  (spec.builds ?? (['fused', 'unfused'] as Build[])).map((build) => layerCase(spec, build)),
+);

@@ -8,7 +8,15 @@
 // spec/fixtures/golden-packed do.
 import { readFileSync } from 'node:fs';
 import { alloc, ops, ParamStore, Tape, Tensor, type DType } from '../core/index.js';
-import { exportStateDict, hasFusedBuild, importStateDict, RecurrentLayer, type Build, type LayerOptions, type StateDict } from '../cells/index.js';
+import {
+  exportStateDict,
+  hasFusedBuild,
+  importStateDict,
+  RecurrentLayer,
+  type Build,
+  type LayerOptions,
+  type StateDict,
+} from '../cells/index.js';
 import { clipGradNorm, clipGradValue, makeOptimizer } from '../train/index.js';
 
 export interface GoldenTensor {
@@ -53,7 +61,9 @@ export function readGoldenCase(path: string): GoldenCase {
   }
   const c = parsed as GoldenCase;
   if (c === null || typeof c !== 'object' || c.format !== 'rnn-golden/1') {
-    throw new Error(`golden: ${path} is not an rnn-golden/1 case (format is ${JSON.stringify((c as { format?: unknown })?.format)})`);
+    throw new Error(
+      `golden: ${path} is not an rnn-golden/1 case (format is ${JSON.stringify((c as { format?: unknown })?.format)})`,
+    );
   }
   for (const key of ['name', 'module', 'config', 'inputs', 'outputs'] as const) {
     if (c[key] === undefined) throw new Error(`golden: ${path} has no '${key}'`);
@@ -77,7 +87,6 @@ const recurrentModules: Record<string, (config: Record<string, unknown>) => Part
   mut3: () => ({ cell: 'mut3' }),
 };
 
-
 /** The builds a module can be checked in. */
 export function buildsOf(c: GoldenCase): (Build | null)[] {
   const module = recurrentModules[c.module];
@@ -95,7 +104,13 @@ export function checkGoldenCase(c: GoldenCase, dtype: DType, build: Build | null
   else if (c.module === 'clip_grad_norm' || c.module === 'clip_grad_value') runClip(c, dtype, compare);
   else return { ...base, maxRelErr: null, ok: false, status: 'unsupported', detail: `unknown module ${c.module}` };
   compare.requireAll(c);
-  return { ...base, maxRelErr: compare.worst, ok: compare.worst <= GOLDEN_TOLERANCE[dtype], status: 'checked', detail: compare.worstName };
+  return {
+    ...base,
+    maxRelErr: compare.worst,
+    ok: compare.worst <= GOLDEN_TOLERANCE[dtype],
+    status: 'checked',
+    detail: compare.worstName,
+  };
 }
 
 class Comparison {
@@ -113,7 +128,8 @@ class Comparison {
       this.note(name, Infinity);
       return;
     }
-    let diff = 0, scale = 0;
+    let diff = 0,
+      scale = 0;
     for (let q = 0; q < ref.length; q++) {
       diff = Math.max(diff, Math.abs(ours[q] - ref[q]));
       scale = Math.max(scale, Math.abs(ref[q]));
@@ -123,7 +139,10 @@ class Comparison {
 
   /** Every output and gradient the case holds must have been compared. */
   requireAll(c: GoldenCase): void {
-    const names = [...Object.keys(c.outputs).filter((k) => k !== 'loss'), ...Object.keys(c.grads).map((k) => `grad ${k}`)];
+    const names = [
+      ...Object.keys(c.outputs).filter((k) => k !== 'loss'),
+      ...Object.keys(c.grads).map((k) => `grad ${k}`),
+    ];
     for (const name of names) if (!this.compared.has(name)) this.note(`${name} (not compared)`, Infinity);
   }
 
@@ -145,7 +164,8 @@ function weightedLoss(tape: Tape, c: GoldenCase, outputs: Record<string, Tensor 
   for (const [key, r] of Object.entries(c.lossWeights ?? {})) {
     const name = key.replace(/^r_/, '');
     const out = outputs[name];
-    if (out === undefined || out === null) throw new Error(`golden: ${c.name} weights output ${name}, which ${c.module} does not produce`);
+    if (out === undefined || out === null)
+      throw new Error(`golden: ${c.name} weights output ${name}, which ${c.module} does not produce`);
     const term = ops.sum(tape, ops.mul(tape, ops.reshape(tape, out, r.shape), tensorOf(r, dtype)));
     loss = loss === null ? term : ops.add(tape, loss, term);
   }
@@ -165,7 +185,7 @@ function runRecurrent(c: GoldenCase, dtype: DType, build: Build, compare: Compar
     hiddenSize: cfg.hiddenSize as number,
     numLayers,
     bidirectional,
-    bias: cfg.bias === false ? 'none' : spec.bias ?? 'double',
+    bias: cfg.bias === false ? 'none' : (spec.bias ?? 'double'),
     batchFirst: cfg.batchFirst === true,
     dtype,
     build,
@@ -187,7 +207,8 @@ function runRecurrent(c: GoldenCase, dtype: DType, build: Build, compare: Compar
     const used = g.shape.length === 2 ? ops.reshape(tape, given, [states, ...g.shape]) : given;
     return { given, used };
   };
-  const h0 = state('h0'), c0 = state('c0');
+  const h0 = state('h0'),
+    c0 = state('c0');
   const lengths = c.inputs.lengths?.data;
   const out = layer.forward(tape, x, { h0: h0.used, c0: c0.used, lengths });
   const loss = weightedLoss(tape, c, { y: out.y, h_n: out.h, c_n: out.c }, dtype);
@@ -232,7 +253,8 @@ function runEmbedding(c: GoldenCase, dtype: DType, compare: Comparison): void {
 /** Start at param0, apply grads[k] at step k, compare the parameters after every step. */
 function runOptimizer(c: GoldenCase, dtype: DType, compare: Comparison): void {
   const { optimizer, steps, ...hyper } = c.config as { optimizer: string; steps?: number } & Record<string, unknown>;
-  const start = c.inputs.param0, grads = c.inputs.grads;
+  const start = c.inputs.param0,
+    grads = c.inputs.grads;
   const n = start.data.length;
   const store = new ParamStore(dtype);
   const p = store.add('param', [n]);
@@ -251,7 +273,9 @@ function runOptimizer(c: GoldenCase, dtype: DType, compare: Comparison): void {
 
 /** Clip inputs grad0, grad1, ... together; compare them after clipping (and the norm before). */
 function runClip(c: GoldenCase, dtype: DType, compare: Comparison): void {
-  const names = Object.keys(c.inputs).filter((k) => /^grad\d+$/.test(k)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const names = Object.keys(c.inputs)
+    .filter((k) => /^grad\d+$/.test(k))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
   const bufs = names.map((k) => {
     const b = alloc(dtype, c.inputs[k].data.length);
     b.set(c.inputs[k].data);

@@ -31,12 +31,19 @@ export type ParsedOptions = Record<string, OptionValue>;
 export class UsageError extends Error {
   override name = 'UsageError';
 
-  constructor(message: string, readonly argument?: string) {
+  constructor(
+    message: string,
+    readonly argument?: string,
+  ) {
     super(message);
   }
 }
 
-export function parseArgs(command: string, argv: readonly string[], specs: OptionSpecs): { options: ParsedOptions; positional: string[] } {
+export function parseArgs(
+  command: string,
+  argv: readonly string[],
+  specs: OptionSpecs,
+): { options: ParsedOptions; positional: string[] } {
   const options: ParsedOptions = {};
   const positional: string[] = [];
   for (const [name, spec] of Object.entries(specs)) options[name] = spec.default as OptionValue;
@@ -53,12 +60,14 @@ export function parseArgs(command: string, argv: readonly string[], specs: Optio
       throw new UsageError(`${command}: unknown option --${name}; see 'rnnlab ${command} --help'`, `--${name}`);
     }
     if (spec.type === 'flag') {
-      if (eq >= 0) throw new UsageError(`${command}: --${name} takes no value, got '${arg.slice(eq + 1)}'`, `--${name}`);
+      if (eq >= 0)
+        throw new UsageError(`${command}: --${name} takes no value, got '${arg.slice(eq + 1)}'`, `--${name}`);
       options[name] = true;
       continue;
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++q];
-    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(`${command}: --${name} needs a value`, `--${name}`);
+    if (raw === undefined || (eq < 0 && raw.startsWith('--')))
+      throw new UsageError(`${command}: --${name} needs a value`, `--${name}`);
     options[name] = convert(command, name, spec, raw);
   }
   return { options, positional };
@@ -81,12 +90,14 @@ export function describeNumber(spec: OptionSpec): string {
 /** One number, or the fault that makes it not one this option takes ('' when it is only out of range). */
 function readNumber(spec: OptionSpec, raw: string): { value: number } | { fault: string } {
   const integer = spec.type === 'integer' || spec.type === 'integers';
-  if (!(integer ? INTEGER : REAL).test(raw)) return { fault: integer ? 'written in decimal digits' : 'written as a decimal number, with an optional exponent' };
+  if (!(integer ? INTEGER : REAL).test(raw))
+    return { fault: integer ? 'written in decimal digits' : 'written as a decimal number, with an optional exponent' };
   const value = Number(raw);
   if (integer && !Number.isSafeInteger(value)) return { fault: `no larger than ${Number.MAX_SAFE_INTEGER}` };
   if (!Number.isFinite(value)) return { fault: 'finite' };
   const { min, max } = spec;
-  const inRange = (min === undefined || (spec.exclusiveMin ? value > min : value >= min)) && (max === undefined || value <= max);
+  const inRange =
+    (min === undefined || (spec.exclusiveMin ? value > min : value >= min)) && (max === undefined || value <= max);
   return inRange ? { value } : { fault: '' };
 }
 
@@ -100,14 +111,16 @@ function convert(command: string, name: string, spec: OptionSpec, raw: string): 
     return (read as { value: number }).value;
   }
   if (spec.type === 'string') {
-    if (spec.choices !== undefined && !spec.choices.includes(raw)) fail(`one of ${spec.choices.join(', ')}`, `'${raw}'`);
+    if (spec.choices !== undefined && !spec.choices.includes(raw))
+      fail(`one of ${spec.choices.join(', ')}`, `'${raw}'`);
     return raw;
   }
   // A list: every item is read as the single option would be, and none may come twice.
   const items = raw.split(',').map((s) => s.trim());
-  const wanted = spec.type === 'strings'
-    ? `a comma-separated list of ${spec.choices === undefined ? 'names' : `names among ${spec.choices.join(', ')}`}`
-    : `a comma-separated list of ${describeNumber(spec).replace(/^an? (integer|number)/, '$1s')}`;
+  const wanted =
+    spec.type === 'strings'
+      ? `a comma-separated list of ${spec.choices === undefined ? 'names' : `names among ${spec.choices.join(', ')}`}`
+      : `a comma-separated list of ${describeNumber(spec).replace(/^an? (integer|number)/, '$1s')}`;
   if (items.some((s) => s === '')) fail(wanted, `'${raw}' (an empty item)`);
   const values = items.map((item) => {
     if (spec.type === 'strings') {
@@ -128,7 +141,8 @@ export function formatHelp(command: string, summary: string, usage: string, spec
   const width = Math.max(...Object.keys(specs).map((n) => n.length + (specs[n].type === 'flag' ? 0 : 6))) + 4;
   for (const [name, spec] of Object.entries(specs)) {
     const left = `--${name}${spec.type === 'flag' ? '' : ' VALUE'}`;
-    const numeric = spec.type === 'integer' || spec.type === 'real' || spec.type === 'integers' || spec.type === 'reals';
+    const numeric =
+      spec.type === 'integer' || spec.type === 'real' || spec.type === 'integers' || spec.type === 'reals';
     const extra = spec.choices ? ` (${spec.choices.join('|')})` : numeric ? ` (${describeNumber(spec)})` : '';
     const shown = Array.isArray(spec.default) ? spec.default.join(',') : spec.default;
     const dflt = shown !== undefined && spec.type !== 'flag' ? ` [default ${shown}]` : '';

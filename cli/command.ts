@@ -14,7 +14,11 @@ export interface Command {
 }
 
 export const commonOptions: OptionSpecs = {
-  backend: { type: 'string', help: 'the float32 kernels: js (TypeScript) or wasm (WebAssembly SIMD); default wasm where supported, else js, or RNNLAB_BACKEND', choices: ['js', 'wasm'] },
+  backend: {
+    type: 'string',
+    help: 'the float32 kernels: js (TypeScript) or wasm (WebAssembly SIMD); default wasm where supported, else js, or RNNLAB_BACKEND',
+    choices: ['js', 'wasm'],
+  },
   json: { type: 'flag', help: 'print one JSON object as the last line' },
   help: { type: 'flag', help: 'show this help' },
 };

@@ -5,7 +5,18 @@
 import { join } from 'node:path';
 import { makeTask, taskNames } from '../tasks/index.js';
 import {
-  completeSettings, createRun, jobCount, namedCell, namedCellNames, runKinds, solved, summarize, sweepJobs, type GridOptions, type GroupSummary, type JobResult,
+  completeSettings,
+  createRun,
+  jobCount,
+  namedCell,
+  namedCellNames,
+  runKinds,
+  solved,
+  summarize,
+  sweepJobs,
+  type GridOptions,
+  type GroupSummary,
+  type JobResult,
 } from '../experiments/index.js';
 import { getBackend, writeFileAtomic, type Metric } from '../index.js';
 import { escapeXml, htmlPage, lineChart, type Series } from '../plot/svg.js';
@@ -19,18 +30,42 @@ import { inFlagWords, type SettingFlags } from './settingsFlags.js';
 
 const gridTasks = taskNames.filter((t) => t !== 'order');
 
-function gridOptionSpecs(defaults: { cells: readonly string[]; lrs: readonly number[]; seeds: number; steps: number; hidden: number }): OptionSpecs {
+function gridOptionSpecs(defaults: {
+  cells: readonly string[];
+  lrs: readonly number[];
+  seeds: number;
+  steps: number;
+  hidden: number;
+}): OptionSpecs {
   return {
     cells: {
-      type: 'strings', choices: namedCellNames, default: defaults.cells,
+      type: 'strings',
+      choices: namedCellNames,
+      default: defaults.cells,
       help: `cells, comma-separated: ${namedCellNames.map((c) => `${c} = ${namedCell(c).summary}`).join('; ')} (train --cell lstm starts with forget bias 1, as lstm-b here)`,
     },
-    lrs: { type: 'reals', min: 0, exclusiveMin: true, help: "Adam's learning rates tried on seed 1, comma-separated; the best on dev trains the other seeds", default: defaults.lrs },
+    lrs: {
+      type: 'reals',
+      min: 0,
+      exclusiveMin: true,
+      help: "Adam's learning rates tried on seed 1, comma-separated; the best on dev trains the other seeds",
+      default: defaults.lrs,
+    },
     seeds: { type: 'integer', min: 1, help: 'seeds per cell (1, 2, …)', default: defaults.seeds },
-    steps: { type: 'integer', min: 1, help: 'training steps per run: the budget, the same for every cell', default: defaults.steps },
+    steps: {
+      type: 'integer',
+      min: 1,
+      help: 'training steps per run: the budget, the same for every cell',
+      default: defaults.steps,
+    },
     batch: { type: 'integer', min: 1, help: 'examples per step', default: 64 },
     hidden: { type: 'integer', min: 1, help: 'hidden units of every cell', default: defaults.hidden },
-    'test-size': { type: 'integer', min: 1, help: 'examples in each dev set and in the shared test set', default: 1024 },
+    'test-size': {
+      type: 'integer',
+      min: 1,
+      help: 'examples in each dev set and in the shared test set',
+      default: 1024,
+    },
     workers: { type: 'integer', min: 1, max: 64, help: 'runs trained at once, each on its own thread', default: 2 },
     runs: { type: 'string', help: 'folder for the run folder', default: 'runs' },
     ...commonOptions,
@@ -43,11 +78,26 @@ function gridOptionSpecs(defaults: { cells: readonly string[]; lrs: readonly num
  */
 function gridFrom(command: string, task: string, options: ParsedOptions, lengths: number[]): GridOptions {
   const grid: GridOptions = {
-    task, cells: [...options.cells as string[]], lengths, lrs: [...options.lrs as number[]],
-    seeds: options.seeds as number, steps: options.steps as number, batch: options.batch as number, hiddenSize: options.hidden as number,
-    evaluations: 10, testSize: options['test-size'] as number,
+    task,
+    cells: [...(options.cells as string[])],
+    lengths,
+    lrs: [...(options.lrs as number[])],
+    seeds: options.seeds as number,
+    steps: options.steps as number,
+    batch: options.batch as number,
+    hiddenSize: options.hidden as number,
+    evaluations: 10,
+    testSize: options['test-size'] as number,
   };
-  const flags: SettingFlags = { cell: 'cells', hiddenSize: 'hidden', seqLen: command === 'span' ? 'lengths' : 'seq-len', batch: 'batch', steps: 'steps', testSize: 'test-size', lr: 'lrs' };
+  const flags: SettingFlags = {
+    cell: 'cells',
+    hiddenSize: 'hidden',
+    seqLen: command === 'span' ? 'lengths' : 'seq-len',
+    batch: 'batch',
+    steps: 'steps',
+    testSize: 'test-size',
+    lr: 'lrs',
+  };
   const longest = Math.max(...lengths);
   for (const job of sweepJobs(grid)) {
     try {
@@ -55,14 +105,29 @@ function gridFrom(command: string, task: string, options: ParsedOptions, lengths
       // One run per cell, at the longest length, built here too: a model too large to allocate is named before any worker starts.
       if (job.seqLen === longest && job.lr === grid.lrs[0]) createRun(job.settings);
     } catch (err) {
-      throw inFlagWords(command, err, flags, [['hidden', options.hidden], ['batch', options.batch], ['test-size', options['test-size']]]);
+      throw inFlagWords(command, err, flags, [
+        ['hidden', options.hidden],
+        ['batch', options.batch],
+        ['test-size', options['test-size']],
+      ]);
     }
   }
   return grid;
 }
 
 /** Ten colours apart, one per cell (the paper's table has ten); the baselines are dashed grey. */
-const CELL_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#000080', '#bcbd22', '#17becf'];
+const CELL_COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#000080',
+  '#bcbd22',
+  '#17becf',
+];
 const colorOf = (r: GridRecord, cell: string) => CELL_COLORS[r.grid.cells.indexOf(cell) % CELL_COLORS.length];
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'NaN');
@@ -87,7 +152,12 @@ interface GridRecord {
 }
 
 /** Run the grid with a line per finished job; write results.json and report.html; the record. */
-async function runAndRecord(command: string, grid: GridOptions, options: ParsedOptions, report: (r: GridRecord) => string): Promise<{ record: GridRecord; folder: string }> {
+async function runAndRecord(
+  command: string,
+  grid: GridOptions,
+  options: ParsedOptions,
+  report: (r: GridRecord) => string,
+): Promise<{ record: GridRecord; folder: string }> {
   const metric = makeTask(grid.task, grid.lengths[0]).metric;
   // The run folder first, named by the time the grid started; a root that cannot hold it is a
   // usage error before any training.
@@ -101,19 +171,31 @@ async function runAndRecord(command: string, grid: GridOptions, options: ParsedO
     onResult: (r, done, total) => {
       progress.done();
       const elapsed = (Date.now() - started) / 1000;
-      console.log(`[${done}/${total}] ${r.key}: dev ${fmt(r.dev)}, test ${fmt(r.test)} (${r.seconds.toFixed(0)} s; ${Math.round(elapsed)} s in)`);
+      console.log(
+        `[${done}/${total}] ${r.key}: dev ${fmt(r.dev)}, test ${fmt(r.test)} (${r.seconds.toFixed(0)} s; ${Math.round(elapsed)} s in)`,
+      );
     },
   });
   const record: GridRecord = {
-    command, grid, metric, backend: getBackend(), interrupted: outcome.interrupted,
+    command,
+    grid,
+    metric,
+    backend: getBackend(),
+    interrupted: outcome.interrupted,
     jobs: { done: outcome.results.length, total: outcome.total },
-    groups: summarize(grid, outcome.results, metric), results: outcome.results,
+    groups: summarize(grid, outcome.results, metric),
+    results: outcome.results,
   };
   writeFileAtomic(join(folder, 'results.json'), JSON.stringify(record, null, 1));
   writeFileAtomic(join(folder, 'report.html'), report(record));
-  if (outcome.interrupted !== null) console.log(`interrupted by ${outcome.interrupted}: kept the ${outcome.results.length} of ${outcome.total} runs that had finished`);
+  if (outcome.interrupted !== null)
+    console.log(
+      `interrupted by ${outcome.interrupted}: kept the ${outcome.results.length} of ${outcome.total} runs that had finished`,
+    );
   if (outcome.error !== undefined) {
-    console.log(`stopped by an error; kept the ${outcome.results.length} of ${outcome.total} runs that had finished in ${folder}`);
+    console.log(
+      `stopped by an error; kept the ${outcome.results.length} of ${outcome.total} runs that had finished in ${folder}`,
+    );
     throw outcome.error;
   }
   return { record, folder };
@@ -122,10 +204,15 @@ async function runAndRecord(command: string, grid: GridOptions, options: ParsedO
 function settingsTable(r: GridRecord): string {
   const g = r.grid;
   const rows: [string, string][] = [
-    ['task', g.lengths.length === 1 ? `${g.task} (${makeTask(g.task, g.lengths[0]).description})` : g.task], ['length (--seq-len)', g.lengths.join(', ')],
-    ['budget', `${g.steps} steps of ${g.batch} examples (${g.steps * g.batch} examples)`], ['hidden units', String(g.hiddenSize)],
-    ['learning rates (Adam, seed 1)', g.lrs.join(', ')], ['seeds', String(g.seeds)], ['test set', `${g.testSize} examples, shared by every run`],
-    ['backend', r.backend], ['runs finished', `${r.jobs.done} of ${r.jobs.total}${r.interrupted ? ` (interrupted by ${r.interrupted})` : ''}`],
+    ['task', g.lengths.length === 1 ? `${g.task} (${makeTask(g.task, g.lengths[0]).description})` : g.task],
+    ['length (--seq-len)', g.lengths.join(', ')],
+    ['budget', `${g.steps} steps of ${g.batch} examples (${g.steps * g.batch} examples)`],
+    ['hidden units', String(g.hiddenSize)],
+    ['learning rates (Adam, seed 1)', g.lrs.join(', ')],
+    ['seeds', String(g.seeds)],
+    ['test set', `${g.testSize} examples, shared by every run`],
+    ['backend', r.backend],
+    ['runs finished', `${r.jobs.done} of ${r.jobs.total}${r.interrupted ? ` (interrupted by ${r.interrupted})` : ''}`],
   ];
   return `<table>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`;
 }
@@ -135,24 +222,54 @@ const htmlTable = (header: string[], rows: string[][]) =>
 
 function compareRows(r: GridRecord): { header: string[]; rows: string[][] } {
   const arith = r.grid.task === 'arith';
-  const header = ['cell', 'parameters', 'lr', `test ${r.metric.name} (mean ± sd)`, 'seeds', ...(arith ? ['paper (Arith)'] : [])];
+  const header = [
+    'cell',
+    'parameters',
+    'lr',
+    `test ${r.metric.name} (mean ± sd)`,
+    'seeds',
+    ...(arith ? ['paper (Arith)'] : []),
+  ];
   const rows = r.groups.map((g) => [
-    g.cell, String(g.parameters), String(g.lr), meanSpread(g), g.tests.map(fmt).join(' '), ...(arith ? [g.paperArith === undefined ? '' : g.paperArith.toFixed(2)] : []),
+    g.cell,
+    String(g.parameters),
+    String(g.lr),
+    meanSpread(g),
+    g.tests.map(fmt).join(' '),
+    ...(arith ? [g.paperArith === undefined ? '' : g.paperArith.toFixed(2)] : []),
   ]);
   return { header, rows };
 }
 
 function compareReport(r: GridRecord): string {
   const { header, rows } = compareRows(r);
-  const series: Series[] = r.groups.map((g) => ({ name: g.cell, points: meanCurve(r.results, g), color: colorOf(r, g.cell) }));
+  const series: Series[] = r.groups.map((g) => ({
+    name: g.cell,
+    points: meanCurve(r.results, g),
+    color: colorOf(r, g.cell),
+  }));
   const lastX = r.grid.steps * r.grid.batch;
-  series.push({ name: 'baseline', points: [[0, r.metric.baseline], [lastX, r.metric.baseline]], color: '#aaa', dashed: true });
-  const chart = lineChart(series, { title: `Dev ${r.metric.name} while training (mean over seeds, at each cell's chosen rate)`, xLabel: 'training examples', yLabel: `dev ${r.metric.name}` });
+  series.push({
+    name: 'baseline',
+    points: [
+      [0, r.metric.baseline],
+      [lastX, r.metric.baseline],
+    ],
+    color: '#aaa',
+    dashed: true,
+  });
+  const chart = lineChart(series, {
+    title: `Dev ${r.metric.name} while training (mean over seeds, at each cell's chosen rate)`,
+    xLabel: 'training examples',
+    yLabel: `dev ${r.metric.name}`,
+  });
   const body = [
     settingsTable(r),
-    `<h2>Results</h2>`, htmlTable(header, rows),
+    `<h2>Results</h2>`,
+    htmlTable(header, rows),
     `<p>Baseline (a model that learned nothing): ${fmt(r.metric.baseline)}. Cells: ${escapeXml(r.grid.cells.map((c) => `${c} = ${namedCell(c).summary}`).join('; '))}.</p>`,
-    `<h2>Learning curves</h2>`, chart,
+    `<h2>Learning curves</h2>`,
+    chart,
   ];
   return htmlPage(`rnnlab compare: ${r.grid.cells.join(', ')} on ${r.grid.task}`, body.join('\n'));
 }
@@ -166,7 +283,8 @@ function longestSolved(r: GridRecord, cell: string): number | null {
 function spanRows(r: GridRecord): { header: string[]; rows: string[][] } {
   const header = ['cell', ...r.grid.lengths.map((T) => `T=${T}`), 'longest solved'];
   const rows = r.grid.cells.map((cell) => [
-    cell, ...r.grid.lengths.map((T) => {
+    cell,
+    ...r.grid.lengths.map((T) => {
       const g = r.groups.find((x) => x.cell === cell && x.seqLen === T);
       return g === undefined ? '' : `${fmt(g.mean)}${solved(r.grid.task, g.mean) ? ' ✓' : ''}`;
     }),
@@ -179,17 +297,42 @@ function spanReport(r: GridRecord): string {
   const { header, rows } = spanRows(r);
   const adding = r.grid.task === 'adding';
   const series: Series[] = r.grid.cells.map((cell) => ({
-    name: cell, color: colorOf(r, cell), markers: true, points: r.groups.filter((g) => g.cell === cell).map((g): [number, number] => [g.seqLen, g.mean]),
+    name: cell,
+    color: colorOf(r, cell),
+    markers: true,
+    points: r.groups.filter((g) => g.cell === cell).map((g): [number, number] => [g.seqLen, g.mean]),
   }));
   const [lo, hi] = [Math.min(...r.grid.lengths), Math.max(...r.grid.lengths)];
-  series.push({ name: adding ? 'solved: MSE 0.01' : 'solved: 0.99', points: [[lo, adding ? 0.01 : 0.99], [hi, adding ? 0.01 : 0.99]], color: '#444', dashed: true });
-  series.push({ name: 'baseline', points: [[lo, r.metric.baseline], [hi, r.metric.baseline]], color: '#aaa', dashed: true });
+  series.push({
+    name: adding ? 'solved: MSE 0.01' : 'solved: 0.99',
+    points: [
+      [lo, adding ? 0.01 : 0.99],
+      [hi, adding ? 0.01 : 0.99],
+    ],
+    color: '#444',
+    dashed: true,
+  });
+  series.push({
+    name: 'baseline',
+    points: [
+      [lo, r.metric.baseline],
+      [hi, r.metric.baseline],
+    ],
+    color: '#aaa',
+    dashed: true,
+  });
   const chart = lineChart(series, {
-    title: `Test ${r.metric.name} after ${r.grid.steps} steps, against the length T`, xLabel: 'T (the delay or length)', yLabel: `test ${r.metric.name}`, logY: adding, xFromData: true,
+    title: `Test ${r.metric.name} after ${r.grid.steps} steps, against the length T`,
+    xLabel: 'T (the delay or length)',
+    yLabel: `test ${r.metric.name}`,
+    logY: adding,
+    xFromData: true,
   });
   const body = [
     settingsTable(r),
-    `<h2>Memory span</h2>`, chart, htmlTable(header, rows),
+    `<h2>Memory span</h2>`,
+    chart,
+    htmlTable(header, rows),
     `<p>Solved means ${adding ? 'held-out MSE below 0.01' : 'copy accuracy of at least 0.99'} (mean over seeds) within the budget. Baseline: ${fmt(r.metric.baseline)}.</p>`,
   ];
   return htmlPage(`rnnlab span: ${r.grid.cells.join(', ')} on ${r.grid.task}`, body.join('\n'));
@@ -197,13 +340,15 @@ function spanReport(r: GridRecord): string {
 
 function taskOf(command: string, options: ParsedOptions, allowed: readonly string[]): string {
   const task = options.task as string;
-  if (!allowed.includes(task)) throw new UsageError(`${command}: --task must be one of ${allowed.join(', ')}, got '${task}'`, '--task');
+  if (!allowed.includes(task))
+    throw new UsageError(`${command}: --task must be one of ${allowed.join(', ')}, got '${task}'`, '--task');
   return task;
 }
 
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'train several cells on one task under one budget and seeds, with a learning-rate sweep each (Jozefowicz et al. 2015)',
+  summary:
+    'train several cells on one task under one budget and seeds, with a learning-rate sweep each (Jozefowicz et al. 2015)',
   usage: '[--task NAME --cells LIST --seq-len N --lrs LIST --seeds N --steps N --hidden N --workers N --json]',
   options: {
     task: { type: 'string', help: 'the task', choices: gridTasks, default: 'arith' },
@@ -219,7 +364,18 @@ export const compareCommand: Command = {
     console.log(formatTable(header, rows));
     console.log(`baseline ${fmt(record.metric.baseline)}`);
     console.log(`report ${join(folder, 'report.html')}`);
-    if (options.json) console.log(JSON.stringify({ task, seqLen, metric: record.metric, interrupted: record.interrupted, jobs: record.jobs, groups: record.groups, folder }));
+    if (options.json)
+      console.log(
+        JSON.stringify({
+          task,
+          seqLen,
+          metric: record.metric,
+          interrupted: record.interrupted,
+          jobs: record.jobs,
+          groups: record.groups,
+          folder,
+        }),
+      );
     return record.interrupted === null ? 0 : 130;
   },
 };
@@ -227,7 +383,8 @@ export const compareCommand: Command = {
 export const spanCommand: Command = {
   name: 'span',
   summary: 'the longest delay or length each cell solves within a budget: copy accuracy ≥ 0.99, adding MSE < 0.01',
-  usage: '[--task copy|adding --cells LIST --lengths LIST --lrs LIST --seeds N --steps N --hidden N --workers N --json]',
+  usage:
+    '[--task copy|adding --cells LIST --lengths LIST --lrs LIST --seeds N --steps N --hidden N --workers N --json]',
   options: {
     task: { type: 'string', help: 'the task', choices: ['copy', 'adding'], default: 'copy' },
     lengths: { type: 'integers', min: 2, help: 'the delays or lengths T, comma-separated', default: [5, 10, 20, 40] },
@@ -235,7 +392,7 @@ export const spanCommand: Command = {
   },
   async run(options) {
     const task = taskOf('span', options, ['copy', 'adding']);
-    const lengths = [...options.lengths as number[]].sort((a, b) => a - b);
+    const lengths = [...(options.lengths as number[])].sort((a, b) => a - b);
     const grid = gridFrom('span', task, options, lengths);
     const { record, folder } = await runAndRecord('span', grid, options, spanReport);
     const { header, rows } = spanRows(record);
@@ -243,7 +400,17 @@ export const spanCommand: Command = {
     console.log(`report ${join(folder, 'report.html')}`);
     if (options.json) {
       const longest = Object.fromEntries(grid.cells.map((c) => [c, longestSolved(record, c)]));
-      console.log(JSON.stringify({ task, metric: record.metric, interrupted: record.interrupted, jobs: record.jobs, groups: record.groups, longest, folder }));
+      console.log(
+        JSON.stringify({
+          task,
+          metric: record.metric,
+          interrupted: record.interrupted,
+          jobs: record.jobs,
+          groups: record.groups,
+          longest,
+          folder,
+        }),
+      );
     }
     return record.interrupted === null ? 0 : 130;
   },

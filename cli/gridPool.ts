@@ -3,7 +3,15 @@
 // sweep is done. SIGINT, SIGTERM and SIGHUP stop it: the running jobs are dropped and the
 // finished ones kept. A job's result does not depend on the thread or the order.
 import { Worker } from 'node:worker_threads';
-import { bestRate, jobCount, seedJobs, sweepJobs, type GridOptions, type Job, type JobResult } from '../experiments/index.js';
+import {
+  bestRate,
+  jobCount,
+  seedJobs,
+  sweepJobs,
+  type GridOptions,
+  type Job,
+  type JobResult,
+} from '../experiments/index.js';
 import { getBackend, type Metric } from '../index.js';
 
 export interface GridOutcome {
@@ -35,7 +43,8 @@ export function runGrid(o: GridOptions, metric: Metric, workers: number, listene
   const url = new URL('./gridWorker.js', import.meta.url);
   return new Promise((resolve) => {
     const pool: Worker[] = [];
-    let busy = 0, finished = false;
+    let busy = 0,
+      finished = false;
     const finish = (interrupted: string | null, error?: Error) => {
       if (finished) return;
       finished = true;
@@ -69,7 +78,8 @@ export function runGrid(o: GridOptions, metric: Metric, workers: number, listene
         running.delete(r.key);
         results.push(r);
         const sweep = results.filter((x) => x.cell === r.cell && x.seqLen === r.seqLen && x.seed === 1);
-        if (r.seed === 1 && sweep.length === sweepsPerGroup) queue.push(...seedJobs(o, r.cell, r.seqLen, bestRate(sweep, metric)));
+        if (r.seed === 1 && sweep.length === sweepsPerGroup)
+          queue.push(...seedJobs(o, r.cell, r.seqLen, bestRate(sweep, metric)));
         listener.onResult(r, results.length, total);
         idle.push(worker);
         dispatch();

@@ -15,10 +15,21 @@ export const tagCommand: Command = {
   run(options) {
     if (options.model === undefined) throw new UsageError('tag: --model is required', '--model');
     const tagger = loadTagger(options.model as string);
-    const lines = readFileSync(0, 'utf8').split('\n').map((l) => l.trim().split(/\s+/).filter((w) => w !== '')).filter((ws) => ws.length > 0);
+    const lines = readFileSync(0, 'utf8')
+      .split('\n')
+      .map((l) =>
+        l
+          .trim()
+          .split(/\s+/)
+          .filter((w) => w !== ''),
+      )
+      .filter((ws) => ws.length > 0);
     const tags = lines.length === 0 ? [] : tagger.tag(lines);
     lines.forEach((words, q) => console.log(words.map((w, t) => `${w}/${tags[q][t]}`).join(' ')));
-    if (options.json) console.log(JSON.stringify({ sentences: lines.length, tokens: lines.reduce((n, l) => n + l.length, 0), tags: tags }));
+    if (options.json)
+      console.log(
+        JSON.stringify({ sentences: lines.length, tokens: lines.reduce((n, l) => n + l.length, 0), tags: tags }),
+      );
     return 0;
   },
 };
@@ -30,7 +41,12 @@ export const sampleCommand: Command = {
   options: {
     model: { type: 'string', help: 'a model.safetensors written by train --task chars' },
     length: { type: 'integer', min: 1, help: 'characters to generate', default: 300 },
-    temperature: { type: 'real', min: 0, help: 'below 1 sharpens the distribution, above 1 flattens it; 0 always takes the likeliest character (greedy)', default: 1 },
+    temperature: {
+      type: 'real',
+      min: 0,
+      help: 'below 1 sharpens the distribution, above 1 flattens it; 0 always takes the likeliest character (greedy)',
+      default: 1,
+    },
     'top-k': { type: 'integer', min: 0, help: 'sample only among the k likeliest characters (0: all)', default: 0 },
     prime: { type: 'string', help: 'text to read first; the sample continues it', default: 'The ' },
     seed: { type: 'integer', min: 0, help: 'the same seed gives the same text', default: 1 },
@@ -41,8 +57,11 @@ export const sampleCommand: Command = {
     const lm = loadCharModel(options.model as string);
     const topK = options['top-k'] as number;
     const text = lm.sample({
-      length: options.length as number, temperature: options.temperature as number, prime: options.prime as string,
-      topK: topK === 0 ? lm.vocab : topK, seed: options.seed as number,
+      length: options.length as number,
+      temperature: options.temperature as number,
+      prime: options.prime as string,
+      topK: topK === 0 ? lm.vocab : topK,
+      seed: options.seed as number,
     });
     console.log(text);
     if (options.json) console.log(JSON.stringify({ text }));

@@ -11,11 +11,13 @@ export interface ModuleGraph {
   external: string[];
 }
 
-const importPattern = /(?:^|[;\n}])\s*(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[;\n}])\s*import\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|new\s+Worker\(\s*['"]([^'"]+)['"]/g;
+const importPattern =
+  /(?:^|[;\n}])\s*(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[;\n}])\s*import\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|new\s+Worker\(\s*['"]([^'"]+)['"]/g;
 
 /** Follow the imports of `entries` (paths relative to `root`, a folder of compiled .js). */
 export function moduleGraph(root: string, entries: readonly string[]): ModuleGraph {
-  const seen = new Set<string>(), external: string[] = [];
+  const seen = new Set<string>(),
+    external: string[] = [];
   const visit = (path: string) => {
     if (seen.has(path)) return;
     seen.add(path);

@@ -25,7 +25,12 @@ const isolation = {
   'Cache-Control': 'no-store',
 };
 
-const types: Record<string, string> = { html: 'text/html', css: 'text/css', js: 'text/javascript', json: 'application/json' };
+const types: Record<string, string> = {
+  html: 'text/html',
+  css: 'text/css',
+  js: 'text/javascript',
+  json: 'application/json',
+};
 
 /** What each path serves: the page, its style sheet, the module graph, the Brown text. */
 function routes(): Map<string, () => string> {
@@ -34,13 +39,17 @@ function routes(): Map<string, () => string> {
     ['/playground/style.css', () => readFileSync(join(pageFolder, 'style.css'), 'utf8')],
   ]);
   const graph = moduleGraph(dist, pageEntries);
-  if (graph.external.length > 0) throw new Error(`playground: the page's modules import what a browser cannot load: ${graph.external.join(', ')}`);
+  if (graph.external.length > 0)
+    throw new Error(`playground: the page's modules import what a browser cannot load: ${graph.external.join(', ')}`);
   for (const path of graph.modules) files.set(`/${path}`, () => readFileSync(join(dist, path), 'utf8'));
   let brown: string | null = null;
   files.set('/data/brown.json', () => {
     if (brown === null) {
       const splits = loadBrown('brown');
-      brown = JSON.stringify({ train: rawText(splits.train).slice(0, TRAIN_CHARS), dev: rawText(splits.dev).slice(0, DEV_CHARS) });
+      brown = JSON.stringify({
+        train: rawText(splits.train).slice(0, TRAIN_CHARS),
+        dev: rawText(splits.dev).slice(0, DEV_CHARS),
+      });
     }
     return brown;
   });
@@ -59,7 +68,9 @@ function requestPath(target: string | undefined): string | null {
  * whose name was rebound to 127.0.0.1 (DNS rebinding) cannot read what this server sends.
  */
 function hostIsLocal(host: string | undefined, port: number): boolean {
-  return host !== undefined && ['127.0.0.1', 'localhost', '[::1]'].some((name) => host.toLowerCase() === `${name}:${port}`);
+  return (
+    host !== undefined && ['127.0.0.1', 'localhost', '[::1]'].some((name) => host.toLowerCase() === `${name}:${port}`)
+  );
 }
 
 /**
@@ -77,9 +88,14 @@ export function playgroundServer(): Server {
       const path = requestPath(request.url);
       if (path === null) return send(400, 'text/plain', 'the request target must be a path that starts with one /\n');
       if (!hostIsLocal(request.headers.host, request.socket.localPort ?? -1)) {
-        return send(403, 'text/plain', `this server answers only to 127.0.0.1, localhost and [::1] at its port, not to the host ${JSON.stringify(request.headers.host ?? '')}\n`);
+        return send(
+          403,
+          'text/plain',
+          `this server answers only to 127.0.0.1, localhost and [::1] at its port, not to the host ${JSON.stringify(request.headers.host ?? '')}\n`,
+        );
       }
-      if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain', `${request.method} is not served here\n`);
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return send(405, 'text/plain', `${request.method} is not served here\n`);
       const file = files.get(path === '/index.html' ? '/' : path);
       if (file === undefined) return send(404, 'text/plain', `no ${path} here\n`);
       send(200, types[path === '/' ? 'html' : path.split('.').pop()!] ?? 'text/plain', file());
@@ -103,7 +119,9 @@ export const playgroundCommand: Command = {
     const port = options.port as number;
     const server = playgroundServer();
     return new Promise<number>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`playground: cannot listen on 127.0.0.1:${port}: ${err.message}`)));
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new Error(`playground: cannot listen on 127.0.0.1:${port}: ${err.message}`)),
+      );
       server.listen(port, '127.0.0.1', () => {
         const address = server.address();
         const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : port}/`;

@@ -15,7 +15,21 @@ import { trainCommand } from './trainCommand.js';
 import { compareCommand, spanCommand } from './gridCommands.js';
 import { sampleCommand, tagCommand } from './modelCommands.js';
 
-const commands: Command[] = [trainCommand, compareCommand, spanCommand, tagCommand, sampleCommand, vanishCommand, cellsCommand, gradcheckCommand, goldenCommand, benchCommand, playgroundCommand, analogyCommand, neighborsCommand];
+const commands: Command[] = [
+  trainCommand,
+  compareCommand,
+  spanCommand,
+  tagCommand,
+  sampleCommand,
+  vanishCommand,
+  cellsCommand,
+  gradcheckCommand,
+  goldenCommand,
+  benchCommand,
+  playgroundCommand,
+  analogyCommand,
+  neighborsCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -31,7 +45,8 @@ function overview(): string {
 
 /** The package's version, from its package.json. */
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }
 
 export async function runProgram(argv: string[]): Promise<number> {
@@ -46,14 +61,24 @@ export async function runProgram(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === undefined || name.startsWith('-')) {
-    const error = new UsageError(`rnnlab: ${name === undefined ? 'give a command' : `give a command before the options, got ${name}`}`, name);
+    const error = new UsageError(
+      `rnnlab: ${name === undefined ? 'give a command' : `give a command before the options, got ${name}`}`,
+      name,
+    );
     console.error(`${overview()}\n`);
     return reportError('rnnlab', error, json);
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
     console.error(`${overview()}\n`);
-    return reportError('rnnlab', new UsageError(`rnnlab: unknown command '${name}'; the commands are ${commands.map((c) => c.name).join(', ')}`, name), json);
+    return reportError(
+      'rnnlab',
+      new UsageError(
+        `rnnlab: unknown command '${name}'; the commands are ${commands.map((c) => c.name).join(', ')}`,
+        name,
+      ),
+      json,
+    );
   }
   try {
     const { options, positional } = parseArgs(command.name, rest, command.options);
@@ -63,7 +88,10 @@ export async function runProgram(argv: string[]): Promise<number> {
     }
     if (options.backend !== undefined) setBackend(options.backend as BackendName);
     if (command.positional === undefined && positional.length > 0) {
-      throw new UsageError(`${command.name}: takes no positional arguments, got ${positional.map((p) => `'${p}'`).join(' ')} (options start with --)`, positional[0]);
+      throw new UsageError(
+        `${command.name}: takes no positional arguments, got ${positional.map((p) => `'${p}'`).join(' ')} (options start with --)`,
+        positional[0],
+      );
     }
     return await command.run(options, positional);
   } catch (err) {

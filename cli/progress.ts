@@ -17,7 +17,12 @@ export class Progress {
   private readonly every: number;
 
   /** total: steps to do (or 0 when only a time budget bounds the work); seconds: that budget. */
-  constructor(readonly label: string, readonly total: number, readonly seconds: number, options: ProgressOptions = {}) {
+  constructor(
+    readonly label: string,
+    readonly total: number,
+    readonly seconds: number,
+    options: ProgressOptions = {},
+  ) {
     this.stream = options.stream ?? process.stderr;
     this.tty = Boolean(this.stream.isTTY);
     this.every = (options.every ?? 5) * 1000;
@@ -25,15 +30,18 @@ export class Progress {
 
   /** Report `done` units (steps) with the current loss, or a short text. */
   update(done: number, loss: number | string, force = false): void {
-    const now = Date.now(), elapsed = (now - this.started) / 1000;
+    const now = Date.now(),
+      elapsed = (now - this.started) / 1000;
     const rate = done / Math.max(elapsed, 1e-9);
-    const byCount = this.total > 0 ? done / this.total : 0, byTime = this.seconds > 0 ? elapsed / this.seconds : 0;
+    const byCount = this.total > 0 ? done / this.total : 0,
+      byTime = this.seconds > 0 ? elapsed / this.seconds : 0;
     const fraction = Math.min(1, Math.max(byCount, byTime));
     const left = fraction > 0 ? elapsed * (1 / fraction - 1) : NaN;
     const detail = typeof loss === 'number' ? `loss ${loss.toFixed(4)}  ${rate.toFixed(1)} steps/s` : loss;
     const text = `${this.label} ${done}${this.total > 0 ? `/${this.total}` : ''}${typeof loss === 'number' ? ' steps' : ''}  ${detail}  ETA ${clock(left)}`;
     if (this.tty) {
-      const width = 24, filled = Math.round(fraction * width);
+      const width = 24,
+        filled = Math.round(fraction * width);
       this.stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\u001b[K`);
     } else if (force || now - this.lastLine >= this.every) {
       this.stream.write(`${text}\n`);

@@ -3,7 +3,14 @@
 // test built from Brown's tags (data/analogies.ts) beside random and LSA vectors of the same
 // dimension on the same vocabulary, and the nearest words by cosine.
 import { analogyPairs, analogyQuestions, END, loadBrown, UNKNOWN, wordTokens } from '../index.js';
-import { loadWordModel, lsaVectors, nearestWords, randomVectors, scoreAnalogies, type WordVectors } from '../experiments/index.js';
+import {
+  loadWordModel,
+  lsaVectors,
+  nearestWords,
+  randomVectors,
+  scoreAnalogies,
+  type WordVectors,
+} from '../experiments/index.js';
 import { UsageError } from './args.js';
 import { commonOptions, type Command } from './command.js';
 import { formatTable } from './table.js';
@@ -18,7 +25,8 @@ function modelVectors(path: string): WordVectors & { name: string } {
 
 export const analogyCommand: Command = {
   name: 'analogy',
-  summary: 'the syntactic analogy test (a : b :: c : ?) on a wordlm model\'s word vectors, beside random and LSA vectors',
+  summary:
+    "the syntactic analogy test (a : b :: c : ?) on a wordlm model's word vectors, beside random and LSA vectors",
   usage: '--model FILE [--json]',
   options: {
     model: { type: 'string', help: 'a model.safetensors (or run folder) written by train --task wordlm' },
@@ -37,29 +45,51 @@ export const analogyCommand: Command = {
     ];
     const scores = rows.map(([name, v]) => ({ name, ...scoreAnalogies(v, questions, specials) }));
     const columns = ['Adjectives', 'Nouns', 'Verbs', 'All'] as const;
-    console.log(`${questions.length} questions from ${pairs.length} pairs of Brown's tags (${columns.map((c) => `${c} ${scores[0].questions[c]}`).join(', ')}); accuracy, 3CosAdd`);
-    console.log(formatTable(['vectors', ...columns], scores.map((s) => [s.name, ...columns.map((c) => `${(100 * s.accuracy[c]).toFixed(1)}%`)])));
-    if (options.json) console.log(JSON.stringify({ questions: scores[0].questions, rows: scores.map((s) => ({ name: s.name, accuracy: s.accuracy })) }));
+    console.log(
+      `${questions.length} questions from ${pairs.length} pairs of Brown's tags (${columns.map((c) => `${c} ${scores[0].questions[c]}`).join(', ')}); accuracy, 3CosAdd`,
+    );
+    console.log(
+      formatTable(
+        ['vectors', ...columns],
+        scores.map((s) => [s.name, ...columns.map((c) => `${(100 * s.accuracy[c]).toFixed(1)}%`)]),
+      ),
+    );
+    if (options.json)
+      console.log(
+        JSON.stringify({
+          questions: scores[0].questions,
+          rows: scores.map((s) => ({ name: s.name, accuracy: s.accuracy })),
+        }),
+      );
     return 0;
   },
 };
 
 export const neighborsCommand: Command = {
   name: 'neighbors',
-  summary: 'the words nearest to a word by the cosine of a wordlm model\'s word vectors',
+  summary: "the words nearest to a word by the cosine of a wordlm model's word vectors",
   usage: '--model FILE --word W [--count N] [--json]',
   options: {
     model: { type: 'string', help: 'a model.safetensors (or run folder) written by train --task wordlm' },
-    word: { type: 'string', help: 'the word (lowercase; one of the model\'s vocabulary)' },
+    word: { type: 'string', help: "the word (lowercase; one of the model's vocabulary)" },
     count: { type: 'integer', min: 1, help: 'how many neighbours', default: 10 },
     ...commonOptions,
   },
   run(options) {
-    if (options.model === undefined || options.word === undefined) throw new UsageError('neighbors: --model and --word are required', options.model === undefined ? '--model' : '--word');
+    if (options.model === undefined || options.word === undefined)
+      throw new UsageError(
+        'neighbors: --model and --word are required',
+        options.model === undefined ? '--model' : '--word',
+      );
     const count = options.count as number;
     const word = (options.word as string).toLowerCase();
     const near = nearestWords(modelVectors(options.model as string), word, count, specials);
-    console.log(formatTable(['word', 'cosine'], near.map((n) => [n.word, n.cosine.toFixed(3)])));
+    console.log(
+      formatTable(
+        ['word', 'cosine'],
+        near.map((n) => [n.word, n.cosine.toFixed(3)]),
+      ),
+    );
     if (options.json) console.log(JSON.stringify({ word, neighbors: near }));
     return 0;
   },

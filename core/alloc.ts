@@ -33,7 +33,8 @@ export function allocScoped(dtype: DType, length: number): Buf;
 export function allocScoped(dtype: DType, length: number): Buf {
   const onTheHeap = dtype === 'f32' && kernelBackend() === 'wasm';
   // Made in a scope, the buffer is freed by it: the collector need not be prompted to find it.
-  const buf = (onTheHeap ? null : reuseBuffer(dtype, length)) ?? (make('allocScoped', dtype, length, false, !inScope()) as Buf);
+  const buf =
+    (onTheHeap ? null : reuseBuffer(dtype, length)) ?? (make('allocScoped', dtype, length, false, !inScope()) as Buf);
   trackBuffer(buf);
   return buf;
 }
@@ -52,15 +53,23 @@ export function allocPinned(dtype: DType, length: number, freedByOwner = false):
 }
 
 /** collected: the buffer is reclaimed when it is collected (no scope frees it), so its heap block carries a ballast (kernels/wasm/heap.ts). */
-function make(where: string, dtype: DType | 'i32', length: number, pinned: boolean, collected: boolean): Buf | Int32Array {
+function make(
+  where: string,
+  dtype: DType | 'i32',
+  length: number,
+  pinned: boolean,
+  collected: boolean,
+): Buf | Int32Array {
   if (!Number.isInteger(length) || length < 0) {
     throw new ArgumentError(where, 'length', 'a non-negative integer', length);
   }
-  if (dtype !== 'f32' && dtype !== 'f64' && dtype !== 'i32') throw new ArgumentError(where, 'dtype', '\'f32\', \'f64\' or \'i32\'', dtype);
+  if (dtype !== 'f32' && dtype !== 'f64' && dtype !== 'i32')
+    throw new ArgumentError(where, 'dtype', "'f32', 'f64' or 'i32'", dtype);
   allocations++;
   try {
     // On the wasm backend float32 buffers live in its heap (while it has room).
-    if (dtype === 'f32') return (kernelBackend() === 'wasm' ? onHeap(length, pinned, collected) : null) ?? new Float32Array(length);
+    if (dtype === 'f32')
+      return (kernelBackend() === 'wasm' ? onHeap(length, pinned, collected) : null) ?? new Float32Array(length);
     return dtype === 'f64' ? new Float64Array(length) : new Int32Array(length);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
@@ -70,7 +79,12 @@ function make(where: string, dtype: DType | 'i32', length: number, pinned: boole
 
 /** A size of memory in words: 17.4 GB, 3.2 MB, 512 bytes. */
 export function formatBytes(bytes: number): string {
-  const units: [number, string][] = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
+  const units: [number, string][] = [
+    [1e12, 'TB'],
+    [1e9, 'GB'],
+    [1e6, 'MB'],
+    [1e3, 'kB'],
+  ];
   const [scale, unit] = units.find(([u]) => bytes >= u) ?? [1, 'bytes'];
   return `${(bytes / scale).toFixed(scale === 1 ? 0 : 1)} ${unit}`;
 }
@@ -82,7 +96,13 @@ export class AllocationError extends ArgumentError {
 
   constructor(where: string, dtype: DType | 'i32', length: number) {
     const bytes = length * (dtype === 'f64' ? 8 : 4);
-    super(where, 'length', 'a buffer this process can allocate', `${length} ${dtype} values, ${formatBytes(bytes)} in one buffer`, true);
+    super(
+      where,
+      'length',
+      'a buffer this process can allocate',
+      `${length} ${dtype} values, ${formatBytes(bytes)} in one buffer`,
+      true,
+    );
     this.bytes = bytes;
   }
 }

@@ -19,7 +19,8 @@ export const backendNames: readonly BackendName[] = ['js', 'wasm'];
 
 /** Run float32 work on these kernels from now on. 'wasm' where it is not supported is an error that says why. */
 export function setBackend(name: BackendName): void {
-  if (!backendNames.includes(name)) throw new ArgumentError('setBackend', 'name', `one of ${backendNames.join(', ')}`, name);
+  if (!backendNames.includes(name))
+    throw new ArgumentError('setBackend', 'name', `one of ${backendNames.join(', ')}`, name);
   setKernelBackend(name);
 }
 
@@ -40,6 +41,7 @@ export function wasmAvailable(): { ok: boolean; why: string } {
  */
 export function setBackendByVariable(variable: string, value: string | undefined): void {
   if (value === undefined || value === '') return;
-  if (!backendNames.includes(value as BackendName)) throw new ArgumentError(variable, 'the variable', `one of ${backendNames.join(', ')} (lower case)`, value);
+  if (!backendNames.includes(value as BackendName))
+    throw new ArgumentError(variable, 'the variable', `one of ${backendNames.join(', ')} (lower case)`, value);
   setBackend(value as BackendName);
 }

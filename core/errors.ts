@@ -23,7 +23,13 @@ export class ArgumentError extends Error {
   readonly got: string;
 
   /** `got` is shown with describe() unless it is already a string of text to show as it is (gotText). */
-  constructor(readonly where: string, readonly argument: string, readonly expected: string, got: unknown, gotText = false) {
+  constructor(
+    readonly where: string,
+    readonly argument: string,
+    readonly expected: string,
+    got: unknown,
+    gotText = false,
+  ) {
     const shown = gotText ? String(got) : describe(got);
     super(`${where}: ${argument} must be ${expected}, got ${shown}`);
     this.got = shown;
@@ -34,7 +40,12 @@ export class ArgumentError extends Error {
 export class NonFiniteError extends Error {
   override name = 'NonFiniteError';
 
-  constructor(readonly where: string, readonly what: string, readonly value: number, advice = '') {
+  constructor(
+    readonly where: string,
+    readonly what: string,
+    readonly value: number,
+    advice = '',
+  ) {
     super(`${where}: ${what} is ${value}${advice}`);
   }
 }
@@ -43,7 +54,11 @@ export class NonFiniteError extends Error {
 export class FormatError extends Error {
   override name = 'FormatError';
 
-  constructor(readonly kind: string, readonly path: string, readonly why: string) {
+  constructor(
+    readonly kind: string,
+    readonly path: string,
+    readonly why: string,
+  ) {
     super(`${kind} ${path} ${why}`);
   }
 }

@@ -1,6 +1,16 @@
 // Files on disk: written atomically, and .safetensors files read and written through
 // safetensors.ts. (The only part of core that needs Node's file system.)
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FormatError } from './errors.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type SafetensorsInput } from './safetensors.js';
@@ -80,7 +90,11 @@ function processRuns(pid: number): boolean {
   }
 }
 
-export function saveSafetensors(path: string, tensors: Record<string, SafetensorsInput>, metadata: Record<string, string> = {}): void {
+export function saveSafetensors(
+  path: string,
+  tensors: Record<string, SafetensorsInput>,
+  metadata: Record<string, string> = {},
+): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -89,7 +103,8 @@ export function loadSafetensors(path: string): SafetensorsFile {
   let bytes: Uint8Array;
   removeStaleTemps(dirname(path));
   try {
-    if (statSync(path).isDirectory()) throw new FormatError('safetensors:', path, 'is a folder, not a .safetensors file');
+    if (statSync(path).isDirectory())
+      throw new FormatError('safetensors:', path, 'is a folder, not a .safetensors file');
     bytes = readFileSync(path);
   } catch (err) {
     if (err instanceof FormatError) throw err;

@@ -81,16 +81,21 @@ export interface GradcheckReport {
  * grad are restored afterwards.
  */
 export function gradcheck(
-  loss: (tape: Tape | null) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {},
+  loss: (tape: Tape | null) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
 ): GradcheckReport {
-  if (typeof loss !== 'function') throw new ArgumentError('gradcheck', 'loss', 'a function (tape) => Tensor', typeof loss);
-  if (!Array.isArray(inputs) || inputs.length === 0) throw new ArgumentError('gradcheck', 'inputs', 'a non-empty array of tensors', inputs);
+  if (typeof loss !== 'function')
+    throw new ArgumentError('gradcheck', 'loss', 'a function (tape) => Tensor', typeof loss);
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new ArgumentError('gradcheck', 'inputs', 'a non-empty array of tensors', inputs);
   inputs.forEach((t, q) => {
     if (!(t instanceof Tensor)) throw new ArgumentError('gradcheck', `inputs[${q}]`, 'a Tensor', typeof t);
   });
   const dtype: DType = inputs[0].dtype;
   inputs.forEach((t, q) => {
-    if (t.dtype !== dtype) throw new ArgumentError('gradcheck', `inputs[${q}]`, `of dtype ${dtype} like inputs[0]`, t.dtype);
+    if (t.dtype !== dtype)
+      throw new ArgumentError('gradcheck', `inputs[${q}]`, `of dtype ${dtype} like inputs[0]`, t.dtype);
     checkFiniteValues('gradcheck', labelOf(t, q), t.data, '; gradcheck needs finite input values');
   });
   const { eps, atol, rtol } = { ...GRADCHECK_DEFAULTS[dtype], ...options };
@@ -104,7 +109,10 @@ export function gradcheck(
   const reports = inputs.map((input, q) => compare(loss, input, labelOf(input, q), analytic[q], eps, atol, rtol));
   return {
     ok: reports.every((r) => r.ok),
-    dtype, eps, atol, rtol,
+    dtype,
+    eps,
+    atol,
+    rtol,
     inputs: reports,
     maxRelErr: Math.max(0, ...reports.map((r) => r.maxRelErr)),
     errorToBound: reports.reduce((worst, r) => (isWorse(r.errorToBound, worst) ? r.errorToBound : worst), 0),
@@ -117,7 +125,10 @@ function labelOf(t: Tensor, q: number): string {
 
 /** One recorded forward and backward; the inputs' own grads and flags are left as they were. */
 function analyticGradients(loss: (tape: Tape | null) => Tensor, inputs: readonly Tensor[]): Buf[] {
-  const saved = inputs.map((t) => ({ requiresGrad: t.requiresGrad, grad: t.grad === null ? null : snapshot(t.grad, t.size) }));
+  const saved = inputs.map((t) => ({
+    requiresGrad: t.requiresGrad,
+    grad: t.grad === null ? null : snapshot(t.grad, t.size),
+  }));
   try {
     for (const t of inputs) {
       t.requiresGrad = true;
@@ -146,16 +157,31 @@ function evaluate(loss: (tape: Tape | null) => Tensor, tape: Tape | null, when: 
     const got = out instanceof Tensor ? `shape ${shapeStr(out.shape)}` : typeof out;
     throw new Error(`gradcheck: loss must return a one-element Tensor, got ${got}`);
   }
-  if (!Number.isFinite(out.data[0])) throw new NonFiniteError('gradcheck', `the loss in ${when}`, out.data[0], '; it must be finite');
+  if (!Number.isFinite(out.data[0]))
+    throw new NonFiniteError('gradcheck', `the loss in ${when}`, out.data[0], '; it must be finite');
   return out;
 }
 
 function compare(
-  loss: (tape: Tape | null) => Tensor, input: Tensor, label: string, analytic: Buf,
-  eps: number, atol: number, rtol: number,
+  loss: (tape: Tape | null) => Tensor,
+  input: Tensor,
+  label: string,
+  analytic: Buf,
+  eps: number,
+  atol: number,
+  rtol: number,
 ): GradcheckInputReport {
   const report: GradcheckInputReport = {
-    name: label, shape: input.shape, maxAbsErr: 0, maxRelErr: 0, worstIndex: -1, analytic: 0, numeric: 0, failures: 0, errorToBound: 0, ok: true,
+    name: label,
+    shape: input.shape,
+    maxAbsErr: 0,
+    maxRelErr: 0,
+    worstIndex: -1,
+    analytic: 0,
+    numeric: 0,
+    failures: 0,
+    errorToBound: 0,
+    ok: true,
   };
   const data = input.data;
   for (let q = 0; q < input.size; q++) {
@@ -168,7 +194,12 @@ function compare(
     const minus = withScope(() => evaluate(loss, null, `${label}[${q}] − eps`).data[0]);
     data[q] = original;
     if (plusStored === minusStored) {
-      throw new ArgumentError('gradcheck', 'eps', `large enough that ${label}[${q}] ± eps differ in ${input.dtype} (${label}[${q}] is ${original})`, eps);
+      throw new ArgumentError(
+        'gradcheck',
+        'eps',
+        `large enough that ${label}[${q}] ± eps differ in ${input.dtype} (${label}[${q}] is ${original})`,
+        eps,
+      );
     }
     const numeric = (plus - minus) / (plusStored - minusStored);
     const a = analytic[q];

@@ -13,7 +13,10 @@ import { ArgumentError } from './errors.js';
 import { checkShape, shapeStr, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
-interface Slot { tensor: Tensor; offset: number }
+interface Slot {
+  tensor: Tensor;
+  offset: number;
+}
 
 export class ParamStore {
   readonly dtype: DType;
@@ -28,9 +31,12 @@ export class ParamStore {
 
   /** Declare a parameter. Its tensor's data and grad (zeros) exist once the store is allocated. */
   add(name: string, shape: Shape): Tensor {
-    if (typeof name !== 'string' || name === '') throw new ArgumentError('ParamStore.add', 'name', 'a non-empty string', name);
+    if (typeof name !== 'string' || name === '')
+      throw new ArgumentError('ParamStore.add', 'name', 'a non-empty string', name);
     if (this.buffers !== null) {
-      throw new Error(`ParamStore.add: cannot add ${name}: the store is allocated already; declare every parameter before allocate()`);
+      throw new Error(
+        `ParamStore.add: cannot add ${name}: the store is allocated already; declare every parameter before allocate()`,
+      );
     }
     if (this.slots.has(name)) throw new ArgumentError('ParamStore.add', 'name', 'a name not yet in the store', name);
     const size = sizeOf(checkShape('ParamStore.add', shape));
@@ -43,7 +49,8 @@ export class ParamStore {
   /** Make the flat buffers (zeros) and point every declared tensor at its views. Once. */
   allocate(): this {
     if (this.buffers !== null) throw new Error('ParamStore.allocate: the store is allocated already');
-    const data = allocPinned(this.dtype, this.used), grad = allocPinned(this.dtype, this.used);
+    const data = allocPinned(this.dtype, this.used),
+      grad = allocPinned(this.dtype, this.used);
     for (const { tensor, offset } of this.slots.values()) {
       tensor.bind(data.subarray(offset, offset + tensor.size), grad.subarray(offset, offset + tensor.size));
     }
@@ -66,14 +73,22 @@ export class ParamStore {
   }
 
   private allocatedBuffers(): { data: Buf; grad: Buf } {
-    if (this.buffers === null) throw new Error(`ParamStore: the store is not allocated yet (${this.slots.size} parameters declared); call allocate() first`);
+    if (this.buffers === null)
+      throw new Error(
+        `ParamStore: the store is not allocated yet (${this.slots.size} parameters declared); call allocate() first`,
+      );
     return this.buffers;
   }
 
   get(name: string): Tensor {
     const slot = this.slots.get(name);
     if (slot === undefined) {
-      throw new ArgumentError('ParamStore.get', 'name', `one of the store's parameters (${[...this.slots.keys()].join(', ') || 'none'})`, name);
+      throw new ArgumentError(
+        'ParamStore.get',
+        'name',
+        `one of the store's parameters (${[...this.slots.keys()].join(', ') || 'none'})`,
+        name,
+      );
     }
     return slot.tensor;
   }
@@ -106,7 +121,12 @@ export class ParamStore {
   set(name: string, values: ArrayLike<number>): void {
     const t = this.get(name);
     if (values.length !== t.size) {
-      throw new ArgumentError('ParamStore.set', 'values', `${t.size} values for ${name} ${shapeStr(t.shape)}`, values.length);
+      throw new ArgumentError(
+        'ParamStore.set',
+        'values',
+        `${t.size} values for ${name} ${shapeStr(t.shape)}`,
+        values.length,
+      );
     }
     for (let q = 0; q < t.size; q++) t.data[q] = values[q];
   }

@@ -88,10 +88,15 @@ export class Rng {
   }
 
   setState(state: readonly number[]): void {
-    if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w < 4294967296)) {
+    if (
+      !Array.isArray(state) ||
+      state.length !== 4 ||
+      !state.every((w) => Number.isInteger(w) && w >= 0 && w < 4294967296)
+    ) {
       throw new ArgumentError('Rng.setState', 'state', 'four unsigned 32-bit integers', JSON.stringify(state), true);
     }
-    if (state.every((w) => w === 0)) throw new ArgumentError('Rng.setState', 'state', 'four words, not all zeros (xoshiro would stay at zero)', state);
+    if (state.every((w) => w === 0))
+      throw new ArgumentError('Rng.setState', 'state', 'four words, not all zeros (xoshiro would stay at zero)', state);
     [this.s0, this.s1, this.s2, this.s3] = state.map((w) => w | 0);
   }
 }

@@ -16,8 +16,13 @@ export function argmaxRows(logits: Tensor): Int32Array {
  * Sequences of different lengths as one time-major batch: values[t·B + b] is step t of
  * sequence b, `fill` past its end. T is the longest length (or the one given, at least that).
  */
-export function padTimeMajor(sequences: readonly ArrayLike<number>[], fill = 0, steps?: number): { T: number; B: number; values: number[]; lengths: number[] } {
-  const B = sequences.length, lengths = sequences.map((s) => s.length);
+export function padTimeMajor(
+  sequences: readonly ArrayLike<number>[],
+  fill = 0,
+  steps?: number,
+): { T: number; B: number; values: number[]; lengths: number[] } {
+  const B = sequences.length,
+    lengths = sequences.map((s) => s.length);
   const T = steps ?? Math.max(0, ...lengths);
   const values = new Array<number>(T * B).fill(fill);
   sequences.forEach((s, b) => {

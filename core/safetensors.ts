@@ -52,20 +52,52 @@ const MAX_HEADER = 100_000_000;
 
 /** The dtype a tensor is written as: the one asked for, which its array must be able to hold, or its array's. */
 function dtypeToWrite(name: string, t: SafetensorsInput): SafetensorsDtype {
-  const natural: SafetensorsDtype | null = t.data instanceof Float64Array ? 'F64' : t.data instanceof Float32Array ? 'F32'
-    : t.data instanceof BigInt64Array ? 'I64' : t.data instanceof Int32Array ? 'I32' : t.data instanceof Uint8Array ? 'U8' : null;
-  if (natural === null) throw new ArgumentError('safetensors', `tensor ${name}`, 'a Float64Array, Float32Array, BigInt64Array, Int32Array or Uint8Array', t.data);
+  const natural: SafetensorsDtype | null =
+    t.data instanceof Float64Array
+      ? 'F64'
+      : t.data instanceof Float32Array
+        ? 'F32'
+        : t.data instanceof BigInt64Array
+          ? 'I64'
+          : t.data instanceof Int32Array
+            ? 'I32'
+            : t.data instanceof Uint8Array
+              ? 'U8'
+              : null;
+  if (natural === null)
+    throw new ArgumentError(
+      'safetensors',
+      `tensor ${name}`,
+      'a Float64Array, Float32Array, BigInt64Array, Int32Array or Uint8Array',
+      t.data,
+    );
   const dtype = t.dtype ?? natural;
-  const fits = dtype === natural || (dtype === 'F16' && (natural === 'F32' || natural === 'F64')) || (dtype === 'BOOL' && natural === 'U8');
-  if (!fits) throw new ArgumentError('safetensors', `dtype of tensor ${name}`, `one its ${t.data.constructor.name} can hold (${natural}${natural.startsWith('F') ? ' or F16' : natural === 'U8' ? ' or BOOL' : ''})`, dtype);
+  const fits =
+    dtype === natural ||
+    (dtype === 'F16' && (natural === 'F32' || natural === 'F64')) ||
+    (dtype === 'BOOL' && natural === 'U8');
+  if (!fits)
+    throw new ArgumentError(
+      'safetensors',
+      `dtype of tensor ${name}`,
+      `one its ${t.data.constructor.name} can hold (${natural}${natural.startsWith('F') ? ' or F16' : natural === 'U8' ? ' or BOOL' : ''})`,
+      dtype,
+    );
   if (dtype === 'F16') {
     // A finite value beyond the largest half (65504, and whatever rounds to it) would be written as ±Infinity.
-    let largest = 0, at = -1;
+    let largest = 0,
+      at = -1;
     t.data.forEach((v, q) => {
       if (Number.isFinite(v) && Math.abs(v as number) > Math.abs(largest)) [largest, at] = [v as number, q];
     });
     if (at >= 0 && (toHalf(largest) & 0x7fff) === 0x7c00) {
-      throw new ArgumentError('safetensors', `tensor ${name}`, `within F16's range (±65504) to be written as F16 (write it as F32, or scale it)`, `${largest} at ${name}[${at}], its largest value`, true);
+      throw new ArgumentError(
+        'safetensors',
+        `tensor ${name}`,
+        `within F16's range (±65504) to be written as F16 (write it as F32, or scale it)`,
+        `${largest} at ${name}[${at}], its largest value`,
+        true,
+      );
     }
   }
   if (dtype === 'BOOL') {
@@ -76,9 +108,13 @@ function dtypeToWrite(name: string, t: SafetensorsInput): SafetensorsDtype {
 }
 
 /** The file's bytes for these tensors and metadata. */
-export function encodeSafetensors(tensors: Record<string, SafetensorsInput>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, SafetensorsInput>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') throw new ArgumentError('safetensors', `metadata value of ${key}`, 'a string', value);
+    if (typeof value !== 'string')
+      throw new ArgumentError('safetensors', `metadata value of ${key}`, 'a string', value);
   }
   const dtypes = new Map(Object.entries(tensors).map(([name, t]) => [name, dtypeToWrite(name, t)]));
   const names = Object.keys(tensors).sort((a, b) => {
@@ -89,9 +125,16 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsInput>, met
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const name of names) {
-    if (name === '__metadata__') throw new ArgumentError('safetensors', 'a tensor name', 'anything but __metadata__', name);
+    if (name === '__metadata__')
+      throw new ArgumentError('safetensors', 'a tensor name', 'anything but __metadata__', name);
     const { shape, data } = tensors[name];
-    if (sizeOf(shape) !== data.length) throw new ArgumentError('safetensors', `tensor ${name}`, `${sizeOf(shape)} values for shape ${shapeStr(shape)}`, data.length);
+    if (sizeOf(shape) !== data.length)
+      throw new ArgumentError(
+        'safetensors',
+        `tensor ${name}`,
+        `${sizeOf(shape)} values for shape ${shapeStr(shape)}`,
+        data.length,
+      );
     const end = offset + data.length * BYTES[dtypes.get(name)!];
     header[name] = { dtype: dtypes.get(name), shape: [...shape], data_offsets: [offset, end] };
     offset = end;
@@ -115,12 +158,25 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsInput>, met
 function writeValues(view: DataView, at: number, dtype: SafetensorsDtype, data: SafetensorsArray): void {
   const n = data.length;
   switch (dtype) {
-    case 'F64': for (let q = 0; q < n; q++) view.setFloat64(at + 8 * q, data[q] as number, true); break;
-    case 'F32': for (let q = 0; q < n; q++) view.setFloat32(at + 4 * q, data[q] as number, true); break;
-    case 'F16': for (let q = 0; q < n; q++) view.setUint16(at + 2 * q, toHalf(data[q] as number), true); break;
-    case 'I64': for (let q = 0; q < n; q++) view.setBigInt64(at + 8 * q, data[q] as bigint, true); break;
-    case 'I32': for (let q = 0; q < n; q++) view.setInt32(at + 4 * q, data[q] as number, true); break;
-    case 'U8': case 'BOOL': for (let q = 0; q < n; q++) view.setUint8(at + q, data[q] as number); break;
+    case 'F64':
+      for (let q = 0; q < n; q++) view.setFloat64(at + 8 * q, data[q] as number, true);
+      break;
+    case 'F32':
+      for (let q = 0; q < n; q++) view.setFloat32(at + 4 * q, data[q] as number, true);
+      break;
+    case 'F16':
+      for (let q = 0; q < n; q++) view.setUint16(at + 2 * q, toHalf(data[q] as number), true);
+      break;
+    case 'I64':
+      for (let q = 0; q < n; q++) view.setBigInt64(at + 8 * q, data[q] as bigint, true);
+      break;
+    case 'I32':
+      for (let q = 0; q < n; q++) view.setInt32(at + 4 * q, data[q] as number, true);
+      break;
+    case 'U8':
+    case 'BOOL':
+      for (let q = 0; q < n; q++) view.setUint8(at + q, data[q] as number);
+      break;
   }
 }
 
@@ -133,26 +189,32 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
   if (8 + n > bytes.length) {
-    fail(`is not a .safetensors file, or is cut short: its first 8 bytes give a ${n}-byte header, but only ${bytes.length - 8} bytes follow them`);
+    fail(
+      `is not a .safetensors file, or is cut short: its first 8 bytes give a ${n}-byte header, but only ${bytes.length - 8} bytes follow them`,
+    );
   }
   if (n > MAX_HEADER) fail(`declares a ${n}-byte header, more than the ${MAX_HEADER} allowed`);
-  let header: unknown, text = '';
+  let header: unknown,
+    text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
     header = JSON.parse(text);
   } catch (err) {
     fail(`has a header that is not valid UTF-8 JSON (${(err as Error).message})`);
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('has a header that is not a JSON object');
+  if (header === null || typeof header !== 'object' || Array.isArray(header))
+    fail('has a header that is not a JSON object');
   // JSON.parse keeps the last of two equal names; a header that names a tensor twice is refused instead.
   const keys = topLevelKeys(text);
   const twice = keys.find((k, q) => keys.indexOf(k) !== q);
-  if (twice !== undefined) fail(`names ${twice === '__metadata__' ? '__metadata__' : `tensor ${twice}`} twice in its header`);
+  if (twice !== undefined)
+    fail(`names ${twice === '__metadata__' ? '__metadata__' : `tensor ${twice}`} twice in its header`);
   const metadata: Record<string, string> = {};
   const infos: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('has __metadata__ that is not an object');
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        fail('has __metadata__ that is not an object');
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(`has metadata ${k} that is not a string`);
         metadata[k] = v as string;
@@ -162,11 +224,19 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (info === null || typeof info !== 'object') fail(`has tensor ${name} whose entry is not an object`);
     if (!safetensorsDtypes.includes(info.dtype as SafetensorsDtype)) {
-      fail(`has tensor ${name} of dtype ${String(info.dtype)}, not one of the dtypes rnnlab reads (${safetensorsDtypes.join(', ')})`);
+      fail(
+        `has tensor ${name} of dtype ${String(info.dtype)}, not one of the dtypes rnnlab reads (${safetensorsDtypes.join(', ')})`,
+      );
     }
     const shape = info.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Number.isSafeInteger(sizeOf(shape as number[]))) {
-      fail(`has tensor ${name} with a malformed shape ${JSON.stringify(shape)} (each dimension, and their product, a safe integer ≥ 0)`);
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      !Number.isSafeInteger(sizeOf(shape as number[]))
+    ) {
+      fail(
+        `has tensor ${name} with a malformed shape ${JSON.stringify(shape)} (each dimension, and their product, a safe integer ≥ 0)`,
+      );
     }
     const offsets = info.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -175,7 +245,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     const [begin, end] = offsets as number[];
     const dtype = info.dtype as SafetensorsDtype;
     if (end - begin !== sizeOf(shape as number[]) * BYTES[dtype]) {
-      fail(`has tensor ${name} whose data_offsets [${begin}, ${end}) do not hold ${shapeStr(shape as number[])} ${dtype} values`);
+      fail(
+        `has tensor ${name} whose data_offsets [${begin}, ${end}) do not hold ${shapeStr(shape as number[])} ${dtype} values`,
+      );
     }
     infos.push({ name, dtype, shape: shape as number[], begin, end });
   }
@@ -183,11 +255,14 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   infos.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expected = 0;
   for (const info of infos) {
-    if (info.begin !== expected) fail(`has tensor ${info.name} at byte ${info.begin}, expected ${expected}: the tensors must be back to back`);
+    if (info.begin !== expected)
+      fail(`has tensor ${info.name} at byte ${info.begin}, expected ${expected}: the tensors must be back to back`);
     expected = info.end;
   }
   if (expected !== dataLength) {
-    fail(`has ${dataLength} data bytes but its tensors cover ${expected}${dataLength < expected ? ' (truncated?)' : ''}`);
+    fail(
+      `has ${dataLength} data bytes but its tensors cover ${expected}${dataLength < expected ? ' (truncated?)' : ''}`,
+    );
   }
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const info of infos) {
@@ -223,18 +298,45 @@ function topLevelKeys(json: string): string[] {
 
 function readValues(view: DataView, at: number, dtype: SafetensorsDtype, n: number): SafetensorsArray {
   switch (dtype) {
-    case 'F64': { const d = alloc('f64', n); for (let q = 0; q < n; q++) d[q] = view.getFloat64(at + 8 * q, true); return d; }
-    case 'F32': { const d = alloc('f32', n); for (let q = 0; q < n; q++) d[q] = view.getFloat32(at + 4 * q, true); return d; }
-    case 'F16': { const d = alloc('f32', n); for (let q = 0; q < n; q++) d[q] = fromHalf(view.getUint16(at + 2 * q, true)); return d; }
-    case 'I64': { const d = new BigInt64Array(n); for (let q = 0; q < n; q++) d[q] = view.getBigInt64(at + 8 * q, true); return d; }
-    case 'I32': { const d = alloc('i32', n); for (let q = 0; q < n; q++) d[q] = view.getInt32(at + 4 * q, true); return d; }
-    case 'U8': case 'BOOL': { const d = new Uint8Array(n); for (let q = 0; q < n; q++) d[q] = view.getUint8(at + q); return d; }
+    case 'F64': {
+      const d = alloc('f64', n);
+      for (let q = 0; q < n; q++) d[q] = view.getFloat64(at + 8 * q, true);
+      return d;
+    }
+    case 'F32': {
+      const d = alloc('f32', n);
+      for (let q = 0; q < n; q++) d[q] = view.getFloat32(at + 4 * q, true);
+      return d;
+    }
+    case 'F16': {
+      const d = alloc('f32', n);
+      for (let q = 0; q < n; q++) d[q] = fromHalf(view.getUint16(at + 2 * q, true));
+      return d;
+    }
+    case 'I64': {
+      const d = new BigInt64Array(n);
+      for (let q = 0; q < n; q++) d[q] = view.getBigInt64(at + 8 * q, true);
+      return d;
+    }
+    case 'I32': {
+      const d = alloc('i32', n);
+      for (let q = 0; q < n; q++) d[q] = view.getInt32(at + 4 * q, true);
+      return d;
+    }
+    case 'U8':
+    case 'BOOL': {
+      const d = new Uint8Array(n);
+      for (let q = 0; q < n; q++) d[q] = view.getUint8(at + q);
+      return d;
+    }
   }
 }
 
 /** An IEEE 754 half (its 16 bits) as a number: exact. */
 export function fromHalf(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1, exponent = (h >>> 10) & 0x1f, mantissa = h & 0x3ff;
+  const sign = h & 0x8000 ? -1 : 1,
+    exponent = (h >>> 10) & 0x1f,
+    mantissa = h & 0x3ff;
   if (exponent === 0) return sign * mantissa * 2 ** -24;
   if (exponent === 31) return mantissa === 0 ? sign * Infinity : NaN;
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
@@ -247,13 +349,15 @@ const u32 = new Uint32Array(f32.buffer);
 export function toHalf(value: number): number {
   f32[0] = value;
   const x = u32[0];
-  const sign = (x >>> 16) & 0x8000, exponent = (x >>> 23) & 0xff;
+  const sign = (x >>> 16) & 0x8000,
+    exponent = (x >>> 23) & 0xff;
   let mantissa = x & 0x7fffff;
   if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
   const e = exponent - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   // Keep the top 10 bits of the mantissa (for a subnormal half, fewer), rounding what is cut off.
-  let shift = 13, h: number;
+  let shift = 13,
+    h: number;
   if (e <= 0) {
     if (e < -10) return sign;
     mantissa |= 0x800000;
@@ -262,7 +366,8 @@ export function toHalf(value: number): number {
   } else {
     h = (e << 10) | (mantissa >>> 13);
   }
-  const rest = mantissa & ((1 << shift) - 1), halfway = 1 << (shift - 1);
+  const rest = mantissa & ((1 << shift) - 1),
+    halfway = 1 << (shift - 1);
   if (rest > halfway || (rest === halfway && (h & 1) === 1)) h++;
   return sign | h;
 }

@@ -78,7 +78,13 @@ export function withScope<T>(fn: () => T): T {
   }
   if (result instanceof Promise) {
     close(scope, []);
-    throw new ArgumentError('withScope', 'fn', 'a function that returns when its work is done (not async)', 'a function that returned a Promise', true);
+    throw new ArgumentError(
+      'withScope',
+      'fn',
+      'a function that returns when its work is done (not async)',
+      'a function that returned a Promise',
+      true,
+    );
   }
   close(scope, tensorsIn(result));
   return result;
@@ -136,7 +142,8 @@ function close(scope: Scope, returned: ScopedTensor[]): void {
   const keptSet = new Set(kept);
   for (const t of scope.tensors) {
     if (keptSet.has(t)) parent?.tensors.push(t);
-    else if (isFreed(t.dataIfAny)) t.release('the scope it was made in ended (a training step or an evaluation frees its tensors when it ends)');
+    else if (isFreed(t.dataIfAny))
+      t.release('the scope it was made in ended (a training step or an evaluation frees its tensors when it ends)');
   }
   for (const t of scope.gradOwners) {
     if (t.dataIfAny !== null && isFreed(t.grad)) t.grad = null;
@@ -146,7 +153,12 @@ function close(scope: Scope, returned: ScopedTensor[]): void {
 
 /** Whether view lies inside buf (the same memory). */
 function within(view: Buf, buf: Buf): boolean {
-  return view === buf || (view.buffer === buf.buffer && view.byteOffset >= buf.byteOffset && view.byteOffset + view.byteLength <= buf.byteOffset + buf.byteLength);
+  return (
+    view === buf ||
+    (view.buffer === buf.buffer &&
+      view.byteOffset >= buf.byteOffset &&
+      view.byteOffset + view.byteLength <= buf.byteOffset + buf.byteLength)
+  );
 }
 
 /**
@@ -176,7 +188,13 @@ export function reuseBuffer(dtype: 'f32' | 'f64', length: number): Buf | null {
 export function freeBuffer(buf: Buf): void {
   const heap = wasmHeapIfMade();
   if (buf instanceof Float32Array && heap !== null && heap.holds(buf)) return heap.free(buf);
-  if (!scopedBuffers.has(buf) || buf.byteOffset !== 0 || buf.byteLength !== buf.buffer.byteLength || pooledBytes + buf.byteLength > POOL_BYTES) return;
+  if (
+    !scopedBuffers.has(buf) ||
+    buf.byteOffset !== 0 ||
+    buf.byteLength !== buf.buffer.byteLength ||
+    pooledBytes + buf.byteLength > POOL_BYTES
+  )
+    return;
   const key = `${buf instanceof Float64Array ? 'f64' : 'f32'} ${buf.length}`;
   if (pooled.has(buf)) return;
   const list = pool.get(key) ?? [];
@@ -191,7 +209,8 @@ function tensorsIn(value: unknown, depth = 0, found: ScopedTensor[] = []): Scope
   if (value === null || typeof value !== 'object' || depth > 4) return found;
   if (isScopedTensor(value)) found.push(value);
   else if (Array.isArray(value)) for (const v of value) tensorsIn(v, depth + 1, found);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) tensorsIn(v, depth + 1, found);
+  else if (Object.getPrototypeOf(value) === Object.prototype)
+    for (const v of Object.values(value)) tensorsIn(v, depth + 1, found);
   return found;
 }
 

@@ -33,7 +33,13 @@ export class Tape {
   private entries: TapeEntry<any>[] = [];
 
   /** Append one op's entry. Ops call this through `record`, which skips it when no gradient is wanted. */
-  push<S>(backward: Backward<S>, outs: Tensor | readonly Tensor[], inputs: readonly Tensor[], saved: S, holds: Releasable | null = null): void {
+  push<S>(
+    backward: Backward<S>,
+    outs: Tensor | readonly Tensor[],
+    inputs: readonly Tensor[],
+    saved: S,
+    holds: Releasable | null = null,
+  ): void {
     const all = Array.isArray(outs) ? outs : [outs as Tensor];
     this.entries.push({ backward, out: all[0], outs: all, inputs, saved, holds });
   }
@@ -51,7 +57,13 @@ export class Tape {
     const grad = root.ensureGrad();
     if (seed === undefined) {
       if (root.size !== 1) {
-        throw new ArgumentError('Tape.backward', 'root', 'a scalar loss (one element) when no seed is given', `shape ${shapeStr(root.shape)}`, true);
+        throw new ArgumentError(
+          'Tape.backward',
+          'root',
+          'a scalar loss (one element) when no seed is given',
+          `shape ${shapeStr(root.shape)}`,
+          true,
+        );
       }
       if (!Number.isFinite(root.data[0])) {
         throw new NonFiniteError('Tape.backward', 'the loss', root.data[0], '; it must be finite');
@@ -59,7 +71,12 @@ export class Tape {
       grad[0] += 1;
     } else {
       if (seed.length !== root.size) {
-        throw new ArgumentError('Tape.backward', 'seed', `${root.size} values like root ${shapeStr(root.shape)} (it must have ${root.size} elements)`, seed.length);
+        throw new ArgumentError(
+          'Tape.backward',
+          'seed',
+          `${root.size} values like root ${shapeStr(root.shape)} (it must have ${root.size} elements)`,
+          seed.length,
+        );
       }
       for (let q = 0; q < seed.length; q++) grad[q] += seed[q];
     }

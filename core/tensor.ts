@@ -55,9 +55,13 @@ export class Tensor implements ScopedTensor {
   get data(): Buf {
     if (this.values === null) {
       if (this.released !== null) {
-        throw new Error(`Tensor: ${this.name || 'this tensor'} was freed because ${this.released}; return it from its scope or keep() it, or copy its values (t.data.slice()) while it lives`);
+        throw new Error(
+          `Tensor: ${this.name || 'this tensor'} was freed because ${this.released}; return it from its scope or keep() it, or copy its values (t.data.slice()) while it lives`,
+        );
       }
-      throw new Error(`Tensor: ${this.name || 'this parameter'} is declared, but its store is not allocated yet; call store.allocate() after declaring every parameter`);
+      throw new Error(
+        `Tensor: ${this.name || 'this parameter'} is declared, but its store is not allocated yet; call store.allocate() after declaring every parameter`,
+      );
     }
     return this.values;
   }
@@ -86,7 +90,10 @@ export class Tensor implements ScopedTensor {
 
   /** Give a declared tensor its buffers: once, from its store's allocate(). */
   bind(data: Buf, grad: Buf): void {
-    if (this.values !== null) throw new Error(`Tensor.bind: ${this.name || 'this tensor'} has its data already; a tensor's data never re-points`);
+    if (this.values !== null)
+      throw new Error(
+        `Tensor.bind: ${this.name || 'this tensor'} has its data already; a tensor's data never re-points`,
+      );
     if (data.length !== this.size || grad.length !== this.size || dtypeOf(data) !== this.dtype) {
       throw new Error(`Tensor.bind: ${this.name} needs ${this.size} ${this.dtype} values, got ${data.length}`);
     }
@@ -103,7 +110,12 @@ export class Tensor implements ScopedTensor {
   static from(values: ArrayLike<number>, shape: Shape, dtype: DType = 'f32', options: TensorOptions = {}): Tensor {
     const t = Tensor.zeros(shape, dtype, options);
     if (values.length !== t.size) {
-      throw new ArgumentError('Tensor.from', 'values', `the ${t.size} values that shape ${shapeStr(shape)} holds`, values.length);
+      throw new ArgumentError(
+        'Tensor.from',
+        'values',
+        `the ${t.size} values that shape ${shapeStr(shape)} holds`,
+        values.length,
+      );
     }
     for (let q = 0; q < t.size; q++) t.data[q] = values[q];
     return t;

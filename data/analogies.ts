@@ -22,15 +22,27 @@ export const relations = {
 export type Relation = keyof typeof relations;
 export const analogyColumns = ['Adjectives', 'Nouns', 'Verbs'] as const;
 
-export interface AnalogyPair { relation: Relation; base: string; derived: string }
-export interface AnalogyQuestion { relation: Relation; a: string; b: string; c: string; d: string }
+export interface AnalogyPair {
+  relation: Relation;
+  base: string;
+  derived: string;
+}
+export interface AnalogyQuestion {
+  relation: Relation;
+  a: string;
+  b: string;
+  c: string;
+  d: string;
+}
 
 /** The forms an ending makes of a word: 'ies' replaces a final y after a consonant; '+ed' doubles the last consonant. */
 function derive(word: string, ending: string): string | null {
-  const last = word.at(-1)!, before = word.at(-2) ?? '';
+  const last = word.at(-1)!,
+    before = word.at(-2) ?? '';
   const vowel = (ch: string) => 'aeiou'.includes(ch);
   if (ending.startsWith('i')) return last === 'y' && !vowel(before) ? word.slice(0, -1) + ending : null;
-  if (ending.startsWith('+')) return !vowel(last) && vowel(before) && !'wxy'.includes(last) ? word + last + ending.slice(1) : null;
+  if (ending.startsWith('+'))
+    return !vowel(last) && vowel(before) && !'wxy'.includes(last) ? word + last + ending.slice(1) : null;
   if (ending === 'd' || ending === 'r' || ending === 'st') return last === 'e' ? word + ending : null;
   return word + ending;
 }
@@ -38,12 +50,14 @@ function derive(word: string, ending: string): string | null {
 /** How often each lowercased word carries each plain tag (title and headline variants left out). */
 export function tagCounts(sentences: readonly Sentence[]): Map<string, Map<string, number>> {
   const counts = new Map<string, Map<string, number>>();
-  for (const s of sentences) s.words.forEach((w, q) => {
-    const word = w.toLowerCase(), tag = s.tags[q];
-    let byTag = counts.get(word);
-    if (byTag === undefined) counts.set(word, (byTag = new Map()));
-    byTag.set(tag, (byTag.get(tag) ?? 0) + 1);
-  });
+  for (const s of sentences)
+    s.words.forEach((w, q) => {
+      const word = w.toLowerCase(),
+        tag = s.tags[q];
+      let byTag = counts.get(word);
+      if (byTag === undefined) counts.set(word, (byTag = new Map()));
+      byTag.set(tag, (byTag.get(tag) ?? 0) + 1);
+    });
   return counts;
 }
 
@@ -51,7 +65,12 @@ export function tagCounts(sentences: readonly Sentence[]): Map<string, Map<strin
  * The pairs of each relation among `known` words, each form seen at least `minCount` times
  * with its tag; the `perRelation` pairs whose rarer form is most frequent.
  */
-export function analogyPairs(sentences: readonly Sentence[], known: ReadonlySet<string>, perRelation = 40, minCount = 5): AnalogyPair[] {
+export function analogyPairs(
+  sentences: readonly Sentence[],
+  known: ReadonlySet<string>,
+  perRelation = 40,
+  minCount = 5,
+): AnalogyPair[] {
   const counts = tagCounts(sentences);
   const seen = (word: string, tag: string) => counts.get(word)?.get(tag) ?? 0;
   return (Object.keys(relations) as Relation[]).flatMap((relation) => {
@@ -59,8 +78,11 @@ export function analogyPairs(sentences: readonly Sentence[], known: ReadonlySet<
     const found: (AnalogyPair & { weight: number })[] = [];
     for (const base of known) {
       if (!/^[a-z]+$/.test(base) || seen(base, from) < minCount) continue;
-      const derived = endings.map((e) => derive(base, e)).find((d) => d !== null && known.has(d) && seen(d, to) >= minCount);
-      if (derived !== undefined && derived !== null) found.push({ relation, base, derived, weight: Math.min(seen(base, from), seen(derived, to)) });
+      const derived = endings
+        .map((e) => derive(base, e))
+        .find((d) => d !== null && known.has(d) && seen(d, to) >= minCount);
+      if (derived !== undefined && derived !== null)
+        found.push({ relation, base, derived, weight: Math.min(seen(base, from), seen(derived, to)) });
     }
     found.sort((p, q) => q.weight - p.weight || (p.base < q.base ? -1 : 1));
     return found.slice(0, perRelation).map(({ relation: r, base, derived }) => ({ relation: r, base, derived }));
@@ -70,8 +92,10 @@ export function analogyPairs(sentences: readonly Sentence[], known: ReadonlySet<
 /** Every question a : b :: c : d over two different pairs of the same relation. */
 export function analogyQuestions(pairs: readonly AnalogyPair[]): AnalogyQuestion[] {
   const out: AnalogyQuestion[] = [];
-  for (const p of pairs) for (const q of pairs) {
-    if (p !== q && p.relation === q.relation) out.push({ relation: p.relation, a: p.base, b: p.derived, c: q.base, d: q.derived });
-  }
+  for (const p of pairs)
+    for (const q of pairs) {
+      if (p !== q && p.relation === q.relation)
+        out.push({ relation: p.relation, a: p.base, b: p.derived, c: q.base, d: q.derived });
+    }
   return out;
 }

@@ -4,21 +4,26 @@ import type { BrownSplits, Sentence } from './sentence.js';
 
 /** Most frequent tag per word (unknown words: the commonest tag overall), scored on the test split. */
 export function mostFrequentTagAccuracy(splits: BrownSplits): number {
-  const counts = new Map<string, Map<string, number>>(), overall = new Map<string, number>();
-  for (const s of splits.train) s.words.forEach((w, q) => {
-    const tag = s.tags[q];
-    if (!counts.has(w)) counts.set(w, new Map());
-    counts.get(w)!.set(tag, (counts.get(w)!.get(tag) ?? 0) + 1);
-    overall.set(tag, (overall.get(tag) ?? 0) + 1);
-  });
-  const best = (m: Map<string, number>) => [...m].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] < a[0]) ? b : a))[0];
+  const counts = new Map<string, Map<string, number>>(),
+    overall = new Map<string, number>();
+  for (const s of splits.train)
+    s.words.forEach((w, q) => {
+      const tag = s.tags[q];
+      if (!counts.has(w)) counts.set(w, new Map());
+      counts.get(w)!.set(tag, (counts.get(w)!.get(tag) ?? 0) + 1);
+      overall.set(tag, (overall.get(tag) ?? 0) + 1);
+    });
+  const best = (m: Map<string, number>) =>
+    [...m].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] < a[0]) ? b : a))[0];
   const commonest = best(overall);
   const guess = new Map([...counts].map(([w, m]) => [w, best(m)]));
-  let right = 0, total = 0;
-  for (const s of splits.test) s.words.forEach((w, q) => {
-    total++;
-    if ((guess.get(w) ?? commonest) === s.tags[q]) right++;
-  });
+  let right = 0,
+    total = 0;
+  for (const s of splits.test)
+    s.words.forEach((w, q) => {
+      total++;
+      if ((guess.get(w) ?? commonest) === s.tags[q]) right++;
+    });
   return right / total;
 }
 
@@ -34,7 +39,13 @@ export function majorityCategory(splits: BrownSplits): { category: string; testS
 export function frequentWords(train: readonly Sentence[], minCount: number): string[] {
   const counts = new Map<string, number>();
   for (const s of train) for (const w of s.words) counts.set(w.toLowerCase(), (counts.get(w.toLowerCase()) ?? 0) + 1);
-  return ['<unk>', ...[...counts].filter(([, c]) => c >= minCount).map(([w]) => w).sort()];
+  return [
+    '<unk>',
+    ...[...counts]
+      .filter(([, c]) => c >= minCount)
+      .map(([w]) => w)
+      .sort(),
+  ];
 }
 
 /** The raw text of sentences: words joined by spaces, one sentence per line. */

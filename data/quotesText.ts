@@ -7,14 +7,36 @@
 //   the cat "saw a dog" near ( the [ old ] house ) and ...
 import type { Rng } from '../core/index.js';
 
-const words = ['the', 'a', 'cat', 'dog', 'saw', 'ran', 'old', 'red', 'house', 'tree', 'and', 'near', 'said', 'big', 'sun', 'hill', 'sat', 'on', 'by', 'it'];
+const words = [
+  'the',
+  'a',
+  'cat',
+  'dog',
+  'saw',
+  'ran',
+  'old',
+  'red',
+  'house',
+  'tree',
+  'and',
+  'near',
+  'said',
+  'big',
+  'sun',
+  'hill',
+  'sat',
+  'on',
+  'by',
+  'it',
+];
 /** Lines break at the first word boundary past this many characters. */
 const lineLength = 48;
 const maxDepth = 3;
 
 /** `length` characters of the text, the same for the same generator state. */
 export function quotesText(rng: Rng, length: number): string {
-  let out = '', line = 0;
+  let out = '',
+    line = 0;
   const emit = (piece: string) => {
     if (line > 0 && line + piece.length + 1 > lineLength) {
       out += '\n';

@@ -18,7 +18,8 @@ export function wordVocabulary(train: readonly Sentence[], size: number): string
 /** Token ids of the sentences, each followed by </s>; words outside the vocabulary are <unk>. */
 export function wordTokens(sentences: readonly Sentence[], vocabulary: readonly string[]): Int32Array {
   const index = new Map(vocabulary.map((w, q) => [w, q]));
-  const unknown = index.get(UNKNOWN)!, end = index.get(END)!;
+  const unknown = index.get(UNKNOWN)!,
+    end = index.get(END)!;
   const out = new Int32Array(sentences.reduce((n, s) => n + s.words.length + 1, 0));
   let at = 0;
   for (const s of sentences) {
@@ -31,11 +32,17 @@ export function wordTokens(sentences: readonly Sentence[], vocabulary: readonly 
 /** The add-k bigram model: P(w | v) = (c(v, w) + k) / (c(v) + k·V), counted on training tokens. */
 export class BigramModel {
   /** Counts of the pairs (v, w), keyed v·V + w, and of each v as the first of a pair. */
-  private constructor(private readonly pairs: Map<number, number>, private readonly firsts: Float64Array, readonly vocab: number, readonly k: number) {}
+  private constructor(
+    private readonly pairs: Map<number, number>,
+    private readonly firsts: Float64Array,
+    readonly vocab: number,
+    readonly k: number,
+  ) {}
 
   /** Count the training tokens' bigrams once. */
   static count(train: ArrayLike<number>, vocab: number, k: number): BigramModel {
-    const pairs = new Map<number, number>(), firsts = new Float64Array(vocab);
+    const pairs = new Map<number, number>(),
+      firsts = new Float64Array(vocab);
     for (let q = 0; q + 1 < train.length; q++) {
       const key = train[q] * vocab + train[q + 1];
       pairs.set(key, (pairs.get(key) ?? 0) + 1);

@@ -1,5 +1,15 @@
 import {
-  addingTask, gradcheck, lastStep, Linear, makeOptimizer, ops, ParamStore, RecurrentLayer, Rng, Tensor, Trainer,
+  addingTask,
+  gradcheck,
+  lastStep,
+  Linear,
+  makeOptimizer,
+  ops,
+  ParamStore,
+  RecurrentLayer,
+  Rng,
+  Tensor,
+  Trainer,
 } from 'rnnlab';
 
 // The adding problem: 20 steps of (value, marker); the target is the sum of the two marked values.
@@ -26,12 +36,15 @@ const loss = (m, tape, batch) => {
 
 // Adam, the global gradient norm clipped to 1, and a trainer that stops on a NaN.
 const trainer = new Trainer({ optimizer: makeOptimizer('adam', store, { lr: 0.01 }), clip: { mode: 'norm', max: 1 } });
-const data = new Rng(3), test = task.batch(new Rng(4), 256);
+const data = new Rng(3);
+const test = task.batch(new Rng(4), 256);
 for (let step = 1; step <= 600; step++) {
   const report = trainer.step((tape) => loss({ store, lstm, head }, tape, task.batch(data, 32)));
   if (step % 200 === 0) {
     const testLoss = loss({ store, lstm, head }, null, test).item();
-    console.log(`step ${step}: train mse ${report.loss.toFixed(4)}, test mse ${testLoss.toFixed(4)} (predicting 1: ${task.metric.baseline.toFixed(4)})`);
+    console.log(
+      `step ${step}: train mse ${report.loss.toFixed(4)}, test mse ${testLoss.toFixed(4)} (predicting 1: ${task.metric.baseline.toFixed(4)})`,
+    );
   }
 }
 
@@ -41,5 +54,10 @@ const twin = model('f64');
 twin.lstm.loadStateDict(lstm.stateDict());
 twin.head.loadStateDict(head.stateDict());
 const batch = task.batch(new Rng(5), 2);
-const report = gradcheck((tape) => loss(twin, tape, batch), twin.store.entries().map(([, t]) => t));
-console.log(`gradcheck of ${report.inputs.length} parameter tensors: worst relative error ${report.maxRelErr.toExponential(1)}, ${report.ok ? 'pass' : 'FAIL'}`);
+const report = gradcheck(
+  (tape) => loss(twin, tape, batch),
+  twin.store.entries().map(([, t]) => t),
+);
+console.log(
+  `gradcheck of ${report.inputs.length} parameter tensors: worst relative error ${report.maxRelErr.toExponential(1)}, ${report.ok ? 'pass' : 'FAIL'}`,
+);

@@ -7,8 +7,12 @@ import { arg } from './args.mjs';
 const steps = arg('steps', 400);
 const task = makeTask('order', 30);
 const model = modelForTask(task, { cell: 'lstm', hiddenSize: 32, forgetBias: 1 }, { seed: 1 });
-const trainer = new Trainer({ optimizer: makeOptimizer('adam', model.store, { lr: 0.01 }), clip: { mode: 'norm', max: 1 } });
-const data = new Rng(1), test = task.batch(new Rng(2), 512);
+const trainer = new Trainer({
+  optimizer: makeOptimizer('adam', model.store, { lr: 0.01 }),
+  clip: { mode: 'norm', max: 1 },
+});
+const data = new Rng(1),
+  test = task.batch(new Rng(2), 512);
 
 for (let step = 1; step <= steps; step++) {
   const batch = task.batch(data, 32);
@@ -18,5 +22,7 @@ for (let step = 1; step <= steps; step++) {
 const example = task.batch(new Rng(3), 1);
 const logits = model.forward(null, example).data;
 const classes = ['XX', 'XY', 'YX', 'YY'];
-console.log(`${task.decode(example.tokens)} → ${classes[logits.indexOf(Math.max(...logits))]} (true: ${classes[example.targets[0]]})`);
+console.log(
+  `${task.decode(example.tokens)} → ${classes[logits.indexOf(Math.max(...logits))]} (true: ${classes[example.targets[0]]})`,
+);
 console.log(JSON.stringify({ steps, accuracy: taskMetric(model, task, test), baseline: task.metric.baseline }));

@@ -3,14 +3,19 @@
 // twice its unidirectional one (a second set for the other direction).
 import { RecurrentLayer } from 'rnnlab';
 
-const I = 10, H = 20;
+const I = 10,
+  H = 20;
 const count = (options) => new RecurrentLayer({ inputSize: I, hiddenSize: H, ...options }).parameterCount().total;
 const rnn = count({ cell: 'rnn' });
 console.log(`input ${I}, hidden ${H}; PyTorch's layout: W_ih, W_hh and two bias vectors per gate block`);
 for (const [name, options] of [
-  ['RNN', { cell: 'rnn' }], ['GRU', { cell: 'gru' }], ['LSTM', { cell: 'lstm' }],
-  ['LSTM, coupled gates (CIFG)', { cell: 'lstm', variant: 'cifg' }], ['LSTM with peepholes', { cell: 'lstm', variant: 'peephole' }],
-  ['bidirectional RNN', { cell: 'rnn', bidirectional: true }], ['bidirectional LSTM', { cell: 'lstm', bidirectional: true }],
+  ['RNN', { cell: 'rnn' }],
+  ['GRU', { cell: 'gru' }],
+  ['LSTM', { cell: 'lstm' }],
+  ['LSTM, coupled gates (CIFG)', { cell: 'lstm', variant: 'cifg' }],
+  ['LSTM with peepholes', { cell: 'lstm', variant: 'peephole' }],
+  ['bidirectional RNN', { cell: 'rnn', bidirectional: true }],
+  ['bidirectional LSTM', { cell: 'lstm', bidirectional: true }],
   ['2-layer bidirectional LSTM', { cell: 'lstm', bidirectional: true, numLayers: 2 }],
 ]) {
   const n = count(options);

@@ -8,10 +8,12 @@ import { Rng, SequenceModel, Trainer, alloc, makeOptimizer, ops } from 'rnnlab';
 import { arg } from './args.mjs';
 
 const steps = arg('steps', 300);
-const T = 12, V = 10;
+const T = 12,
+  V = 10;
 
 function batch(rng, B) {
-  const tokens = alloc('i32', T * B), targets = alloc('f64', T * B);
+  const tokens = alloc('i32', T * B),
+    targets = alloc('f64', T * B);
   for (let b = 0; b < B; b++) {
     const symbols = Array.from({ length: T }, () => rng.int(V));
     symbols.forEach((v, t) => {
@@ -30,13 +32,27 @@ function accuracy(model, data) {
 }
 
 const test = batch(new Rng(9), 512);
-const result = { steps, baseRate: Math.max(...[0, 1].map((c) => test.targets.filter((v) => v === c).length / test.targets.length)) };
+const result = {
+  steps,
+  baseRate: Math.max(...[0, 1].map((c) => test.targets.filter((v) => v === c).length / test.targets.length)),
+};
 console.log(`always answering the commoner tag: ${result.baseRate.toFixed(3)}`);
-for (const [name, bidirectional] of [['unidirectional', false], ['concatenated', 'concatenated'], ['bidirectional', true]]) {
+for (const [name, bidirectional] of [
+  ['unidirectional', false],
+  ['concatenated', 'concatenated'],
+  ['bidirectional', true],
+]) {
   const model = new SequenceModel({
-    input: { kind: 'tokens', vocab: V }, outputs: 2, readout: 'steps', layer: { cell: 'lstm', hiddenSize: 32, bidirectional }, seed: 1,
+    input: { kind: 'tokens', vocab: V },
+    outputs: 2,
+    readout: 'steps',
+    layer: { cell: 'lstm', hiddenSize: 32, bidirectional },
+    seed: 1,
   });
-  const trainer = new Trainer({ optimizer: makeOptimizer('adam', model.store, { lr: 0.01 }), clip: { mode: 'norm', max: 1 } });
+  const trainer = new Trainer({
+    optimizer: makeOptimizer('adam', model.store, { lr: 0.01 }),
+    clip: { mode: 'norm', max: 1 },
+  });
   const data = new Rng(1);
   for (let step = 1; step <= steps; step++) {
     const b = batch(data, 32);

@@ -36,7 +36,10 @@ export function lengthBatches(lengths: readonly number[], size: number): number[
 export class BatchOrder {
   order: number[] = [];
   cursor = 0;
-  constructor(readonly count: number, readonly rng: Rng) {}
+  constructor(
+    readonly count: number,
+    readonly rng: Rng,
+  ) {}
 
   next(): number {
     if (this.cursor >= this.order.length) {

@@ -25,13 +25,28 @@ export interface NamedCell {
 export const namedCells: readonly NamedCell[] = [
   { name: 'tanh', summary: 'Elman RNN, tanh', settings: { cell: 'rnn' }, paperArith: 0.29 },
   { name: 'lstm', summary: 'LSTM, forget bias 0', settings: { cell: 'lstm', forgetBias: 0 }, paperArith: 0.89 },
-  { name: 'lstm-f', summary: 'LSTM without a forget gate (f ≡ 1)', settings: { cell: 'lstm', variant: 'nfg' }, paperArith: 0.29 },
-  { name: 'lstm-i', summary: 'LSTM without an input gate (i ≡ 1)', settings: { cell: 'lstm', variant: 'nig', forgetBias: 0 }, paperArith: 0.75 },
-  { name: 'lstm-o', summary: 'LSTM without an output gate (o ≡ 1)', settings: { cell: 'lstm', variant: 'nog', forgetBias: 0 }, paperArith: 0.87 },
-  { name: 'lstm-b', summary: 'LSTM, forget bias 1', settings: { cell: 'lstm', forgetBias: 1 }, paperArith: 0.90 },
-  { name: 'gru', summary: 'GRU', settings: { cell: 'gru' }, paperArith: 0.90 },
+  {
+    name: 'lstm-f',
+    summary: 'LSTM without a forget gate (f ≡ 1)',
+    settings: { cell: 'lstm', variant: 'nfg' },
+    paperArith: 0.29,
+  },
+  {
+    name: 'lstm-i',
+    summary: 'LSTM without an input gate (i ≡ 1)',
+    settings: { cell: 'lstm', variant: 'nig', forgetBias: 0 },
+    paperArith: 0.75,
+  },
+  {
+    name: 'lstm-o',
+    summary: 'LSTM without an output gate (o ≡ 1)',
+    settings: { cell: 'lstm', variant: 'nog', forgetBias: 0 },
+    paperArith: 0.87,
+  },
+  { name: 'lstm-b', summary: 'LSTM, forget bias 1', settings: { cell: 'lstm', forgetBias: 1 }, paperArith: 0.9 },
+  { name: 'gru', summary: 'GRU', settings: { cell: 'gru' }, paperArith: 0.9 },
   { name: 'mut1', summary: 'MUT1', settings: { cell: 'mut1' }, paperArith: 0.92 },
-  { name: 'mut2', summary: 'MUT2', settings: { cell: 'mut2' }, paperArith: 0.90 },
+  { name: 'mut2', summary: 'MUT2', settings: { cell: 'mut2' }, paperArith: 0.9 },
   { name: 'mut3', summary: 'MUT3', settings: { cell: 'mut3' }, paperArith: 0.91 },
 ];
 
@@ -90,8 +105,17 @@ export const groupKey = (cell: string, seqLen: number) => `${cell} @ ${seqLen}`;
 function job(o: GridOptions, cell: string, seqLen: number, lr: number, seed: number): Job {
   const defaults = runKinds[o.task].defaults;
   const settings: RunSettings = {
-    ...defaults, ...namedCell(cell).settings, task: o.task, hiddenSize: o.hiddenSize, batch: o.batch, lr, seed, steps: o.steps,
-    evalEvery: Math.max(1, Math.floor(o.steps / o.evaluations)), seqLen, testSize: o.testSize,
+    ...defaults,
+    ...namedCell(cell).settings,
+    task: o.task,
+    hiddenSize: o.hiddenSize,
+    batch: o.batch,
+    lr,
+    seed,
+    steps: o.steps,
+    evalEvery: Math.max(1, Math.floor(o.steps / o.evaluations)),
+    seqLen,
+    testSize: o.testSize,
   };
   return { key: `${groupKey(cell, seqLen)}, lr ${lr}, seed ${seed}`, cell, seqLen, lr, seed, settings };
 }
@@ -133,16 +157,26 @@ const TEST_SEED = 31_415_927;
 export async function runJob(job: Job, onStep?: (step: number) => void): Promise<JobResult> {
   const started = Date.now();
   const run = new TaskRun(job.settings);
-  const result = await trainForAsync(run, { steps: job.settings.steps ?? 0, evalEvery: job.settings.evalEvery, onStep: () => onStep?.(run.step) });
+  const result = await trainForAsync(run, {
+    steps: job.settings.steps ?? 0,
+    evalEvery: job.settings.evalEvery,
+    onStep: () => onStep?.(run.step),
+  });
   const stopped = result.stoppedBy === 'non-finite';
   const last = result.curve.at(-1);
   return {
-    key: job.key, cell: job.cell, seqLen: job.seqLen, lr: job.lr, seed: job.seed,
+    key: job.key,
+    cell: job.cell,
+    seqLen: job.seqLen,
+    lr: job.lr,
+    seed: job.seed,
     parameters: run.model.parameterCount(),
     curve: result.curve.map((p) => ({ examples: p.examples, value: p.value })),
     dev: stopped || last === undefined ? NaN : last.value,
     // The test set every run of this task and length is measured on.
-    test: stopped ? NaN : withScope(() => run.measure(heldOutBatches(run.task, new Rng(TEST_SEED), job.settings.testSize!))),
+    test: stopped
+      ? NaN
+      : withScope(() => run.measure(heldOutBatches(run.task, new Rng(TEST_SEED), job.settings.testSize!))),
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -173,7 +207,8 @@ export function summarize(o: GridOptions, results: readonly JobResult[], metric:
       const chosen = mine.filter((r) => r.lr === lr).sort((a, b) => a.seed - b.seed);
       const tests = chosen.map((r) => r.test);
       const mean = tests.reduce((s, v) => s + v, 0) / tests.length;
-      const sd = tests.length < 2 ? null : Math.sqrt(tests.reduce((s, v) => s + (v - mean) ** 2, 0) / (tests.length - 1));
+      const sd =
+        tests.length < 2 ? null : Math.sqrt(tests.reduce((s, v) => s + (v - mean) ** 2, 0) / (tests.length - 1));
       const paper = o.task === 'arith' ? { paperArith: namedCell(cell).paperArith } : {};
       out.push({ cell, seqLen: T, lr, parameters: chosen[0].parameters, tests, mean, sd, ...paper });
     }

@@ -32,31 +32,50 @@ export class GenreRun extends SentenceRun {
     this.words = words ?? frequentWords(this.splits.train, 2);
     this.index = new Map(this.words.map((w, q) => [w, q]));
     this.model = new SequenceModel({
-      input: { kind: 'tokens', vocab: this.words.length }, outputs: this.categories.length, readout: 'last', embeddingDim: 64,
-      layer: { ...cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers, bidirectional: this.settings.bidirectional },
+      input: { kind: 'tokens', vocab: this.words.length },
+      outputs: this.categories.length,
+      readout: 'last',
+      embeddingDim: 64,
+      layer: {
+        ...cellChoice(this.settings),
+        hiddenSize: this.settings.hiddenSize,
+        numLayers: this.settings.numLayers,
+        bidirectional: this.settings.bidirectional,
+      },
       seed: this.settings.seed,
     });
     this.trainer = trainerFor(this.settings, this.model.store);
-    this.batches = lengthBatches(this.splits.train.map((s) => s.words.length), this.settings.batch);
+    this.batches = lengthBatches(
+      this.splits.train.map((s) => s.words.length),
+      this.settings.batch,
+    );
     this.batchOrder = new BatchOrder(this.batches.length, this.dataRng);
     this.metric = { name: 'accuracy', baseline: majorityCategory(this.splits).testShare, higherIsBetter: true };
   }
 
   private batchOf(sentences: readonly Sentence[]) {
-    const { T, B, values, lengths } = padTimeMajor(sentences.map((s) => s.words.map((w) => this.index.get(w.toLowerCase()) ?? 0)));
+    const { T, B, values, lengths } = padTimeMajor(
+      sentences.map((s) => s.words.map((w) => this.index.get(w.toLowerCase()) ?? 0)),
+    );
     return { T, B, tokens: values, lengths, targets: sentences.map((s) => this.categories.indexOf(s.category)) };
   }
 
   trainStep(): StepReport {
     const batch = this.batchOf(this.batches[this.batchOrder.next()].map((q) => this.splits.train[q]));
-    const report = this.trainer.step((tape) => ops.softmaxCrossEntropy(tape, this.model.forward(tape, batch), batch.targets));
+    const report = this.trainer.step((tape) =>
+      ops.softmaxCrossEntropy(tape, this.model.forward(tape, batch), batch.targets),
+    );
     this.step++;
     return report;
   }
 
   private score(sentences: readonly Sentence[]): { loss: number; value: number } {
-    let loss = 0, right = 0;
-    for (const ids of lengthBatches(sentences.map((s) => s.words.length), 64)) {
+    let loss = 0,
+      right = 0;
+    for (const ids of lengthBatches(
+      sentences.map((s) => s.words.length),
+      64,
+    )) {
       const b = this.batchOf(ids.map((q) => sentences[q]));
       const best = withScope(() => {
         const logits = this.model.forward(null, b);

@@ -25,7 +25,8 @@ export function cooccurrence(tokens: ArrayLike<number>, V: number, window = 2): 
 
 /** Orthonormal columns spanning those of M [n, m] (modified Gram-Schmidt, in float64). */
 function orthonormalColumns(M: Tensor): Tensor {
-  const [n, m] = M.shape, q = Float64Array.from(M.data);
+  const [n, m] = M.shape,
+    q = Float64Array.from(M.data);
   for (let j = 0; j < m; j++) {
     for (let i = 0; i < j; i++) {
       let dot = 0;
@@ -42,41 +43,50 @@ function orthonormalColumns(M: Tensor): Tensor {
 
 /** Eigenvalues and eigenvectors (columns of W) of a symmetric S [m, m], by cyclic Jacobi rotations. */
 export function symmetricEigen(S: ArrayLike<number>, m: number): { values: Float64Array; W: Float64Array } {
-  const a = Float64Array.from(S), W = new Float64Array(m * m);
+  const a = Float64Array.from(S),
+    W = new Float64Array(m * m);
   for (let i = 0; i < m; i++) W[i * m + i] = 1;
   for (let sweep = 0; sweep < 50; sweep++) {
     let off = 0;
     for (let p = 0; p < m; p++) for (let r = p + 1; r < m; r++) off += a[p * m + r] ** 2;
     if (off < 1e-22) break;
-    for (let p = 0; p < m; p++) for (let r = p + 1; r < m; r++) {
-      const apr = a[p * m + r];
-      if (Math.abs(apr) < 1e-300) continue;
-      const theta = (a[r * m + r] - a[p * m + p]) / (2 * apr);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-      for (let k = 0; k < m; k++) { // rotate columns p, r
-        const akp = a[k * m + p], akr = a[k * m + r];
-        a[k * m + p] = c * akp - s * akr;
-        a[k * m + r] = s * akp + c * akr;
+    for (let p = 0; p < m; p++)
+      for (let r = p + 1; r < m; r++) {
+        const apr = a[p * m + r];
+        if (Math.abs(apr) < 1e-300) continue;
+        const theta = (a[r * m + r] - a[p * m + p]) / (2 * apr);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
+        for (let k = 0; k < m; k++) {
+          // rotate columns p, r
+          const akp = a[k * m + p],
+            akr = a[k * m + r];
+          a[k * m + p] = c * akp - s * akr;
+          a[k * m + r] = s * akp + c * akr;
+        }
+        for (let k = 0; k < m; k++) {
+          // and rows p, r
+          const apk = a[p * m + k],
+            ark = a[r * m + k];
+          a[p * m + k] = c * apk - s * ark;
+          a[r * m + k] = s * apk + c * ark;
+        }
+        for (let k = 0; k < m; k++) {
+          const wkp = W[k * m + p],
+            wkr = W[k * m + r];
+          W[k * m + p] = c * wkp - s * wkr;
+          W[k * m + r] = s * wkp + c * wkr;
+        }
       }
-      for (let k = 0; k < m; k++) { // and rows p, r
-        const apk = a[p * m + k], ark = a[r * m + k];
-        a[p * m + k] = c * apk - s * ark;
-        a[r * m + k] = s * apk + c * ark;
-      }
-      for (let k = 0; k < m; k++) {
-        const wkp = W[k * m + p], wkr = W[k * m + r];
-        W[k * m + p] = c * wkp - s * wkr;
-        W[k * m + r] = s * wkp + c * wkr;
-      }
-    }
   }
   return { values: Float64Array.from({ length: m }, (_, i) => a[i * m + i]), W };
 }
 
 /** Rows of U_k Σ_k of the symmetric matrix A [V, V]: the k-dimensional LSA vectors. */
 export function truncatedSvdRows(A: Tensor, k: number, seed: number): Float64Array {
-  const V = A.shape[0], m = Math.min(V, k + 10);
+  const V = A.shape[0],
+    m = Math.min(V, k + 10);
   const omega = Tensor.zeros([V, m], 'f32');
   new Rng(seed).fillNormal(omega.data, 0, 1);
   let Q = orthonormalColumns(ops.matmul(null, A, omega));
@@ -84,12 +94,15 @@ export function truncatedSvdRows(A: Tensor, k: number, seed: number): Float64Arr
   // B = Qᵀ A is [m, V]; since A is symmetric, Bᵀ = A Q, and B·Bᵀ = (A Q)ᵀ (A Q).
   const AQ = ops.matmul(null, A, Q).data;
   const BBt = new Float64Array(m * m);
-  for (let r = 0; r < V; r++) for (let i = 0; i < m; i++) {
-    const x = AQ[r * m + i];
-    for (let j = 0; j < m; j++) BBt[i * m + j] += x * AQ[r * m + j];
-  }
+  for (let r = 0; r < V; r++)
+    for (let i = 0; i < m; i++) {
+      const x = AQ[r * m + i];
+      for (let j = 0; j < m; j++) BBt[i * m + j] += x * AQ[r * m + j];
+    }
   const { values, W } = symmetricEigen(BBt, m);
-  const order = Array.from({ length: m }, (_, i) => i).sort((i, j) => values[j] - values[i]).slice(0, k);
+  const order = Array.from({ length: m }, (_, i) => i)
+    .sort((i, j) => values[j] - values[i])
+    .slice(0, k);
   const out = new Float64Array(V * k);
   order.forEach((e, col) => {
     const sigma = Math.sqrt(Math.max(0, values[e]));
@@ -103,6 +116,11 @@ export function truncatedSvdRows(A: Tensor, k: number, seed: number): Float64Arr
 }
 
 /** LSA vectors of dimension `dim` for a vocabulary, from its training tokens. */
-export function lsaVectors(words: readonly string[], tokens: ArrayLike<number>, dim: number, seed: number): WordVectors {
+export function lsaVectors(
+  words: readonly string[],
+  tokens: ArrayLike<number>,
+  dim: number,
+  seed: number,
+): WordVectors {
   return { words, data: truncatedSvdRows(cooccurrence(tokens, words.length), dim, seed), dim };
 }

@@ -31,11 +31,19 @@ export class PosRun extends SentenceRun {
     this.splits = corpus(tagset);
     const v = vocabulary ?? buildPosVocabulary(this.splits.train);
     this.tagger = new PosTagger({
-      vocabulary: v, cell: cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers, bidirectional: this.settings.bidirectional, seed: this.settings.seed,
+      vocabulary: v,
+      cell: cellChoice(this.settings),
+      hiddenSize: this.settings.hiddenSize,
+      numLayers: this.settings.numLayers,
+      bidirectional: this.settings.bidirectional,
+      seed: this.settings.seed,
     });
     this.trainer = trainerFor(this.settings, this.tagger.store);
     this.encoded = this.splits.train.map((s) => this.tagger.encode(s));
-    this.batches = lengthBatches(this.encoded.map((s) => s.words.length), this.settings.batch);
+    this.batches = lengthBatches(
+      this.encoded.map((s) => s.words.length),
+      this.settings.batch,
+    );
     this.batchOrder = new BatchOrder(this.batches.length, this.dataRng);
     this.title = `pos: part-of-speech tagging of the Brown corpus, ${tagset} tags (${v.tags.length})`;
     this.metric = { name: 'accuracy', baseline: mostFrequentTagAccuracy(this.splits), higherIsBetter: true };
@@ -51,8 +59,12 @@ export class PosRun extends SentenceRun {
   /** On the first 2,000 dev sentences (the whole dev split takes longer than a check should). */
   evaluate(): { loss: number; value: number } {
     const dev = this.splits.dev.slice(0, 2000);
-    let loss = 0, tokens = 0;
-    for (const ids of lengthBatches(dev.map((s) => s.words.length), 64)) {
+    let loss = 0,
+      tokens = 0;
+    for (const ids of lengthBatches(
+      dev.map((s) => s.words.length),
+      64,
+    )) {
       const b = this.tagger.batch(ids.map((q) => this.tagger.encode(dev[q])));
       const n = b.mask.reduce((x, y) => x + y, 0);
       loss += withScope(() => this.tagger.loss(null, b).item()) * n;

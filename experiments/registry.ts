@@ -23,7 +23,12 @@ export interface RunKind extends TaskSettings {
   create(settings: RunSettings, model?: unknown): Run;
 }
 
-const kind = (name: string, summary: string, create: RunKind['create']): RunKind => ({ ...taskSettings[name], name, summary, create });
+const kind = (name: string, summary: string, create: RunKind['create']): RunKind => ({
+  ...taskSettings[name],
+  name,
+  summary,
+  create,
+});
 const memoryKind = (name: TaskName, summary: string) => kind(name, summary, (settings) => new TaskRun(settings));
 
 export const runKinds: Readonly<Record<string, RunKind>> = {
@@ -32,11 +37,31 @@ export const runKinds: Readonly<Record<string, RunKind>> = {
   order: memoryKind('order', 'the temporal-order problem'),
   arith: memoryKind('arith', 'add two numbers read digit by digit'),
   xml: memoryKind('xml', 'close the open XML tags'),
-  spell: kind('spell', 'spell a number in English words from its digits (one-to-many)', (settings) => new SpellRun(settings)),
-  wordlm: kind('wordlm', 'a word-level language model of the Brown text (Elman network with the sigmoid)', (settings, model) => new WordLMRun(settings, (model as { words?: string[] } | null)?.words)),
-  pos: kind('pos', 'part-of-speech tagging of the Brown corpus', (settings, model) => new PosRun(settings, (model as { vocabulary?: PosVocabulary } | null)?.vocabulary)),
-  genre: kind('genre', 'the genre of a Brown sentence', (settings, model) => new GenreRun(settings, (model as { words?: string[] } | null)?.words)),
-  chars: kind('chars', 'a character language model of the Brown text', (settings, model) => new CharsRun(settings, (model as { alphabet?: string } | null)?.alphabet)),
+  spell: kind(
+    'spell',
+    'spell a number in English words from its digits (one-to-many)',
+    (settings) => new SpellRun(settings),
+  ),
+  wordlm: kind(
+    'wordlm',
+    'a word-level language model of the Brown text (Elman network with the sigmoid)',
+    (settings, model) => new WordLMRun(settings, (model as { words?: string[] } | null)?.words),
+  ),
+  pos: kind(
+    'pos',
+    'part-of-speech tagging of the Brown corpus',
+    (settings, model) => new PosRun(settings, (model as { vocabulary?: PosVocabulary } | null)?.vocabulary),
+  ),
+  genre: kind(
+    'genre',
+    'the genre of a Brown sentence',
+    (settings, model) => new GenreRun(settings, (model as { words?: string[] } | null)?.words),
+  ),
+  chars: kind(
+    'chars',
+    'a character language model of the Brown text',
+    (settings, model) => new CharsRun(settings, (model as { alphabet?: string } | null)?.alphabet),
+  ),
 };
 
 export const runNames: readonly string[] = Object.keys(runKinds);
@@ -65,11 +90,21 @@ export function resumeRun(path: string): Run {
 
 /** A checkpoint's settings, checked as a new run's are: a value no run takes is the file's fault, named with it. */
 function savedSettings(file: string, settings: RunSettings): RunSettings {
-  if (runKinds[settings.task] === undefined) throw new FormatError('checkpoint', file, `holds a run of task ${JSON.stringify(settings.task)}, not one of ${runNames.join(', ')}`);
+  if (runKinds[settings.task] === undefined)
+    throw new FormatError(
+      'checkpoint',
+      file,
+      `holds a run of task ${JSON.stringify(settings.task)}, not one of ${runNames.join(', ')}`,
+    );
   try {
     return completeSettings(settings);
   } catch (err) {
-    if (err instanceof ArgumentError) throw new FormatError('checkpoint', file, `holds settings no run is built from: ${err.argument} must be ${err.expected}, got ${err.got}`);
+    if (err instanceof ArgumentError)
+      throw new FormatError(
+        'checkpoint',
+        file,
+        `holds settings no run is built from: ${err.argument} must be ${err.expected}, got ${err.got}`,
+      );
     throw err;
   }
 }
@@ -79,15 +114,25 @@ export function checkpointFile(path: string): string {
   if (!existsSync(path)) throw new ArgumentError('checkpoint', 'path', 'an existing file or run folder', path);
   if (!statSync(path).isDirectory()) return path;
   const inside = join(path, 'model.safetensors');
-  if (!existsSync(inside)) throw new FormatError('checkpoint', path, 'is a folder without a model.safetensors (give a run folder or the file itself)');
+  if (!existsSync(inside))
+    throw new FormatError(
+      'checkpoint',
+      path,
+      'is a folder without a model.safetensors (give a run folder or the file itself)',
+    );
   return inside;
 }
 
 /** The trained model of a saved run of the given task, weights loaded (no optimizer, no data). */
-function savedModel<M extends { store: ParamStore }>(path: string, task: string, build: (settings: RunSettings, model: unknown) => M): M {
+function savedModel<M extends { store: ParamStore }>(
+  path: string,
+  task: string,
+  build: (settings: RunSettings, model: unknown) => M,
+): M {
   const file = checkpointFile(path);
   const saved = readSavedRun(file);
-  if (saved.settings.task !== task) throw new FormatError('checkpoint', file, `holds a ${saved.settings.task} model, not a ${task} model`);
+  if (saved.settings.task !== task)
+    throw new FormatError('checkpoint', file, `holds a ${saved.settings.task} model, not a ${task} model`);
   const model = build(savedSettings(file, saved.settings), saved.model);
   loadCheckpoint(file, { store: model.store });
   return model;
@@ -95,9 +140,16 @@ function savedModel<M extends { store: ParamStore }>(path: string, task: string,
 
 /** The character model a chars run saved. */
 export function loadCharModel(path: string): CharLM {
-  return savedModel<CharLM>(path, 'chars', (s, model) => new CharLM({
-    alphabet: (model as { alphabet: string }).alphabet, layer: { ...cellChoice(s), hiddenSize: s.hiddenSize, numLayers: s.numLayers }, seed: s.seed,
-  }));
+  return savedModel<CharLM>(
+    path,
+    'chars',
+    (s, model) =>
+      new CharLM({
+        alphabet: (model as { alphabet: string }).alphabet,
+        layer: { ...cellChoice(s), hiddenSize: s.hiddenSize, numLayers: s.numLayers },
+        seed: s.seed,
+      }),
+  );
 }
 
 /** The word model a wordlm run saved. */
@@ -107,7 +159,17 @@ export function loadWordModel(path: string): WordLM {
 
 /** The tagger a pos run saved. */
 export function loadTagger(path: string): PosTagger {
-  return savedModel<PosTagger>(path, 'pos', (s, model) => new PosTagger({
-    vocabulary: (model as { vocabulary: PosVocabulary }).vocabulary, cell: cellChoice(s), hiddenSize: s.hiddenSize, numLayers: s.numLayers, bidirectional: s.bidirectional, seed: s.seed,
-  }));
+  return savedModel<PosTagger>(
+    path,
+    'pos',
+    (s, model) =>
+      new PosTagger({
+        vocabulary: (model as { vocabulary: PosVocabulary }).vocabulary,
+        cell: cellChoice(s),
+        hiddenSize: s.hiddenSize,
+        numLayers: s.numLayers,
+        bidirectional: s.bidirectional,
+        seed: s.seed,
+      }),
+  );
 }

@@ -9,7 +9,13 @@
 import type { Module } from '../cells/index.js';
 import { FormatError, type Buf, type Rng } from '../core/index.js';
 import {
-  loadCheckpoint, readCheckpointInfo, saveCheckpoint, type Metric, type StepReport, type Trainable, type Trainer,
+  loadCheckpoint,
+  readCheckpointInfo,
+  saveCheckpoint,
+  type Metric,
+  type StepReport,
+  type Trainable,
+  type Trainer,
 } from '../train/index.js';
 import { completeSettings, type RunSettings } from './settings.js';
 
@@ -84,11 +90,20 @@ export abstract class RunBase implements Run {
 
   save(path: string): void {
     const saved: SavedRun = { settings: this.settings, model: this.modelConfig(), progress: this.progress() };
-    saveCheckpoint(path, { store: this.trainer.store, optimizer: this.trainer.optimizer, rngs: this.rngs(), tensors: this.carried() }, this.step, saved);
+    saveCheckpoint(
+      path,
+      { store: this.trainer.store, optimizer: this.trainer.optimizer, rngs: this.rngs(), tensors: this.carried() },
+      this.step,
+      saved,
+    );
   }
 
   load(path: string): void {
-    const info = loadCheckpoint(path, { store: this.trainer.store, optimizer: this.trainer.optimizer, rngs: this.rngs() });
+    const info = loadCheckpoint(path, {
+      store: this.trainer.store,
+      optimizer: this.trainer.optimizer,
+      rngs: this.rngs(),
+    });
     this.step = info.step;
     this.restoreProgress((info.config as SavedRun).progress);
     this.restoreCarried(info.tensors);
@@ -99,7 +114,12 @@ export abstract class RunBase implements Run {
 export function readSavedRun(path: string): SavedRun & { step: number } {
   const { step, config } = readCheckpointInfo(path);
   const saved = config as Partial<SavedRun> | null;
-  if (saved === null || typeof saved !== 'object' || saved.settings === undefined || typeof saved.settings.task !== 'string') {
+  if (
+    saved === null ||
+    typeof saved !== 'object' ||
+    saved.settings === undefined ||
+    typeof saved.settings.task !== 'string'
+  ) {
     throw new FormatError('checkpoint', path, 'was not written by a training run (its config has no settings)');
   }
   return { step, settings: saved.settings, model: saved.model ?? null, progress: saved.progress ?? null };

@@ -2,7 +2,14 @@
 // and layer forms each task honours, and the completion that writes the cell's defaults in,
 // so that the settings a checkpoint saves name the model that was built, in full.
 import { ArgumentError, describe } from '../core/index.js';
-import { cellKinds, defaultForgetBias, optionCell, type CellChoice, type CellKind, type LstmVariant } from '../cells/index.js';
+import {
+  cellKinds,
+  defaultForgetBias,
+  optionCell,
+  type CellChoice,
+  type CellKind,
+  type LstmVariant,
+} from '../cells/index.js';
 import type { Tagset } from '../data/index.js';
 import { makeTask, taskSizes, type TaskName } from '../tasks/index.js';
 import { POS_AFFIX_DIM, POS_WORD_DIM, SHAPE_DIM } from '../models/index.js';
@@ -48,13 +55,34 @@ export interface RunSettings {
 }
 
 const settingOrder: (keyof RunSettings)[] = [
-  'task', 'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'batch', 'steps', 'minutes', 'lr', 'optimizer', 'clip', 'seed',
-  'evalEvery', 'onNonFinite', 'seqLen', 'testSize', 'tagset', 'nonlinearity', 'variant', 'forgetBias', 'updateGate',
+  'task',
+  'cell',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'batch',
+  'steps',
+  'minutes',
+  'lr',
+  'optimizer',
+  'clip',
+  'seed',
+  'evalEvery',
+  'onNonFinite',
+  'seqLen',
+  'testSize',
+  'tagset',
+  'nonlinearity',
+  'variant',
+  'forgetBias',
+  'updateGate',
 ];
 
 /** The settings in a fixed order (task first), without the ones that do not apply: name → value. */
 export function orderedSettings(settings: RunSettings): [string, string | number | boolean | null][] {
-  return settingOrder.filter((k) => settings[k] !== undefined).map((k) => [k, settings[k] as string | number | boolean | null]);
+  return settingOrder
+    .filter((k) => settings[k] !== undefined)
+    .map((k) => [k, settings[k] as string | number | boolean | null]);
 }
 
 /** The cell a run's (completed) settings name, with its kind's own options: what a layer is built from. */
@@ -90,19 +118,34 @@ export interface TaskSettings {
 }
 
 const common = {
-  cell: 'lstm', numLayers: 1, optimizer: 'adam', seed: 1, minutes: 0, onNonFinite: 'stop',
+  cell: 'lstm',
+  numLayers: 1,
+  optimizer: 'adam',
+  seed: 1,
+  minutes: 0,
+  onNonFinite: 'stop',
 } as const;
 
 function memoryTask(name: TaskName): TaskSettings {
   return {
-    extras: ['seqLen', 'testSize'], directions: [false, true],
+    extras: ['seqLen', 'testSize'],
+    directions: [false, true],
     inputWidth: (settings) => {
       const input = makeTask(name, settings.seqLen).input;
       return input.kind === 'values' ? input.size : null;
     },
     defaults: {
-      ...common, task: name, hiddenSize: 32, bidirectional: false, batch: 64, lr: 0.01, clip: 1,
-      steps: 1000, evalEvery: 250, seqLen: taskSizes[name], testSize: 512,
+      ...common,
+      task: name,
+      hiddenSize: 32,
+      bidirectional: false,
+      batch: 64,
+      lr: 0.01,
+      clip: 1,
+      steps: 1000,
+      evalEvery: 250,
+      seqLen: taskSizes[name],
+      testSize: 512,
     },
   };
 }
@@ -114,30 +157,106 @@ export const taskSettings: Readonly<Record<string, TaskSettings>> = {
   arith: memoryTask('arith'),
   xml: memoryTask('xml'),
   spell: {
-    extras: [], directions: [false],
-    defaults: { ...common, task: 'spell', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.01, clip: 5, steps: 400, evalEvery: 50 },
+    extras: [],
+    directions: [false],
+    defaults: {
+      ...common,
+      task: 'spell',
+      hiddenSize: 64,
+      bidirectional: false,
+      batch: 32,
+      lr: 0.01,
+      clip: 5,
+      steps: 400,
+      evalEvery: 50,
+    },
   },
   wordlm: {
-    extras: [], directions: [false], rnnNonlinearity: 'sigmoid',
-    defaults: { ...common, task: 'wordlm', cell: 'rnn', hiddenSize: 100, bidirectional: false, batch: 32, lr: 0.003, clip: 5, steps: 900, evalEvery: 300 },
+    extras: [],
+    directions: [false],
+    rnnNonlinearity: 'sigmoid',
+    defaults: {
+      ...common,
+      task: 'wordlm',
+      cell: 'rnn',
+      hiddenSize: 100,
+      bidirectional: false,
+      batch: 32,
+      lr: 0.003,
+      clip: 5,
+      steps: 900,
+      evalEvery: 300,
+    },
   },
   pos: {
-    extras: ['tagset'], directions: [true, false, 'concatenated'], inputWidth: () => POS_WORD_DIM + POS_AFFIX_DIM + SHAPE_DIM,
-    defaults: { ...common, task: 'pos', tagset: 'universal', hiddenSize: 64, bidirectional: true, batch: 32, lr: 0.005, clip: 5, steps: 1200, evalEvery: 400 },
+    extras: ['tagset'],
+    directions: [true, false, 'concatenated'],
+    inputWidth: () => POS_WORD_DIM + POS_AFFIX_DIM + SHAPE_DIM,
+    defaults: {
+      ...common,
+      task: 'pos',
+      tagset: 'universal',
+      hiddenSize: 64,
+      bidirectional: true,
+      batch: 32,
+      lr: 0.005,
+      clip: 5,
+      steps: 1200,
+      evalEvery: 400,
+    },
   },
   genre: {
-    extras: [], directions: [false, true],
-    defaults: { ...common, task: 'genre', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.003, clip: 5, steps: 1500, evalEvery: 500 },
+    extras: [],
+    directions: [false, true],
+    defaults: {
+      ...common,
+      task: 'genre',
+      hiddenSize: 64,
+      bidirectional: false,
+      batch: 32,
+      lr: 0.003,
+      clip: 5,
+      steps: 1500,
+      evalEvery: 500,
+    },
   },
   chars: {
-    extras: [], directions: [false],
-    defaults: { ...common, task: 'chars', hiddenSize: 64, bidirectional: false, batch: 32, lr: 0.01, clip: 5, steps: null, minutes: 1, evalEvery: 25 },
+    extras: [],
+    directions: [false],
+    defaults: {
+      ...common,
+      task: 'chars',
+      hiddenSize: 64,
+      bidirectional: false,
+      batch: 32,
+      lr: 0.01,
+      clip: 5,
+      steps: null,
+      minutes: 1,
+      evalEvery: 25,
+    },
   },
 };
 
 const commonSettings = new Set<string>([
-  'task', 'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'batch', 'lr', 'optimizer', 'clip', 'seed', 'steps', 'minutes', 'evalEvery', 'onNonFinite',
-  'nonlinearity', 'variant', 'forgetBias', 'updateGate',
+  'task',
+  'cell',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'batch',
+  'lr',
+  'optimizer',
+  'clip',
+  'seed',
+  'steps',
+  'minutes',
+  'evalEvery',
+  'onNonFinite',
+  'nonlinearity',
+  'variant',
+  'forgetBias',
+  'updateGate',
 ]);
 
 /**
@@ -148,22 +267,46 @@ const commonSettings = new Set<string>([
  */
 export function completeSettings(settings: RunSettings): RunSettings {
   const kind = taskSettings[settings.task];
-  if (kind === undefined) throw new ArgumentError('createRun', 'settings.task', `one of ${Object.keys(taskSettings).join(', ')}`, settings.task);
+  if (kind === undefined)
+    throw new ArgumentError(
+      'createRun',
+      'settings.task',
+      `one of ${Object.keys(taskSettings).join(', ')}`,
+      settings.task,
+    );
   const task = settings.task;
   for (const [key, value] of Object.entries(settings)) {
     if (value !== undefined && !commonSettings.has(key) && !kind.extras.includes(key as ExtraSetting)) {
-      throw new ArgumentError('createRun', `settings.${key}`, `left out for the ${task} task (it takes ${[...commonSettings, ...kind.extras].join(', ')})`, (settings as unknown as Record<string, unknown>)[key]);
+      throw new ArgumentError(
+        'createRun',
+        `settings.${key}`,
+        `left out for the ${task} task (it takes ${[...commonSettings, ...kind.extras].join(', ')})`,
+        (settings as unknown as Record<string, unknown>)[key],
+      );
     }
   }
   checkValues(settings);
   if (!kind.directions.includes(settings.bidirectional)) {
-    const why = kind.directions.length === 1 ? `its model reads one way only` : `its model is built ${kind.directions.map((d) => describe(d)).join(' or ')}`;
-    throw new ArgumentError('createRun', 'settings.bidirectional', `${kind.directions.map((d) => describe(d)).join(' or ')} for the ${task} task (${why})`, settings.bidirectional);
+    const why =
+      kind.directions.length === 1
+        ? `its model reads one way only`
+        : `its model is built ${kind.directions.map((d) => describe(d)).join(' or ')}`;
+    throw new ArgumentError(
+      'createRun',
+      'settings.bidirectional',
+      `${kind.directions.map((d) => describe(d)).join(' or ')} for the ${task} task (${why})`,
+      settings.bidirectional,
+    );
   }
   for (const key of ['nonlinearity', 'variant', 'forgetBias', 'updateGate'] as const) {
     const owner = optionCell(key);
     if (settings[key] !== undefined && owner !== settings.cell) {
-      throw new ArgumentError('createRun', `settings.${key}`, `left out for the ${settings.cell} cell (it applies to ${owner} only)`, settings[key]);
+      throw new ArgumentError(
+        'createRun',
+        `settings.${key}`,
+        `left out for the ${settings.cell} cell (it applies to ${owner} only)`,
+        settings[key],
+      );
     }
   }
   checkCellInput(task, kind, settings);
@@ -175,16 +318,28 @@ export function completeSettings(settings: RunSettings): RunSettings {
   return complete;
 }
 
-
 /** Each number setting and the least value it takes (integers marked), so that settings read from a file pass the flags' checks. */
 const numberRules: [key: keyof RunSettings, integer: boolean, min: number][] = [
-  ['hiddenSize', true, 1], ['numLayers', true, 1], ['batch', true, 1], ['lr', false, 0], ['clip', false, 0], ['seed', true, 0],
-  ['minutes', false, 0], ['evalEvery', true, 0], ['seqLen', true, 1], ['testSize', true, 1],
+  ['hiddenSize', true, 1],
+  ['numLayers', true, 1],
+  ['batch', true, 1],
+  ['lr', false, 0],
+  ['clip', false, 0],
+  ['seed', true, 0],
+  ['minutes', false, 0],
+  ['evalEvery', true, 0],
+  ['seqLen', true, 1],
+  ['testSize', true, 1],
 ];
 
 function checkValues(settings: RunSettings): void {
   const fail = (key: string, expected: string): never => {
-    throw new ArgumentError('createRun', `settings.${key}`, expected, (settings as unknown as Record<string, unknown>)[key]);
+    throw new ArgumentError(
+      'createRun',
+      `settings.${key}`,
+      expected,
+      (settings as unknown as Record<string, unknown>)[key],
+    );
   };
   if (!cellKinds.includes(settings.cell)) fail('cell', `one of ${cellKinds.join(', ')}`);
   if (!optimizerNames.includes(settings.optimizer)) fail('optimizer', `one of ${optimizerNames.join(', ')}`);
@@ -195,8 +350,13 @@ function checkValues(settings: RunSettings): void {
     const ok = typeof v === 'number' && Number.isFinite(v) && v >= min && (!integer || Number.isSafeInteger(v));
     if (!ok) fail(key, `${integer ? 'an integer' : 'a finite number'} ≥ ${min}`);
   }
-  if (settings.steps !== null && !(Number.isSafeInteger(settings.steps) && settings.steps >= 1)) fail('steps', 'an integer ≥ 1, or null for no limit');
-  if (settings.forgetBias !== undefined && !(typeof settings.forgetBias === 'number' && Number.isFinite(settings.forgetBias))) fail('forgetBias', 'a finite number');
+  if (settings.steps !== null && !(Number.isSafeInteger(settings.steps) && settings.steps >= 1))
+    fail('steps', 'an integer ≥ 1, or null for no limit');
+  if (
+    settings.forgetBias !== undefined &&
+    !(typeof settings.forgetBias === 'number' && Number.isFinite(settings.forgetBias))
+  )
+    fail('forgetBias', 'a finite number');
 }
 
 /**
@@ -206,12 +366,23 @@ function checkValues(settings: RunSettings): void {
  */
 function checkCellInput(task: string, kind: TaskSettings, settings: RunSettings): void {
   if (settings.cell !== 'mut1' && settings.cell !== 'mut2') return;
-  const H = settings.hiddenSize, width = kind.inputWidth?.(settings) ?? null;
+  const H = settings.hiddenSize,
+    width = kind.inputWidth?.(settings) ?? null;
   const needs = `adds x_t to the hidden state, so every layer's input must have settings.hiddenSize (${H}) features`;
   if (width !== null && width !== H) {
-    throw new ArgumentError('createRun', 'settings.cell', `a cell that reads any input width for the ${task} task (${settings.cell} ${needs}, and the ${task} task's input has ${width} per step; mut3 takes any width, and tasks of symbols embed them at the hidden size)`, settings.cell);
+    throw new ArgumentError(
+      'createRun',
+      'settings.cell',
+      `a cell that reads any input width for the ${task} task (${settings.cell} ${needs}, and the ${task} task's input has ${width} per step; mut3 takes any width, and tasks of symbols embed them at the hidden size)`,
+      settings.cell,
+    );
   }
   if (settings.bidirectional === true && settings.numLayers > 1) {
-    throw new ArgumentError('createRun', 'settings.cell', `a cell that reads any input width with settings.numLayers ${settings.numLayers} and bidirectional (${settings.cell} ${needs}, and the layers after the first read both directions, 2·${H})`, settings.cell);
+    throw new ArgumentError(
+      'createRun',
+      'settings.cell',
+      `a cell that reads any input width with settings.numLayers ${settings.numLayers} and bidirectional (${settings.cell} ${needs}, and the layers after the first read both directions, 2·${H})`,
+      settings.cell,
+    );
   }
 }

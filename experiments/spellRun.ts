@@ -15,7 +15,7 @@ import { trainerFor } from './taskRun.js';
 const SPLIT_SEED = 1;
 
 export class SpellRun extends RunBase {
-  readonly title = 'spell: a number\'s English words from its digits (one-to-many)';
+  readonly title = "spell: a number's English words from its digits (one-to-many)";
   readonly model: OneToMany;
 
   get module(): Module {
@@ -37,14 +37,22 @@ export class SpellRun extends RunBase {
     this.testNumbers = split.test;
     this.testBatch = spellBatch(split.test);
     this.model = new OneToMany({
-      inputSize: SPELL_INPUT, targetVocab: spellWords.length,
+      inputSize: SPELL_INPUT,
+      targetVocab: spellWords.length,
       layer: { ...cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers },
       seed: this.settings.seed,
     });
     this.trainer = trainerFor(this.settings, this.model.store);
     this.dataRng = new Rng(this.settings.seed);
     const majority = spellMajority(this.train);
-    this.metric = { name: 'accuracy', baseline: decodedAccuracy(split.test.map(() => majority), this.testBatch).sequences, higherIsBetter: true };
+    this.metric = {
+      name: 'accuracy',
+      baseline: decodedAccuracy(
+        split.test.map(() => majority),
+        this.testBatch,
+      ).sequences,
+      higherIsBetter: true,
+    };
   }
 
   protected rngs(): Record<string, Rng> {
@@ -52,7 +60,9 @@ export class SpellRun extends RunBase {
   }
 
   trainStep(): StepReport {
-    const batch = spellBatch(Array.from({ length: this.settings.batch }, () => this.train[this.dataRng.int(this.train.length)]));
+    const batch = spellBatch(
+      Array.from({ length: this.settings.batch }, () => this.train[this.dataRng.int(this.train.length)]),
+    );
     const report = this.trainer.step((tape) => this.model.loss(tape, batch));
     this.step++;
     return report;

@@ -5,7 +5,11 @@ import type { LayerOptions } from '../cells/index.js';
 import { SequenceModel, type RunOptions } from '../models/sequenceModel.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
 
-export function modelForTask(task: Task, layer: SequenceModelLayer, options: { seed?: number; dtype?: 'f32' | 'f64'; embeddingDim?: number } = {}): SequenceModel {
+export function modelForTask(
+  task: Task,
+  layer: SequenceModelLayer,
+  options: { seed?: number; dtype?: 'f32' | 'f64'; embeddingDim?: number } = {},
+): SequenceModel {
   return new SequenceModel({
     input: task.input,
     outputs: task.target.classes,
@@ -20,12 +24,21 @@ export function modelForTask(task: Task, layer: SequenceModelLayer, options: { s
 export type SequenceModelLayer = Omit<LayerOptions, 'inputSize' | 'store' | 'dtype' | 'name'>;
 
 /** The training loss of a batch: MSE for regression, cross-entropy (masked, mean) otherwise. */
-export function taskLoss(tape: Tape | null, model: SequenceModel, task: Task, batch: TaskBatch, run: RunOptions = {}): Tensor {
+export function taskLoss(
+  tape: Tape | null,
+  model: SequenceModel,
+  task: Task,
+  batch: TaskBatch,
+  run: RunOptions = {},
+): Tensor {
   const out = model.forward(tape, batch, run);
   switch (task.target.kind) {
-    case 'regression': return ops.mse(tape, out, Tensor.from(batch.targets, [batch.B, 1], out.dtype));
-    case 'class': return ops.softmaxCrossEntropy(tape, out, batch.targets);
-    case 'steps': return ops.softmaxCrossEntropy(tape, out, batch.targets, { mask: batch.mask });
+    case 'regression':
+      return ops.mse(tape, out, Tensor.from(batch.targets, [batch.B, 1], out.dtype));
+    case 'class':
+      return ops.softmaxCrossEntropy(tape, out, batch.targets);
+    case 'steps':
+      return ops.softmaxCrossEntropy(tape, out, batch.targets, { mask: batch.mask });
   }
 }
 
@@ -45,7 +58,8 @@ export function taskMetric(model: SequenceModel, task: Task, batch: TaskBatch): 
 function accuracy(logits: Tensor, batch: TaskBatch): number {
   const best = argmaxRows(logits);
   const weights = batch.scored ?? batch.mask;
-  let right = 0, scored = 0;
+  let right = 0,
+    scored = 0;
   for (let r = 0; r < best.length; r++) {
     const w = weights === undefined ? 1 : weights[r];
     if (w === 0) continue;

@@ -42,10 +42,19 @@ export class TaskRun extends RunBase {
   constructor(settings: RunSettings) {
     super(settings);
     this.task = makeTask(this.settings.task, this.settings.seqLen);
-    this.model = modelForTask(this.task, {
-      ...cellChoice(this.settings), hiddenSize: this.settings.hiddenSize, numLayers: this.settings.numLayers, bidirectional: this.settings.bidirectional,
-    }, { seed: this.settings.seed });
-    initializeLayer(this.model.rnn, new Rng(this.settings.seed + 1), { forgetBias: cellChoice(this.settings).forgetBias });
+    this.model = modelForTask(
+      this.task,
+      {
+        ...cellChoice(this.settings),
+        hiddenSize: this.settings.hiddenSize,
+        numLayers: this.settings.numLayers,
+        bidirectional: this.settings.bidirectional,
+      },
+      { seed: this.settings.seed },
+    );
+    initializeLayer(this.model.rnn, new Rng(this.settings.seed + 1), {
+      forgetBias: cellChoice(this.settings).forgetBias,
+    });
     this.trainer = trainerFor(this.settings, this.model.store);
     this.dataRng = new Rng(this.settings.seed);
     this.dropoutRng = new Rng(this.settings.seed + 2);
@@ -68,7 +77,9 @@ export class TaskRun extends RunBase {
   /** One step on a fresh batch. */
   trainStep(): StepReport {
     const data = this.task.batch(this.dataRng, this.settings.batch);
-    const report = this.trainer.step((tape) => taskLoss(tape, this.model, this.task, data, { training: true, rng: this.dropoutRng }));
+    const report = this.trainer.step((tape) =>
+      taskLoss(tape, this.model, this.task, data, { training: true, rng: this.dropoutRng }),
+    );
     this.step++;
     return report;
   }
@@ -89,7 +100,9 @@ export class TaskRun extends RunBase {
   }
 
   private measureBoth(batches: readonly TaskBatch[]): { loss: number; value: number } {
-    let loss = 0, value = 0, count = 0;
+    let loss = 0,
+      value = 0,
+      count = 0;
     for (const b of batches) {
       loss += withScope(() => taskLoss(null, this.model, this.task, b).item()) * b.B;
       value += taskMetric(this.model, this.task, b) * b.B;

@@ -10,15 +10,20 @@ export type FeatureName = (typeof featureNames)[number];
  * and [ ], counting the brackets themselves; the position in its line, 0 … 1.
  */
 export function textFeatures(text: string): Record<FeatureName, number[]> {
-  const quotes: number[] = [], depths: number[] = [], position: number[] = [];
-  let inQuote = false, depth = 0, lineStart = 0;
+  const quotes: number[] = [],
+    depths: number[] = [],
+    position: number[] = [];
+  let inQuote = false,
+    depth = 0,
+    lineStart = 0;
   const lineEnd = (at: number) => {
     const n = text.indexOf('\n', at);
     return n < 0 ? text.length : n;
   };
   let end = lineEnd(0);
   for (let q = 0; q < text.length; q++) {
-    const ch = text[q], two = text.slice(q, q + 2);
+    const ch = text[q],
+      two = text.slice(q, q + 2);
     if (two === '``') inQuote = true;
     if (ch === '"') inQuote = !inQuote;
     if (ch === '(' || ch === '[') depth++;
@@ -38,13 +43,23 @@ export function textFeatures(text: string): Record<FeatureName, number[]> {
 /** Pearson correlation of two equal-length series (0 when either is constant). */
 export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
-  let ma = 0, mb = 0;
-  for (let q = 0; q < n; q++) { ma += a[q]; mb += b[q]; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
+  let ma = 0,
+    mb = 0;
   for (let q = 0; q < n; q++) {
-    const x = a[q] - ma, y = b[q] - mb;
-    sab += x * y; saa += x * x; sbb += y * y;
+    ma += a[q];
+    mb += b[q];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let q = 0; q < n; q++) {
+    const x = a[q] - ma,
+      y = b[q] - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
   }
   return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
 }

@@ -30,8 +30,14 @@ export interface GradientProfile {
 export function gradientProfile(cell: CellKind, options: VanishOptions): GradientProfile {
   const { length: T, hiddenSize: H, inputSize: I, seed } = options;
   const layer = new RecurrentLayer({
-    cell, inputSize: I, hiddenSize: H, dtype: 'f64', build: 'unfused', seed,
-    forgetBias: cell === 'lstm' ? options.forgetBias : undefined, nonlinearity: cell === 'rnn' ? options.nonlinearity : undefined,
+    cell,
+    inputSize: I,
+    hiddenSize: H,
+    dtype: 'f64',
+    build: 'unfused',
+    seed,
+    forgetBias: cell === 'lstm' ? options.forgetBias : undefined,
+    nonlinearity: cell === 'rnn' ? options.nonlinearity : undefined,
   });
   const rng = new Rng(seed + 1);
   const x = Tensor.zeros([T, 1, I], 'f64');
@@ -49,10 +55,12 @@ export function gradientProfile(cell: CellKind, options: VanishOptions): Gradien
 export function gradientFlow(layer: RecurrentLayer, x: Tensor, r: Tensor): GradientProfile {
   const unit = layer.cells[0][0];
   const [T, B, I] = x.shape;
-  if (B !== 1 || I !== unit.inputSize) throw new ArgumentError('gradientFlow', 'x', `a [T, 1, ${unit.inputSize}] tensor`, `[${x.shape.join(', ')}]`);
+  if (B !== 1 || I !== unit.inputSize)
+    throw new ArgumentError('gradientFlow', 'x', `a [T, 1, ${unit.inputSize}] tensor`, `[${x.shape.join(', ')}]`);
   const tape = new Tape();
   const terms = traceCell(tape, unit, x);
-  const hs = terms.h, cs = terms.c ?? [];
+  const hs = terms.h,
+    cs = terms.c ?? [];
   const fs = unit.hasCellState ? hs.map((_, t) => (terms.f === undefined ? 1 : ops.mean(null, terms.f[t]).item())) : [];
   tape.backward(ops.sum(tape, ops.mul(tape, hs[T - 1], r)));
   const norm = (t: Tensor) => (t.grad === null ? 0 : Math.hypot(...t.grad));
@@ -61,5 +69,7 @@ export function gradientFlow(layer: RecurrentLayer, x: Tensor, r: Tensor): Gradi
 
 /** The geometric mean over seeds, step by step (the right average on a log scale). */
 export function geometricMean(rows: readonly number[][]): number[] {
-  return rows[0].map((_, t) => 10 ** (rows.reduce((s, row) => s + Math.log10(Math.max(row[t], 1e-300)), 0) / rows.length));
+  return rows[0].map(
+    (_, t) => 10 ** (rows.reduce((s, row) => s + Math.log10(Math.max(row[t], 1e-300)), 0) / rows.length),
+  );
 }

@@ -35,8 +35,13 @@ export interface AnalogyScore {
 }
 
 /** Answer every question by 3CosAdd over all words but `excluded` (</s>, <unk>) and the question's own three. */
-export function scoreAnalogies(vectors: WordVectors, questions: readonly AnalogyQuestion[], excluded: readonly string[] = []): AnalogyScore {
-  const { words, dim } = vectors, V = words.length;
+export function scoreAnalogies(
+  vectors: WordVectors,
+  questions: readonly AnalogyQuestion[],
+  excluded: readonly string[] = [],
+): AnalogyScore {
+  const { words, dim } = vectors,
+    V = words.length;
   const index = new Map(words.map((w, q) => [w, q]));
   const unit = unitRows(vectors);
   // The unit vectors as columns, [dim, V], so that one product scores a block of questions against every word.
@@ -55,14 +60,18 @@ export function scoreAnalogies(vectors: WordVectors, questions: readonly Analogy
     const scores = ops.matmul(null, y, columns).data;
     part.forEach((q, r) => {
       const skip = new Set([...banned, ...[q.a, q.b, q.c].map((w) => index.get(w)!)]);
-      let best = -1, bestScore = -Infinity;
-      for (let w = 0; w < V; w++) if (!skip.has(w) && scores[r * V + w] > bestScore) [best, bestScore] = [w, scores[r * V + w]];
+      let best = -1,
+        bestScore = -Infinity;
+      for (let w = 0; w < V; w++)
+        if (!skip.has(w) && scores[r * V + w] > bestScore) [best, bestScore] = [w, scores[r * V + w]];
       answers.push(words[best]);
     });
   }
-  const accuracy = { Adjectives: 0, Nouns: 0, Verbs: 0, All: 0 }, counts = { Adjectives: 0, Nouns: 0, Verbs: 0, All: 0 };
+  const accuracy = { Adjectives: 0, Nouns: 0, Verbs: 0, All: 0 },
+    counts = { Adjectives: 0, Nouns: 0, Verbs: 0, All: 0 };
   questions.forEach((q, k) => {
-    const column = relations[q.relation].column, right = answers[k] === q.d ? 1 : 0;
+    const column = relations[q.relation].column,
+      right = answers[k] === q.d ? 1 : 0;
     for (const c of [column, 'All'] as const) {
       accuracy[c] += right;
       counts[c]++;
@@ -73,10 +82,16 @@ export function scoreAnalogies(vectors: WordVectors, questions: readonly Analogy
 }
 
 /** The `count` words nearest to `word` by cosine, with their cosines. */
-export function nearestWords(vectors: WordVectors, word: string, count = 10, excluded: readonly string[] = []): { word: string; cosine: number }[] {
+export function nearestWords(
+  vectors: WordVectors,
+  word: string,
+  count = 10,
+  excluded: readonly string[] = [],
+): { word: string; cosine: number }[] {
   const at = vectors.words.indexOf(word);
   if (at < 0) throw new Error(`neighbors: '${word}' is not in the model's vocabulary of ${vectors.words.length} words`);
-  const unit = unitRows(vectors), { dim } = vectors;
+  const unit = unitRows(vectors),
+    { dim } = vectors;
   const out: { word: string; cosine: number }[] = [];
   vectors.words.forEach((w, q) => {
     if (q === at || excluded.includes(w)) return;

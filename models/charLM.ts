@@ -34,7 +34,8 @@ export class CharLM extends TokenLM {
 
   constructor(readonly options: CharLMOptions) {
     const chars = [...options.alphabet];
-    if (chars.length < 2 || new Set(chars).size !== chars.length) throw new ArgumentError('CharLM', 'alphabet', 'at least two distinct characters', options.alphabet);
+    if (chars.length < 2 || new Set(chars).size !== chars.length)
+      throw new ArgumentError('CharLM', 'alphabet', 'at least two distinct characters', options.alphabet);
     super(chars.length, options, 32);
     this.alphabet = options.alphabet;
     this.index = new Map(chars.map((ch, q) => [ch, q]));
@@ -51,7 +52,14 @@ export class CharLM extends TokenLM {
     let q = 0;
     for (const ch of text) {
       const token = this.index.get(ch);
-      if (token === undefined) throw new ArgumentError('CharLM.encode', `character ${JSON.stringify(ch)} at ${q}`, 'in the alphabet', 'a character not in it', true);
+      if (token === undefined)
+        throw new ArgumentError(
+          'CharLM.encode',
+          `character ${JSON.stringify(ch)} at ${q}`,
+          'in the alphabet',
+          'a character not in it',
+          true,
+        );
       tokens[q++] = token;
     }
     return q === tokens.length ? tokens : tokens.slice(0, q);
@@ -77,19 +85,24 @@ export class CharLM extends TokenLM {
    */
   trace(text: string): Record<string, Buf[]> {
     const tokens = this.encode(text);
-    const T = tokens.length, kept: Record<string, Buf> = {};
+    const T = tokens.length,
+      kept: Record<string, Buf> = {};
     // Step by step, each step's tensors freed once its terms are copied out, into one block per
     // term (the caller's): a row of it per character.
-    withScope(() => traceCellValues(this.rnn.cells[0][0], this.embedding.forward(null, tokens, [T, 1]), (t, terms) => {
-      for (const [name, values] of Object.entries(terms)) {
-        kept[name] ??= new (values.constructor as new (n: number) => Buf)(T * values.length);
-        kept[name].set(values, t * values.length);
-      }
-    }));
-    return Object.fromEntries(Object.entries(kept).map(([name, block]) => {
-      const H = block.length / T;
-      return [name, Array.from({ length: T }, (_, t) => block.subarray(t * H, (t + 1) * H))];
-    }));
+    withScope(() =>
+      traceCellValues(this.rnn.cells[0][0], this.embedding.forward(null, tokens, [T, 1]), (t, terms) => {
+        for (const [name, values] of Object.entries(terms)) {
+          kept[name] ??= new (values.constructor as new (n: number) => Buf)(T * values.length);
+          kept[name].set(values, t * values.length);
+        }
+      }),
+    );
+    return Object.fromEntries(
+      Object.entries(kept).map(([name, block]) => {
+        const H = block.length / T;
+        return [name, Array.from({ length: T }, (_, t) => block.subarray(t * H, (t + 1) * H))];
+      }),
+    );
   }
 
   /**
@@ -100,19 +113,32 @@ export class CharLM extends TokenLM {
    */
   sample(options: SampleOptions): string {
     const { length, temperature = 1, topK = this.vocab } = options;
-    if (!Number.isInteger(length) || length < 0) throw new ArgumentError('CharLM.sample', 'length', 'a whole number', length);
-    if (!(temperature >= 0 && Number.isFinite(temperature))) throw new ArgumentError('CharLM.sample', 'temperature', 'a number ≥ 0 (0: always the likeliest character)', temperature);
-    if (!Number.isInteger(topK) || topK < 1) throw new ArgumentError('CharLM.sample', 'topK', 'a positive integer', topK);
+    if (!Number.isInteger(length) || length < 0)
+      throw new ArgumentError('CharLM.sample', 'length', 'a whole number', length);
+    if (!(temperature >= 0 && Number.isFinite(temperature)))
+      throw new ArgumentError(
+        'CharLM.sample',
+        'temperature',
+        'a number ≥ 0 (0: always the likeliest character)',
+        temperature,
+      );
+    if (!Number.isInteger(topK) || topK < 1)
+      throw new ArgumentError('CharLM.sample', 'topK', 'a positive integer', topK);
     const rng = new Rng(options.seed ?? 0);
     const prime = options.prime ?? [...this.alphabet][rng.int(this.vocab)];
-    if (prime.length === 0) throw new ArgumentError('CharLM.sample', 'prime', 'a text of at least one character', prime);
-    let state: RecurrentState | null = null, last: number[] = [];
+    if (prime.length === 0)
+      throw new ArgumentError('CharLM.sample', 'prime', 'a text of at least one character', prime);
+    let state: RecurrentState | null = null,
+      last: number[] = [];
     const read = (tokens: ArrayLike<number>) => {
-      state = carry(state, withScope(() => {
-        const r = this.forward(null, tokens, tokens.length, 1, state);
-        last = Array.from(r.logits.data.subarray((tokens.length - 1) * this.vocab));
-        return r.state;
-      }));
+      state = carry(
+        state,
+        withScope(() => {
+          const r = this.forward(null, tokens, tokens.length, 1, state);
+          last = Array.from(r.logits.data.subarray((tokens.length - 1) * this.vocab));
+          return r.state;
+        }),
+      );
     };
     read(this.encode(prime));
     const out: number[] = [];
@@ -131,7 +157,10 @@ export class CharLM extends TokenLM {
  * temperature 0, the largest (the first of equals).
  */
 export function pick(logits: number[], temperature: number, topK: number, rng: Rng): number {
-  const order = logits.map((_, q) => q).sort((a, b) => logits[b] - logits[a] || a - b).slice(0, topK);
+  const order = logits
+    .map((_, q) => q)
+    .sort((a, b) => logits[b] - logits[a] || a - b)
+    .slice(0, topK);
   if (temperature === 0) return order[0];
   const max = logits[order[0]];
   const weights = order.map((q) => Math.exp((logits[q] - max) / temperature));

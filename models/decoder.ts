@@ -30,7 +30,12 @@ export class Decoder {
   readonly GO: number;
 
   /** Declares target_embedding, decoder and head in the store (the owner allocates and initialises). */
-  constructor(store: ParamStore, targetVocab: number, layer: Omit<LayerOptions, 'inputSize' | 'store' | 'dtype' | 'name' | 'bidirectional' | 'merge'>, embeddingDim: number) {
+  constructor(
+    store: ParamStore,
+    targetVocab: number,
+    layer: Omit<LayerOptions, 'inputSize' | 'store' | 'dtype' | 'name' | 'bidirectional' | 'merge'>,
+    embeddingDim: number,
+  ) {
     this.EOS = targetVocab;
     this.GO = targetVocab + 1;
     this.embedding = new Embedding(store, 'target_embedding', targetVocab + 2, embeddingDim);
@@ -43,7 +48,11 @@ export class Decoder {
     const { B, U } = batch;
     const inputs = Array.from({ length: U * B }, (_, q) => (q < B ? this.GO : batch.target[q - B]));
     const y = this.layer.forward(tape, this.embedding.forward(tape, inputs, [U, B]), {
-      h0: start.h, c0: start.c ?? undefined, lengths: batch.targetLengths, training, rng,
+      h0: start.h,
+      c0: start.c ?? undefined,
+      lengths: batch.targetLengths,
+      training,
+      rng,
     }).y;
     const mask = Array.from({ length: U * B }, (_, q) => (Math.floor(q / B) < batch.targetLengths[q % B] ? 1 : 0));
     return ops.softmaxCrossEntropy(tape, this.head.forward(tape, y), batch.target, { mask });
@@ -51,13 +60,17 @@ export class Decoder {
 
   /** Greedy decoding of B sequences: each step feeds back the likeliest symbol, until EOS or maxLength symbols. */
   greedy(start: StartState, B: number, maxLength: number, where = 'Decoder.greedy'): number[][] {
-    if (!Number.isSafeInteger(maxLength) || maxLength < 1) throw new ArgumentError(where, 'maxLength', 'an integer ≥ 1 (the most symbols to generate)', maxLength);
+    if (!Number.isSafeInteger(maxLength) || maxLength < 1)
+      throw new ArgumentError(where, 'maxLength', 'an integer ≥ 1 (the most symbols to generate)', maxLength);
     let { h, c } = start;
     const outputs: number[][] = Array.from({ length: B }, () => []);
     const done = new Array<boolean>(B).fill(false);
     let previous = new Array<number>(B).fill(this.GO);
     for (let t = 0; t < maxLength && done.includes(false); t++) {
-      const out = this.layer.forward(null, this.embedding.forward(null, previous, [1, B]), { h0: h, c0: c ?? undefined });
+      const out = this.layer.forward(null, this.embedding.forward(null, previous, [1, B]), {
+        h0: h,
+        c0: c ?? undefined,
+      });
       const choice = argmaxRows(this.head.forward(null, out.y));
       previous = previous.map((_, b) => {
         const best = choice[b];
@@ -75,8 +88,13 @@ export class Decoder {
 }
 
 /** Share of sequences decoded exactly, and share of target symbols right in place (EOS not counted). */
-export function decodedAccuracy(decoded: readonly number[][], batch: TargetBatch): { sequences: number; symbols: number } {
-  let exact = 0, right = 0, total = 0;
+export function decodedAccuracy(
+  decoded: readonly number[][],
+  batch: TargetBatch,
+): { sequences: number; symbols: number } {
+  let exact = 0,
+    right = 0,
+    total = 0;
   decoded.forEach((out, b) => {
     const n = batch.targetLengths[b] - 1;
     const want = Array.from({ length: n }, (_, t) => batch.target[t * batch.B + b]);

@@ -20,7 +20,12 @@ export abstract class Model extends Module {
 }
 
 /** What a model sets in its layers itself: given in `layer` anyway (from JavaScript, past the types), it is an error. */
-const setByTheModel = { inputSize: 'the model sets it from its input or embedding', store: "the model's own store holds every part", dtype: 'give it as the model\'s dtype', name: 'the model names its parts' };
+const setByTheModel = {
+  inputSize: 'the model sets it from its input or embedding',
+  store: "the model's own store holds every part",
+  dtype: "give it as the model's dtype",
+  name: 'the model names its parts',
+};
 
 /**
  * Refuse layer options the model sets itself or cannot honour, so that none is silently
@@ -43,6 +48,10 @@ export const oneWayOnly = {
  * How wide a model embeds its symbols: as given, else as wide as the hidden state for the MUT
  * cells (MUT1 and MUT2 add x_t to the state, so their input must be hidden-size), else `fallback`.
  */
-export function embeddingWidth(layer: { cell: string; hiddenSize: number }, given: number | undefined, fallback: number): number {
+export function embeddingWidth(
+  layer: { cell: string; hiddenSize: number },
+  given: number | undefined,
+  fallback: number,
+): number {
   return given ?? (layer.cell.startsWith('mut') ? layer.hiddenSize : fallback);
 }

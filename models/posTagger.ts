@@ -5,7 +5,15 @@
 // never seen) and a small word-shape embedding (capitalised, digits, hyphen, ...), and
 // predicts a tag per word with a softmax.
 import { alloc, argmaxRows, ops, ParamStore, Rng, Tensor, withScope, type Tape } from '../core/index.js';
-import { defaultForgetBias, Embedding, Linear, RecurrentLayer, type CellChoice, type CellKind, type StateModule } from '../cells/index.js';
+import {
+  defaultForgetBias,
+  Embedding,
+  Linear,
+  RecurrentLayer,
+  type CellChoice,
+  type CellKind,
+  type StateModule,
+} from '../cells/index.js';
 import { Model } from './model.js';
 import type { Sentence } from '../data/brown.js';
 
@@ -38,7 +46,9 @@ export interface PosVocabulary {
 
 /** The vocabularies of a training set: words and affixes seen at least twice (index 0 is UNK), and the tags. */
 export function buildPosVocabulary(train: readonly Sentence[], minCount = 2): PosVocabulary {
-  const words = new Map<string, number>(), affix = new Map<string, number>(), tags = new Set<string>();
+  const words = new Map<string, number>(),
+    affix = new Map<string, number>(),
+    tags = new Set<string>();
   for (const s of train) {
     s.words.forEach((w, q) => {
       const lower = w.toLowerCase();
@@ -47,7 +57,13 @@ export function buildPosVocabulary(train: readonly Sentence[], minCount = 2): Po
       tags.add(s.tags[q]);
     });
   }
-  const frequent = (m: Map<string, number>) => ['<unk>', ...[...m].filter(([, c]) => c >= minCount).map(([k]) => k).sort()];
+  const frequent = (m: Map<string, number>) => [
+    '<unk>',
+    ...[...m]
+      .filter(([, c]) => c >= minCount)
+      .map(([k]) => k)
+      .sort(),
+  ];
   return { words: frequent(words), affixes: frequent(affix), tags: [...tags].sort() };
 }
 
@@ -85,7 +101,9 @@ export interface PosBatch {
 }
 
 /** The default widths of a word's three features (its embedding, its affixes', its shape's): the layer reads their concatenation. */
-export const POS_WORD_DIM = 64, POS_AFFIX_DIM = 32, SHAPE_DIM = 8;
+export const POS_WORD_DIM = 64,
+  POS_AFFIX_DIM = 32,
+  SHAPE_DIM = 8;
 
 export class PosTagger extends Model {
   readonly store: ParamStore = new ParamStore('f32');
@@ -104,10 +122,17 @@ export class PosTagger extends Model {
     super();
     this.vocabulary = options.vocabulary;
     this.options = {
-      cell: options.cell ?? 'lstm', hiddenSize: options.hiddenSize ?? 64, numLayers: options.numLayers ?? 1, bidirectional: options.bidirectional ?? true,
-      wordDim: options.wordDim ?? POS_WORD_DIM, affixDim: options.affixDim ?? POS_AFFIX_DIM, dropout: options.dropout ?? 0, seed: options.seed ?? 1,
+      cell: options.cell ?? 'lstm',
+      hiddenSize: options.hiddenSize ?? 64,
+      numLayers: options.numLayers ?? 1,
+      bidirectional: options.bidirectional ?? true,
+      wordDim: options.wordDim ?? POS_WORD_DIM,
+      affixDim: options.affixDim ?? POS_AFFIX_DIM,
+      dropout: options.dropout ?? 0,
+      seed: options.seed ?? 1,
     };
-    const o = this.options, v = this.vocabulary;
+    const o = this.options,
+      v = this.vocabulary;
     const rng = new Rng(o.seed);
     this.wordIndex = new Map(v.words.map((w, q) => [w, q]));
     this.affixIndex = new Map(v.affixes.map((a, q) => [a, q]));
@@ -117,8 +142,13 @@ export class PosTagger extends Model {
     this.shapeEmbedding = new Embedding(this.store, 'shape', SHAPES, SHAPE_DIM);
     this.rnn = new RecurrentLayer({
       ...(typeof o.cell === 'string' ? { cell: o.cell, forgetBias: defaultForgetBias(o.cell) } : o.cell),
-      inputSize: o.wordDim + o.affixDim + SHAPE_DIM, hiddenSize: o.hiddenSize, numLayers: o.numLayers, bidirectional: o.bidirectional, dropout: o.dropout,
-      store: this.store, name: 'rnn',
+      inputSize: o.wordDim + o.affixDim + SHAPE_DIM,
+      hiddenSize: o.hiddenSize,
+      numLayers: o.numLayers,
+      bidirectional: o.bidirectional,
+      dropout: o.dropout,
+      store: this.store,
+      name: 'rnn',
     });
     this.head = new Linear(this.store, 'head', this.rnn.layerOutputSize(), v.tags.length);
     this.store.allocate();
@@ -132,28 +162,42 @@ export class PosTagger extends Model {
   }
 
   protected parts(): [string, StateModule | null][] {
-    return [['word', this.wordEmbedding], ['affix', this.affixEmbedding], ['shape', this.shapeEmbedding], ['rnn', this.rnn], ['head', this.head]];
+    return [
+      ['word', this.wordEmbedding],
+      ['affix', this.affixEmbedding],
+      ['shape', this.shapeEmbedding],
+      ['rnn', this.rnn],
+      ['head', this.head],
+    ];
   }
 
   encode(s: { words: readonly string[]; tags?: readonly string[] }): EncodedSentence {
     const n = s.words.length;
-    const out: EncodedSentence = { words: alloc('i32', n), affixes: alloc('i32', n * AFFIXES.length), shapes: alloc('i32', n), tags: alloc('i32', n) };
+    const out: EncodedSentence = {
+      words: alloc('i32', n),
+      affixes: alloc('i32', n * AFFIXES.length),
+      shapes: alloc('i32', n),
+      tags: alloc('i32', n),
+    };
     s.words.forEach((w, q) => {
       const lower = w.toLowerCase();
       out.words[q] = this.wordIndex.get(lower) ?? 0;
       affixes(lower).forEach((a, k) => (out.affixes[q * AFFIXES.length + k] = this.affixIndex.get(a) ?? 0));
       out.shapes[q] = wordShape(w);
-      out.tags[q] = s.tags === undefined ? -1 : this.tagIndex.get(s.tags[q]) ?? -1;
+      out.tags[q] = s.tags === undefined ? -1 : (this.tagIndex.get(s.tags[q]) ?? -1);
     });
     return out;
   }
 
   /** Sentences padded into one time-major batch. */
   batch(sentences: readonly EncodedSentence[]): PosBatch {
-    const B = sentences.length, T = Math.max(...sentences.map((s) => s.words.length));
-    const words = new Array<number>(T * B).fill(0), shapes = new Array<number>(T * B).fill(0);
+    const B = sentences.length,
+      T = Math.max(...sentences.map((s) => s.words.length));
+    const words = new Array<number>(T * B).fill(0),
+      shapes = new Array<number>(T * B).fill(0);
     const affix = AFFIXES.map(() => new Array<number>(T * B).fill(0));
-    const targets = new Array<number>(T * B).fill(0), mask = new Array<number>(T * B).fill(0);
+    const targets = new Array<number>(T * B).fill(0),
+      mask = new Array<number>(T * B).fill(0);
     sentences.forEach((s, b) => {
       for (let t = 0; t < s.words.length; t++) {
         const at = t * B + b;
@@ -173,8 +217,13 @@ export class PosTagger extends Model {
   forward(tape: Tape | null, b: PosBatch, training = false, rng?: Rng): Tensor {
     const shape = [b.T, b.B];
     let chars = this.affixEmbedding.forward(tape, b.affixes[0], shape);
-    for (let k = 1; k < AFFIXES.length; k++) chars = ops.add(tape, chars, this.affixEmbedding.forward(tape, b.affixes[k], shape));
-    const x = ops.concat(tape, [this.wordEmbedding.forward(tape, b.words, shape), chars, this.shapeEmbedding.forward(tape, b.shapes, shape)]);
+    for (let k = 1; k < AFFIXES.length; k++)
+      chars = ops.add(tape, chars, this.affixEmbedding.forward(tape, b.affixes[k], shape));
+    const x = ops.concat(tape, [
+      this.wordEmbedding.forward(tape, b.words, shape),
+      chars,
+      this.shapeEmbedding.forward(tape, b.shapes, shape),
+    ]);
     const y = this.rnn.forward(tape, x, { lengths: b.lengths, training, rng }).y;
     return this.head.forward(tape, y);
   }
@@ -201,10 +250,13 @@ export class PosTagger extends Model {
 /** Token accuracy of the tagger on sentences with gold tags. */
 export function tagAccuracy(tagger: PosTagger, sentences: readonly Sentence[]): number {
   const predicted = tagger.tag(sentences.map((s) => s.words));
-  let right = 0, total = 0;
-  sentences.forEach((s, q) => s.tags.forEach((tag, t) => {
-    total++;
-    if (predicted[q][t] === tag) right++;
-  }));
+  let right = 0,
+    total = 0;
+  sentences.forEach((s, q) =>
+    s.tags.forEach((tag, t) => {
+      total++;
+      if (predicted[q][t] === tag) right++;
+    }),
+  );
   return right / total;
 }

@@ -47,14 +47,21 @@ export class Seq2Seq extends Model {
     this.EOS = this.decoder.EOS;
     this.GO = this.decoder.GO;
     this.store.allocate();
-    const encoderSeed = rng.int(2 ** 31), decoderSeed = rng.int(2 ** 31);
+    const encoderSeed = rng.int(2 ** 31),
+      decoderSeed = rng.int(2 ** 31);
     this.encoder.initialize(new Rng(encoderSeed));
     this.decoder.layer.initialize(new Rng(decoderSeed));
     for (const m of [this.sourceEmbedding, this.decoder.embedding, this.decoder.head]) m.initialize(rng);
   }
 
   protected parts(): [string, StateModule | null][] {
-    return [['source_embedding', this.sourceEmbedding], ['encoder', this.encoder], ['target_embedding', this.decoder.embedding], ['decoder', this.decoder.layer], ['head', this.decoder.head]];
+    return [
+      ['source_embedding', this.sourceEmbedding],
+      ['encoder', this.encoder],
+      ['target_embedding', this.decoder.embedding],
+      ['decoder', this.decoder.layer],
+      ['head', this.decoder.head],
+    ];
   }
 
   /** The encoder's final state (h, and c for an LSTM), taken at each source's own last symbol. */
@@ -77,12 +84,22 @@ export class Seq2Seq extends Model {
 
 /** Digit-string pairs of length minLength..maxLength: the target is the source reversed, or sorted. */
 export function digitPairs(rng: Rng, B: number, kind: 'reverse' | 'sort', minLength = 5, maxLength = 10): PairBatch {
-  const sources = Array.from({ length: B }, () => Array.from({ length: minLength + rng.int(maxLength - minLength + 1) }, () => rng.int(10)));
+  const sources = Array.from({ length: B }, () =>
+    Array.from({ length: minLength + rng.int(maxLength - minLength + 1) }, () => rng.int(10)),
+  );
   const targets = sources.map((s) => (kind === 'reverse' ? [...s].reverse() : [...s].sort((a, b) => a - b)));
   const source = padTimeMajor(sources);
   // Each target ends in EOS (10), so that the decoder learns to stop.
   const target = padTimeMajor(targets.map((s) => [...s, 10]));
-  return { B, S: source.T, source: source.values, sourceLengths: source.lengths, U: target.T, target: target.values, targetLengths: target.lengths };
+  return {
+    B,
+    S: source.T,
+    source: source.values,
+    sourceLengths: source.lengths,
+    U: target.T,
+    target: target.values,
+    targetLengths: target.lengths,
+  };
 }
 
 /** Share of pairs whose greedy decoding is exactly the target, and share of target symbols right in place. */

@@ -48,7 +48,8 @@ export class SequenceModel extends Model {
     this.options = options;
     this.store = new ParamStore(options.dtype ?? 'f32');
     const rng = new Rng(options.seed ?? 0);
-    if (options.readout !== 'last' && options.readout !== 'steps') throw new ArgumentError('SequenceModel', 'readout', '\'last\' or \'steps\'', options.readout);
+    if (options.readout !== 'last' && options.readout !== 'steps')
+      throw new ArgumentError('SequenceModel', 'readout', "'last' or 'steps'", options.readout);
     this.readout = options.readout;
     let inputSize: number;
     if (options.input.kind === 'tokens') {
@@ -71,22 +72,32 @@ export class SequenceModel extends Model {
   }
 
   protected parts(): [string, StateModule | null][] {
-    return [['embedding', this.embedding], ['rnn', this.rnn], ['head', this.head]];
+    return [
+      ['embedding', this.embedding],
+      ['rnn', this.rnn],
+      ['head', this.head],
+    ];
   }
 
   /** The input sequence as a [T, B, I] tensor. */
   embed(tape: Tape | null, x: SequenceInput): Tensor {
     if (this.embedding !== null) {
-      if (x.tokens === undefined) throw new ArgumentError('SequenceModel', 'input.tokens', 'the tokens this model reads', undefined);
+      if (x.tokens === undefined)
+        throw new ArgumentError('SequenceModel', 'input.tokens', 'the tokens this model reads', undefined);
       return this.embedding.forward(tape, x.tokens, [x.T, x.B]);
     }
-    if (x.values === undefined) throw new ArgumentError('SequenceModel', 'input.values', 'the values this model reads', undefined);
+    if (x.values === undefined)
+      throw new ArgumentError('SequenceModel', 'input.values', 'the values this model reads', undefined);
     return Tensor.from(x.values, [x.T, x.B, (this.options.input as { size: number }).size], this.store.dtype);
   }
 
   /** Read-out: [B, outputs] for 'last', [T, B, outputs] for 'steps'. */
   forward(tape: Tape | null, x: SequenceInput, run: RunOptions = {}): Tensor {
-    const out = this.rnn.forward(tape, this.embed(tape, x), { lengths: x.lengths, training: run.training, rng: run.rng });
+    const out = this.rnn.forward(tape, this.embed(tape, x), {
+      lengths: x.lengths,
+      training: run.training,
+      rng: run.rng,
+    });
     if (this.readout === 'steps') return this.head.forward(tape, out.y);
     if (this.rnn.directions === 1) return this.head.forward(tape, lastStep(tape, out.y, x.lengths));
     // Bidirectional: the final states of the top layer's two directions.

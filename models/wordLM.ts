@@ -43,9 +43,11 @@ export class WordLM extends TokenLM {
    * row itself (its gates each read a different projection of it).
    */
   wordVectors(): { data: Buf; dim: number } {
-    const E = this.embedding.E, D = E.shape[1];
+    const E = this.embedding.E,
+      D = E.shape[1];
     if (this.rnn.kind !== 'rnn') return { data: E.data.slice(), dim: D };
-    const W = (this.rnn.cells[0][0] as RnnCell).params.W, H = this.rnn.hiddenSize;
+    const W = (this.rnn.cells[0][0] as RnnCell).params.W,
+      H = this.rnn.hiddenSize;
     // W_x is W's first D rows (the rows on x_t).
     const Wx = Tensor.from(W.data.subarray(0, D * H), [D, H], W.dtype);
     return { data: ops.matmul(null, E, Wx).data, dim: H };

@@ -32,8 +32,20 @@ export interface Config {
 }
 
 export const defaults: Config = {
-  task: 'chars', cell: 'lstm', variant: 'vanilla', resetAfter: true, updateGate: 'keeps', hidden: 64, layers: 1,
-  optimizer: 'adam', seed: 1, lr: 0.01, clip: 5, temperature: 0.5, build: 'fused', backend: 'wasm',
+  task: 'chars',
+  cell: 'lstm',
+  variant: 'vanilla',
+  resetAfter: true,
+  updateGate: 'keeps',
+  hidden: 64,
+  layers: 1,
+  optimizer: 'adam',
+  seed: 1,
+  lr: 0.01,
+  clip: 5,
+  temperature: 0.5,
+  build: 'fused',
+  backend: 'wasm',
 };
 
 /**
@@ -55,17 +67,36 @@ export function defaultsFor(task: TaskChoice): Config {
 }
 
 /** The settings that need a new model when they change (the others apply live). */
-export const structural: readonly (keyof Config)[] = ['task', 'cell', 'variant', 'resetAfter', 'updateGate', 'hidden', 'layers', 'optimizer', 'seed', 'backend'];
+export const structural: readonly (keyof Config)[] = [
+  'task',
+  'cell',
+  'variant',
+  'resetAfter',
+  'updateGate',
+  'hidden',
+  'layers',
+  'optimizer',
+  'seed',
+  'backend',
+];
 
 const numbers: Record<string, [number, number]> = {
-  hidden: [2, 512], layers: [1, 4], seed: [0, 2 ** 31 - 1], lr: [1e-6, 10], clip: [0, 1000], temperature: [0.05, 5],
+  hidden: [2, 512],
+  layers: [1, 4],
+  seed: [0, 2 ** 31 - 1],
+  lr: [1e-6, 10],
+  clip: [0, 1000],
+  temperature: [0.05, 5],
 };
 
 /** A configuration from a URL's query; a value that is missing or out of range keeps its task's default, and is reported. */
 export function parseConfig(query: string): { config: Config; ignored: string[] } {
-  const params = new URLSearchParams(query), ignored: string[] = [];
+  const params = new URLSearchParams(query),
+    ignored: string[] = [];
   const task = params.get('task');
-  const config = defaultsFor(task !== null && (taskChoices as readonly string[]).includes(task) ? task as TaskChoice : defaults.task);
+  const config = defaultsFor(
+    task !== null && (taskChoices as readonly string[]).includes(task) ? (task as TaskChoice) : defaults.task,
+  );
   const choice = <T extends string>(key: keyof Config, options: readonly T[]) => {
     const v = params.get(key);
     if (v === null) return;
@@ -87,8 +118,10 @@ export function parseConfig(query: string): { config: Config; ignored: string[] 
   for (const [key, [lo, hi]] of Object.entries(numbers)) {
     const v = params.get(key);
     if (v === null) continue;
-    const x = Number(v), whole = key === 'hidden' || key === 'layers' || key === 'seed';
-    if (Number.isFinite(x) && x >= lo && x <= hi && (!whole || Number.isInteger(x))) (config as unknown as Record<string, number>)[key] = x;
+    const x = Number(v),
+      whole = key === 'hidden' || key === 'layers' || key === 'seed';
+    if (Number.isFinite(x) && x >= lo && x <= hi && (!whole || Number.isInteger(x)))
+      (config as unknown as Record<string, number>)[key] = x;
     else ignored.push(`${key}=${v}`);
   }
   return { config, ignored };

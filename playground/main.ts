@@ -2,7 +2,16 @@
 // trains, and panels redrawn from what it reports. The page itself only draws: every number
 // comes from the worker, so the page never waits on training.
 import {
-  cellChoices, defaults, formatConfig, lstmVariantChoices, optimizerChoices, parseConfig, structural, taskChoices, taskDefaults, type Config,
+  cellChoices,
+  defaults,
+  formatConfig,
+  lstmVariantChoices,
+  optimizerChoices,
+  parseConfig,
+  structural,
+  taskChoices,
+  taskDefaults,
+  type Config,
 } from './config.js';
 import type { Command, EvalView, InspectView, Metric, Report, StepView } from './messages.js';
 import * as panels from './panels.js';
@@ -34,24 +43,31 @@ const send = (command: Command) => worker.postMessage(command);
 /** A labelled select or number input bound to a key of the configuration. */
 function field(key: keyof Config, label: string, options: readonly string[] | null, step = 'any'): string {
   const value = String(state.config[key]);
-  const input = options === null
-    ? `<input type="number" id="cfg-${key}" step="${step}" value="${value}">`
-    : `<select id="cfg-${key}">${options.map((o) => `<option${o === value ? ' selected' : ''}>${o}</option>`).join('')}</select>`;
+  const input =
+    options === null
+      ? `<input type="number" id="cfg-${key}" step="${step}" value="${value}">`
+      : `<select id="cfg-${key}">${options.map((o) => `<option${o === value ? ' selected' : ''}>${o}</option>`).join('')}</select>`;
   return `<label>${label} ${input}</label>`;
 }
 
 function drawControls(): void {
   const c = state.config;
   $('choices').innerHTML = [
-    field('task', 'task', taskChoices), field('cell', 'cell', cellChoices),
+    field('task', 'task', taskChoices),
+    field('cell', 'cell', cellChoices),
     c.cell === 'lstm' ? field('variant', 'LSTM variant', lstmVariantChoices) : '',
     c.cell === 'gru' ? field('resetAfter', 'GRU reset after', ['true', 'false']) : '',
     c.cell === 'gru' ? field('updateGate', 'GRU z', ['keeps', 'writes']) : '',
-    field('hidden', 'hidden', null, '1'), field('layers', 'layers', null, '1'),
-    field('optimizer', 'optimizer', optimizerChoices), field('seed', 'seed', null, '1'), field('backend', 'backend', ['wasm', 'js']),
+    field('hidden', 'hidden', null, '1'),
+    field('layers', 'layers', null, '1'),
+    field('optimizer', 'optimizer', optimizerChoices),
+    field('seed', 'seed', null, '1'),
+    field('backend', 'backend', ['wasm', 'js']),
   ].join('');
   $('live').innerHTML = [
-    field('lr', 'learning rate', null), field('clip', 'clip norm (0: off)', null), field('temperature', 'temperature', null),
+    field('lr', 'learning rate', null),
+    field('clip', 'clip norm (0: off)', null),
+    field('temperature', 'temperature', null),
     field('build', 'kernels', ['fused', 'unfused']),
     '<button id="compare">Time fused vs unfused</button>',
   ].join('');
@@ -70,7 +86,8 @@ function drawControls(): void {
 function changed(key: keyof Config, value: string): void {
   const query = new URLSearchParams(formatConfig(state.config));
   query.set(key, value);
-  if (key === 'task') for (const [k, v] of Object.entries(taskDefaults[value as Config['task']] ?? {})) query.set(k, String(v));
+  if (key === 'task')
+    for (const [k, v] of Object.entries(taskDefaults[value as Config['task']] ?? {})) query.set(k, String(v));
   const { config, ignored } = parseConfig(query.toString());
   if (ignored.length > 0) {
     showError(`not a valid setting, so not applied: ${ignored.join(', ')}`);
@@ -87,7 +104,17 @@ function changed(key: keyof Config, value: string): void {
 }
 
 function restart(): void {
-  Object.assign(state, { steps: [], evals: [], inspect: null, compare: null, metric: null, unit: 0, pinned: false, hovered: 0, run: state.run + 1 });
+  Object.assign(state, {
+    steps: [],
+    evals: [],
+    inspect: null,
+    compare: null,
+    metric: null,
+    unit: 0,
+    pinned: false,
+    hovered: 0,
+    run: state.run + 1,
+  });
   $('status').textContent = 'building the model…';
   send({ kind: 'reset', config: state.config, run: state.run });
 }
@@ -102,13 +129,19 @@ function drawCurves(): void {
   if (state.metric === null) return;
   $('curves').innerHTML = panels.curves(state.steps, state.evals, state.metric, state.scale);
   $('speed').innerHTML = panels.speed(state.steps, state.backend, state.compare);
-  const last = state.steps.at(-1), e = state.evals.at(-1), m = state.metric.measure;
-  const measure = e === undefined ? '' : ` · held-out ${m.name} ${e.value.toFixed(3)} (baseline ${m.baseline.toFixed(3)})`;
-  $('status').textContent = `${state.playing ? 'training' : 'paused'} · step ${last?.step ?? 0} · ${last?.examples ?? 0} examples${measure}`;
+  const last = state.steps.at(-1),
+    e = state.evals.at(-1),
+    m = state.metric.measure;
+  const measure =
+    e === undefined ? '' : ` · held-out ${m.name} ${e.value.toFixed(3)} (baseline ${m.baseline.toFixed(3)})`;
+  $('status').textContent =
+    `${state.playing ? 'training' : 'paused'} · step ${last?.step ?? 0} · ${last?.examples ?? 0} examples${measure}`;
   // The figures the charts show, as data: for a reader's tools and the browser spec.
   Object.assign($('status').dataset, { step: String(last?.step ?? 0), playing: String(state.playing) });
   Object.assign($('curves').dataset, {
-    baseline: String(state.metric.loss.baseline), evals: JSON.stringify(state.evals), run: String(state.run),
+    baseline: String(state.metric.loss.baseline),
+    evals: JSON.stringify(state.evals),
+    run: String(state.run),
     steps: JSON.stringify(state.steps.map((v) => v.step)),
   });
 }
@@ -119,10 +152,14 @@ function drawInspection(): void {
   const terms = Object.keys(view.terms);
   if (!terms.includes(state.term)) state.term = terms.includes('c') ? 'c' : 'h';
   const H = view.terms.h[0].length;
-  $('unit-controls').innerHTML = `<label>colour by <select id="term">${terms.map((t) => `<option value="${t}"${t === state.term ? ' selected' : ''}>${panels.termLabel(t)}</option>`).join('')}</select></label>
+  $('unit-controls').innerHTML =
+    `<label>colour by <select id="term">${terms.map((t) => `<option value="${t}"${t === state.term ? ' selected' : ''}>${panels.termLabel(t)}</option>`).join('')}</select></label>
 <label>unit <input type="number" id="unit" min="0" max="${H - 1}" step="1" value="${state.unit}"></label>
 <span class="caption">−1 <span class="legend"></span> +1</span>`;
-  $('term').addEventListener('change', (e) => { state.term = (e.target as HTMLSelectElement).value; drawInspection(); });
+  $('term').addEventListener('change', (e) => {
+    state.term = (e.target as HTMLSelectElement).value;
+    drawInspection();
+  });
   $('unit').addEventListener('change', (e) => pin(Number((e.target as HTMLInputElement).value)));
   $('activations').innerHTML = panels.activations(view, state.term, state.unit);
   Object.assign($('activations').dataset, { steps: String(view.symbols.length), unit: String(state.unit) });
@@ -142,7 +179,8 @@ function drawHover(): void {
 
 function pin(unit: number): void {
   const H = state.inspect?.terms.h[0].length ?? 1;
-  if (!Number.isInteger(unit) || unit < 0 || unit >= H) return showError(`unit must be a whole number in [0, ${H}), got ${unit}`);
+  if (!Number.isInteger(unit) || unit < 0 || unit >= H)
+    return showError(`unit must be a whole number in [0, ${H}), got ${unit}`);
   state.unit = unit;
   state.pinned = true;
   drawInspection();
@@ -156,8 +194,14 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       Object.assign(state, { metric: r.metric, backend: `${r.backend}: ${r.backendNote}` });
       $('status').textContent = `ready: ${r.parameters} parameters`;
       break;
-    case 'steps': state.steps.push(...r.steps); drawCurves(); break;
-    case 'eval': state.evals.push(r.eval); drawCurves(); break;
+    case 'steps':
+      state.steps.push(...r.steps);
+      drawCurves();
+      break;
+    case 'eval':
+      state.evals.push(r.eval);
+      drawCurves();
+      break;
     case 'state':
       state.playing = r.playing;
       $('play').textContent = r.playing ? 'Pause' : 'Play';
@@ -165,13 +209,23 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       break;
     case 'inspect':
       state.inspect = r.view;
-      if (!state.pinned && r.view.ranking !== null) state.unit = r.view.ranking.find((f) => f.top.length > 0)?.top[0].unit ?? 0;
+      if (!state.pinned && r.view.ranking !== null)
+        state.unit = r.view.ranking.find((f) => f.top.length > 0)?.top[0].unit ?? 0;
       drawInspection();
       break;
-    case 'flow': $('flow').innerHTML = panels.flow(r.view, state.config.cell); break;
-    case 'gradcheck': $('gradcheck-result').innerHTML = panels.gradcheckTable(r.view); break;
-    case 'compare': state.compare = { fused: r.fused, unfused: r.unfused }; drawCurves(); break;
-    case 'error': showError(r.message); break;
+    case 'flow':
+      $('flow').innerHTML = panels.flow(r.view, state.config.cell);
+      break;
+    case 'gradcheck':
+      $('gradcheck-result').innerHTML = panels.gradcheckTable(r.view);
+      break;
+    case 'compare':
+      state.compare = { fused: r.fused, unfused: r.unfused };
+      drawCurves();
+      break;
+    case 'error':
+      showError(r.message);
+      break;
   }
 };
 worker.onerror = (event) => showError(`the worker failed: ${event.message}`);

@@ -2,9 +2,37 @@
 // the model the panels draw. Everything here is the library (rnnlab/browser); this file only
 // wires it to a configuration.
 import {
-  CharLM, carry, Rng, Tape, Tensor, TokenStreams, Trainer, gradcheck, gradientFlow, gradientProfile, geometricMean, initializeLayer,
-  makeOptimizer, makeTask, modelForTask, ops, quotesText, taskLoss, taskMetric, traceCell, unigramBits, defaultForgetBias,
-  rankUnits, RecurrentLayer, type LayerOptions, type ParamStore, type RecurrentState, type SequenceModel, type Task, type TaskBatch, type Optimizer,
+  CharLM,
+  carry,
+  Rng,
+  Tape,
+  Tensor,
+  TokenStreams,
+  Trainer,
+  gradcheck,
+  gradientFlow,
+  gradientProfile,
+  geometricMean,
+  initializeLayer,
+  makeOptimizer,
+  makeTask,
+  modelForTask,
+  ops,
+  quotesText,
+  taskLoss,
+  taskMetric,
+  traceCell,
+  unigramBits,
+  defaultForgetBias,
+  rankUnits,
+  RecurrentLayer,
+  type LayerOptions,
+  type ParamStore,
+  type RecurrentState,
+  type SequenceModel,
+  type Task,
+  type TaskBatch,
+  type Optimizer,
 } from '../browser.js';
 import type { Config } from './config.js';
 import type { FlowView, GradcheckView, InspectView, Metric, StepView } from './messages.js';
@@ -27,7 +55,10 @@ const INSPECT_CHARS = 600;
 /** The layer options a configuration asks for. */
 function layerOptions(config: Config): Omit<LayerOptions, 'inputSize' | 'store' | 'dtype' | 'name'> {
   return {
-    cell: config.cell, hiddenSize: config.hidden, numLayers: config.layers, build: config.build,
+    cell: config.cell,
+    hiddenSize: config.hidden,
+    numLayers: config.layers,
+    build: config.build,
     ...(config.cell === 'lstm' ? { variant: config.variant, forgetBias: defaultForgetBias('lstm') } : {}),
     ...(config.cell === 'gru' ? { resetAfter: config.resetAfter, updateGate: config.updateGate } : {}),
   };
@@ -60,7 +91,8 @@ export abstract class Session {
    * passes (gradients only: the weights, the optimizer and the data stay where they were).
    */
   compareBuilds(passes = 3): { fused: number; unfused: number } {
-    const before = this.layer.build, times = { fused: 0, unfused: 0 };
+    const before = this.layer.build,
+      times = { fused: 0, unfused: 0 };
     for (const build of ['fused', 'unfused'] as const) {
       this.layer.setBuild(build);
       const ms: number[] = [];
@@ -81,7 +113,12 @@ export abstract class Session {
     this.trainer.optimizer.lr = config.lr;
     if (config.clip !== this.config.clip) this.trainer = makeTrainer(this.trainer.optimizer, config.clip);
     this.layer.setBuild(config.build);
-    Object.assign(this.config, { lr: config.lr, clip: config.clip, temperature: config.temperature, build: config.build });
+    Object.assign(this.config, {
+      lr: config.lr,
+      clip: config.clip,
+      temperature: config.temperature,
+      build: config.build,
+    });
   }
 
   /**
@@ -112,7 +149,9 @@ export abstract class Session {
 
   protected terms(x: Tensor): Record<string, number[][]> {
     const terms = traceCell(null, this.layer.cells[0][0], x);
-    return Object.fromEntries(Object.entries(terms).map(([name, steps]) => [name, steps.map((t) => Array.from(t.data))]));
+    return Object.fromEntries(
+      Object.entries(terms).map(([name, steps]) => [name, steps.map((t) => Array.from(t.data))]),
+    );
   }
 }
 
@@ -124,8 +163,17 @@ function parameters(store: ParamStore): Tensor[] {
 /** The per-parameter report of gradcheck, worst relative error first. */
 function gradcheckView(report: ReturnType<typeof gradcheck>, what: string): GradcheckView {
   return {
-    what, ok: report.ok, eps: report.eps, atol: report.atol, rtol: report.rtol,
-    tensors: report.inputs.map((t) => ({ name: t.name, shape: [...t.shape], maxRelErr: t.maxRelErr, failures: t.failures })),
+    what,
+    ok: report.ok,
+    eps: report.eps,
+    atol: report.atol,
+    rtol: report.rtol,
+    tensors: report.inputs.map((t) => ({
+      name: t.name,
+      shape: [...t.shape],
+      maxRelErr: t.maxRelErr,
+      failures: t.failures,
+    })),
   };
 }
 
@@ -145,7 +193,10 @@ export class TextSession extends Session {
     const alphabet = CharLM.alphabetOf(train);
     this.lm = new CharLM({ alphabet, layer: layerOptions(config), seed: config.seed });
     const known = new Set(alphabet);
-    this.devText = [...data.dev].filter((ch) => known.has(ch)).join('').slice(0, 4000);
+    this.devText = [...data.dev]
+      .filter((ch) => known.has(ch))
+      .join('')
+      .slice(0, 4000);
     this.trainer = makeTrainer(makeOptimizer(config.optimizer, this.lm.store, { lr: config.lr }), config.clip);
     this.streams = new TokenStreams(this.lm.encode(train), TEXT_BATCH);
     const unigram = unigramBits(train, this.devText);
@@ -162,11 +213,13 @@ export class TextSession extends Session {
   protected trainStep(): number {
     const { tokens, reset } = this.streams.next(CHUNK);
     if (reset) this.state = carry(this.state, null);
-    return this.trainer.stepWith(() => {
-      const r = this.lm.chunkGradients(tokens, CHUNK, TEXT_BATCH, this.state);
-      this.state = carry(this.state, r.state);
-      return r.loss;
-    }).loss / Math.LN2;
+    return (
+      this.trainer.stepWith(() => {
+        const r = this.lm.chunkGradients(tokens, CHUNK, TEXT_BATCH, this.state);
+        this.state = carry(this.state, r.state);
+        return r.loss;
+      }).loss / Math.LN2
+    );
   }
 
   protected gradientsOnce(): void {
@@ -190,19 +243,30 @@ export class TextSession extends Session {
   }
 
   inspect(temperature: number): InspectView {
-    const text = this.inspectText(), tokens = this.lm.encode(text);
+    const text = this.inspectText(),
+      tokens = this.lm.encode(text);
     const { logits } = this.lm.forward(null, tokens, tokens.length, 1, null);
-    const V = this.lm.vocab, alphabet = [...this.lm.alphabet];
+    const V = this.lm.vocab,
+      alphabet = [...this.lm.alphabet];
     const top5 = Array.from(tokens, (_, t) => {
       const row = Array.from(logits.data.subarray(t * V, (t + 1) * V));
-      const max = Math.max(...row), weights = row.map((v) => Math.exp(v - max)), total = weights.reduce((a, b) => a + b, 0);
-      return weights.map((w, q) => ({ symbol: alphabet[q], p: w / total })).sort((a, b) => b.p - a.p).slice(0, 5);
+      const max = Math.max(...row),
+        weights = row.map((v) => Math.exp(v - max)),
+        total = weights.reduce((a, b) => a + b, 0);
+      return weights
+        .map((w, q) => ({ symbol: alphabet[q], p: w / total }))
+        .sort((a, b) => b.p - a.p)
+        .slice(0, 5);
     });
     const sample = this.lm.sample({ length: 300, temperature, prime: text.slice(0, 1), seed: this.config.seed });
     const terms = this.terms(this.inspectInput());
     const state = terms.c !== undefined ? 'c' : 'h';
     const bounded = state === 'c' ? terms.c.map((v) => v.map(Math.tanh)) : terms.h;
-    const ranking = rankUnits(text, bounded).map((r) => ({ feature: r.feature, state: state === 'c' ? 'tanh(c)' : 'h', top: r.top }));
+    const ranking = rankUnits(text, bounded).map((r) => ({
+      feature: r.feature,
+      state: state === 'c' ? 'tanh(c)' : 'h',
+      top: r.top,
+    }));
     return { symbols: [...text], text, terms, top5, sample, ranking };
   }
 
@@ -214,7 +278,10 @@ export class TextSession extends Session {
       const { logits } = twin.forward(tape, tokens.slice(0, 3), 3, 1, null);
       return ops.softmaxCrossEntropy(tape, ops.reshape(tape, logits, [3, twin.vocab]), tokens.slice(1, 4));
     }, parameters(twin.store));
-    return gradcheckView(report, `a float64 copy of the current model (${report.inputs.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)} weights), the loss of 3 characters of dev text`);
+    return gradcheckView(
+      report,
+      `a float64 copy of the current model (${report.inputs.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)} weights), the loss of 3 characters of dev text`,
+    );
   }
 }
 
@@ -241,9 +308,20 @@ export class TaskSession extends Session {
     this.example = this.task.batch(new Rng(config.seed + 17), 1);
     this.timingBatch = this.task.batch(new Rng(config.seed + 23), TASK_BATCH);
     const m = this.task.metric;
-    this.metric = m.name === 'mse'
-      ? { loss: { name: 'mean squared error', baseline: m.baseline, baselineName: 'always the mean' }, measure: { name: 'mean squared error', baseline: m.baseline, higherIsBetter: false } }
-      : { loss: { name: 'cross-entropy (nats)', baseline: Math.log(this.task.target.classes), baselineName: 'chance' }, measure: { name: 'accuracy', baseline: m.baseline, higherIsBetter: true } };
+    this.metric =
+      m.name === 'mse'
+        ? {
+            loss: { name: 'mean squared error', baseline: m.baseline, baselineName: 'always the mean' },
+            measure: { name: 'mean squared error', baseline: m.baseline, higherIsBetter: false },
+          }
+        : {
+            loss: {
+              name: 'cross-entropy (nats)',
+              baseline: Math.log(this.task.target.classes),
+              baselineName: 'chance',
+            },
+            measure: { name: 'accuracy', baseline: m.baseline, higherIsBetter: true },
+          };
   }
 
   get layer(): RecurrentLayer {
@@ -261,7 +339,10 @@ export class TaskSession extends Session {
   }
 
   evaluate(): { loss: number; value: number } {
-    return { loss: taskLoss(null, this.model, this.task, this.testSet).item(), value: taskMetric(this.model, this.task, this.testSet) };
+    return {
+      loss: taskLoss(null, this.model, this.task, this.testSet).item(),
+      value: taskMetric(this.model, this.task, this.testSet),
+    };
   }
 
   protected inspectInput(): Tensor {
@@ -270,9 +351,12 @@ export class TaskSession extends Session {
 
   inspect(): InspectView {
     const e = this.example;
-    const symbols = e.tokens !== undefined && this.task.decode !== undefined
-      ? [...this.task.decode(e.tokens)]
-      : Array.from({ length: e.T }, (_, t) => (e.values![t * 2 + 1] === 1 ? `[${e.values![t * 2].toFixed(2)}]` : e.values![t * 2].toFixed(2)));
+    const symbols =
+      e.tokens !== undefined && this.task.decode !== undefined
+        ? [...this.task.decode(e.tokens)]
+        : Array.from({ length: e.T }, (_, t) =>
+            e.values![t * 2 + 1] === 1 ? `[${e.values![t * 2].toFixed(2)}]` : e.values![t * 2].toFixed(2),
+          );
     return { symbols, text: null, terms: this.terms(this.inspectInput()), top5: null, sample: null, ranking: null };
   }
 
@@ -292,7 +376,9 @@ function initComparison(T: number): Record<string, number[]> {
   if (found === undefined) {
     found = {};
     for (const cell of ['rnn', 'gru', 'lstm'] as const) {
-      const rows = [1, 2, 3].map((seed) => gradientProfile(cell, { length: T, hiddenSize: 32, inputSize: 8, seed, forgetBias: 1 }).h);
+      const rows = [1, 2, 3].map(
+        (seed) => gradientProfile(cell, { length: T, hiddenSize: 32, inputSize: 8, seed, forgetBias: 1 }).h,
+      );
       found[cell] = geometricMean(rows);
     }
     initCache.set(T, found);

@@ -43,10 +43,19 @@ async function reset(config: Config, id: number): Promise<void> {
   const wasm = wasmAvailable();
   setBackend(config.backend === 'wasm' && wasm.ok ? 'wasm' : 'js');
   session = makeSession(config, data);
-  const note = getBackend() === 'wasm' ? 'WebAssembly SIMD128 kernels' : config.backend === 'wasm' ? `TypeScript kernels, since ${wasm.why}` : 'TypeScript kernels';
+  const note =
+    getBackend() === 'wasm'
+      ? 'WebAssembly SIMD128 kernels'
+      : config.backend === 'wasm'
+        ? `TypeScript kernels, since ${wasm.why}`
+        : 'TypeScript kernels';
   post({
-    kind: 'ready', backend: getBackend(), backendNote: note,
-    metric: session.metric, parameters: session.layer.store.size, config: session.config,
+    kind: 'ready',
+    backend: getBackend(),
+    backendNote: note,
+    metric: session.metric,
+    parameters: session.layer.store.size,
+    config: session.config,
   });
   post({ kind: 'state', playing });
   evaluate(session);

@@ -8,8 +8,13 @@ import * as assert from 'uvu/assert';
 import { alloc, allocationCount, RecurrentLayer, Rng, Tape, Tensor, type CellKind } from '../index.js';
 
 const cases: [CellKind, object][] = [
-  ['lstm', {}], ['lstm', { variant: 'peephole' }], ['lstm', { variant: 'fgr' }],
-  ['gru', {}], ['gru', { resetAfter: false }], ['rnn', {}], ['rnn', { delay: 3 }],
+  ['lstm', {}],
+  ['lstm', { variant: 'peephole' }],
+  ['lstm', { variant: 'fgr' }],
+  ['gru', {}],
+  ['gru', { resetAfter: false }],
+  ['rnn', {}],
+  ['rnn', { delay: 3 }],
 ];
 
 /** Allocations of a second training pass (forward, full BPTT, all gradients) over T steps. */
@@ -45,7 +50,8 @@ test('outputs handed back are never changed by a later call, recorded or not', (
   for (const cell of ['lstm', 'gru', 'rnn'] as CellKind[]) {
     const layer = new RecurrentLayer({ cell, inputSize: 3, hiddenSize: 4, dtype: 'f64' });
     const rng = new Rng(2);
-    const x1 = Tensor.zeros([5, 2, 3], 'f64'), x2 = Tensor.zeros([5, 2, 3], 'f64');
+    const x1 = Tensor.zeros([5, 2, 3], 'f64'),
+      x2 = Tensor.zeros([5, 2, 3], 'f64');
     rng.fillUniform(x1.data, -1, 1);
     rng.fillUniform(x2.data, -1, 1);
     const first = layer.forward(null, x1);

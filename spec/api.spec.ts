@@ -40,15 +40,62 @@ test('every type the package exports is named in docs/api.md', () => {
 });
 
 test("'rnnlab/browser' is the package's list less what needs Node's files, and no internal leaks", () => {
-  const all = Object.keys(api), page = Object.keys(browser);
-  assert.ok(page.every((name) => all.includes(name)), 'the browser list is part of the package list');
-  assert.equal(all.filter((n) => !page.includes(n)).sort(), [
-    'brownCategories', 'brownSplit', 'buildPosVocabulary', 'cellChoice', 'checkpointFile', 'completeSettings', 'createRun', 'loadBrown', 'loadBrownText',
-    'loadCharModel', 'loadCheckpoint', 'loadSafetensors', 'loadTagger', 'loadWordModel', 'lsaVectors', 'namedCells', 'nearestWords', 'PosTagger', 'randomVectors',
-    'readCheckpointInfo', 'resumeRun', 'runKinds', 'saveCheckpoint', 'saveSafetensors', 'scoreAnalogies', 'symmetricEigen', 'tagAccuracy', 'trainFor', 'trainForAsync',
-    'truncatedSvdRows', 'universalTag', 'wordShape', 'writeFileAtomic',
-  ].sort());
-  for (const internal of ['sweepJobs', 'runJob', 'groupKey', 'bestRate', 'CharsRun', 'TaskRun', 'RunBase', 'kernels', 'LstmWorkspace', 'checkLengths']) {
+  const all = Object.keys(api),
+    page = Object.keys(browser);
+  assert.ok(
+    page.every((name) => all.includes(name)),
+    'the browser list is part of the package list',
+  );
+  assert.equal(
+    all.filter((n) => !page.includes(n)).sort(),
+    [
+      'brownCategories',
+      'brownSplit',
+      'buildPosVocabulary',
+      'cellChoice',
+      'checkpointFile',
+      'completeSettings',
+      'createRun',
+      'loadBrown',
+      'loadBrownText',
+      'loadCharModel',
+      'loadCheckpoint',
+      'loadSafetensors',
+      'loadTagger',
+      'loadWordModel',
+      'lsaVectors',
+      'namedCells',
+      'nearestWords',
+      'PosTagger',
+      'randomVectors',
+      'readCheckpointInfo',
+      'resumeRun',
+      'runKinds',
+      'saveCheckpoint',
+      'saveSafetensors',
+      'scoreAnalogies',
+      'symmetricEigen',
+      'tagAccuracy',
+      'trainFor',
+      'trainForAsync',
+      'truncatedSvdRows',
+      'universalTag',
+      'wordShape',
+      'writeFileAtomic',
+    ].sort(),
+  );
+  for (const internal of [
+    'sweepJobs',
+    'runJob',
+    'groupKey',
+    'bestRate',
+    'CharsRun',
+    'TaskRun',
+    'RunBase',
+    'kernels',
+    'LstmWorkspace',
+    'checkLengths',
+  ]) {
     assert.not.ok(internal in api, `${internal} is internal`);
   }
 });

@@ -37,18 +37,30 @@ function check(c: Case): void {
   for (const part of [c.argument, c.expected, c.got]) {
     assert.ok(err.message.includes(part), `${c.area}: ${c.what}: the message "${err.message}" must name "${part}"`);
   }
-  if (err instanceof ArgumentError) assert.ok(c.argument.includes(err.argument) || err.argument.includes(c.argument), `${c.area}: ${c.what}: argument ${err.argument}`);
+  if (err instanceof ArgumentError)
+    assert.ok(
+      c.argument.includes(err.argument) || err.argument.includes(c.argument),
+      `${c.area}: ${c.what}: argument ${err.argument}`,
+    );
 }
 
 const cli = join(repoRoot, 'dist/cli/main.js');
 
-interface CliOutcome { status: number | null; stdout: string; stderr: string }
+interface CliOutcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Run `rnnlab ARGS --json` with the case's stdin and environment. */
 function runCli(c: CliCase): Promise<CliOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...c.args, '--json'], { cwd: repoRoot, env: { ...process.env, ...c.env } });
-    let stdout = '', stderr = '';
+    const child = spawn(process.execPath, [cli, ...c.args, '--json'], {
+      cwd: repoRoot,
+      env: { ...process.env, ...c.env },
+    });
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
@@ -86,7 +98,17 @@ function checkCli(c: CliCase, r: CliOutcome): void {
 test(`the catalogue holds at least 200 bad inputs and faults (${cases.length} in the library, ${cliCases.length} on the command line)`, () => {
   assert.ok(cases.length + cliCases.length >= 200);
   const areas = new Set(cases.map((c) => c.area));
-  for (const area of ['ops', 'layers', 'optimizers', 'schedules', 'clipping', 'state dicts', 'safetensors', 'checkpoints']) assert.ok(areas.has(area), area);
+  for (const area of [
+    'ops',
+    'layers',
+    'optimizers',
+    'schedules',
+    'clipping',
+    'state dicts',
+    'safetensors',
+    'checkpoints',
+  ])
+    assert.ok(areas.has(area), area);
 });
 
 for (const c of cases) test(`${c.area}: ${c.what}`, () => check(c));
@@ -98,16 +120,25 @@ test('a failed write names its path and leaves no temporary file; stale temporar
   mkdirSync(join(dir, 'atomic'));
   // A file-size limit makes the write fail part-way (EFBIG), as a full disk would (ENOSPC).
   const script = `import('${join(repoRoot, 'dist/index.js')}').then(({ writeFileAtomic }) => writeFileAtomic(${JSON.stringify(target)}, new Uint8Array(1 << 20)))`;
-  const r = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 64; exec "${process.execPath}" -e "${script.replace(/"/g, '\\"')}"`], { encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    ['-c', `trap '' XFSZ; ulimit -f 64; exec "${process.execPath}" -e "${script.replace(/"/g, '\\"')}"`],
+    { encoding: 'utf8' },
+  );
   assert.is.not(r.status, 0);
   assert.match(r.stderr, `cannot write ${target}: EFBIG`);
   assert.equal(readdirSync(join(dir, 'atomic')), [], 'the temporary file is gone');
-  const stale = `${target}.tmp-2147483646-1`, mine = `${target}.tmp-${process.pid}-1`, other = join(dir, 'atomic', 'curve.json.tmp-2147483645-7');
+  const stale = `${target}.tmp-2147483646-1`,
+    mine = `${target}.tmp-${process.pid}-1`,
+    other = join(dir, 'atomic', 'curve.json.tmp-2147483645-7');
   writeFileSync(stale, 'left by a killed writer');
   writeFileSync(other, 'left by a killed writer of another file');
   writeFileSync(mine, 'this process is alive');
   writeFileAtomic(target, 'whole');
-  assert.equal(readdirSync(join(dir, 'atomic')).sort(), ['model.safetensors', `model.safetensors.tmp-${process.pid}-1`]);
+  assert.equal(readdirSync(join(dir, 'atomic')).sort(), [
+    'model.safetensors',
+    `model.safetensors.tmp-${process.pid}-1`,
+  ]);
   assert.is(readFileSync(target, 'utf8'), 'whole');
 });
 

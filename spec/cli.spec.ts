@@ -40,28 +40,71 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-cli-'));
   try {
     const path = join(dir, 'adding.safetensors');
-    const first = rnnlab('train', '--task', 'adding', '--cell', 'gru', '--seq-len', '10', '--hidden', '8', '--batch', '8', '--steps', '20', '--eval-every', '10', '--save', path, '--runs', dir, '--json');
+    const first = rnnlab(
+      'train',
+      '--task',
+      'adding',
+      '--cell',
+      'gru',
+      '--seq-len',
+      '10',
+      '--hidden',
+      '8',
+      '--batch',
+      '8',
+      '--steps',
+      '20',
+      '--eval-every',
+      '10',
+      '--save',
+      path,
+      '--runs',
+      dir,
+      '--json',
+    );
     assert.is(first.code, 0, first.err);
     const a = lastJson(first.out);
     assert.equal(Object.keys(a), ['task', 'cell', 'steps', 'examples', 'metric', 'value', 'baseline', 'backend']);
     assert.is(a.backend, getBackend(), 'the backend this pass runs on (RNNLAB_BACKEND reaches the command too)');
     assert.equal([a.task, a.cell, a.steps, a.examples, a.metric], ['adding', 'gru', 20, 160, 'mse']);
     assert.ok(a.value > 0 && Math.abs(a.baseline - 1 / 6) < 1e-12);
-    assert.match(first.out, /step 10  examples 80  train loss [\d.]+  test loss [\d.]+  test mse [\d.]+  [\d.]+ ms per training step/);
+    assert.match(
+      first.out,
+      /step 10  examples 80  train loss [\d.]+  test loss [\d.]+  test mse [\d.]+  [\d.]+ ms per training step/,
+    );
     const folder = readdirSync(dir).find((f) => f.endsWith('-adding-gru'))!;
     assert.ok(folder !== undefined, 'a run folder');
     assert.equal(readdirSync(join(dir, folder)).sort(), ['curve.json', 'model.safetensors', 'report.html']);
     const report = readFileSync(join(dir, folder, 'report.html'), 'utf8');
-    assert.match(report, /<svg[^>]*>[\s\S]*data-series="train loss, each step"[\s\S]*data-series="test loss"/, 'the loss at every step, and the held-out points named by their split');
+    assert.match(
+      report,
+      /<svg[^>]*>[\s\S]*data-series="train loss, each step"[\s\S]*data-series="test loss"/,
+      'the loss at every step, and the held-out points named by their split',
+    );
     assert.match(report, /Test mse while training \(lower is better\)/, 'the metric curve');
     const resumed = rnnlab('train', '--resume', path, '--steps', '30', '--runs', dir, '--json');
     assert.is(resumed.code, 0, resumed.err);
     const b = lastJson(resumed.out);
     assert.equal([b.task, b.cell, b.steps, b.examples], ['adding', 'gru', 30, 240]);
     assert.match(resumed.out, /step 30  examples 240/);
-    const plain = rnnlab('train', '--task', 'order', '--cell', 'rnn', '--hidden', '4', '--batch', '2', '--steps', '2', '--runs', dir, '--json');
+    const plain = rnnlab(
+      'train',
+      '--task',
+      'order',
+      '--cell',
+      'rnn',
+      '--hidden',
+      '4',
+      '--batch',
+      '2',
+      '--steps',
+      '2',
+      '--runs',
+      dir,
+      '--json',
+    );
     assert.is(plain.code, 0, plain.err);
-    assert.equal(lastJson(plain.out).steps, 2, 'a run with the task\'s default length');
+    assert.equal(lastJson(plain.out).steps, 2, "a run with the task's default length");
     const missing = rnnlab('train', '--cell', 'lstm');
     assert.is(missing.code, 2);
     assert.match(missing.err, 'train: --task is required');
@@ -75,7 +118,29 @@ test('train --json reports the task, cell, steps, examples, metric, value and ba
 
 /** Start a long training run, wait for its first progress line, send a signal, and collect what happened. */
 async function interrupted(signal: NodeJS.Signals, dir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [cli, 'train', '--task', 'adding', '--cell', 'gru', '--seq-len', '10', '--hidden', '8', '--steps', '1000000', '--eval-every', '0', '--runs', dir, ...extra], { cwd: repoRoot });
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'train',
+      '--task',
+      'adding',
+      '--cell',
+      'gru',
+      '--seq-len',
+      '10',
+      '--hidden',
+      '8',
+      '--steps',
+      '1000000',
+      '--eval-every',
+      '0',
+      '--runs',
+      dir,
+      ...extra,
+    ],
+    { cwd: repoRoot },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
@@ -84,7 +149,11 @@ async function interrupted(signal: NodeJS.Signals, dir: string, extra: string[] 
   return { code, out };
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   test(`${signal} stops training, saves the run and exits ${code}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), `rnnlab-${signal}-`));
     try {
@@ -105,7 +174,30 @@ test('a run killed before its first save leaves no run folder; one killed later 
     const early = await interrupted('SIGKILL', dir, ['--save-every', '0']);
     assert.is(early.code, null);
     assert.equal(readdirSync(dir), [], 'no empty run folder');
-    const child = spawn(process.execPath, [cli, 'train', '--task', 'adding', '--seq-len', '10', '--hidden', '4', '--batch', '2', '--steps', '1000000', '--eval-every', '0', '--save-every', '5', '--runs', dir], { cwd: repoRoot });
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'train',
+        '--task',
+        'adding',
+        '--seq-len',
+        '10',
+        '--hidden',
+        '4',
+        '--batch',
+        '2',
+        '--steps',
+        '1000000',
+        '--eval-every',
+        '0',
+        '--save-every',
+        '5',
+        '--runs',
+        dir,
+      ],
+      { cwd: repoRoot },
+    );
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         if (readdirSync(dir).length > 0 && readdirSync(join(dir, readdirSync(dir)[0])).includes('model.safetensors')) {
@@ -117,7 +209,18 @@ test('a run killed before its first save leaves no run folder; one killed later 
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
     const folder = join(dir, readdirSync(dir)[0]);
-    const resumed = rnnlab('train', '--resume', folder, '--steps', '200000000', '--minutes', '0.001', '--runs', dir, '--json');
+    const resumed = rnnlab(
+      'train',
+      '--resume',
+      folder,
+      '--steps',
+      '200000000',
+      '--minutes',
+      '0.001',
+      '--runs',
+      dir,
+      '--json',
+    );
     assert.is(resumed.code, 0, resumed.err);
     assert.ok(lastJson(resumed.out).steps >= 5, 'the periodic checkpoint resumes');
   } finally {
@@ -128,10 +231,29 @@ test('a run killed before its first save leaves no run folder; one killed later 
 test('output paths are checked before training: --save into a missing folder fails at once, naming the folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-paths-'));
   try {
-    const r = rnnlab('train', '--task', 'adding', '--steps', '100000', '--save', join(dir, 'no', 'such', 'm.safetensors'), '--runs', dir, '--json');
+    const r = rnnlab(
+      'train',
+      '--task',
+      'adding',
+      '--steps',
+      '100000',
+      '--save',
+      join(dir, 'no', 'such', 'm.safetensors'),
+      '--runs',
+      dir,
+      '--json',
+    );
     assert.is(r.code, 2);
-    assert.match(r.err, `train: --save ${join(dir, 'no', 'such', 'm.safetensors')}: its folder ${join(dir, 'no', 'such')} does not exist`);
-    assert.equal(lastJson(r.out), { error: { message: `train: --save ${join(dir, 'no', 'such', 'm.safetensors')}: its folder ${join(dir, 'no', 'such')} does not exist`, argument: '--save' } });
+    assert.match(
+      r.err,
+      `train: --save ${join(dir, 'no', 'such', 'm.safetensors')}: its folder ${join(dir, 'no', 'such')} does not exist`,
+    );
+    assert.equal(lastJson(r.out), {
+      error: {
+        message: `train: --save ${join(dir, 'no', 'such', 'm.safetensors')}: its folder ${join(dir, 'no', 'such')} does not exist`,
+        argument: '--save',
+      },
+    });
     assert.equal(readdirSync(dir), [], 'nothing trained, nothing written');
     const asFolder = rnnlab('train', '--task', 'adding', '--save', dir, '--runs', dir);
     assert.is(asFolder.code, 2);
@@ -146,18 +268,62 @@ test('bad flags are errors, not silent defaults: negative clip or minutes, stray
     [['train', '--task', 'adding', '--clip', '-1'], "train: --clip must be a number ≥ 0, got '-1'", '--clip'],
     [['train', '--task', 'adding', '--minutes', '-2'], "train: --minutes must be a number ≥ 0, got '-2'", '--minutes'],
     [['train', '--task', 'adding', '--steps', '0'], "train: --steps must be an integer ≥ 1, got '0'", '--steps'],
-    [['train', '--task', 'adding', '--tagset', 'brown'], 'train: --tagset does not apply to the adding task', '--tagset'],
+    [
+      ['train', '--task', 'adding', '--tagset', 'brown'],
+      'train: --tagset does not apply to the adding task',
+      '--tagset',
+    ],
     [['train', '--task', 'chars', '--seq-len', '5'], 'train: --seq-len does not apply to the chars task', '--seq-len'],
-    [['train', '--task', 'genre', '--unidirectional'], 'train: --unidirectional does not apply to the genre task (it reads one way already)', '--unidirectional'],
-    [['train', '--task', 'genre', '--concatenated'], 'train: --concatenated does not apply to the genre task (its model is built unidirectional or bidirectional)', '--concatenated'],
-    [['train', '--task', 'pos', '--concatenated', '--unidirectional'], 'train: give one of --bidirectional, --unidirectional and --concatenated', '--concatenated'],
-    [['train', '--task', 'spell', '--bidirectional'], 'train: --bidirectional does not apply to the spell task (its model reads one way only)', '--bidirectional'],
-    [['train', '--task', 'wordlm', '--bidirectional'], 'train: --bidirectional does not apply to the wordlm task (its model reads one way only)', '--bidirectional'],
-    [['train', '--task', 'chars', '--bidirectional'], 'train: --bidirectional does not apply to the chars task (its model reads one way only)', '--bidirectional'],
-    [['train', '--task', 'adding', '--update-gate', 'writes'], 'train: --update-gate applies to --cell gru only, not lstm', '--update-gate'],
-    [['train', '--task', 'adding', '--cell', 'gru', '--nonlinearity', 'relu'], 'train: --nonlinearity applies to --cell rnn only, not gru', '--nonlinearity'],
-    [['train', '--task', 'wordlm', '--variant', 'nfg'], 'train: --variant applies to --cell lstm only, not rnn', '--variant'],
-    [['tag', '--model', 'm.safetensors', 'file.txt'], "tag: takes no positional arguments, got 'file.txt' (options start with --)", 'file.txt'],
+    [
+      ['train', '--task', 'genre', '--unidirectional'],
+      'train: --unidirectional does not apply to the genre task (it reads one way already)',
+      '--unidirectional',
+    ],
+    [
+      ['train', '--task', 'genre', '--concatenated'],
+      'train: --concatenated does not apply to the genre task (its model is built unidirectional or bidirectional)',
+      '--concatenated',
+    ],
+    [
+      ['train', '--task', 'pos', '--concatenated', '--unidirectional'],
+      'train: give one of --bidirectional, --unidirectional and --concatenated',
+      '--concatenated',
+    ],
+    [
+      ['train', '--task', 'spell', '--bidirectional'],
+      'train: --bidirectional does not apply to the spell task (its model reads one way only)',
+      '--bidirectional',
+    ],
+    [
+      ['train', '--task', 'wordlm', '--bidirectional'],
+      'train: --bidirectional does not apply to the wordlm task (its model reads one way only)',
+      '--bidirectional',
+    ],
+    [
+      ['train', '--task', 'chars', '--bidirectional'],
+      'train: --bidirectional does not apply to the chars task (its model reads one way only)',
+      '--bidirectional',
+    ],
+    [
+      ['train', '--task', 'adding', '--update-gate', 'writes'],
+      'train: --update-gate applies to --cell gru only, not lstm',
+      '--update-gate',
+    ],
+    [
+      ['train', '--task', 'adding', '--cell', 'gru', '--nonlinearity', 'relu'],
+      'train: --nonlinearity applies to --cell rnn only, not gru',
+      '--nonlinearity',
+    ],
+    [
+      ['train', '--task', 'wordlm', '--variant', 'nfg'],
+      'train: --variant applies to --cell lstm only, not rnn',
+      '--variant',
+    ],
+    [
+      ['tag', '--model', 'm.safetensors', 'file.txt'],
+      "tag: takes no positional arguments, got 'file.txt' (options start with --)",
+      'file.txt',
+    ],
     [['vanish', 'extra'], "vanish: takes no positional arguments, got 'extra'", 'extra'],
   ];
   for (const [args, message, argument] of cases) {
@@ -173,11 +339,39 @@ test('bad flags are errors, not silent defaults: negative clip or minutes, stray
 test("train takes a cell's own options: the GRU that writes, its settings in the header and the checkpoint", () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-cellopt-'));
   try {
-    const r = rnnlab('train', '--task', 'adding', '--cell', 'gru', '--update-gate', 'writes', '--steps', '2', '--hidden', '4', '--batch', '4', '--runs', dir, '--json');
+    const r = rnnlab(
+      'train',
+      '--task',
+      'adding',
+      '--cell',
+      'gru',
+      '--update-gate',
+      'writes',
+      '--steps',
+      '2',
+      '--hidden',
+      '4',
+      '--batch',
+      '4',
+      '--runs',
+      dir,
+      '--json',
+    );
     assert.is(r.code, 0, r.err);
     assert.match(r.out, /^task adding, cell gru, .*, updateGate writes$/m);
     const folder = join(dir, readdirSync(dir)[0]);
-    const resumed = rnnlab('train', '--resume', folder, '--steps', '3', '--update-gate', 'keeps', '--runs', dir, '--json');
+    const resumed = rnnlab(
+      'train',
+      '--resume',
+      folder,
+      '--steps',
+      '3',
+      '--update-gate',
+      'keeps',
+      '--runs',
+      dir,
+      '--json',
+    );
     assert.is(resumed.code, 2);
     assert.match(resumed.err, "train: --update-gate keeps differs from the checkpoint's writes");
   } finally {
@@ -188,9 +382,25 @@ test("train takes a cell's own options: the GRU that writes, its settings in the
 test('the first training command of the README runs as written (an LSTM by default), and its header shows the resolved length', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-first-'));
   try {
-    const r = rnnlab('train', '--task', 'adding', '--steps', '3', '--batch', '4', '--hidden', '4', '--runs', dir, '--json');
+    const r = rnnlab(
+      'train',
+      '--task',
+      'adding',
+      '--steps',
+      '3',
+      '--batch',
+      '4',
+      '--hidden',
+      '4',
+      '--runs',
+      dir,
+      '--json',
+    );
     assert.is(r.code, 0, r.err);
-    assert.match(r.out, /^task adding, cell lstm, hiddenSize 4, numLayers 1, bidirectional false, batch 4, steps 3, .*seqLen 50, testSize 512, forgetBias 1$/m);
+    assert.match(
+      r.out,
+      /^task adding, cell lstm, hiddenSize 4, numLayers 1, bidirectional false, batch 4, steps 3, .*seqLen 50, testSize 512, forgetBias 1$/m,
+    );
     assert.not.match(r.out, /undefined/);
     assert.is(lastJson(r.out).cell, 'lstm');
   } finally {
@@ -202,10 +412,32 @@ test('--resume keeps its model: a different --cell is an error, --steps must go 
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-resume-'));
   try {
     const path = join(dir, 'm.safetensors');
-    assert.is(rnnlab('train', '--task', 'adding', '--cell', 'gru', '--hidden', '4', '--batch', '2', '--steps', '4', '--save', path, '--runs', dir).code, 0);
+    assert.is(
+      rnnlab(
+        'train',
+        '--task',
+        'adding',
+        '--cell',
+        'gru',
+        '--hidden',
+        '4',
+        '--batch',
+        '2',
+        '--steps',
+        '4',
+        '--save',
+        path,
+        '--runs',
+        dir,
+      ).code,
+      0,
+    );
     const cell = rnnlab('train', '--resume', path, '--cell', 'lstm', '--steps', '8', '--runs', dir, '--json');
     assert.is(cell.code, 2);
-    assert.equal(lastJson(cell.out).error, { message: "train: --cell lstm differs from the checkpoint's gru; a resumed run keeps its model and data settings", argument: '--cell' });
+    assert.equal(lastJson(cell.out).error, {
+      message: "train: --cell lstm differs from the checkpoint's gru; a resumed run keeps its model and data settings",
+      argument: '--cell',
+    });
     const same = rnnlab('train', '--resume', path, '--cell', 'gru', '--steps', '6', '--runs', dir, '--json');
     assert.is(same.code, 0, same.err);
     const back = rnnlab('train', '--resume', path, '--steps', '4', '--runs', dir);
@@ -222,10 +454,32 @@ test('--resume keeps its model: a different --cell is an error, --steps must go 
 test('a run stopped by a non-finite update is saved as it was before that step, reported, and gives a JSON error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-nan-'));
   try {
-    const args = ['train', '--task', 'adding', '--hidden', '4', '--batch', '2', '--steps', '5', '--optimizer', 'sgd', '--lr', '1e300', '--clip', '0', '--runs', dir, '--json'];
+    const args = [
+      'train',
+      '--task',
+      'adding',
+      '--hidden',
+      '4',
+      '--batch',
+      '2',
+      '--steps',
+      '5',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e300',
+      '--clip',
+      '0',
+      '--runs',
+      dir,
+      '--json',
+    ];
     const r = rnnlab(...args);
     assert.is(r.code, 1);
-    assert.match(r.err, /rnnlab train: step 1: the update of rnn\.l0\.W\[\d+\] is -?Infinity; training stopped \(onNonFinite: 'skip', or --on-nonfinite skip, skips such steps instead\)/);
+    assert.match(
+      r.err,
+      /rnnlab train: step 1: the update of rnn\.l0\.W\[\d+\] is -?Infinity; training stopped \(onNonFinite: 'skip', or --on-nonfinite skip, skips such steps instead\)/,
+    );
     assert.match(lastJson(r.out).error.message, /^train: step 1: the update of/);
     const folder = join(dir, readdirSync(dir)[0]);
     assert.equal(readdirSync(folder).sort(), ['curve.json', 'model.safetensors', 'report.html']);
@@ -275,7 +529,10 @@ test('spell: every figure names its split (test: the task has no dev split), and
   try {
     const r = rnnlab('train', '--task', 'spell', '--steps', '4', '--eval-every', '2', '--hidden', '8', '--runs', dir);
     assert.is(r.code, 0, r.err);
-    assert.match(r.out, /^step 2 {2}examples 64 {2}train loss [\d.]+ {2}test loss [\d.]+ {2}test accuracy [\d.]+ {2}[\d.]+ ms per training step$/m);
+    assert.match(
+      r.out,
+      /^step 2 {2}examples 64 {2}train loss [\d.]+ {2}test loss [\d.]+ {2}test accuracy [\d.]+ {2}[\d.]+ ms per training step$/m,
+    );
     assert.not.match(r.out, /dev/);
     assert.match(r.out, /^final test accuracy [\d.]+ after 4 steps/m);
     assert.match(r.out, /12 of the held-out numbers, spelled \(\d+ wrong\):\n\d+ → /);

@@ -23,7 +23,10 @@ test('many-to-many tagging: bidirectional ≥ 0.95 where unidirectional, blind t
   const r = runExample('tagging.mjs', '--steps', '300');
   assert.ok(r.bidirectional >= 0.95, `bidirectional ${r.bidirectional}`);
   assert.ok(r.unidirectional < 0.75, `unidirectional ${r.unidirectional}`);
-  assert.ok(r.concatenated > r.unidirectional + 0.05 && r.concatenated < r.bidirectional, `concatenated ${r.concatenated}`);
+  assert.ok(
+    r.concatenated > r.unidirectional + 0.05 && r.concatenated < r.bidirectional,
+    `concatenated ${r.concatenated}`,
+  );
   assert.ok(r.unidirectional > r.baseRate, 'it does learn what position tells');
 });
 

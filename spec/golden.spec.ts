@@ -24,9 +24,14 @@ for (const folder of folders) {
 }
 
 test('every cell module in the shared cases is checked in both builds where a fused build exists', () => {
-  const modules = new Map(readdirSync(join(repoRoot, folders[0])).filter((f) => f.endsWith('.json'))
-    .map((f) => readGoldenCase(join(repoRoot, folders[0], f))).map((c) => [c.module, buildsOf(c)]));
-  for (const m of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu', 'lstm_peephole', 'lstm_cifg', 'gru_reset_before']) assert.equal(modules.get(m), ['fused', 'unfused'], m);
+  const modules = new Map(
+    readdirSync(join(repoRoot, folders[0]))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readGoldenCase(join(repoRoot, folders[0], f)))
+      .map((c) => [c.module, buildsOf(c)]),
+  );
+  for (const m of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu', 'lstm_peephole', 'lstm_cifg', 'gru_reset_before'])
+    assert.equal(modules.get(m), ['fused', 'unfused'], m);
   for (const m of ['mut1', 'mut2', 'mut3']) assert.equal(modules.get(m), ['unfused'], m);
 });
 

@@ -60,15 +60,25 @@ test('float32 with eps 1e-6 fails where float32 with eps 1e-3 passes', () => {
 
 test('gradcheck refuses non-finite inputs, mixed dtypes and non-scalar losses', () => {
   const x = Tensor.from([1, NaN], [2], 'f64', { name: 'w' });
-  assert.throws(() => gradcheck((t) => ops.sum(t, x), [x]), /gradcheck: w\[1\] is NaN; gradcheck needs finite input values/);
+  assert.throws(
+    () => gradcheck((t) => ops.sum(t, x), [x]),
+    /gradcheck: w\[1\] is NaN; gradcheck needs finite input values/,
+  );
   const inf = Tensor.from([Infinity], [1], 'f64');
   assert.throws(() => gradcheck((t) => ops.sum(t, inf), [inf]), /inputs\[0\]\[0\] is Infinity/);
-  const a = Tensor.from([1], [1], 'f64'), b = Tensor.from([1], [1], 'f32');
-  assert.throws(() => gradcheck((t) => ops.sum(t, a), [a, b]), /inputs\[1\] must be of dtype f64 like inputs\[0\], got 'f32'/);
+  const a = Tensor.from([1], [1], 'f64'),
+    b = Tensor.from([1], [1], 'f32');
+  assert.throws(
+    () => gradcheck((t) => ops.sum(t, a), [a, b]),
+    /inputs\[1\] must be of dtype f64 like inputs\[0\], got 'f32'/,
+  );
   const v = Tensor.from([1, 2], [2], 'f64');
   assert.throws(() => gradcheck((t) => ops.tanh(t, v), [v]), /loss must return a one-element Tensor, got shape \[2\]/);
   const z = Tensor.from([1], [1], 'f64');
-  assert.throws(() => gradcheck((t) => ops.scale(t, ops.sum(t, z), 1), [z], { eps: 0 }), /eps must be a finite number > 0, got 0/);
+  assert.throws(
+    () => gradcheck((t) => ops.scale(t, ops.sum(t, z), 1), [z], { eps: 0 }),
+    /eps must be a finite number > 0, got 0/,
+  );
 });
 
 test('gradcheck catches a loss that turns non-finite under perturbation', () => {
@@ -81,7 +91,8 @@ test('gradcheck catches a loss that turns non-finite under perturbation', () => 
 /** y = 2x with a backward that hands back NaN at one element (or everywhere). */
 function nanBackward(at: number | 'all') {
   const backward = (e: TapeEntry<null>): void => {
-    const x = e.inputs[0], g = x.ensureGrad();
+    const x = e.inputs[0],
+      g = x.ensureGrad();
     for (let q = 0; q < x.size; q++) g[q] += at === 'all' || q === at ? NaN : 2 * e.out.grad![q];
   };
   return (tape: Tape | null, x: Tensor): Tensor => {
@@ -93,7 +104,10 @@ function nanBackward(at: number | 'all') {
 }
 
 test('a NaN from the backward is a failure, reported at its element, never a pass', () => {
-  for (const [at, failures] of [[1, 1], ['all', 3]] as const) {
+  for (const [at, failures] of [
+    [1, 1],
+    ['all', 3],
+  ] as const) {
     const x = Tensor.from([0.5, -1.5, 2], [3], 'f64', { name: 'x' });
     const op = nanBackward(at);
     const report = gradcheck((t) => ops.sum(t, op(t, x)), [x]);
@@ -107,10 +121,19 @@ test('a NaN from the backward is a failure, reported at its element, never a pas
 
 test('a step that rounds away (x ± eps stored as x) is an error, not a 0/0 pass', () => {
   const big = Tensor.from([1e8, 1], [2], 'f32', { name: 'w' });
-  assert.throws(() => gradcheck((t) => ops.sum(t, ops.mul(t, big, big)), [big], { eps: 1e-3 }),
-    (err: Error) => err.name === 'ArgumentError' && /gradcheck: eps must be large enough that w\[0\] ± eps differ in f32 \(w\[0\] is 100000000\), got 0.001/.test(err.message));
+  assert.throws(
+    () => gradcheck((t) => ops.sum(t, ops.mul(t, big, big)), [big], { eps: 1e-3 }),
+    (err: Error) =>
+      err.name === 'ArgumentError' &&
+      /gradcheck: eps must be large enough that w\[0\] ± eps differ in f32 \(w\[0\] is 100000000\), got 0.001/.test(
+        err.message,
+      ),
+  );
   const tiny = Tensor.from([1], [1], 'f64', { name: 'v' });
-  assert.throws(() => gradcheck((t) => ops.sum(t, tiny), [tiny], { eps: 1e-17 }), /eps must be large enough that v\[0\] ± eps differ in f64 \(v\[0\] is 1\), got 1e-17/);
+  assert.throws(
+    () => gradcheck((t) => ops.sum(t, tiny), [tiny], { eps: 1e-17 }),
+    /eps must be large enough that v\[0\] ± eps differ in f64 \(v\[0\] is 1\), got 1e-17/,
+  );
 });
 
 test.run();

@@ -33,7 +33,11 @@ test('rowSum sums the rows, with alpha and beta', () => {
 });
 
 test('rowSum over a block of a wider buffer: offsets, a leading dimension, columns past a multiple of four', () => {
-  const rows = 5, cols = 11, lda = 13, offA = 2, offOut = 1;
+  const rows = 5,
+    cols = 11,
+    lda = 13,
+    offA = 2,
+    offOut = 1;
   const a = Float64Array.from({ length: offA + rows * lda }, (_, q) => ((q * 7) % 17) - 8);
   const out = new Float64Array(offOut + cols + 1).fill(3);
   k.rowSum(out, a, rows, cols, 2, 1, offA, lda, offOut);
@@ -53,7 +57,8 @@ test('scatterAddRows adds a repeated row twice', () => {
 });
 
 test('softmax cross-entropy backward is p − onehot, scaled per row', () => {
-  const probs = new Float64Array(4), loss = new Float64Array(2);
+  const probs = new Float64Array(4),
+    loss = new Float64Array(2);
   k.softmaxCrossEntropyForward(probs, loss, Float64Array.of(0, 0, Math.log(3), 0), Int32Array.of(1, 0), 2, 2);
   assert.ok(maxAbsDiff(probs, [0.5, 0.5, 0.75, 0.25]) < 1e-15);
   assert.ok(Math.abs(loss[0] - Math.log(2)) < 1e-15 && Math.abs(loss[1] - Math.log(4 / 3)) < 1e-15);

@@ -76,10 +76,15 @@ export function violations(files: { path: string; source: string }[]): string[] 
     const own = unitOf(path);
     const allowed = allowedEdges[own] ?? [];
     for (const spec of importsOf(source)) {
-      const target = unitOf(relative('.', join(dirname(path), spec)).split(sep).join('/'));
+      const target = unitOf(
+        relative('.', join(dirname(path), spec))
+          .split(sep)
+          .join('/'),
+      );
       if (target === own) continue;
       if (!(target in allowedEdges)) out.push(`${path} imports ${spec}, outside the layers`);
-      else if (!allowed.includes(target)) out.push(`${path} imports ${spec} (${target}), an edge ${own} → ${target} the design does not allow`);
+      else if (!allowed.includes(target))
+        out.push(`${path} imports ${spec} (${target}), an edge ${own} → ${target} the design does not allow`);
     }
   }
   return out;
@@ -87,13 +92,29 @@ export function violations(files: { path: string; source: string }[]): string[] 
 
 test('the checker finds edges not in the design, upward or sideways, and accepts the listed ones', () => {
   const files = [
-    { path: 'core/tensor.ts', source: "import { gemm } from '../kernels/js/gemm.js';\nimport { Lstm } from '../cells/lstm.js';" },
-    { path: 'kernels/js/gemm.ts', source: "export * from './types.js';\nconst m = await import('../../core/alloc.js');" },
+    {
+      path: 'core/tensor.ts',
+      source: "import { gemm } from '../kernels/js/gemm.js';\nimport { Lstm } from '../cells/lstm.js';",
+    },
+    {
+      path: 'kernels/js/gemm.ts',
+      source: "export * from './types.js';\nconst m = await import('../../core/alloc.js');",
+    },
     { path: 'kernels/js/gather.ts', source: "import { WasmHeap } from '../wasm/heap.js';" },
-    { path: 'kernels/wasm/gemm.ts', source: "import type { Buf } from '../js/types.js';\nimport { wasmBackend } from '../backend/choice.js';" },
-    { path: 'core/ops/matmul.ts', source: "import { gemm } from '../../kernels/backend/matrix.js';\nimport { WasmGemm } from '../../kernels/wasm/gemm.js';" },
+    {
+      path: 'kernels/wasm/gemm.ts',
+      source: "import type { Buf } from '../js/types.js';\nimport { wasmBackend } from '../backend/choice.js';",
+    },
+    {
+      path: 'core/ops/matmul.ts',
+      source:
+        "import { gemm } from '../../kernels/backend/matrix.js';\nimport { WasmGemm } from '../../kernels/wasm/gemm.js';",
+    },
     { path: 'cells/x.ts', source: "import { ops } from '../index.js';" },
-    { path: 'models/m.ts', source: "import { TaskRun } from '../experiments/taskRun.js';\nimport { Trainer } from '../train/index.js';" },
+    {
+      path: 'models/m.ts',
+      source: "import { TaskRun } from '../experiments/taskRun.js';\nimport { Trainer } from '../train/index.js';",
+    },
     { path: 'tasks/t.ts', source: "import { loadBrown } from '../data/brown.js';" },
     { path: 'cli/main.ts', source: "import { ops } from '../index.js';\nimport type { Tape } from '../core/tape.js';" },
   ];
@@ -110,7 +131,13 @@ test('the checker finds edges not in the design, upward or sideways, and accepts
 });
 
 test('every import follows an allowed edge', () => {
-  const units = [...new Set(Object.keys(allowedEdges).filter((u) => !u.endsWith('.ts')).map((u) => u.split('/')[0]))];
+  const units = [
+    ...new Set(
+      Object.keys(allowedEdges)
+        .filter((u) => !u.endsWith('.ts'))
+        .map((u) => u.split('/')[0]),
+    ),
+  ];
   const files = units.flatMap((unit) => {
     const dir = join(repoRoot, unit);
     try {
@@ -118,9 +145,13 @@ test('every import follows an allowed edge', () => {
     } catch {
       return [];
     }
-    return sourceFiles(dir).map((abs) => ({ path: relative(repoRoot, abs).split(sep).join('/'), source: readFileSync(abs, 'utf8') }));
+    return sourceFiles(dir).map((abs) => ({
+      path: relative(repoRoot, abs).split(sep).join('/'),
+      source: readFileSync(abs, 'utf8'),
+    }));
   });
-  for (const entry of ['index.ts', 'browser.ts']) files.push({ path: entry, source: readFileSync(join(repoRoot, entry), 'utf8') });
+  for (const entry of ['index.ts', 'browser.ts'])
+    files.push({ path: entry, source: readFileSync(join(repoRoot, entry), 'utf8') });
   assert.ok(files.length > 60, `found ${files.length} source files`);
   assert.equal(violations(files), []);
 });

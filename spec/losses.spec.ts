@@ -23,7 +23,8 @@ test('masked mean divides by the mask weight; padding rows get no gradient', () 
 });
 
 test('mse is the mean squared difference', () => {
-  const p = Tensor.from([1, 2, 3], [3], 'f64'), y = Tensor.from([1, 0, 0], [3], 'f64');
+  const p = Tensor.from([1, 2, 3], [3], 'f64'),
+    y = Tensor.from([1, 0, 0], [3], 'f64');
   assert.is(ops.mse(null, p, y).item(), (0 + 4 + 9) / 3);
 });
 

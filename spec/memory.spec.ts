@@ -13,7 +13,10 @@ import type { CellKind } from '../cells/index.js';
 function trained(task: Task, cell: CellKind, hiddenSize: number, steps: number, lr: number): number {
   const model = modelForTask(task, { cell, hiddenSize }, { seed: 1 });
   if (cell === 'lstm') initializeLayer(model.rnn, new Rng(2), { forgetBias: 1 });
-  const trainer = new Trainer({ optimizer: makeOptimizer('adam', model.store, { lr }), clip: { mode: 'norm', max: 1 } });
+  const trainer = new Trainer({
+    optimizer: makeOptimizer('adam', model.store, { lr }),
+    clip: { mode: 'norm', max: 1 },
+  });
   const rng = new Rng(1);
   for (let s = 0; s < steps; s++) {
     const batch = task.batch(rng, 32);

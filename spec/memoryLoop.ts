@@ -2,12 +2,30 @@
 // a loop that never yields (so no FinalizationRegistry callback can run), and print the memory
 // after the warm-up and at the end, each after a full collection (node --expose-gc).
 // Arguments: the case (fused, unfused, chars), warmUp, steps.
-import { addingTask, CharLM, carry, getBackend, setBackendByVariable, lastStep, Linear, makeOptimizer, ops, ParamStore, RecurrentLayer, Rng, Tensor, TokenStreams, Trainer, type RecurrentState } from '../index.js';
+import {
+  addingTask,
+  CharLM,
+  carry,
+  getBackend,
+  setBackendByVariable,
+  lastStep,
+  Linear,
+  makeOptimizer,
+  ops,
+  ParamStore,
+  RecurrentLayer,
+  Rng,
+  Tensor,
+  TokenStreams,
+  Trainer,
+  type RecurrentState,
+} from '../index.js';
 import { wasmHeapIfMade } from '../kernels/backend/choice.js';
 
 setBackendByVariable('RNNLAB_BACKEND', process.env.RNNLAB_BACKEND);
 const [kind, warmUpText, stepsText] = process.argv.slice(2);
-const warmUp = Number(warmUpText), steps = Number(stepsText);
+const warmUp = Number(warmUpText),
+  steps = Number(stepsText);
 
 /** One training step of the case; the whole loop is `for (…) step()`. */
 function makeCase(): () => void {
@@ -15,7 +33,10 @@ function makeCase(): () => void {
     // A character model carrying its state from chunk to chunk (TBPTT), as the chars task does.
     const text = 'the state after a step depends on the state before it and on what was read. '.repeat(20);
     const lm = new CharLM({ alphabet: CharLM.alphabetOf(text), layer: { cell: 'lstm', hiddenSize: 16 }, seed: 1 });
-    const trainer = new Trainer({ optimizer: makeOptimizer('adam', lm.store, { lr: 0.01 }), clip: { mode: 'norm', max: 5 } });
+    const trainer = new Trainer({
+      optimizer: makeOptimizer('adam', lm.store, { lr: 0.01 }),
+      clip: { mode: 'norm', max: 5 },
+    });
     const streams = new TokenStreams(lm.encode(text), 4);
     let state: RecurrentState | null = null;
     return () => {
@@ -29,15 +50,26 @@ function makeCase(): () => void {
     };
   }
   // The README's first example: an LSTM (fused; or unfused, smaller) and a linear head on the adding problem.
-  const unfused = kind === 'unfused', H = unfused ? 4 : 16;
+  const unfused = kind === 'unfused',
+    H = unfused ? 4 : 16;
   const task = addingTask(unfused ? 5 : 10);
   const store = new ParamStore('f32');
-  const lstm = new RecurrentLayer({ cell: 'lstm', inputSize: 2, hiddenSize: H, forgetBias: 1, store, build: unfused ? 'unfused' : 'fused' });
+  const lstm = new RecurrentLayer({
+    cell: 'lstm',
+    inputSize: 2,
+    hiddenSize: H,
+    forgetBias: 1,
+    store,
+    build: unfused ? 'unfused' : 'fused',
+  });
   const head = new Linear(store, 'head', H, 1);
   store.allocate();
   lstm.initialize(new Rng(1));
   head.initialize(new Rng(2));
-  const trainer = new Trainer({ optimizer: makeOptimizer('adam', store, { lr: 0.01 }), clip: { mode: 'norm', max: 1 } });
+  const trainer = new Trainer({
+    optimizer: makeOptimizer('adam', store, { lr: 0.01 }),
+    clip: { mode: 'norm', max: 1 },
+  });
   const data = new Rng(3);
   return () => {
     const batch = task.batch(data, 16);

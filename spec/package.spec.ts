@@ -13,20 +13,54 @@ test('the tarball holds LICENSE, the library, the CLI, the benches and the playg
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-  for (const path of ['LICENSE', 'package.json', 'bin/rnnlab.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/bench/case.js', 'data/en-brown.map',
-    'dist/browser.js', 'dist/playground/main.js', 'dist/playground/worker.js', 'playground/index.html', 'playground/style.css']) {
+  for (const path of [
+    'LICENSE',
+    'package.json',
+    'bin/rnnlab.mjs',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/cli/main.js',
+    'dist/bench/case.js',
+    'data/en-brown.map',
+    'dist/browser.js',
+    'dist/playground/main.js',
+    'dist/playground/worker.js',
+    'playground/index.html',
+    'playground/style.css',
+  ]) {
     assert.ok(files.includes(path), `${path} is in the tarball`);
   }
-  assert.equal(files.filter((f) => f.startsWith('dist/spec/')), [], 'no compiled specs');
-  assert.equal(files.filter((f) => f.endsWith('.map') && f !== 'data/en-brown.map'), [], 'no source maps');
-  assert.equal(files.filter((f) => f.endsWith('.tsbuildinfo')), [], 'no incremental-build records');
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  assert.equal(
+    files.filter((f) => f.startsWith('dist/spec/')),
+    [],
+    'no compiled specs',
+  );
+  assert.equal(
+    files.filter((f) => f.endsWith('.map') && f !== 'data/en-brown.map'),
+    [],
+    'no source maps',
+  );
+  assert.equal(
+    files.filter((f) => f.endsWith('.tsbuildinfo')),
+    [],
+    'no incremental-build records',
+  );
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   assert.ok('tinybench' in pkg.dependencies, 'rnnlab bench needs tinybench where rnnlab is installed');
 });
 
 test('installing the package runs nothing: no install-time script; the build runs before packing', () => {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
-  for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) assert.not.ok(hook in pkg.scripts, `no ${hook} script (npm runs it, or warns of it, where the package is installed)`);
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    bin: Record<string, string>;
+  };
+  for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+    assert.not.ok(
+      hook in pkg.scripts,
+      `no ${hook} script (npm runs it, or warns of it, where the package is installed)`,
+    );
   assert.is(pkg.scripts.prepack, 'npm run build');
   assert.equal(pkg.bin, { rnnlab: 'bin/rnnlab.mjs' });
 });
@@ -44,7 +78,10 @@ test('the rnnlab command in a checkout that is not built says how to build it, a
     rmSync(dir, { recursive: true });
   }
   const built = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnlab.mjs'), '--version'], { encoding: 'utf8' });
-  assert.is(built.stdout.trim(), `rnnlab ${(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version}`);
+  assert.is(
+    built.stdout.trim(),
+    `rnnlab ${(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version}`,
+  );
 });
 
 test.run();

@@ -23,24 +23,35 @@ test('parameters are views into one flat data buffer and one flat grad buffer', 
   assert.ok(w.grad!.every((g) => g === 0));
 });
 
-test('two phases: declare, then allocate once; a tensor\'s data never re-points', () => {
+test("two phases: declare, then allocate once; a tensor's data never re-points", () => {
   const store = new ParamStore('f32');
   const layer = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, store });
   const head = new Linear(store, 'head', 4, 2);
-  assert.throws(() => store.get('gru.l0.W').data, /Tensor: gru\.l0\.W is declared, but its store is not allocated yet; call store.allocate\(\) after declaring every parameter/);
+  assert.throws(
+    () => store.get('gru.l0.W').data,
+    /Tensor: gru\.l0\.W is declared, but its store is not allocated yet; call store.allocate\(\) after declaring every parameter/,
+  );
   assert.throws(() => store.data, /the store is not allocated yet \(5 parameters declared\); call allocate\(\) first/);
-  assert.throws(() => makeOptimizer('sgd', store, { lr: 0.1 }), /sgd: the parameter store is not allocated yet; make the optimizer after the model/);
+  assert.throws(
+    () => makeOptimizer('sgd', store, { lr: 0.1 }),
+    /sgd: the parameter store is not allocated yet; make the optimizer after the model/,
+  );
   store.allocate();
   const W = head.W.data;
   layer.initialize(new Rng(1));
   head.initialize(new Rng(2));
   assert.is(head.W.data, W, 'the same buffer before and after initialisation');
-  assert.throws(() => store.add('late', [2]), /cannot add late: the store is allocated already; declare every parameter before allocate\(\)/);
+  assert.throws(
+    () => store.add('late', [2]),
+    /cannot add late: the store is allocated already; declare every parameter before allocate\(\)/,
+  );
   assert.throws(() => store.allocate(), /the store is allocated already/);
   assert.is(head.W.data, W);
   assert.is(store.size, 3 * 4 * 3 + 4 * 4 * 3 + 2 * 12 + 4 * 2 + 2);
-  assert.throws(() => new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, store: new ParamStore(), seed: 3 }),
-    /gru: seed must be left out when a store is given \(allocate the store, then call initialize\(rng\)\), got 3/);
+  assert.throws(
+    () => new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, store: new ParamStore(), seed: 3 }),
+    /gru: seed must be left out when a store is given \(allocate the store, then call initialize\(rng\)\), got 3/,
+  );
 });
 
 test('the store names what is wrong', () => {

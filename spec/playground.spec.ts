@@ -19,13 +19,20 @@ const cli = join(dist, 'cli', 'main.js');
 test('the module graph follows imports, dynamic imports and workers, and names what is not a relative file', () => {
   const graph = moduleGraph(dist, pageEntries);
   assert.ok(graph.modules.includes('playground/worker.js'), 'the worker, reached from new Worker(...)');
-  assert.ok(graph.modules.includes('browser.js') && graph.modules.includes('kernels/wasm/gemm.js'), 'the library through browser.js');
-  assert.ok(!graph.modules.some((m) => m.startsWith('cli/') || m === 'core/files.js' || m === 'data/brown.js'), 'no Node-side module');
+  assert.ok(
+    graph.modules.includes('browser.js') && graph.modules.includes('kernels/wasm/gemm.js'),
+    'the library through browser.js',
+  );
+  assert.ok(
+    !graph.modules.some((m) => m.startsWith('cli/') || m === 'core/files.js' || m === 'data/brown.js'),
+    'no Node-side module',
+  );
   assert.equal(graph.external, []);
 });
 
 test('no module of the page uses a Node-only API', () => {
-  const nodeOnly = /\bfrom\s*['"]node:|\brequire\(|(?<![\w.?])process\.|\bBuffer\.|__dirname|__filename|\bsetImmediate\(/;
+  const nodeOnly =
+    /\bfrom\s*['"]node:|\brequire\(|(?<![\w.?])process\.|\bBuffer\.|__dirname|__filename|\bsetImmediate\(/;
   for (const path of moduleGraph(dist, pageEntries).modules) {
     const source = readFileSync(join(dist, path), 'utf8');
     assert.not.ok(nodeOnly.test(source), `${path} uses ${nodeOnly.exec(source)?.[0]}`);
@@ -36,7 +43,16 @@ test('no module of the page uses a Node-only API', () => {
 });
 
 test('a configuration survives the URL, and a bad value keeps its default and is named', () => {
-  const config = { ...defaults, task: 'quotes' as const, cell: 'gru' as const, resetAfter: false, updateGate: 'writes' as const, hidden: 16, lr: 0.02, backend: 'js' as const };
+  const config = {
+    ...defaults,
+    task: 'quotes' as const,
+    cell: 'gru' as const,
+    resetAfter: false,
+    updateGate: 'writes' as const,
+    hidden: 16,
+    lr: 0.02,
+    backend: 'js' as const,
+  };
   assert.equal(parseConfig(formatConfig(config)), { config, ignored: [] });
   const bad = parseConfig('cell=lstmm&hidden=2.5&lr=-1&seed=3');
   assert.equal(bad.config, { ...defaults, seed: 3 });
@@ -69,7 +85,7 @@ test('the server sends the page, its modules and the Brown text, isolated, and n
       assert.is((await fetch(`${base}${hidden}`)).status, 404, hidden);
     }
     assert.is((await fetch(`${base}/`, { method: 'POST' })).status, 405);
-    const brown = await (await fetch(`${base}/data/brown.json`)).json() as { train: string; dev: string };
+    const brown = (await (await fetch(`${base}/data/brown.json`)).json()) as { train: string; dev: string };
     assert.is(brown.train.length, 1_000_000);
     assert.is(brown.dev.length, 20_000);
     assert.ok(brown.train.startsWith('The Fulton County Grand Jury'));
@@ -77,9 +93,15 @@ test('the server sends the page, its modules and the Brown text, isolated, and n
 });
 
 /** The served CLI: its URL, and a stop that sends SIGINT and resolves with the exit code. */
-async function startPlayground(): Promise<{ url: string; output: () => string; stop: () => Promise<number | null>; exited: () => boolean }> {
+async function startPlayground(): Promise<{
+  url: string;
+  output: () => string;
+  stop: () => Promise<number | null>;
+  exited: () => boolean;
+}> {
   const child = spawn(process.execPath, [cli, 'playground', '--json'], { cwd: repoRoot });
-  let out = '', exited = false;
+  let out = '',
+    exited = false;
   child.stderr.on('data', (chunk) => (out += chunk));
   child.on('exit', () => (exited = true));
   const url = await new Promise<string>((resolve, reject) => {
@@ -90,12 +112,13 @@ async function startPlayground(): Promise<{ url: string; output: () => string; s
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
-  const stop = () => new Promise<number | null>((resolve) => {
-    child.removeAllListeners('exit');
-    if (exited) return resolve(child.exitCode);
-    child.on('exit', resolve);
-    child.kill('SIGINT');
-  });
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      child.removeAllListeners('exit');
+      if (exited) return resolve(child.exitCode);
+      child.on('exit', resolve);
+      child.kill('SIGINT');
+    });
   return { url, output: () => out, stop, exited: () => exited };
 }
 
@@ -121,7 +144,8 @@ test('rnnlab playground prints its URL, serves, and stops on SIGINT', async () =
 
 test('no request stops the server: a target or request it cannot parse gets a 400, a foreign Host a 403', async () => {
   const server = await startPlayground();
-  const port = Number(new URL(server.url).port), host = `Host: 127.0.0.1:${port}\r\n`;
+  const port = Number(new URL(server.url).port),
+    host = `Host: 127.0.0.1:${port}\r\n`;
   const cases: [request: string, status: RegExp][] = [
     // Targets the URL parser rejects (each once stopped the server with an uncaught TypeError).
     [`GET //[ HTTP/1.1\r\n${host}\r\n`, / 400 /],
@@ -154,7 +178,10 @@ test('no request stops the server: a target or request it cannot parse gets a 40
 });
 
 test('rnnlab playground refuses a bad port, as JSON under --json', () => {
-  const r = spawnSync(process.execPath, [cli, 'playground', '--port', '70000', '--json'], { encoding: 'utf8', cwd: repoRoot });
+  const r = spawnSync(process.execPath, [cli, 'playground', '--port', '70000', '--json'], {
+    encoding: 'utf8',
+    cwd: repoRoot,
+  });
   assert.is(r.status, 2);
   assert.equal(JSON.parse(r.stdout.trim().split('\n').at(-1)!).error.argument, '--port');
 });

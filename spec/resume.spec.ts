@@ -12,7 +12,15 @@ import { trainFor } from '../train/loop.js';
 
 function settingsOf(task: string, steps: number): RunSettings {
   const d = runKinds[task].defaults;
-  return { ...d, hiddenSize: 4, batch: 3, evalEvery: 0, seed: 5, testSize: d.testSize === undefined ? undefined : 8, steps };
+  return {
+    ...d,
+    hiddenSize: 4,
+    batch: 3,
+    evalEvery: 0,
+    seed: 5,
+    testSize: d.testSize === undefined ? undefined : 8,
+    steps,
+  };
 }
 
 const bytes = (b: ArrayBufferView) => [...new Uint8Array(b.buffer, b.byteOffset, b.byteLength)];
@@ -51,7 +59,10 @@ for (const task of runNames) {
       stepTo(resumed, 6);
       // Compared as text: a diff of two long byte arrays would take uvu minutes to print.
       const [a, b] = [JSON.stringify(stateOf(resumed)), JSON.stringify(stateOf(straight))];
-      assert.ok(a === b, `the resumed run differs from the straight one from character ${[...a].findIndex((ch, q) => ch !== b[q])}`);
+      assert.ok(
+        a === b,
+        `the resumed run differs from the straight one from character ${[...a].findIndex((ch, q) => ch !== b[q])}`,
+      );
     } finally {
       rmSync(dir, { recursive: true });
     }
@@ -71,7 +82,8 @@ test("a cell's own options (the GRU's convention, an LSTM variant and forget bia
     ];
     for (const [choice, read, expected] of choices) {
       const run = createRun({ ...settingsOf('adding', 1), ...choice });
-      const cellOf = (r: Run) => (r as unknown as { model: { rnn: { cells: Record<string, unknown>[][] } } }).model.rnn.cells[0][0];
+      const cellOf = (r: Run) =>
+        (r as unknown as { model: { rnn: { cells: Record<string, unknown>[][] } } }).model.rnn.cells[0][0];
       assert.equal(read(cellOf(run)), expected, JSON.stringify(choice));
       const path = join(dir, 'run.safetensors');
       run.save(path);

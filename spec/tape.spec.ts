@@ -4,7 +4,9 @@ import { Tape, Tensor, ops } from '../index.js';
 
 test('a 10,000-step chain backpropagates without stack overflow, matching the closed form', () => {
   // x_{k+1} = x_k ⊙ w for n steps, L = x_n = x_0 wⁿ:  ∂L/∂w = n x_0 wⁿ⁻¹,  ∂L/∂x_0 = wⁿ.
-  const n = 10_000, w0 = 1.0001, x0 = 0.75;
+  const n = 10_000,
+    w0 = 1.0001,
+    x0 = 0.75;
   const w = Tensor.from([w0], [1], 'f64', { requiresGrad: true });
   const x = Tensor.from([x0], [1], 'f64', { requiresGrad: true });
   const tape = new Tape();
@@ -13,7 +15,8 @@ test('a 10,000-step chain backpropagates without stack overflow, matching the cl
   const loss = ops.sum(tape, h);
   assert.is(tape.length, n + 1);
   tape.backward(loss);
-  const dw = n * x0 * w0 ** (n - 1), dx = w0 ** n;
+  const dw = n * x0 * w0 ** (n - 1),
+    dx = w0 ** n;
   assert.ok(Math.abs(w.grad![0] - dw) / dw < 1e-10, `∂L/∂w ${w.grad![0]} vs ${dw}`);
   assert.ok(Math.abs(x.grad![0] - dx) / dx < 1e-10, `∂L/∂x0 ${x.grad![0]} vs ${dx}`);
 });
@@ -51,7 +54,10 @@ test('reset forgets the entries; backward checks its root', () => {
   const x = Tensor.from([1, 2], [2], 'f64', { requiresGrad: true });
   const tape = new Tape();
   const y = ops.tanh(tape, x);
-  assert.throws(() => tape.backward(y), /root must be a scalar loss \(one element\) when no seed is given, got shape \[2\]/);
+  assert.throws(
+    () => tape.backward(y),
+    /root must be a scalar loss \(one element\) when no seed is given, got shape \[2\]/,
+  );
   tape.backward(y, Float64Array.of(1, 1));
   assert.ok(Math.abs(x.grad![0] - (1 - Math.tanh(1) ** 2)) < 1e-15);
   assert.throws(() => tape.backward(y, Float64Array.of(1)), /seed must be 2 values like root \[2\]/);

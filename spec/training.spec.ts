@@ -23,15 +23,25 @@ test('clipping: by value clamps, by norm scales to the bound and returns the nor
   const v = [Float64Array.of(-2, 0.5, 9)];
   clipGradValue(v, 1);
   assert.equal([...v[0]], [-1, 0.5, 1]);
-  assert.throws(() => clipGradNorm([Float64Array.of(1, NaN)], 1, { errorIfNonfinite: true }), /the total gradient norm is NaN, so it cannot be clipped/);
+  assert.throws(
+    () => clipGradNorm([Float64Array.of(1, NaN)], 1, { errorIfNonfinite: true }),
+    /the total gradient norm is NaN, so it cannot be clipped/,
+  );
   assert.throws(() => clipGradNorm(g, 0), /maxNorm must be a finite number > 0, got 0/);
   const store = new ParamStore('f64');
-  const a = store.add('a', [2]), b = store.add('b', [1]);
+  const a = store.add('a', [2]),
+    b = store.add('b', [1]);
   store.allocate();
   a.grad!.set([3, 4]);
   b.grad!.set([0.5]);
   const norms = clipGradNormPerTensor(store, 1);
-  assert.equal([...norms], [['a', 5], ['b', 0.5]]);
+  assert.equal(
+    [...norms],
+    [
+      ['a', 5],
+      ['b', 0.5],
+    ],
+  );
   assert.ok(maxAbsDiff(store.grad, [0.6, 0.8, 0.5]) < 1e-6);
 });
 
@@ -62,25 +72,28 @@ test('schedules: step decay, exponential decay, halve after N evaluations withou
 test('initialisers: orthogonal recurrent blocks, Xavier bounds, the forget-gate bias', () => {
   const Q = new Float64Array(36);
   randomOrthogonal(Q, 6, new Rng(3));
-  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) {
-    let dot = 0;
-    for (let r = 0; r < 6; r++) dot += Q[r * 6 + i] * Q[r * 6 + j];
-    assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-12, `QᵀQ[${i},${j}] = ${dot}`);
-  }
+  for (let i = 0; i < 6; i++)
+    for (let j = 0; j < 6; j++) {
+      let dot = 0;
+      for (let r = 0; r < 6; r++) dot += Q[r * 6 + i] * Q[r * 6 + j];
+      assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-12, `QᵀQ[${i},${j}] = ${dot}`);
+    }
   const layer = new RecurrentLayer({ cell: 'lstm', inputSize: 3, hiddenSize: 4, dtype: 'f64' });
   initializeLayer(layer, new Rng(1), { weights: 'xavier', orthogonal: true, forgetBias: 1 });
   const params = new Map(layer.cells[0][0].namedParameters());
   const W = params.get('W')!;
   for (let block = 0; block < 4; block++) {
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
-      let dot = 0;
-      for (let r = 0; r < 4; r++) dot += W.data[(3 + r) * 16 + block * 4 + i] * W.data[(3 + r) * 16 + block * 4 + j];
-      assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-12, `gate block ${block} is orthogonal`);
-    }
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) {
+        let dot = 0;
+        for (let r = 0; r < 4; r++) dot += W.data[(3 + r) * 16 + block * 4 + i] * W.data[(3 + r) * 16 + block * 4 + j];
+        assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-12, `gate block ${block} is orthogonal`);
+      }
   }
   const bound = Math.sqrt(6 / (7 + 4));
   for (let r = 0; r < 3; r++) for (let c = 0; c < 16; c++) assert.ok(Math.abs(W.data[r * 16 + c]) <= bound);
-  const bIh = params.get('b_ih')!, bHh = params.get('b_hh')!;
+  const bIh = params.get('b_ih')!,
+    bHh = params.get('b_hh')!;
   assert.equal([...bIh.data.subarray(0, 4)], [1, 1, 1, 1], 'forget block (our f, the first) of b_ih');
   assert.equal([...bIh.data.subarray(4)], new Array(12).fill(0), 'Xavier sets the other biases to 0');
   assert.equal([...bHh.data], new Array(16).fill(0));
@@ -95,20 +108,34 @@ test('sequence losses: last step per length, masked steps; gradients check', () 
   assert.equal([...last.data.subarray(10, 15)], [...y.data.subarray((1 * 3 + 2) * 5, (1 * 3 + 3) * 5)]);
   const targets = [0, 1, 4, 2, 3, 1, 0, 0, 4, 2, 2, 1];
   const mask = [1, 1, 1, 1, 0, 1, 1, 0, 0, 1, 0, 0];
-  const report = gradcheck((t) => ops.add(t, stepCrossEntropy(t, y, targets, { mask }), lastStepCrossEntropy(t, y, [1, 3, 4], [4, 1, 2])), [y]);
+  const report = gradcheck(
+    (t) => ops.add(t, stepCrossEntropy(t, y, targets, { mask }), lastStepCrossEntropy(t, y, [1, 3, 4], [4, 1, 2])),
+    [y],
+  );
   assert.ok(report.ok, JSON.stringify(report.inputs));
   assert.throws(() => lastStep(null, y, [4, 0, 2]), /lastStep: lengths\[1\] must be an integer in \[1, 4\], got 0/);
 });
 
 test("lastStep reads a batch-first layer's output by its layout tag, and refuses a flag that contradicts it", () => {
   const timeMajor = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, dtype: 'f64', seed: 2 });
-  const batchFirst = new RecurrentLayer({ cell: 'gru', inputSize: 3, hiddenSize: 4, dtype: 'f64', seed: 2, batchFirst: true });
-  const T = 5, B = 3, lengths = [5, 2, 4];
+  const batchFirst = new RecurrentLayer({
+    cell: 'gru',
+    inputSize: 3,
+    hiddenSize: 4,
+    dtype: 'f64',
+    seed: 2,
+    batchFirst: true,
+  });
+  const T = 5,
+    B = 3,
+    lengths = [5, 2, 4];
   const x = Tensor.zeros([T, B, 3], 'f64');
   new Rng(4).fillUniform(x.data, -1, 1);
   const xb = Tensor.zeros([B, T, 3], 'f64');
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < 3; i++) xb.data[(b * T + t) * 3 + i] = x.data[(t * B + b) * 3 + i];
-  const yt = timeMajor.forward(null, x, { lengths }).y, yb = batchFirst.forward(null, xb, { lengths }).y;
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) for (let i = 0; i < 3; i++) xb.data[(b * T + t) * 3 + i] = x.data[(t * B + b) * 3 + i];
+  const yt = timeMajor.forward(null, x, { lengths }).y,
+    yb = batchFirst.forward(null, xb, { lengths }).y;
   assert.is(yb.layout, 'batch-first');
   const expected = [...lastStep(null, yt, lengths).data];
   assert.equal([...lastStep(null, yb, lengths).data], expected, 'the tag picks the batch-first rows');
@@ -117,9 +144,16 @@ test("lastStep reads a batch-first layer's output by its layout tag, and refuses
   store.allocate();
   head.initialize(new Rng(1));
   assert.is(head.forward(null, yb).layout, 'batch-first', 'Linear keeps the tag');
-  assert.throws(() => lastStep(null, yb, lengths, { batchFirst: false }), /lastStep: batchFirst must be true for this y \(the output of a batch-first layer\), got false/);
+  assert.throws(
+    () => lastStep(null, yb, lengths, { batchFirst: false }),
+    /lastStep: batchFirst must be true for this y \(the output of a batch-first layer\), got false/,
+  );
   const untagged = Tensor.from(yb.data, yb.shape, 'f64');
-  assert.equal([...lastStep(null, untagged, lengths, { batchFirst: true }).data], expected, 'an untagged tensor with the flag');
+  assert.equal(
+    [...lastStep(null, untagged, lengths, { batchFirst: true }).data],
+    expected,
+    'an untagged tensor with the flag',
+  );
 });
 
 function tinyModel() {
@@ -147,7 +181,8 @@ test('a NaN loss or gradient stops training with the step and the first tensor, 
     assert.match((err as Error).message, /step 2: the loss is NaN; training stopped/);
   }
   // A finite loss (1e308) whose gradient overflows: ∂/∂w₁ of w₁²·1e308 is −2e308 = −Infinity.
-  const infGrad = (tape: Tape) => ops.sum(tape, ops.mul(tape, ops.mul(tape, w, w), Tensor.from([0, 1e308, 0], [3], 'f64')));
+  const infGrad = (tape: Tape) =>
+    ops.sum(tape, ops.mul(tape, ops.mul(tape, w, w), Tensor.from([0, 1e308, 0], [3], 'f64')));
   assert.throws(() => trainer.step(infGrad), /step 2: the gradient of w\[1\] is -Infinity/);
   assert.equal([...w.data], before, 'the weights are untouched');
   const skipping = new Trainer({ optimizer: makeOptimizer('sgd', store, { lr: 0.1 }), onNonFinite: 'skip' });
@@ -157,7 +192,10 @@ test('a NaN loss or gradient stops training with the step and the first tensor, 
   assert.equal([...w.data], before);
   // An update that overflows: finite gradients, a step to Infinity. It is undone and reported.
   const huge = new Trainer({ optimizer: makeOptimizer('sgd', store, { lr: 1e308 }) });
-  assert.throws(() => huge.step((tape) => ops.sum(tape, ops.scale(tape, w, 1e10))), /the update of w\[0\] is -Infinity/);
+  assert.throws(
+    () => huge.step((tape) => ops.sum(tape, ops.scale(tape, w, 1e10))),
+    /the update of w\[0\] is -Infinity/,
+  );
   assert.equal([...w.data], before);
 });
 
@@ -186,8 +224,15 @@ test("a skipped update is undone whole: Adam's moments and step count too, so la
 
 test('truncated BPTT with k2 ≥ T gives the full gradient; k1 = T gives it bit for bit', () => {
   const text = 'abcabdabcabe'.repeat(4);
-  const lm = new CharLM({ alphabet: 'abcde', layer: { cell: 'lstm', hiddenSize: 6 }, embeddingDim: 4, dtype: 'f64', seed: 3 });
-  const T = 12, B = 3;
+  const lm = new CharLM({
+    alphabet: 'abcde',
+    layer: { cell: 'lstm', hiddenSize: 6 },
+    embeddingDim: 4,
+    dtype: 'f64',
+    seed: 3,
+  });
+  const T = 12,
+    B = 3;
   const tokens = lm.encode(text).slice(0, (T + 1) * B);
   const grads = (k1: number, k2: number) => {
     lm.store.zeroGrad();
@@ -221,12 +266,23 @@ test('sampling is reproducible for a seed, honours the prime, and is greedy at t
   assert.is(a, lm.sample({ length: 30, temperature: 1.3, seed: 9, prime: 'ab' }));
   assert.is.not(a, lm.sample({ length: 30, temperature: 1.3, seed: 10, prime: 'ab' }));
   assert.ok(a.startsWith('ab') && a.length === 32);
-  assert.is(lm.sample({ length: 20, topK: 1, seed: 1, prime: 'c' }), lm.sample({ length: 20, topK: 1, seed: 2, prime: 'c' }), 'top-1 is greedy: no randomness left');
+  assert.is(
+    lm.sample({ length: 20, topK: 1, seed: 1, prime: 'c' }),
+    lm.sample({ length: 20, topK: 1, seed: 2, prime: 'c' }),
+    'top-1 is greedy: no randomness left',
+  );
   assert.throws(() => lm.sample({ length: 5, prime: 'x' }), /character "x" at 0 must be in the alphabet/);
   const greedy = lm.sample({ length: 20, temperature: 0, seed: 1, prime: 'c' });
-  assert.is(greedy, lm.sample({ length: 20, topK: 1, seed: 1, prime: 'c' }), 'temperature 0 is greedy decoding, as top-1 is');
+  assert.is(
+    greedy,
+    lm.sample({ length: 20, topK: 1, seed: 1, prime: 'c' }),
+    'temperature 0 is greedy decoding, as top-1 is',
+  );
   assert.is(greedy, lm.sample({ length: 20, temperature: 0, seed: 7, prime: 'c' }), 'and needs no randomness');
-  assert.throws(() => lm.sample({ length: 5, temperature: -1 }), /temperature must be a number ≥ 0 \(0: always the likeliest character\), got -1/);
+  assert.throws(
+    () => lm.sample({ length: 5, temperature: -1 }),
+    /temperature must be a number ≥ 0 \(0: always the likeliest character\), got -1/,
+  );
 });
 
 test.run();

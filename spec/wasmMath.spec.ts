@@ -11,7 +11,8 @@ const kernels = activationKernels(heap);
 const exact = { sigmoid: (v: number) => 1 / (1 + Math.exp(-v)), tanh: Math.tanh };
 const names = ['sigmoid', 'tanh'] as const;
 
-const bits = new Int32Array(1), float = new Float32Array(bits.buffer);
+const bits = new Int32Array(1),
+  float = new Float32Array(bits.buffer);
 /** A float's place on the number line of float32s, so that neighbours are one apart. */
 function order(v: number): number {
   float[0] = v;
@@ -25,7 +26,7 @@ function patterns(from: number, to: number, stride: number, signs: boolean): Flo
     bits[0] = p | 0;
     if (Number.isFinite(float[0])) out.push(float[0]);
     if (signs) {
-      bits[0] = (p | 0x80000000) | 0;
+      bits[0] = p | 0x80000000 | 0;
       if (Number.isFinite(float[0])) out.push(float[0]);
     }
   }
@@ -33,7 +34,8 @@ function patterns(from: number, to: number, stride: number, signs: boolean): Flo
 }
 
 function run(name: (typeof names)[number], xs: Float32Array): Float32Array {
-  const x = heap.f32(xs.length)!, y = heap.f32(xs.length)!;
+  const x = heap.f32(xs.length)!,
+    y = heap.f32(xs.length)!;
   x.set(xs);
   kernels[name](y.byteOffset, x.byteOffset, xs.length);
   return y.slice();
@@ -64,18 +66,21 @@ for (const name of names) {
 
 test('sigmoid and tanh of the special values, and every length of tail', () => {
   const specials = Float32Array.of(NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, -104, -200, 3e38, -3e38);
-  const s = run('sigmoid', specials), t = run('tanh', specials);
+  const s = run('sigmoid', specials),
+    t = run('tanh', specials);
   assert.ok(Number.isNaN(s[0]) && Number.isNaN(t[0]), 'NaN stays NaN');
   assert.equal([...s.slice(1)], [1, 0, 0.5, 0.5, 0.5, 0.5, 0, 0, 1, 0]);
   assert.equal([...t.slice(1)], [1, -1, 0, -0, 1e-45, -1e-45, -1, -1, 1, -1].map(Math.fround));
   assert.ok(Object.is(t[4], -0), 'tanh(−0) is −0');
   // n = 1 … 9 covers a tail of every length after 0, 1 and 2 whole vectors, and nothing past n is written.
   for (let n = 1; n <= 9; n++) {
-    const x = heap.f32(n + 1)!, y = heap.f32(n + 1)!;
+    const x = heap.f32(n + 1)!,
+      y = heap.f32(n + 1)!;
     x.forEach((_, q) => (x[q] = q - 4));
     y[n] = 42;
     kernels.tanh(y.byteOffset, x.byteOffset, n);
-    for (let q = 0; q < n; q++) assert.ok(Math.abs(order(y[q]) - order(Math.fround(Math.tanh(q - 4)))) <= 2, `n ${n}, q ${q}`);
+    for (let q = 0; q < n; q++)
+      assert.ok(Math.abs(order(y[q]) - order(Math.fround(Math.tanh(q - 4)))) <= 2, `n ${n}, q ${q}`);
     assert.is(y[n], 42, `n ${n}: the element after the last is untouched`);
   }
 });

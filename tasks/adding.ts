@@ -19,7 +19,8 @@ export function addingTask(T: number): Task {
       const targets = alloc('f64', B);
       for (let b = 0; b < B; b++) {
         for (let t = 0; t < T; t++) values[(t * B + b) * 2] = rng.uniform();
-        const first = rng.int(half), second = half + rng.int(T - half);
+        const first = rng.int(half),
+          second = half + rng.int(T - half);
         for (const t of [first, second]) {
           values[(t * B + b) * 2 + 1] = 1;
           targets[b] += values[(t * B + b) * 2];

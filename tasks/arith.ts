@@ -15,7 +15,8 @@ const CHARS = '0123456789+-=.abcdefghijklmnopqrstuvwxyz';
 const code = (ch: string) => CHARS.indexOf(ch);
 
 export function arithTask(digits: number, distractors = 2): Task {
-  if (!Number.isInteger(digits) || digits < 1 || digits > 15) throw new ArgumentError('arith', 'digits', 'an integer in [1, 15]', digits);
+  if (!Number.isInteger(digits) || digits < 1 || digits > 15)
+    throw new ArgumentError('arith', 'digits', 'an integer in [1, 15]', digits);
   const number = (rng: Rng) => {
     const length = 1 + rng.int(digits);
     let n = 1 + rng.int(9);
@@ -23,7 +24,9 @@ export function arithTask(digits: number, distractors = 2): Task {
     return n;
   };
   const example = (rng: Rng): { text: string; answerFrom: number } => {
-    const a = number(rng), b = number(rng), plus = rng.uniform() < 0.5;
+    const a = number(rng),
+      b = number(rng),
+      plus = rng.uniform() < 0.5;
     const question = `${a}${plus ? '+' : '-'}${b}`;
     let text = '';
     for (const ch of question) {
@@ -45,7 +48,9 @@ export function arithTask(digits: number, distractors = 2): Task {
       // The input is the text without its last character; the target at step t is character t + 1.
       const lengths = examples.map((e) => e.text.length - 1);
       const T = Math.max(...lengths);
-      const tokens = alloc('i32', T * B), targets = alloc('f64', T * B), mask = alloc('f64', T * B);
+      const tokens = alloc('i32', T * B),
+        targets = alloc('f64', T * B),
+        mask = alloc('f64', T * B);
       examples.forEach((e, b) => {
         for (let t = 0; t < lengths[b]; t++) {
           tokens[t * B + b] = code(e.text[t]);

@@ -10,13 +10,16 @@
 import { ArgumentError, alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
-const ALPHABET = 8, DELIMITER = 9;
+const ALPHABET = 8,
+  DELIMITER = 9;
 
 /** T: the delay; symbols: how many to copy (ten in the standard task; fewer make a quick check). */
 export function copyTask(T: number, symbols = 10): Task {
   if (!Number.isInteger(T) || T < 1) throw new ArgumentError('copy', 'the delay T', 'a positive integer', T);
-  if (!Number.isInteger(symbols) || symbols < 1) throw new ArgumentError('copy', 'symbols', 'a positive integer', symbols);
-  const SYMBOLS = symbols, length = T + 2 * SYMBOLS;
+  if (!Number.isInteger(symbols) || symbols < 1)
+    throw new ArgumentError('copy', 'symbols', 'a positive integer', symbols);
+  const SYMBOLS = symbols,
+    length = T + 2 * SYMBOLS;
   return {
     name: 'copy',
     description: `reproduce ${SYMBOLS} symbols after a delay of ${T} steps`,
@@ -25,7 +28,8 @@ export function copyTask(T: number, symbols = 10): Task {
     metric: { name: 'accuracy', baseline: 1 / ALPHABET, higherIsBetter: true },
     batch(rng: Rng, B: number): TaskBatch {
       const tokens = alloc('i32', length * B);
-      const targets = alloc('f64', length * B), mask = alloc('f64', length * B);
+      const targets = alloc('f64', length * B),
+        mask = alloc('f64', length * B);
       for (let b = 0; b < B; b++) {
         for (let k = 0; k < SYMBOLS; k++) {
           const symbol = 1 + rng.int(ALPHABET);

@@ -6,11 +6,14 @@ import { ArgumentError, alloc, type Rng } from '../core/index.js';
 import type { Task, TaskBatch } from './task.js';
 
 const ALPHABET = ['a', 'b', 'c', 'd', 'X', 'Y', 'E', 'B'];
-const X = 4, START = 6, END = 7;
+const X = 4,
+  START = 6,
+  END = 7;
 
 export function orderTask(T: number): Task {
   if (!Number.isInteger(T) || T < 20) throw new ArgumentError('order', 'the sequence length', 'an integer ≥ 20', T);
-  const window = (from: number, to: number, rng: Rng) => Math.floor(from * T) + rng.int(Math.floor(to * T) - Math.floor(from * T) + 1);
+  const window = (from: number, to: number, rng: Rng) =>
+    Math.floor(from * T) + rng.int(Math.floor(to * T) - Math.floor(from * T) + 1);
   return {
     name: 'order',
     description: `class of the order of two relevant symbols X/Y in ${T} steps of distractors`,
@@ -24,7 +27,8 @@ export function orderTask(T: number): Task {
         for (let t = 0; t < T; t++) tokens[t * B + b] = rng.int(4);
         tokens[b] = START;
         tokens[(T - 1) * B + b] = END;
-        const first = rng.int(2), second = rng.int(2);
+        const first = rng.int(2),
+          second = rng.int(2);
         tokens[window(0.1, 0.2, rng) * B + b] = X + first;
         tokens[window(0.5, 0.6, rng) * B + b] = X + second;
         targets[b] = first * 2 + second;

@@ -6,8 +6,28 @@
 // and held-out numbers, so that the test asks for numbers the model never saw spelled.
 import { Rng } from '../core/index.js';
 
-const units = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
-  'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const units = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const tens = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 /** The words, in token order: EOS is spellWords.length. */
 export const spellWords: readonly string[] = [...units, ...tens, 'hundred'];
@@ -16,8 +36,10 @@ const LARGEST = 999;
 
 /** The English words of n in 0 … 999, without "and" or hyphens. */
 export function spellNumber(n: number): string[] {
-  if (!Number.isInteger(n) || n < 0 || n > LARGEST) throw new Error(`spellNumber: n must be an integer in [0, ${LARGEST}], got ${n}`);
-  const hundreds = Math.floor(n / 100), rest = n % 100;
+  if (!Number.isInteger(n) || n < 0 || n > LARGEST)
+    throw new Error(`spellNumber: n must be an integer in [0, ${LARGEST}], got ${n}`);
+  const hundreds = Math.floor(n / 100),
+    rest = n % 100;
   const words = hundreds > 0 ? [units[hundreds], 'hundred'] : [];
   if (rest >= 20) words.push(tens[Math.floor(rest / 10) - 2], ...(rest % 10 > 0 ? [units[rest % 10]] : []));
   else if (rest > 0 || hundreds === 0) words.push(units[rest]);
@@ -41,10 +63,13 @@ export interface SpellBatch {
 }
 
 export function spellBatch(numbers: readonly number[]): SpellBatch {
-  const B = numbers.length, EOS = spellWords.length;
+  const B = numbers.length,
+    EOS = spellWords.length;
   const inputs = new Array<number>(B * SPELL_INPUT).fill(0);
   const sequences = numbers.map((n, b) => {
-    [Math.floor(n / 100), Math.floor(n / 10) % 10, n % 10].forEach((digit, k) => (inputs[b * SPELL_INPUT + k * 10 + digit] = 1));
+    [Math.floor(n / 100), Math.floor(n / 10) % 10, n % 10].forEach(
+      (digit, k) => (inputs[b * SPELL_INPUT + k * 10 + digit] = 1),
+    );
     return [...spellNumber(n).map((w) => spellWords.indexOf(w)), EOS];
   });
   const U = Math.max(...sequences.map((s) => s.length));

@@ -47,7 +47,9 @@ export function xmlTask(T: number): Task {
     target: { kind: 'steps', classes: CHARS.length },
     metric: { name: 'accuracy', baseline: memorylessAccuracy(T), higherIsBetter: true },
     batch(rng: Rng, B: number): TaskBatch {
-      const tokens = alloc('i32', T * B), targets = alloc('f64', T * B), scored = alloc('f64', T * B);
+      const tokens = alloc('i32', T * B),
+        targets = alloc('f64', T * B),
+        scored = alloc('f64', T * B);
       for (let b = 0; b < B; b++) {
         const { text, determined } = stream(rng, T);
         for (let t = 0; t < T; t++) {
@@ -71,7 +73,8 @@ export function xmlTask(T: number): Task {
  */
 function memorylessAccuracy(T: number): number {
   const rng = new Rng(12345);
-  let right = 0, total = 0;
+  let right = 0,
+    total = 0;
   for (let k = 0; k < 200; k++) {
     const { text, determined } = stream(rng, T);
     let letters = 0;

@@ -7,13 +7,20 @@ import { playgroundServer } from '../dist/cli/playgroundCommand.js';
 
 const server = playgroundServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`http://127.0.0.1:${server.address().port}/?task=chars&cell=lstm&hidden=64&seed=1`);
-  await page.waitForFunction(() => document.getElementById('activations')?.dataset.steps !== undefined, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.getElementById('activations')?.dataset.steps !== undefined, null, {
+    timeout: 60_000,
+  });
   await page.click('#play');
-  await page.waitForFunction(() => Number(document.getElementById('status').dataset.step) >= 300, null, { timeout: 300_000 });
+  await page.waitForFunction(() => Number(document.getElementById('status').dataset.step) >= 300, null, {
+    timeout: 300_000,
+  });
   await page.click('#play');
   await page.click('#step');
   await page.waitForFunction(() => Number(document.getElementById('status').dataset.step) >= 301);

@@ -4,7 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-const pages = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 for (const page of pages) {
   const before = readFileSync(page, 'utf8');
   const after = before.replace(/(<!-- output of: (.+?) -->\n```\w*\n)([\s\S]*?)```/g, (_, head, command) => {

@@ -23,7 +23,12 @@ export function detachState(state: RecurrentState): RecurrentState {
 
 export interface WindowModel {
   /** Run steps [from, to) on the tape from `state` (null: zeros); return the per-step outputs and the state after. */
-  forward(tape: Tape, from: number, to: number, state: RecurrentState | null): { outputs: Tensor; state: RecurrentState };
+  forward(
+    tape: Tape,
+    from: number,
+    to: number,
+    state: RecurrentState | null,
+  ): { outputs: Tensor; state: RecurrentState };
   /** The loss of steps [scoredFrom, to) given the outputs of steps [from, to). */
   loss(tape: Tape, outputs: Tensor, from: number, scoredFrom: number, to: number): Tensor;
 }
@@ -39,7 +44,12 @@ export interface TbpttOptions {
  * Gradients of a T-step sequence by TBPTT(k1, k2), added into the parameters' gradients
  * (zero them first). Returns the sum of the windows' losses and the detached state after step T.
  */
-export function truncatedBptt(model: WindowModel, T: number, options: TbpttOptions, initial: RecurrentState | null = null): { loss: number; state: RecurrentState } {
+export function truncatedBptt(
+  model: WindowModel,
+  T: number,
+  options: TbpttOptions,
+  initial: RecurrentState | null = null,
+): { loss: number; state: RecurrentState } {
   const { k1, k2 } = options;
   if (!Number.isInteger(k1) || k1 < 1) throw new ArgumentError('truncatedBptt', 'k1', 'a positive integer', k1);
   if (!Number.isInteger(k2) || k2 < k1 || (k2 < T && k2 % k1 !== 0)) {

@@ -43,13 +43,17 @@ export function saveCheckpoint(path: string, state: TrainingState, step: number,
   const tensors: Record<string, { shape: readonly number[]; data: Buf }> = {};
   for (const [name, t] of state.store.entries()) tensors[`param/${name}`] = { shape: t.shape, data: t.data };
   const optimizer = state.optimizer;
-  if (optimizer !== undefined) for (const [name, buf] of optimizer.state()) tensors[`optim/${name}`] = { shape: [buf.length], data: buf };
-  for (const [name, t] of Object.entries(state.tensors ?? {})) tensors[`run/${name}`] = { shape: t.shape, data: t.data };
+  if (optimizer !== undefined)
+    for (const [name, buf] of optimizer.state()) tensors[`optim/${name}`] = { shape: [buf.length], data: buf };
+  for (const [name, t] of Object.entries(state.tensors ?? {}))
+    tensors[`run/${name}`] = { shape: t.shape, data: t.data };
   const rngs = Object.fromEntries(Object.entries(state.rngs ?? {}).map(([name, rng]) => [name, rng.getState()]));
   saveSafetensors(path, tensors, {
     format: CHECKPOINT_FORMAT,
     step: String(step),
-    optimizer: JSON.stringify(optimizer === undefined ? null : { name: optimizer.name, lr: optimizer.lr, stepCount: optimizer.stepCount }),
+    optimizer: JSON.stringify(
+      optimizer === undefined ? null : { name: optimizer.name, lr: optimizer.lr, stepCount: optimizer.stepCount },
+    ),
     rngs: JSON.stringify(rngs),
     schedule: JSON.stringify(state.schedule?.state() ?? null),
     config: JSON.stringify(config),
@@ -93,16 +97,20 @@ export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckp
   const optimizerMeta = parse(path, metadata, 'optimizer') as { name: string; lr: number; stepCount: number } | null;
   if (optimizer !== undefined) {
     if (optimizerMeta === null) fail('it holds no optimizer state');
-    if (optimizerMeta!.name !== optimizer.name) fail(`its optimizer is ${optimizerMeta!.name}, the run's is ${optimizer.name}`);
+    if (optimizerMeta!.name !== optimizer.name)
+      fail(`its optimizer is ${optimizerMeta!.name}, the run's is ${optimizer.name}`);
     // Read from a file, the optimizer's learning rate and step count pass the checks its constructor makes.
     const { lr, stepCount } = optimizerMeta!;
-    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) fail(`its optimizer's lr must be a finite number ≥ 0, got ${JSON.stringify(lr)}`);
-    if (!Number.isSafeInteger(stepCount) || stepCount < 0) fail(`its optimizer's stepCount must be an integer ≥ 0, got ${JSON.stringify(stepCount)}`);
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0)
+      fail(`its optimizer's lr must be a finite number ≥ 0, got ${JSON.stringify(lr)}`);
+    if (!Number.isSafeInteger(stepCount) || stepCount < 0)
+      fail(`its optimizer's stepCount must be an integer ≥ 0, got ${JSON.stringify(stepCount)}`);
     for (const [name, buf] of optimizer.state()) {
       const key = `optim/${name}`;
       expected.add(key);
       const saved = tensors[key];
-      if (saved === undefined || saved.data.length !== buf.length) fail(`optimizer state ${name} is missing or has the wrong size`);
+      if (saved === undefined || saved.data.length !== buf.length)
+        fail(`optimizer state ${name} is missing or has the wrong size`);
       loaded.set(key, values(key, `optimizer state ${name}`));
     }
   }
@@ -112,10 +120,13 @@ export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckp
     expected.add(key);
     runTensors[key.slice(4)] = { shape: t.shape, data: values(key, `tensor ${key}`) };
   }
-  const extra = Object.keys(tensors).filter((k) => !expected.has(k) && (optimizer !== undefined || !k.startsWith('optim/')));
+  const extra = Object.keys(tensors).filter(
+    (k) => !expected.has(k) && (optimizer !== undefined || !k.startsWith('optim/')),
+  );
   if (extra.length > 0) fail(`it holds tensors the model does not have: ${extra.slice(0, 5).join(', ')}`);
   const rngStates = parse(path, metadata, 'rngs') as Record<string, number[]>;
-  for (const name of Object.keys(state.rngs ?? {})) if (rngStates?.[name] === undefined) fail(`it has no state for the random stream ${name}`);
+  for (const name of Object.keys(state.rngs ?? {}))
+    if (rngStates?.[name] === undefined) fail(`it has no state for the random stream ${name}`);
 
   for (const [name, t] of store.entries()) t.data.set(loaded.get(`param/${name}`)!);
   if (optimizer !== undefined) {
@@ -125,7 +136,8 @@ export function loadCheckpoint(path: string, state: TrainingState): LoadedCheckp
   }
   for (const [name, rng] of Object.entries(state.rngs ?? {})) rng.setState(rngStates[name]);
   const scheduleState = parse(path, metadata, 'schedule');
-  if (state.schedule !== undefined && scheduleState !== null) state.schedule.setState(scheduleState as Record<string, number>);
+  if (state.schedule !== undefined && scheduleState !== null)
+    state.schedule.setState(scheduleState as Record<string, number>);
   return { step: Number(metadata.step), config: parse(path, metadata, 'config'), tensors: runTensors };
 }
 
@@ -136,9 +148,14 @@ function checkFinite(path: string, key: string, data: Buf): void {
 
 function checkFormat(path: string, metadata: Record<string, string>): void {
   if (metadata.format !== CHECKPOINT_FORMAT) {
-    throw new FormatError('checkpoint', path, `is not an rnnlab checkpoint: its format is ${JSON.stringify(metadata.format)}, expected ${CHECKPOINT_FORMAT}`);
+    throw new FormatError(
+      'checkpoint',
+      path,
+      `is not an rnnlab checkpoint: its format is ${JSON.stringify(metadata.format)}, expected ${CHECKPOINT_FORMAT}`,
+    );
   }
-  if (!/^\d+$/.test(metadata.step ?? '')) throw new Error(`checkpoint ${path}: step is ${JSON.stringify(metadata.step)}, expected a whole number`);
+  if (!/^\d+$/.test(metadata.step ?? ''))
+    throw new Error(`checkpoint ${path}: step is ${JSON.stringify(metadata.step)}, expected a whole number`);
 }
 
 function parse(path: string, metadata: Record<string, string>, key: string): unknown {

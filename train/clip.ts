@@ -16,7 +16,8 @@ function buffers(grads: Grads): readonly Buf[] {
 
 /** Clamp every gradient element to [−clipValue, clipValue]. */
 export function clipGradValue(grads: Grads, clipValue: number): void {
-  if (!(clipValue > 0 && Number.isFinite(clipValue))) throw new ArgumentError('clipGradValue', 'clipValue', 'a finite number > 0', clipValue);
+  if (!(clipValue > 0 && Number.isFinite(clipValue)))
+    throw new ArgumentError('clipGradValue', 'clipValue', 'a finite number > 0', clipValue);
   for (const g of buffers(grads)) {
     for (let q = 0; q < g.length; q++) {
       if (g[q] > clipValue) g[q] = clipValue;
@@ -32,7 +33,8 @@ export interface ClipNormOptions {
 
 /** Scale all gradients together so that their 2-norm is at most maxNorm. Returns the norm before clipping. */
 export function clipGradNorm(grads: Grads, maxNorm: number, options: ClipNormOptions = {}): number {
-  if (!(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ArgumentError('clipGradNorm', 'maxNorm', 'a finite number > 0', maxNorm);
+  if (!(maxNorm > 0 && Number.isFinite(maxNorm)))
+    throw new ArgumentError('clipGradNorm', 'maxNorm', 'a finite number > 0', maxNorm);
   const list = buffers(grads);
   // The norm of the per-tensor norms, as PyTorch computes it.
   let sumOfSquares = 0;
@@ -42,7 +44,12 @@ export function clipGradNorm(grads: Grads, maxNorm: number, options: ClipNormOpt
   }
   const total = Math.sqrt(sumOfSquares);
   if (!Number.isFinite(total) && options.errorIfNonfinite) {
-    throw new NonFiniteError('clipGradNorm', 'the total gradient norm', total, ', so it cannot be clipped (errorIfNonfinite is set)');
+    throw new NonFiniteError(
+      'clipGradNorm',
+      'the total gradient norm',
+      total,
+      ', so it cannot be clipped (errorIfNonfinite is set)',
+    );
   }
   scaleTo(list, total, maxNorm);
   return total;
@@ -50,7 +57,8 @@ export function clipGradNorm(grads: Grads, maxNorm: number, options: ClipNormOpt
 
 /** Clip each tensor's gradient to 2-norm maxNorm on its own. Returns the norms before clipping. */
 export function clipGradNormPerTensor(store: ParamStore, maxNorm: number): Map<string, number> {
-  if (!(maxNorm > 0 && Number.isFinite(maxNorm))) throw new ArgumentError('clipGradNormPerTensor', 'maxNorm', 'a finite number > 0', maxNorm);
+  if (!(maxNorm > 0 && Number.isFinite(maxNorm)))
+    throw new ArgumentError('clipGradNormPerTensor', 'maxNorm', 'a finite number > 0', maxNorm);
   const norms = new Map<string, number>();
   for (const [name, t] of store.entries()) {
     const g = t.ensureGrad();

@@ -19,7 +19,8 @@ export interface InitOptions {
 
 export function initializeLayer(layer: RecurrentLayer, rng: Rng, options: InitOptions = {}): void {
   const weights = options.weights ?? 'pytorch';
-  if (weights !== 'pytorch' && weights !== 'xavier') throw new ArgumentError('initializeLayer', 'weights', '\'pytorch\' or \'xavier\'', weights);
+  if (weights !== 'pytorch' && weights !== 'xavier')
+    throw new ArgumentError('initializeLayer', 'weights', "'pytorch' or 'xavier'", weights);
   for (const row of layer.cells) {
     for (const cell of row) {
       cell.initialize(rng);
@@ -48,8 +49,13 @@ function xavierCell(cell: Cell, rng: Rng): void {
 /** The recurrent rows of W (rows I..I+H−1): every H×H gate block made orthogonal. */
 function orthogonalRecurrent(cell: Cell, rng: Rng): void {
   const W = cell.namedParameters().find(([name]) => name === 'W')?.[1];
-  if (W === undefined) throw new Error(`initializeLayer: ${cell.prefix} has no packed W; orthogonal recurrent blocks need an RNN, LSTM or GRU`);
-  const I = cell.inputSize, H = cell.hiddenSize, width = W.shape[1];
+  if (W === undefined)
+    throw new Error(
+      `initializeLayer: ${cell.prefix} has no packed W; orthogonal recurrent blocks need an RNN, LSTM or GRU`,
+    );
+  const I = cell.inputSize,
+    H = cell.hiddenSize,
+    width = W.shape[1];
   const Q = alloc('f64', H * H);
   for (let block = 0; block < width / H; block++) {
     randomOrthogonal(Q, H, rng);

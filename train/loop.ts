@@ -79,7 +79,10 @@ class Loop {
   stoppedBy: LoopResult['stoppedBy'] = 'steps';
   error: NonFiniteError | undefined;
 
-  constructor(private readonly run: Trainable, private readonly options: LoopOptions) {}
+  constructor(
+    private readonly run: Trainable,
+    private readonly options: LoopOptions,
+  ) {}
 
   /** One step (and an evaluation when one is due); false once training should end. */
   step(): boolean {
@@ -122,7 +125,11 @@ class Loop {
     // In an allocation scope: the evaluation's tensors are freed when it ends.
     const { loss, value } = withScope(() => this.run.evaluate());
     const point = {
-      step: this.run.step, examples: this.run.step * this.run.examplesPerStep, trainLoss: this.count > 0 ? this.sum / this.count : NaN, devLoss: loss, value,
+      step: this.run.step,
+      examples: this.run.step * this.run.examplesPerStep,
+      trainLoss: this.count > 0 ? this.sum / this.count : NaN,
+      devLoss: loss,
+      value,
       stepMs: this.trained > 0 ? this.trainMs / this.trained : NaN,
     };
     this.curve.push(point);
@@ -135,7 +142,12 @@ class Loop {
 
   finish(): LoopResult {
     if (this.curve.at(-1)?.step !== this.run.step) this.evaluate();
-    return { curve: this.curve, steps: this.steps, stoppedBy: this.stoppedBy, ...(this.error === undefined ? {} : { error: this.error }) };
+    return {
+      curve: this.curve,
+      steps: this.steps,
+      stoppedBy: this.stoppedBy,
+      ...(this.error === undefined ? {} : { error: this.error }),
+    };
   }
 }
 

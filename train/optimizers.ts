@@ -33,8 +33,13 @@ export abstract class Optimizer {
   private rate: number;
   private readonly buffers = new Map<string, Buf>();
 
-  constructor(readonly store: ParamStore, lr: number, private readonly where: string) {
-    if (!store.allocated) throw new Error(`${where}: the parameter store is not allocated yet; make the optimizer after the model`);
+  constructor(
+    readonly store: ParamStore,
+    lr: number,
+    private readonly where: string,
+  ) {
+    if (!store.allocated)
+      throw new Error(`${where}: the parameter store is not allocated yet; make the optimizer after the model`);
     this.rate = checkHyper(where, 'lr', lr, atLeast(0));
   }
 
@@ -53,7 +58,8 @@ export abstract class Optimizer {
   }
 
   set stepCount(value: number) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new ArgumentError(this.where, 'stepCount', 'an integer ≥ 0', value);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new ArgumentError(this.where, 'stepCount', 'an integer ≥ 0', value);
     this.steps = value;
   }
 
@@ -81,7 +87,8 @@ export abstract class Optimizer {
     const snap = into ?? {
       params: allocPinned(this.store.dtype, this.store.size),
       state: new Map([...this.buffers].map(([name, b]) => [name, allocPinned(this.store.dtype, b.length)])),
-      stepCount: 0, lr: 0,
+      stepCount: 0,
+      lr: 0,
     };
     snap.params.set(this.store.data);
     for (const [name, b] of this.buffers) snap.state.get(name)!.set(b);
@@ -101,7 +108,13 @@ export abstract class Optimizer {
   protected abstract update(p: Buf, g: Buf, n: number): void;
 }
 
-export interface SgdOptions { lr: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number }
+export interface SgdOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+}
 
 export class SGD extends Optimizer {
   readonly name = 'sgd';
@@ -118,7 +131,13 @@ export class SGD extends Optimizer {
     this.weightDecay = checkHyper('sgd', 'weightDecay', o.weightDecay ?? 0, atLeast(0));
     this.nesterov = checkFlag('sgd', 'nesterov', o.nesterov);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new ArgumentError('sgd', 'nesterov', 'used with momentum > 0 and dampening 0', `momentum ${this.momentum} and dampening ${this.dampening}`, true);
+      throw new ArgumentError(
+        'sgd',
+        'nesterov',
+        'used with momentum > 0 and dampening 0',
+        `momentum ${this.momentum} and dampening ${this.dampening}`,
+        true,
+      );
     }
     this.b = this.momentum !== 0 ? this.buffer('momentum_buffer') : null;
   }
@@ -137,7 +156,14 @@ export class SGD extends Optimizer {
   }
 }
 
-export interface RmspropOptions { lr: number; alpha?: number; eps?: number; momentum?: number; centered?: boolean; weightDecay?: number }
+export interface RmspropOptions {
+  lr: number;
+  alpha?: number;
+  eps?: number;
+  momentum?: number;
+  centered?: boolean;
+  weightDecay?: number;
+}
 
 export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
@@ -180,7 +206,13 @@ export class RMSprop extends Optimizer {
   }
 }
 
-export interface AdagradOptions { lr: number; lrDecay?: number; eps?: number; initialAccumulatorValue?: number; weightDecay?: number }
+export interface AdagradOptions {
+  lr: number;
+  lrDecay?: number;
+  eps?: number;
+  initialAccumulatorValue?: number;
+  weightDecay?: number;
+}
 
 export class Adagrad extends Optimizer {
   readonly name = 'adagrad';
@@ -194,7 +226,10 @@ export class Adagrad extends Optimizer {
     this.lrDecay = checkHyper('adagrad', 'lrDecay', o.lrDecay ?? 0, atLeast(0));
     this.eps = checkHyper('adagrad', 'eps', o.eps ?? 1e-10, atLeast(0));
     this.weightDecay = checkHyper('adagrad', 'weightDecay', o.weightDecay ?? 0, atLeast(0));
-    this.sum = this.buffer('sum', checkHyper('adagrad', 'initialAccumulatorValue', o.initialAccumulatorValue ?? 0, atLeast(0)));
+    this.sum = this.buffer(
+      'sum',
+      checkHyper('adagrad', 'initialAccumulatorValue', o.initialAccumulatorValue ?? 0, atLeast(0)),
+    );
   }
 
   protected update(p: Buf, g: Buf, n: number): void {
@@ -208,7 +243,13 @@ export class Adagrad extends Optimizer {
   }
 }
 
-export interface AdamOptions { lr: number; betas?: [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean }
+export interface AdamOptions {
+  lr: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+}
 
 export class Adam extends Optimizer {
   readonly name: 'adam' | 'adamw';
@@ -222,12 +263,17 @@ export class Adam extends Optimizer {
   private readonly vMax: Buf | null;
 
   /** decoupled: AdamW's weight decay (θ *= 1 − ηλ) instead of Adam's L2 term in the gradient. */
-  constructor(store: ParamStore, o: AdamOptions, readonly decoupled = false) {
+  constructor(
+    store: ParamStore,
+    o: AdamOptions,
+    readonly decoupled = false,
+  ) {
     const name = decoupled ? 'adamw' : 'adam';
     super(store, o.lr, name);
     this.name = name;
     const betas = o.betas ?? [0.9, 0.999];
-    if (!Array.isArray(betas) || betas.length !== 2) throw new ArgumentError(name, 'betas', 'a pair [beta1, beta2]', betas);
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new ArgumentError(name, 'betas', 'a pair [beta1, beta2]', betas);
     this.beta1 = checkHyper(name, 'betas[0]', betas[0], inUnit);
     this.beta2 = checkHyper(name, 'betas[1]', betas[1], inUnit);
     this.eps = checkHyper(name, 'eps', o.eps ?? 1e-8, atLeast(0));
@@ -269,7 +315,9 @@ export class AdamW extends Adam {
 export type OptimizerConfig = Record<string, unknown>;
 
 const renames: Record<string, string> = {
-  weight_decay: 'weightDecay', lr_decay: 'lrDecay', initial_accumulator_value: 'initialAccumulatorValue',
+  weight_decay: 'weightDecay',
+  lr_decay: 'lrDecay',
+  initial_accumulator_value: 'initialAccumulatorValue',
 };
 
 /** Make an optimizer by name; unknown names and unknown options are errors. */
@@ -287,19 +335,28 @@ export function makeOptimizer(name: string, store: ParamStore, config: Optimizer
     throw new ArgumentError('makeOptimizer', 'name', `one of ${optimizerNames.join(', ')}`, name);
   }
   for (const k of Object.keys(o)) {
-    if (!known[name as OptimizerName].includes(k)) throw new ArgumentError(name, 'options', `keys among ${known[name as OptimizerName].join(', ')}`, `'${k}'`, true);
+    if (!known[name as OptimizerName].includes(k))
+      throw new ArgumentError(name, 'options', `keys among ${known[name as OptimizerName].join(', ')}`, `'${k}'`, true);
   }
   switch (name as OptimizerName) {
-    case 'sgd': return new SGD(store, o as unknown as SgdOptions);
-    case 'rmsprop': return new RMSprop(store, o as unknown as RmspropOptions);
-    case 'adagrad': return new Adagrad(store, o as unknown as AdagradOptions);
-    case 'adam': return new Adam(store, o as unknown as AdamOptions);
-    case 'adamw': return new AdamW(store, o as unknown as AdamOptions);
+    case 'sgd':
+      return new SGD(store, o as unknown as SgdOptions);
+    case 'rmsprop':
+      return new RMSprop(store, o as unknown as RmspropOptions);
+    case 'adagrad':
+      return new Adagrad(store, o as unknown as AdagradOptions);
+    case 'adam':
+      return new Adam(store, o as unknown as AdamOptions);
+    case 'adamw':
+      return new AdamW(store, o as unknown as AdamOptions);
   }
 }
 
 /** A range a hyperparameter must lie in, as PyTorch's optimizers check it. */
-interface Range { holds(v: number): boolean; text: string }
+interface Range {
+  holds(v: number): boolean;
+  text: string;
+}
 const atLeast = (min: number): Range => ({ holds: (v) => v >= min, text: `a finite number ≥ ${min}` });
 const inUnit: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1)' };
 /**
@@ -307,11 +364,15 @@ const inUnit: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1)
  * above 1 the weight on g² is negative, s turns negative and √s is NaN at the first step, and
  * at 1 s stays 0 and every step is g/ε. So α must lie in [0, 1).
  */
-const smoothing: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1) (the weight of the old average of g²)' };
+const smoothing: Range = {
+  holds: (v) => v >= 0 && v < 1,
+  text: 'a number in [0, 1) (the weight of the old average of g²)',
+};
 const anyFinite: Range = { holds: () => true, text: 'a finite number' };
 
 function checkHyper(where: string, name: string, v: unknown, range: Range): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !range.holds(v)) throw new ArgumentError(where, name, range.text, v);
+  if (typeof v !== 'number' || !Number.isFinite(v) || !range.holds(v))
+    throw new ArgumentError(where, name, range.text, v);
   return v;
 }
 

@@ -23,7 +23,11 @@ export interface Schedule {
 
 export class StepDecay implements Schedule {
   readonly name = 'step';
-  constructor(readonly initialLr: number, readonly every: number, readonly gamma: number) {
+  constructor(
+    readonly initialLr: number,
+    readonly every: number,
+    readonly gamma: number,
+  ) {
     nonNegative('StepDecay', 'initialLr', initialLr);
     positive('StepDecay', 'every', every);
     positive('StepDecay', 'gamma', gamma);
@@ -40,7 +44,10 @@ export class StepDecay implements Schedule {
 
 export class ExponentialDecay implements Schedule {
   readonly name = 'exponential';
-  constructor(readonly initialLr: number, readonly gamma: number) {
+  constructor(
+    readonly initialLr: number,
+    readonly gamma: number,
+  ) {
     nonNegative('ExponentialDecay', 'initialLr', initialLr);
     positive('ExponentialDecay', 'gamma', gamma);
   }
@@ -80,17 +87,21 @@ export class HalveOnPlateau implements Schedule {
   /** The state a checkpoint read back: JSON writes the first best, Infinity, as null. */
   setState(state: ScheduleState): void {
     const best = (state.best as number | null) ?? Infinity;
-    if (typeof best !== 'number' || Number.isNaN(best)) throw new ArgumentError('HalveOnPlateau.setState', 'state.best', 'a number (or null for Infinity)', state.best);
-    if (!Number.isSafeInteger(state.bad) || state.bad < 0) throw new ArgumentError('HalveOnPlateau.setState', 'state.bad', 'an integer ≥ 0', state.bad);
+    if (typeof best !== 'number' || Number.isNaN(best))
+      throw new ArgumentError('HalveOnPlateau.setState', 'state.best', 'a number (or null for Infinity)', state.best);
+    if (!Number.isSafeInteger(state.bad) || state.bad < 0)
+      throw new ArgumentError('HalveOnPlateau.setState', 'state.bad', 'an integer ≥ 0', state.bad);
     this.best = best;
     this.bad = state.bad;
   }
 }
 
 function positive(where: string, name: string, v: number): void {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new ArgumentError(where, name, 'a finite number > 0', v);
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0))
+    throw new ArgumentError(where, name, 'a finite number > 0', v);
 }
 
 function nonNegative(where: string, name: string, v: number): void {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new ArgumentError(where, name, 'a finite number ≥ 0', v);
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+    throw new ArgumentError(where, name, 'a finite number ≥ 0', v);
 }

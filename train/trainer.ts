@@ -27,8 +27,17 @@ export interface StepReport {
 
 /** A training step met a NaN or infinity: `step N: the gradient of W[3] is NaN; training stopped …`. */
 export class NonFiniteStepError extends NonFiniteError {
-  constructor(readonly step: number, what: string, value: number) {
-    super(`step ${step}`, what, value, "; training stopped (onNonFinite: 'skip', or --on-nonfinite skip, skips such steps instead)");
+  constructor(
+    readonly step: number,
+    what: string,
+    value: number,
+  ) {
+    super(
+      `step ${step}`,
+      what,
+      value,
+      "; training stopped (onNonFinite: 'skip', or --on-nonfinite skip, skips such steps instead)",
+    );
   }
 }
 
@@ -49,7 +58,8 @@ export class Trainer {
     const mode = options.onNonFinite ?? 'stop';
     if (mode !== 'stop' && mode !== 'skip') throw new ArgumentError('Trainer', 'onNonFinite', "'stop' or 'skip'", mode);
     if (options.clip !== undefined) {
-      if (options.clip.mode !== 'norm' && options.clip.mode !== 'value') throw new ArgumentError('Trainer', 'clip.mode', "'norm' or 'value'", options.clip.mode);
+      if (options.clip.mode !== 'norm' && options.clip.mode !== 'value')
+        throw new ArgumentError('Trainer', 'clip.mode', "'norm' or 'value'", options.clip.mode);
       if (!(typeof options.clip.max === 'number' && options.clip.max > 0 && Number.isFinite(options.clip.max))) {
         throw new ArgumentError('Trainer', 'clip.max', 'a finite number > 0', options.clip.max);
       }
@@ -123,7 +133,10 @@ export class Trainer {
 }
 
 /** The first parameter (in store order) whose data or gradient holds a NaN or infinity. */
-export function firstNonFinite(store: ParamStore, which: 'data' | 'grad'): { name: string; index: number; value: number } | null {
+export function firstNonFinite(
+  store: ParamStore,
+  which: 'data' | 'grad',
+): { name: string; index: number; value: number } | null {
   for (const [name, t] of store.entries()) {
     const buf = which === 'data' ? t.data : t.ensureGrad();
     for (let q = 0; q < buf.length; q++) if (!Number.isFinite(buf[q])) return { name, index: q, value: buf[q] };

@@ -8,7 +8,13 @@ import { checkTensors, output, record } from './common.js';
 
 type Forward = (y: Buf, x: Buf, n: number) => void;
 
-function unary(tape: Tape | null, name: string, x: Tensor, forward: Forward, backward: (e: TapeEntry<null>) => void): Tensor {
+function unary(
+  tape: Tape | null,
+  name: string,
+  x: Tensor,
+  forward: Forward,
+  backward: (e: TapeEntry<null>) => void,
+): Tensor {
   checkTensors(name, { x });
   const out = output(tape, [x], x.shape);
   forward(out.data, x.data, x.size);

@@ -16,7 +16,11 @@ import { ArgumentError } from '../errors.js';
 import { checkTensors, output, record, rowsAndCols, shapeStr } from './common.js';
 
 type Kind = 'add' | 'sub' | 'mul';
-interface BinarySaved { broadcast: boolean; rows: number; cols: number }
+interface BinarySaved {
+  broadcast: boolean;
+  rows: number;
+  cols: number;
+}
 
 /** Same shape, or b a vector over a's last axis; returns whether b is broadcast. */
 function broadcastOf(op: Kind, a: Tensor, b: Tensor): BinarySaved {
@@ -24,7 +28,13 @@ function broadcastOf(op: Kind, a: Tensor, b: Tensor): BinarySaved {
   const { rows, cols } = rowsAndCols(a);
   if (sameShape(a.shape, b.shape)) return { broadcast: false, rows, cols };
   if (b.shape.length === 1 && a.shape.length >= 1 && b.shape[0] === cols) return { broadcast: true, rows, cols };
-  throw new ArgumentError(op, 'b', `of a's shape ${shapeStr(a.shape)} or be a vector [${cols}] over its last axis`, `b ${shapeStr(b.shape)}`, true);
+  throw new ArgumentError(
+    op,
+    'b',
+    `of a's shape ${shapeStr(a.shape)} or be a vector [${cols}] over its last axis`,
+    `b ${shapeStr(b.shape)}`,
+    true,
+  );
 }
 
 type Whole = (out: Buf, a: Buf, b: Buf, n: number) => void;
@@ -91,7 +101,9 @@ function mulBackward(e: TapeEntry<BinarySaved>): void {
   }
 }
 
-interface AffineSaved { scale: number }
+interface AffineSaved {
+  scale: number;
+}
 
 /** y = s·a. */
 export function scale(tape: Tape | null, a: Tensor, s: number): Tensor {
@@ -117,7 +129,8 @@ function affineBackward(e: TapeEntry<AffineSaved>): void {
 
 export function maximum(tape: Tape | null, a: Tensor, b: Tensor): Tensor {
   checkTensors('maximum', { a, b });
-  if (!sameShape(a.shape, b.shape)) throw new ArgumentError('maximum', 'b', `of a's shape ${shapeStr(a.shape)}`, shapeStr(b.shape), true);
+  if (!sameShape(a.shape, b.shape))
+    throw new ArgumentError('maximum', 'b', `of a's shape ${shapeStr(a.shape)}`, shapeStr(b.shape), true);
   const out = output(tape, [a, b], a.shape);
   ew.maximum(out.data, a.data, b.data, a.size);
   record(tape, maximumBackward, out, [a, b], null);

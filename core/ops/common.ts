@@ -13,7 +13,14 @@ export function output(tape: Tape | null, inputs: readonly Tensor[], shape: Shap
 }
 
 /** Record the op on the tape when its output wants a gradient. */
-export function record<S>(tape: Tape | null, backward: Backward<S>, out: Tensor | readonly Tensor[], inputs: readonly Tensor[], saved: S, holds: Releasable | null = null): void {
+export function record<S>(
+  tape: Tape | null,
+  backward: Backward<S>,
+  out: Tensor | readonly Tensor[],
+  inputs: readonly Tensor[],
+  saved: S,
+  holds: Releasable | null = null,
+): void {
   const first = Array.isArray(out) ? out[0] : (out as Tensor);
   if (tape !== null && first.requiresGrad) tape.push(backward, out, inputs, saved, holds);
 }
@@ -40,7 +47,13 @@ export function rowsAndCols(t: Tensor): { rows: number; cols: number } {
  * Integer indices checked one by one: whole numbers in [0, limit). The message names the
  * op, the argument, the position and the value.
  */
-export function checkIndices(op: string, name: string, values: ArrayLike<number>, limit: number, expectedCount: number): IndexBuf {
+export function checkIndices(
+  op: string,
+  name: string,
+  values: ArrayLike<number>,
+  limit: number,
+  expectedCount: number,
+): IndexBuf {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
     throw new ArgumentError(op, name, 'an array of integers', values);
   }

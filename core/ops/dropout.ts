@@ -11,7 +11,9 @@ import type { Tape, TapeEntry } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensors, output, record } from './common.js';
 
-interface DropoutSaved { mask: Buf }
+interface DropoutSaved {
+  mask: Buf;
+}
 
 export interface DropoutOptions {
   /** Probability of zeroing an element, in [0, 1). */
@@ -24,10 +26,12 @@ export interface DropoutOptions {
 
 export function dropout(tape: Tape | null, x: Tensor, { p, rng, training }: DropoutOptions): Tensor {
   checkTensors('dropout', { x });
-  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ArgumentError('dropout', 'p', 'a probability in [0, 1)', p);
+  if (typeof p !== 'number' || !(p >= 0 && p < 1))
+    throw new ArgumentError('dropout', 'p', 'a probability in [0, 1)', p);
   if (typeof training !== 'boolean') throw new ArgumentError('dropout', 'training', 'true or false', training);
   if (!training || p === 0) return x;
-  if (!(rng instanceof Rng)) throw new ArgumentError('dropout', 'rng', 'a seeded Rng when training with p > 0 (it draws the masks)', rng);
+  if (!(rng instanceof Rng))
+    throw new ArgumentError('dropout', 'rng', 'a seeded Rng when training with p > 0 (it draws the masks)', rng);
   const mask = allocScoped(x.dtype, x.size);
   const keep = 1 / (1 - p);
   for (let q = 0; q < x.size; q++) mask[q] = rng.uniform() < p ? 0 : keep;

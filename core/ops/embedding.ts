@@ -11,7 +11,9 @@ import type { Tensor } from '../tensor.js';
 import { checkIndices, checkTensors, output, record, shapeStr } from './common.js';
 import { ArgumentError } from '../errors.js';
 
-interface GatherSaved { index: IndexBuf }
+interface GatherSaved {
+  index: IndexBuf;
+}
 
 /** Rows `indices` of a 2-D `table` [N, D]; `indexShape` (default [n]) gives the output [...indexShape, D]. */
 export function gather(tape: Tape | null, table: Tensor, indices: ArrayLike<number>, indexShape?: Shape): Tensor {
@@ -23,7 +25,14 @@ export function embedding(tape: Tape | null, weight: Tensor, indices: ArrayLike<
   return lookup('embedding', 'weight', tape, weight, indices, indexShape);
 }
 
-function lookup(op: string, name: string, tape: Tape | null, table: Tensor, indices: ArrayLike<number>, indexShape?: Shape): Tensor {
+function lookup(
+  op: string,
+  name: string,
+  tape: Tape | null,
+  table: Tensor,
+  indices: ArrayLike<number>,
+  indexShape?: Shape,
+): Tensor {
   checkTensors(op, { [name]: table });
   if (table.shape.length !== 2) throw new ArgumentError(op, name, '2-D [rows, dim]', shapeStr(table.shape), true);
   const [rows, dim] = table.shape;

@@ -15,17 +15,28 @@ import { Tensor } from '../tensor.js';
 import { wantsGrad } from '../tape.js';
 import { checkTensors, output, record, rowsAndCols, shapeStr } from './common.js';
 
-interface ColumnsSaved { rows: number; cols: number; at: number[] }
+interface ColumnsSaved {
+  rows: number;
+  cols: number;
+  at: number[];
+}
 
 /** Concatenate along the last axis; all parts must agree on every other axis. */
 export function concat(tape: Tape | null, parts: readonly Tensor[]): Tensor {
-  if (!Array.isArray(parts) || parts.length === 0) throw new ArgumentError('concat', 'parts', 'a non-empty array of tensors', parts);
+  if (!Array.isArray(parts) || parts.length === 0)
+    throw new ArgumentError('concat', 'parts', 'a non-empty array of tensors', parts);
   checkTensors('concat', Object.fromEntries(parts.map((p, q) => [`parts[${q}]`, p])));
   const lead = parts[0].shape.slice(0, -1);
   for (let q = 0; q < parts.length; q++) {
     const s = parts[q].shape;
     if (s.length === 0 || !sameShape(s.slice(0, -1), lead)) {
-      throw new ArgumentError('concat', `parts[${q}]`, `at least 1-D and share the leading axes ${shapeStr(lead)} of parts[0]`, shapeStr(s), true);
+      throw new ArgumentError(
+        'concat',
+        `parts[${q}]`,
+        `at least 1-D and share the leading axes ${shapeStr(lead)} of parts[0]`,
+        shapeStr(s),
+        true,
+      );
     }
   }
   const widths = parts.map((p) => p.shape[p.shape.length - 1]);
@@ -56,8 +67,21 @@ function concatBackward(e: TapeEntry<ColumnsSaved>): void {
 export function slice(tape: Tape | null, x: Tensor, at: number, width: number): Tensor {
   checkTensors('slice', { x });
   const { rows, cols } = rowsAndCols(x);
-  if (x.shape.length === 0 || !Number.isInteger(at) || !Number.isInteger(width) || at < 0 || width < 0 || at + width > cols) {
-    throw new ArgumentError('slice', `columns [${at}, ${at + width})`, `within the last axis of x ${shapeStr(x.shape)}`, `at ${at}, width ${width}`, true);
+  if (
+    x.shape.length === 0 ||
+    !Number.isInteger(at) ||
+    !Number.isInteger(width) ||
+    at < 0 ||
+    width < 0 ||
+    at + width > cols
+  ) {
+    throw new ArgumentError(
+      'slice',
+      `columns [${at}, ${at + width})`,
+      `within the last axis of x ${shapeStr(x.shape)}`,
+      `at ${at}, width ${width}`,
+      true,
+    );
   }
   const out = output(tape, [x], [...x.shape.slice(0, -1), width]);
   mv.copyFromColumns(out.data, x.data, cols, at, width, rows);
@@ -82,7 +106,13 @@ export function split(tape: Tape | null, x: Tensor, widths: readonly number[]): 
   const cols = x.shape.length === 0 ? 0 : x.shape[x.shape.length - 1];
   const total = widths.reduce((p, q) => p + q, 0);
   if (total !== cols) {
-    throw new ArgumentError('split', `widths [${widths.join(',')}]`, `a split of the last axis of x ${shapeStr(x.shape)}, which is ${cols}`, `widths that add up to ${total}`, true);
+    throw new ArgumentError(
+      'split',
+      `widths [${widths.join(',')}]`,
+      `a split of the last axis of x ${shapeStr(x.shape)}, which is ${cols}`,
+      `widths that add up to ${total}`,
+      true,
+    );
   }
   const parts: Tensor[] = [];
   let at = 0;
@@ -93,7 +123,9 @@ export function split(tape: Tape | null, x: Tensor, widths: readonly number[]): 
   return parts;
 }
 
-interface BlockSaved { at: number }
+interface BlockSaved {
+  at: number;
+}
 
 /** x[t] from a time-major x: [T, …]. */
 export function selectStep(tape: Tape | null, x: Tensor, t: number): Tensor {
@@ -116,12 +148,19 @@ function selectStepBackward(e: TapeEntry<BlockSaved>): void {
 
 /** Stack equal-shaped tensors along a new leading (time) axis: the inverse of `selectStep`. */
 export function stack(tape: Tape | null, items: readonly Tensor[]): Tensor {
-  if (!Array.isArray(items) || items.length === 0) throw new ArgumentError('stack', 'items', 'a non-empty array of tensors', items);
+  if (!Array.isArray(items) || items.length === 0)
+    throw new ArgumentError('stack', 'items', 'a non-empty array of tensors', items);
   checkTensors('stack', Object.fromEntries(items.map((p, q) => [`items[${q}]`, p])));
   const shape = items[0].shape;
   items.forEach((item, q) => {
     if (!sameShape(item.shape, shape)) {
-      throw new ArgumentError('stack', `items[${q}]`, `of shape ${shapeStr(shape)} like items[0] (expected ${shapeStr(shape)})`, `shape ${shapeStr(item.shape)}`, true);
+      throw new ArgumentError(
+        'stack',
+        `items[${q}]`,
+        `of shape ${shapeStr(shape)} like items[0] (expected ${shapeStr(shape)})`,
+        `shape ${shapeStr(item.shape)}`,
+        true,
+      );
     }
   });
   const out = output(tape, items, [items.length, ...shape]);
@@ -142,7 +181,13 @@ export function reshape(tape: Tape | null, x: Tensor, shape: Shape): Tensor {
   checkTensors('reshape', { x });
   checkShape('reshape', shape);
   if (sizeOf(shape) !== x.size) {
-    throw new ArgumentError('reshape', `shape ${shapeStr(shape)}`, `a shape that holds ${x.size} values like x ${shapeStr(x.shape)} (it holds ${sizeOf(shape)} values)`, `x ${shapeStr(x.shape)} holds ${x.size}`, true);
+    throw new ArgumentError(
+      'reshape',
+      `shape ${shapeStr(shape)}`,
+      `a shape that holds ${x.size} values like x ${shapeStr(x.shape)} (it holds ${sizeOf(shape)} values)`,
+      `x ${shapeStr(x.shape)} holds ${x.size}`,
+      true,
+    );
   }
   const out = new Tensor(x.data, shape, { requiresGrad: wantsGrad(tape, [x]) });
   record(tape, reshapeBackward, out, [x], null);

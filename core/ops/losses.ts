@@ -24,24 +24,36 @@ export interface CrossEntropyOptions {
   reduction?: Reduction;
 }
 
-interface XentSaved { probs: Buf; targets: IndexBuf; mask: Buf | null; scale: number; rows: number; classes: number }
+interface XentSaved {
+  probs: Buf;
+  targets: IndexBuf;
+  mask: Buf | null;
+  scale: number;
+  rows: number;
+  classes: number;
+}
 
 export function softmaxCrossEntropy(
-  tape: Tape | null, logits: Tensor, targets: ArrayLike<number>, options: CrossEntropyOptions = {},
+  tape: Tape | null,
+  logits: Tensor,
+  targets: ArrayLike<number>,
+  options: CrossEntropyOptions = {},
 ): Tensor {
   checkTensors('softmaxCrossEntropy', { logits });
-  if (logits.shape.length === 0) throw new ArgumentError('softmaxCrossEntropy', 'logits', 'at least 1-D [..., classes]', 'a scalar', true);
+  if (logits.shape.length === 0)
+    throw new ArgumentError('softmaxCrossEntropy', 'logits', 'at least 1-D [..., classes]', 'a scalar', true);
   const { rows, cols: classes } = rowsAndCols(logits);
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum') {
-    throw new ArgumentError('softmaxCrossEntropy', 'reduction', '\'mean\' or \'sum\'', reduction);
+    throw new ArgumentError('softmaxCrossEntropy', 'reduction', "'mean' or 'sum'", reduction);
   }
   const t = checkIndices('softmaxCrossEntropy', 'targets', targets, classes, rows);
   const mask = options.mask === undefined ? null : checkMask(options.mask, rows, logits);
   const probs = allocScoped(logits.dtype, logits.size);
   const rowLoss = allocScoped('f64', rows);
   softmaxCrossEntropyForward(probs, rowLoss, logits.data, t, rows, classes);
-  let total = 0, weight = 0;
+  let total = 0,
+    weight = 0;
   for (let r = 0; r < rows; r++) {
     const w = mask === null ? 1 : mask[r];
     if (w !== 0) total += w * rowLoss[r];
@@ -57,7 +69,12 @@ export function softmaxCrossEntropy(
 
 function checkMask(values: ArrayLike<number>, rows: number, logits: Tensor): Buf {
   if (values.length !== rows) {
-    throw new ArgumentError('softmaxCrossEntropy', 'mask', `one weight per row (${rows} for logits ${shapeStr(logits.shape)})`, values.length);
+    throw new ArgumentError(
+      'softmaxCrossEntropy',
+      'mask',
+      `one weight per row (${rows} for logits ${shapeStr(logits.shape)})`,
+      values.length,
+    );
   }
   const mask = allocScoped(logits.dtype, rows);
   for (let r = 0; r < rows; r++) {
@@ -75,14 +92,23 @@ function xentBackward(e: TapeEntry<XentSaved>): void {
   softmaxCrossEntropyBackward(logits.ensureGrad(), probs, targets, mask, scale * e.out.grad![0], rows, classes);
 }
 
-interface MseSaved { diff: Buf }
+interface MseSaved {
+  diff: Buf;
+}
 
 export function mse(tape: Tape | null, prediction: Tensor, target: Tensor): Tensor {
   checkTensors('mse', { prediction, target });
   if (!sameShape(prediction.shape, target.shape)) {
-    throw new ArgumentError('mse', 'target', `of prediction's shape ${shapeStr(prediction.shape)}`, shapeStr(target.shape), true);
+    throw new ArgumentError(
+      'mse',
+      'target',
+      `of prediction's shape ${shapeStr(prediction.shape)}`,
+      shapeStr(target.shape),
+      true,
+    );
   }
-  if (prediction.size === 0) throw new ArgumentError('mse', 'prediction', 'at least one element', 'an empty tensor', true);
+  if (prediction.size === 0)
+    throw new ArgumentError('mse', 'prediction', 'at least one element', 'an empty tensor', true);
   const n = prediction.size;
   const diff = allocScoped(prediction.dtype, n);
   sub(diff, prediction.data, target.data, n);

@@ -9,7 +9,12 @@ import type { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { checkTensors, output, record, shapeStr } from './common.js';
 
-interface MatmulSaved { m: number; n: number; transA: boolean; transB: boolean }
+interface MatmulSaved {
+  m: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+}
 
 export function matmul(tape: Tape | null, a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   checkTensors('matmul', { a, b });
@@ -19,7 +24,13 @@ export function matmul(tape: Tape | null, a: Tensor, b: Tensor, transA = false, 
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (k !== kb) {
-    throw new ArgumentError('matmul', `b ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''}`, `a matrix that has ${k} rows (the inner sizes must agree)`, `a ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} has ${k} columns and b has ${kb} rows`, true);
+    throw new ArgumentError(
+      'matmul',
+      `b ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''}`,
+      `a matrix that has ${k} rows (the inner sizes must agree)`,
+      `a ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} has ${k} columns and b has ${kb} rows`,
+      true,
+    );
   }
   const out = output(tape, [a, b], [m, n]);
   gemm(view(out.data, m, n), matrixOf(a), matrixOf(b), transA, transB, 0);
@@ -35,15 +46,19 @@ function matrixOf(t: Tensor, data = t.data) {
 function matmulBackward(e: TapeEntry<MatmulSaved>): void {
   const [a, b] = e.inputs;
   const { m, n, transA, transB } = e.saved;
-  const dC = view(e.out.grad!, m, n), A = matrixOf(a), B = matrixOf(b);
+  const dC = view(e.out.grad!, m, n),
+    A = matrixOf(a),
+    B = matrixOf(b);
   if (a.requiresGrad) {
     const dA = matrixOf(a, a.ensureGrad());
-    if (!transA) gemm(dA, dC, B, false, !transB, 1); // [m,k] = dC · op(B)ᵀ
+    if (!transA)
+      gemm(dA, dC, B, false, !transB, 1); // [m,k] = dC · op(B)ᵀ
     else gemm(dA, B, dC, transB, true, 1); //           [k,m] = op(B) · dCᵀ
   }
   if (b.requiresGrad) {
     const dB = matrixOf(b, b.ensureGrad());
-    if (!transB) gemm(dB, A, dC, !transA, false, 1); // [k,n] = op(A)ᵀ · dC
+    if (!transB)
+      gemm(dB, A, dC, !transA, false, 1); // [k,n] = op(A)ᵀ · dC
     else gemm(dB, dC, A, true, transA, 1); //           [n,k] = dCᵀ · op(A)
   }
 }

@@ -9,7 +9,9 @@ import type { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { checkTensors, output, record } from './common.js';
 
-interface ReduceSaved { scale: number }
+interface ReduceSaved {
+  scale: number;
+}
 
 export function sum(tape: Tape | null, x: Tensor): Tensor {
   return reduce(tape, 'sum', x, 1);

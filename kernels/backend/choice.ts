@@ -31,9 +31,40 @@ export function wasmSupport(): { ok: boolean; why: string } {
   if (support !== null) return support;
   try {
     // The smallest module that uses a v128 value: (func (result v128) v128.const 0).
-    const simd = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array(16).fill(0), 11);
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(simd)) support = { ok: false, why: 'WebAssembly SIMD128 is not available' };
-    else if (typeof SharedArrayBuffer !== 'function') support = { ok: false, why: 'shared memory is not available (a browser page must be cross-origin isolated)' };
+    const simd = Uint8Array.of(
+      0,
+      97,
+      115,
+      109,
+      1,
+      0,
+      0,
+      0,
+      1,
+      5,
+      1,
+      96,
+      0,
+      1,
+      123,
+      3,
+      2,
+      1,
+      0,
+      10,
+      22,
+      1,
+      20,
+      0,
+      253,
+      12,
+      ...new Array(16).fill(0),
+      11,
+    );
+    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(simd))
+      support = { ok: false, why: 'WebAssembly SIMD128 is not available' };
+    else if (typeof SharedArrayBuffer !== 'function')
+      support = { ok: false, why: 'shared memory is not available (a browser page must be cross-origin isolated)' };
     else {
       new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
       support = { ok: true, why: '' };

@@ -40,7 +40,13 @@ export function view(buf: Buf, rows: number, cols: number, offset = 0, ld = cols
 export class StepView implements MatrixView {
   offset: number;
 
-  constructor(readonly buf: Buf, readonly rows: number, readonly cols: number, readonly ld = cols, readonly base = 0) {
+  constructor(
+    readonly buf: Buf,
+    readonly rows: number,
+    readonly cols: number,
+    readonly ld = cols,
+    readonly base = 0,
+  ) {
     this.offset = base;
   }
 
@@ -65,13 +71,26 @@ export function rows(m: MatrixView, from: number, count: number): MatrixView {
  * sizes come from the views and must agree. `work` (gemmPackSize doubles) selects the
  * packed kernel.
  */
-export function gemm(c: MatrixView, a: MatrixView, b: MatrixView, transA: boolean, transB: boolean, beta: number, work: Panels | null = null): void {
+export function gemm(
+  c: MatrixView,
+  a: MatrixView,
+  b: MatrixView,
+  transA: boolean,
+  transB: boolean,
+  beta: number,
+  work: Panels | null = null,
+): void {
   const [m, k] = transA ? [a.cols, a.rows] : [a.rows, a.cols];
   const [kb, n] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
   if (k !== kb || c.rows !== m || c.cols !== n) {
     throw new Error(`gemm: sizes disagree: op(A) ${m}×${k}, op(B) ${kb}×${n}, C ${c.rows}×${c.cols}`);
   }
-  if (kernelBackend() === 'wasm' && c.buf instanceof Float32Array && a.buf instanceof Float32Array && b.buf instanceof Float32Array) {
+  if (
+    kernelBackend() === 'wasm' &&
+    c.buf instanceof Float32Array &&
+    a.buf instanceof Float32Array &&
+    b.buf instanceof Float32Array
+  ) {
     wasmGemm(c, a, b, m, n, k, transA, transB, beta);
     return;
   }
@@ -97,9 +116,38 @@ function onHeap(views: MatrixView[], body: (placed: { buf: Float32Array; offset:
 }
 
 /** The wasm GEMM over float32 views (see onHeap for views outside the heap); the TypeScript kernel when the heap is full. */
-function wasmGemm(c: MatrixView, a: MatrixView, b: MatrixView, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number): void {
-  const done = onHeap([c, a, b], ([C, A, B]) => wasmBackend().gemm.gemm(C.buf, A.buf, B.buf, m, n, k, transA, transB, beta, C.offset, A.offset, B.offset, c.ld, a.ld, b.ld));
-  if (!done) gemmRaw(c.buf, a.buf, b.buf, m, n, k, transA, transB, beta, c.offset, a.offset, b.offset, c.ld, a.ld, b.ld, null);
+function wasmGemm(
+  c: MatrixView,
+  a: MatrixView,
+  b: MatrixView,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  beta: number,
+): void {
+  const done = onHeap([c, a, b], ([C, A, B]) =>
+    wasmBackend().gemm.gemm(
+      C.buf,
+      A.buf,
+      B.buf,
+      m,
+      n,
+      k,
+      transA,
+      transB,
+      beta,
+      C.offset,
+      A.offset,
+      B.offset,
+      c.ld,
+      a.ld,
+      b.ld,
+    ),
+  );
+  if (!done)
+    gemmRaw(c.buf, a.buf, b.buf, m, n, k, transA, transB, beta, c.offset, a.offset, b.offset, c.ld, a.ld, b.ld, null);
 }
 
 /** pre = xs · W_x: every step's input projection in one product (beta 0: pre is overwritten). */
@@ -143,7 +191,12 @@ export class PackRoom {
   private heap32: Float32Array | null = null;
 
   /** floats32: room the wasm panels may need in all (two weights of k·n, say). */
-  constructor(readonly panels: Panels, readonly scratch: number, private readonly floats32: number, private readonly make32: (n: number) => Float32Array) {}
+  constructor(
+    readonly panels: Panels,
+    readonly scratch: number,
+    private readonly floats32: number,
+    private readonly make32: (n: number) => Float32Array,
+  ) {}
 
   start(): this {
     this.next = 0;
@@ -158,13 +211,17 @@ export class PackRoom {
     if (kernelBackend() === 'wasm' && W.buf instanceof Float32Array) {
       this.heap32 ??= this.make32(this.floats32);
       const floats = WasmGemm.packedFloats(k, n);
-      if (this.next32 + floats > this.heap32.length) throw new Error(`PackRoom: ${floats} more floats of wasm panels do not fit in ${this.heap32.length}`);
+      if (this.next32 + floats > this.heap32.length)
+        throw new Error(`PackRoom: ${floats} more floats of wasm panels do not fit in ${this.heap32.length}`);
       const at = this.heap32.byteOffset + 4 * this.next32;
       // Panels outside the heap (it was full when they were made) cannot take the wasm kernel.
-      if (wasmBackend().heap.holds(this.heap32) && onHeap([W], ([B]) => {
-        wasmBackend().gemm.prepack(at, B.buf, k, n, transpose, B.offset, W.ld);
-        return true;
-      })) {
+      if (
+        wasmBackend().heap.holds(this.heap32) &&
+        onHeap([W], ([B]) => {
+          wasmBackend().gemm.prepack(at, B.buf, k, n, transpose, B.offset, W.ld);
+          return true;
+        })
+      ) {
         this.next32 += floats;
         return { ...packed, offset: -1, heapAt: at };
       }
@@ -192,11 +249,28 @@ export function gemmPacked(c: MatrixView, a: MatrixView, w: PackedWeight, beta: 
     throw new Error(`gemmPacked: sizes disagree: A ${a.rows}×${a.cols}, packed W ${w.k}×${w.n}, C ${c.rows}×${c.cols}`);
   }
   if (w.heapAt >= 0) {
-    const done = onHeap([c, a], ([C, A]) => wasmBackend().gemm.gemmPrepacked(C.buf, A.buf, w.heapAt, a.rows, w.n, w.k, beta, C.offset, A.offset, c.ld, a.ld));
+    const done = onHeap([c, a], ([C, A]) =>
+      wasmBackend().gemm.gemmPrepacked(C.buf, A.buf, w.heapAt, a.rows, w.n, w.k, beta, C.offset, A.offset, c.ld, a.ld),
+    );
     if (!done) gemm(c, a, w.source, false, w.transpose, beta);
     return;
   }
-  gemmPrepacked(c.buf, a.buf, a.rows, w.k, false, a.offset, a.ld, w.panels, w.offset, w.n, beta, c.offset, c.ld, w.scratch);
+  gemmPrepacked(
+    c.buf,
+    a.buf,
+    a.rows,
+    w.k,
+    false,
+    a.offset,
+    a.ld,
+    w.panels,
+    w.offset,
+    w.n,
+    beta,
+    c.offset,
+    c.ld,
+    w.scratch,
+  );
 }
 
 /** preₛ += hₛ₋₁ · W_h: the one product inside the time loop. */

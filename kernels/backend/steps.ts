@@ -4,7 +4,13 @@
 // each with the TypeScript kernels' arguments.
 import { onWasm, wasmModule } from './choice.js';
 import * as gru from '../js/gruStep.js';
-import { lstmStepBackward, lstmStepForward, type LstmBuffers, type LstmGradBuffers, type LstmLayout } from '../js/lstmStep.js';
+import {
+  lstmStepBackward,
+  lstmStepForward,
+  type LstmBuffers,
+  type LstmGradBuffers,
+  type LstmLayout,
+} from '../js/lstmStep.js';
 import { rnnStepBackward, rnnStepForward, type RnnNonlinearity } from '../js/rnnStep.js';
 import type { Buf, IndexBuf } from '../js/types.js';
 import { gruRowKernels, WasmGruStep } from '../wasm/gruStep.js';
@@ -17,12 +23,21 @@ export interface LstmStepKernels {
 }
 
 /** The LSTM step kernels for a pass over these buffers (and, for backward, these gradient buffers and `more`). */
-export function lstmStepKernels(L: LstmLayout, b: LstmBuffers, gateRecurrence: boolean, d: LstmGradBuffers | null, more: readonly Buf[] = []): LstmStepKernels {
+export function lstmStepKernels(
+  L: LstmLayout,
+  b: LstmBuffers,
+  gateRecurrence: boolean,
+  d: LstmGradBuffers | null,
+  more: readonly Buf[] = [],
+): LstmStepKernels {
   const { pre, bias, act, cs, tcs, hs, pI, pF, pO } = b;
   const grads = d === null ? [] : [d.dPre, d.dh, d.dc, d.dGateRecurrent, d.dpI, d.dpF, d.dpO];
   if (onWasm([pre, bias, act, cs, tcs, hs, pI, pF, pO, ...grads, ...more])) {
     const sw = lstmSwitches(L, b, gateRecurrence);
-    return new WasmLstmStep(L, wasmModule(`lstm ${JSON.stringify(sw)}`, (heap) => lstmRowKernels(heap, sw)));
+    return new WasmLstmStep(
+      L,
+      wasmModule(`lstm ${JSON.stringify(sw)}`, (heap) => lstmRowKernels(heap, sw)),
+    );
   }
   return {
     forward: (bb, s, rows, lengths) => lstmStepForward(bb, L, s, rows, lengths),
@@ -35,8 +50,22 @@ export interface GruStepKernels {
   backward(b: gru.GruBuffers, d: gru.GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
   beforeGatesForward(b: gru.GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
   beforeOutputForward(b: gru.GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
-  beforeOutputBackward(b: gru.GruBuffers, d: gru.GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
-  beforeGatesBackward(b: gru.GruBuffers, d: gru.GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void;
+  beforeOutputBackward(
+    b: gru.GruBuffers,
+    d: gru.GruGradBuffers,
+    H: number,
+    s: number,
+    rows: number,
+    lengths: IndexBuf,
+  ): void;
+  beforeGatesBackward(
+    b: gru.GruBuffers,
+    d: gru.GruGradBuffers,
+    H: number,
+    s: number,
+    rows: number,
+    lengths: IndexBuf,
+  ): void;
 }
 
 /** The TypeScript GRU step kernels for one convention of z (zSign 1: z keeps, −1: z writes). */
@@ -52,10 +81,17 @@ function gruTypeScript(zSign: 1 | -1): GruStepKernels {
 }
 
 /** The GRU step kernels for a pass over these buffers (both forms, either convention of z; backward adds its gradient buffers and `more`). */
-export function gruStepKernels(zWrites: boolean, b: gru.GruBuffers, d: gru.GruGradBuffers | null, more: readonly Buf[] = []): GruStepKernels {
+export function gruStepKernels(
+  zWrites: boolean,
+  b: gru.GruBuffers,
+  d: gru.GruGradBuffers | null,
+  more: readonly Buf[] = [],
+): GruStepKernels {
   const grads = d === null ? [] : [d.dXp, d.dHp, d.dh, d.dhPrev, d.dRh];
   if (onWasm([b.xp, b.hp, b.act, b.rh, b.hs, ...grads, ...more])) {
-    return new WasmGruStep(wasmModule(`gru ${zWrites ? 'z writes' : 'z keeps'}`, (heap) => gruRowKernels(heap, zWrites)));
+    return new WasmGruStep(
+      wasmModule(`gru ${zWrites ? 'z writes' : 'z keeps'}`, (heap) => gruRowKernels(heap, zWrites)),
+    );
   }
   return gruTypeScript(zWrites ? -1 : 1);
 }

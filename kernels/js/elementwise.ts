@@ -30,7 +30,7 @@ export function maximum(out: Buf, a: Buf, b: Buf, n: number): void {
 
 /** The gradient of max(a, b) reaches a where a ≥ b (forA), else b: d += dout where chosen. */
 export function maximumBackward(d: Buf, dout: Buf, a: Buf, b: Buf, n: number, forA: boolean): void {
-  for (let q = 0; q < n; q++) if ((a[q] >= b[q]) === forA) d[q] += dout[q];
+  for (let q = 0; q < n; q++) if (a[q] >= b[q] === forA) d[q] += dout[q];
 }
 
 /** y += s·x, all [n]: how a gradient flows back through a sum or a scaling. */

@@ -42,10 +42,25 @@ export function gemmPackSize(m: number, n: number, k: number): number {
  * gemmPackSize(m, n, k) floats. (The layouts are those of gemm in gemm.ts.)
  */
 export function gemmPacked(
-  c: Buf, a: Buf, b: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number,
-  offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number, work: Panels,
+  c: Buf,
+  a: Buf,
+  b: Buf,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  beta: number,
+  offC: number,
+  offA: number,
+  offB: number,
+  ldc: number,
+  lda: number,
+  ldb: number,
+  work: Panels,
 ): void {
-  const kc = Math.min(k, PANELS_KC), bAt = panelSize(m, kc);
+  const kc = Math.min(k, PANELS_KC),
+    bAt = panelSize(m, kc);
   for (let p0 = 0; p0 < k; p0 += kc) {
     const width = Math.min(kc, k - p0);
     packA(work, 0, a, m, width, transA, offA + (transA ? p0 * lda : p0), lda);
@@ -60,8 +75,20 @@ export function gemmPacked(
  * product repeated with the same B, step after step.
  */
 export function gemmPrepacked(
-  c: Buf, a: Buf, m: number, k: number, transA: boolean, offA: number, lda: number,
-  panels: Panels, pbOff: number, n: number, beta: number, offC: number, ldc: number, paOff: number,
+  c: Buf,
+  a: Buf,
+  m: number,
+  k: number,
+  transA: boolean,
+  offA: number,
+  lda: number,
+  panels: Panels,
+  pbOff: number,
+  n: number,
+  beta: number,
+  offC: number,
+  ldc: number,
+  paOff: number,
 ): void {
   packA(panels, paOff, a, m, k, transA, offA, lda);
   gemmPanels(c, panels, paOff, pbOff, m, n, k, beta, offC, ldc);
@@ -72,7 +99,16 @@ export function gemmPrepacked(
  * into panels of three at dst[dstOff …]. The source is read along its rows, whichever way
  * the vectors lie, so that each cache line is fetched once.
  */
-export function packPanels(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
+export function packPanels(
+  dst: Panels,
+  dstOff: number,
+  src: Buf,
+  off: number,
+  count: number,
+  k: number,
+  rowStride: number,
+  colStride: number,
+): void {
   if (rowStride === 1 && colStride !== 1) packAcross(dst, dstOff, src, off, count, k, colStride);
   else packAlong(dst, dstOff, src, off, count, k, rowStride, colStride);
 }
@@ -81,11 +117,22 @@ export function packPanels(dst: Panels, dstOff: number, src: Buf, off: number, c
  * Vectors along the source rows (element p of vector r at r·rowStride + p·colStride): panel
  * by panel, three source vectors read side by side; a last, partial panel padded with zeros.
  */
-function packAlong(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, rowStride: number, colStride: number): void {
+function packAlong(
+  dst: Panels,
+  dstOff: number,
+  src: Buf,
+  off: number,
+  count: number,
+  k: number,
+  rowStride: number,
+  colStride: number,
+): void {
   const whole = count - (count % R);
   let at = dstOff;
   for (let r = 0; r < whole; r += R) {
-    let s0 = off + r * rowStride, s1 = s0 + rowStride, s2 = s1 + rowStride;
+    let s0 = off + r * rowStride,
+      s1 = s0 + rowStride,
+      s2 = s1 + rowStride;
     for (let p = 0; p < k; p++, at += R, s0 += colStride, s1 += colStride, s2 += colStride) {
       dst[at] = src[s0];
       dst[at + 1] = src[s1];
@@ -94,14 +141,16 @@ function packAlong(dst: Panels, dstOff: number, src: Buf, off: number, count: nu
   }
   if (whole < count) {
     for (let p = 0; p < k; p++, at += R) {
-      for (let r = 0; r < R; r++) dst[at + r] = whole + r < count ? src[off + (whole + r) * rowStride + p * colStride] : 0;
+      for (let r = 0; r < R; r++)
+        dst[at + r] = whole + r < count ? src[off + (whole + r) * rowStride + p * colStride] : 0;
     }
   }
 }
 
 /** Vectors across the source rows (element p of vector r at p·ld + r): one source row at a time. */
 function packAcross(dst: Panels, dstOff: number, src: Buf, off: number, count: number, k: number, ld: number): void {
-  const whole = count - (count % R), step = k * R;
+  const whole = count - (count % R),
+    step = k * R;
   for (let p = 0; p < k; p++) {
     const row = off + p * ld;
     let at = dstOff + p * R;
@@ -115,13 +164,31 @@ function packAcross(dst: Panels, dstOff: number, src: Buf, off: number, count: n
 }
 
 /** Pack op(A), [m,k], as row panels. */
-export function packA(dst: Panels, dstOff: number, a: Buf, m: number, k: number, transA: boolean, offA: number, lda: number): void {
+export function packA(
+  dst: Panels,
+  dstOff: number,
+  a: Buf,
+  m: number,
+  k: number,
+  transA: boolean,
+  offA: number,
+  lda: number,
+): void {
   if (transA) packPanels(dst, dstOff, a, offA, m, k, 1, lda);
   else packPanels(dst, dstOff, a, offA, m, k, lda, 1);
 }
 
 /** Pack op(B), [k,n], as column panels. */
-export function packB(dst: Panels, dstOff: number, b: Buf, n: number, k: number, transB: boolean, offB: number, ldb: number): void {
+export function packB(
+  dst: Panels,
+  dstOff: number,
+  b: Buf,
+  n: number,
+  k: number,
+  transB: boolean,
+  offB: number,
+  ldb: number,
+): void {
   if (transB) packPanels(dst, dstOff, b, offB, n, k, ldb, 1);
   else packPanels(dst, dstOff, b, offB, n, k, 1, ldb);
 }
@@ -132,13 +199,22 @@ export function packB(dst: Panels, dstOff: number, b: Buf, n: number, k: number,
  * fields at each step of k instead of two's, 2-5% faster on 512³.)
  */
 export function gemmPanels(
-  c: Buf, w: Panels, paOff: number, pbOff: number, m: number, n: number, k: number,
-  beta: number, offC: number, ldc: number,
+  c: Buf,
+  w: Panels,
+  paOff: number,
+  pbOff: number,
+  m: number,
+  n: number,
+  k: number,
+  beta: number,
+  offC: number,
+  ldc: number,
 ): void {
   // beta 0 writes the sums, beta 1 adds them; any other beta scales C first, then adds.
   if (beta !== 0 && beta !== 1) scaleC(c, m, n, beta, offC, ldc);
   const add = beta !== 0;
-  const fullA = Math.floor(m / R), fullB = Math.floor(n / R);
+  const fullA = Math.floor(m / R),
+    fullB = Math.floor(n / R);
   // Whole 3×3 tiles. The outer loop walks the larger operand, so that the panels of the
   // smaller one, read again and again by the inner loop, stay in cache.
   if (fullA >= fullB) {
@@ -148,7 +224,8 @@ export function gemmPanels(
   }
   // The ragged edges: a last column panel with one or two columns (its corner included), a
   // last row panel with one or two rows.
-  if (fullB * R < n) for (let qa = 0; qa < Math.ceil(m / R); qa++) edgeColumns(c, w, paOff, pbOff, m, n, k, add, offC, ldc, qa, fullB);
+  if (fullB * R < n)
+    for (let qa = 0; qa < Math.ceil(m / R); qa++) edgeColumns(c, w, paOff, pbOff, m, n, k, add, offC, ldc, qa, fullB);
   if (fullA * R < m) for (let qb = 0; qb < fullB; qb++) edgeRows(c, w, paOff, pbOff, m, k, add, offC, ldc, fullA, qb);
 }
 
@@ -169,32 +246,74 @@ export function scaleC(c: Buf, m: number, n: number, beta: number, offC: number,
  * best alone.
  */
 function wholeTiles(
-  c: Buf, w: Panels, paOff: number, pbOff: number, k: number,
-  add: boolean, offC: number, ldc: number, qa: number, qb: number, da: number, db: number, count: number,
+  c: Buf,
+  w: Panels,
+  paOff: number,
+  pbOff: number,
+  k: number,
+  add: boolean,
+  offC: number,
+  ldc: number,
+  qa: number,
+  qb: number,
+  da: number,
+  db: number,
+  count: number,
 ): void {
   const step = R * k;
   for (let t = 0; t < count; t++, qa += da, qb += db) {
-    let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
-    let x = paOff + qa * step, y = pbOff + qb * step;
+    let s00 = 0,
+      s01 = 0,
+      s02 = 0,
+      s10 = 0,
+      s11 = 0,
+      s12 = 0,
+      s20 = 0,
+      s21 = 0,
+      s22 = 0;
+    let x = paOff + qa * step,
+      y = pbOff + qb * step;
     const end = x + step;
     for (; x < end; x = (x + R) | 0, y = (y + R) | 0) {
-      const b0 = w[y], b1 = w[(y + 1) | 0], b2 = w[(y + 2) | 0];
+      const b0 = w[y],
+        b1 = w[(y + 1) | 0],
+        b2 = w[(y + 2) | 0];
       const a0 = w[x];
-      s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
+      s00 += a0 * b0;
+      s01 += a0 * b1;
+      s02 += a0 * b2;
       const a1 = w[(x + 1) | 0];
-      s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+      s10 += a1 * b0;
+      s11 += a1 * b1;
+      s12 += a1 * b2;
       const a2 = w[(x + 2) | 0];
-      s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2;
+      s20 += a2 * b0;
+      s21 += a2 * b1;
+      s22 += a2 * b2;
     }
-    const r0 = offC + qa * R * ldc + qb * R, r1 = r0 + ldc, r2 = r1 + ldc;
+    const r0 = offC + qa * R * ldc + qb * R,
+      r1 = r0 + ldc,
+      r2 = r1 + ldc;
     if (add) {
-      c[r0] += s00; c[r0 + 1] += s01; c[r0 + 2] += s02;
-      c[r1] += s10; c[r1 + 1] += s11; c[r1 + 2] += s12;
-      c[r2] += s20; c[r2 + 1] += s21; c[r2 + 2] += s22;
+      c[r0] += s00;
+      c[r0 + 1] += s01;
+      c[r0 + 2] += s02;
+      c[r1] += s10;
+      c[r1 + 1] += s11;
+      c[r1 + 2] += s12;
+      c[r2] += s20;
+      c[r2 + 1] += s21;
+      c[r2 + 2] += s22;
     } else {
-      c[r0] = s00; c[r0 + 1] = s01; c[r0 + 2] = s02;
-      c[r1] = s10; c[r1 + 1] = s11; c[r1 + 2] = s12;
-      c[r2] = s20; c[r2 + 1] = s21; c[r2 + 2] = s22;
+      c[r0] = s00;
+      c[r0 + 1] = s01;
+      c[r0 + 2] = s02;
+      c[r1] = s10;
+      c[r1 + 1] = s11;
+      c[r1 + 2] = s12;
+      c[r2] = s20;
+      c[r2 + 1] = s21;
+      c[r2 + 2] = s22;
     }
   }
 }
@@ -205,18 +324,41 @@ function wholeTiles(
  * those inside C are stored.
  */
 function edgeColumns(
-  c: Buf, w: Panels, paOff: number, pbOff: number, m: number, n: number, k: number,
-  add: boolean, offC: number, ldc: number, qa: number, qb: number,
+  c: Buf,
+  w: Panels,
+  paOff: number,
+  pbOff: number,
+  m: number,
+  n: number,
+  k: number,
+  add: boolean,
+  offC: number,
+  ldc: number,
+  qa: number,
+  qb: number,
 ): void {
-  const i = qa * R, j = qb * R;
-  const rows = Math.min(R, m - i), cols = n - j;
-  let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+  const i = qa * R,
+    j = qb * R;
+  const rows = Math.min(R, m - i),
+    cols = n - j;
+  let s00 = 0,
+    s01 = 0,
+    s10 = 0,
+    s11 = 0,
+    s20 = 0,
+    s21 = 0;
   for (let x = paOff + qa * R * k, y = pbOff + qb * R * k, p = 0; p < k; p++, x += R, y += R) {
-    const b0 = w[y], b1 = w[y + 1];
-    const a0 = w[x], a1 = w[x + 1], a2 = w[x + 2];
-    s00 += a0 * b0; s01 += a0 * b1;
-    s10 += a1 * b0; s11 += a1 * b1;
-    s20 += a2 * b0; s21 += a2 * b1;
+    const b0 = w[y],
+      b1 = w[y + 1];
+    const a0 = w[x],
+      a1 = w[x + 1],
+      a2 = w[x + 2];
+    s00 += a0 * b0;
+    s01 += a0 * b1;
+    s10 += a1 * b0;
+    s11 += a1 * b1;
+    s20 += a2 * b0;
+    s21 += a2 * b1;
   }
   const at = offC + i * ldc + j;
   storeEdgeRow(c, at, cols, add, s00, s01, 0);
@@ -226,16 +368,38 @@ function edgeColumns(
 
 /** A tile of the last row panel, which holds one or two rows: two rows by three columns of sums in one pass over k. */
 function edgeRows(
-  c: Buf, w: Panels, paOff: number, pbOff: number, m: number, k: number,
-  add: boolean, offC: number, ldc: number, qa: number, qb: number,
+  c: Buf,
+  w: Panels,
+  paOff: number,
+  pbOff: number,
+  m: number,
+  k: number,
+  add: boolean,
+  offC: number,
+  ldc: number,
+  qa: number,
+  qb: number,
 ): void {
-  const i = qa * R, j = qb * R;
-  let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0;
+  const i = qa * R,
+    j = qb * R;
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s10 = 0,
+    s11 = 0,
+    s12 = 0;
   for (let x = paOff + qa * R * k, y = pbOff + qb * R * k, p = 0; p < k; p++, x += R, y += R) {
-    const b0 = w[y], b1 = w[y + 1], b2 = w[y + 2];
-    const a0 = w[x], a1 = w[x + 1];
-    s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2;
-    s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2;
+    const b0 = w[y],
+      b1 = w[y + 1],
+      b2 = w[y + 2];
+    const a0 = w[x],
+      a1 = w[x + 1];
+    s00 += a0 * b0;
+    s01 += a0 * b1;
+    s02 += a0 * b2;
+    s10 += a1 * b0;
+    s11 += a1 * b1;
+    s12 += a1 * b2;
   }
   const at = offC + i * ldc + j;
   storeEdgeRow(c, at, R, add, s00, s01, s02);

@@ -45,10 +45,18 @@ export interface GruGradBuffers {
 }
 
 /** Reset after: the whole step, given xp[s] and hp[s] = h₋₁·W_h + b_hh. */
-export function gruStepForward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf, zSign: 1 | -1): void {
+export function gruStepForward(
+  b: GruBuffers,
+  H: number,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+  zSign: 1 | -1,
+): void {
   const { xp, hp, act, hs } = b;
   for (let r = 0; r < rows; r++) {
-    const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
+    const hPrev = (s * rows + r) * H,
+      hNext = hPrev + rows * H;
     if (carriedPastEnd(s, lengths[r], H, hNext, hPrev, hs)) continue;
     const g = (s * rows + r) * 3 * H;
     for (let j = 0; j < H; j++) {
@@ -63,18 +71,29 @@ export function gruStepForward(b: GruBuffers, H: number, s: number, rows: number
   }
 }
 
-export function gruStepBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf, zSign: 1 | -1): void {
+export function gruStepBackward(
+  b: GruBuffers,
+  d: GruGradBuffers,
+  H: number,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+  zSign: 1 | -1,
+): void {
   const { hp, act, hs } = b;
   const { dXp, dHp, dh, dhPrev } = d;
   for (let r = 0; r < rows; r++) {
-    const g = (s * rows + r) * 3 * H, q = r * H;
+    const g = (s * rows + r) * 3 * H,
+      q = r * H;
     if (zeroedPastEnd(s, lengths[r], g, 3 * H, dXp, dHp)) {
       copyBlock(dhPrev, q, dh, q, H);
       continue;
     }
     const hPrev = (s * rows + r) * H;
     for (let j = 0; j < H; j++) {
-      const rj = act[g + j], zj = act[g + H + j], nj = act[g + 2 * H + j];
+      const rj = act[g + j],
+        zj = act[g + H + j],
+        nj = act[g + 2 * H + j];
       const dhj = dh[q + j];
       const daN = dhj * (1 - zj) * (1 - nj * nj);
       const daZ = zSign * dhj * (hs[hPrev + j] - nj) * zj * (1 - zj);
@@ -91,11 +110,19 @@ export function gruStepBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: 
 }
 
 /** Reset before, phase 1: r, z from xp[s] and hp[s] (r, z blocks), and r ⊙ h₋₁ for the n matmul. */
-export function gruBeforeGatesForward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf, zSign: 1 | -1): void {
+export function gruBeforeGatesForward(
+  b: GruBuffers,
+  H: number,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+  zSign: 1 | -1,
+): void {
   const { xp, hp, act, rh, hs } = b;
   for (let r = 0; r < rows; r++) {
     if (s >= lengths[r]) continue;
-    const g = (s * rows + r) * 3 * H, t = (s * rows + r) * H;
+    const g = (s * rows + r) * 3 * H,
+      t = (s * rows + r) * H;
     for (let j = 0; j < H; j++) {
       const rj = sigmoidScalar(xp[g + j] + hp[g + j]);
       act[g + j] = rj;
@@ -109,7 +136,8 @@ export function gruBeforeGatesForward(b: GruBuffers, H: number, s: number, rows:
 export function gruBeforeOutputForward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
   const { xp, hp, act, hs } = b;
   for (let r = 0; r < rows; r++) {
-    const hPrev = (s * rows + r) * H, hNext = hPrev + rows * H;
+    const hPrev = (s * rows + r) * H,
+      hNext = hPrev + rows * H;
     if (carriedPastEnd(s, lengths[r], H, hNext, hPrev, hs)) continue;
     const g = (s * rows + r) * 3 * H;
     for (let j = 0; j < H; j++) {
@@ -122,17 +150,26 @@ export function gruBeforeOutputForward(b: GruBuffers, H: number, s: number, rows
 }
 
 /** Reset before, backward phase 1: ∂a_n (into dXp and dHp n blocks) and the direct z ⊙ ∂h into dhPrev. */
-export function gruBeforeOutputBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
+export function gruBeforeOutputBackward(
+  b: GruBuffers,
+  d: GruGradBuffers,
+  H: number,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+): void {
   const { act } = b;
   const { dXp, dHp, dh, dhPrev } = d;
   for (let r = 0; r < rows; r++) {
-    const g = (s * rows + r) * 3 * H, q = r * H;
+    const g = (s * rows + r) * 3 * H,
+      q = r * H;
     if (zeroedPastEnd(s, lengths[r], g, 3 * H, dXp, dHp)) {
       copyBlock(dhPrev, q, dh, q, H);
       continue;
     }
     for (let j = 0; j < H; j++) {
-      const zj = act[g + H + j], nj = act[g + 2 * H + j];
+      const zj = act[g + H + j],
+        nj = act[g + 2 * H + j];
       const daN = dh[q + j] * (1 - zj) * (1 - nj * nj);
       dXp[g + 2 * H + j] = daN;
       dHp[g + 2 * H + j] = daN;
@@ -142,14 +179,26 @@ export function gruBeforeOutputBackward(b: GruBuffers, d: GruGradBuffers, H: num
 }
 
 /** Reset before, backward phase 2: from ∂(r ⊙ h₋₁) (dRh) to ∂a_r, ∂a_z, and r ⊙ ∂(r⊙h) added to dhPrev. */
-export function gruBeforeGatesBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf, zSign: 1 | -1): void {
+export function gruBeforeGatesBackward(
+  b: GruBuffers,
+  d: GruGradBuffers,
+  H: number,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+  zSign: 1 | -1,
+): void {
   const { act, hs } = b;
   const { dXp, dHp, dh, dhPrev, dRh } = d;
   for (let r = 0; r < rows; r++) {
     if (s >= lengths[r]) continue;
-    const g = (s * rows + r) * 3 * H, q = r * H, hPrev = (s * rows + r) * H;
+    const g = (s * rows + r) * 3 * H,
+      q = r * H,
+      hPrev = (s * rows + r) * H;
     for (let j = 0; j < H; j++) {
-      const rj = act[g + j], zj = act[g + H + j], nj = act[g + 2 * H + j];
+      const rj = act[g + j],
+        zj = act[g + H + j],
+        nj = act[g + 2 * H + j];
       const h0 = hs[hPrev + j];
       const daR = dRh[q + j] * h0 * rj * (1 - rj);
       const daZ = zSign * dh[q + j] * (h0 - nj) * zj * (1 - zj);

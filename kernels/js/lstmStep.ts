@@ -78,22 +78,39 @@ export interface LstmGradBuffers {
 }
 
 export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: number, lengths: IndexBuf): void {
-  const H = L.hiddenSize, W = L.width;
+  const H = L.hiddenSize,
+    W = L.width;
   const { pre, bias, act, cs, tcs, hs, pI, pF, pO } = b;
-  const fAt = L.f, iAt = L.i, gAt = L.g, oAt = L.o;
+  const fAt = L.f,
+    iAt = L.i,
+    gAt = L.g,
+    oAt = L.o;
   const { coupled, inputActivation, outputActivation } = L;
   for (let r = 0; r < rows; r++) {
-    const cPrev = (s * rows + r) * H, cNext = cPrev + rows * H;
+    const cPrev = (s * rows + r) * H,
+      cNext = cPrev + rows * H;
     if (carriedPastEnd(s, lengths[r], H, cNext, cPrev, hs, cs)) continue;
-    const p = (s * rows + r) * W, a = (s * rows + r) * 4 * H, t = (s * rows + r) * H;
+    const p = (s * rows + r) * W,
+      a = (s * rows + r) * 4 * H,
+      t = (s * rows + r) * H;
     for (let j = 0; j < H; j++) {
       const cp = cs[cPrev + j];
-      const f = fAt < 0 ? 1 : sigmoidScalar(pre[p + fAt + j] + (bias === null ? 0 : bias[fAt + j]) + (pF === null ? 0 : pF[j] * cp));
-      const i = coupled ? 1 - f : iAt < 0 ? 1 : sigmoidScalar(pre[p + iAt + j] + (bias === null ? 0 : bias[iAt + j]) + (pI === null ? 0 : pI[j] * cp));
+      const f =
+        fAt < 0
+          ? 1
+          : sigmoidScalar(pre[p + fAt + j] + (bias === null ? 0 : bias[fAt + j]) + (pF === null ? 0 : pF[j] * cp));
+      const i = coupled
+        ? 1 - f
+        : iAt < 0
+          ? 1
+          : sigmoidScalar(pre[p + iAt + j] + (bias === null ? 0 : bias[iAt + j]) + (pI === null ? 0 : pI[j] * cp));
       const ag = pre[p + gAt + j] + (bias === null ? 0 : bias[gAt + j]);
       const g = inputActivation ? Math.tanh(ag) : ag;
       const c = f * cp + i * g;
-      const o = oAt < 0 ? 1 : sigmoidScalar(pre[p + oAt + j] + (bias === null ? 0 : bias[oAt + j]) + (pO === null ? 0 : pO[j] * c));
+      const o =
+        oAt < 0
+          ? 1
+          : sigmoidScalar(pre[p + oAt + j] + (bias === null ? 0 : bias[oAt + j]) + (pO === null ? 0 : pO[j] * c));
       const tc = outputActivation ? Math.tanh(c) : c;
       act[a + j] = f;
       act[a + H + j] = i;
@@ -106,21 +123,39 @@ export function lstmStepForward(b: LstmBuffers, L: LstmLayout, s: number, rows: 
   }
 }
 
-export function lstmStepBackward(b: LstmBuffers, d: LstmGradBuffers, L: LstmLayout, s: number, rows: number, lengths: IndexBuf): void {
-  const H = L.hiddenSize, W = L.width;
+export function lstmStepBackward(
+  b: LstmBuffers,
+  d: LstmGradBuffers,
+  L: LstmLayout,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+): void {
+  const H = L.hiddenSize,
+    W = L.width;
   const { act, cs, tcs, pI, pF, pO } = b;
   const { dPre, dh, dc, dGateRecurrent: dRec, dpI, dpF, dpO } = d;
   for (let r = 0; r < rows; r++) {
     const p = (s * rows + r) * W;
     if (zeroedPastEnd(s, lengths[r], p, W, dPre)) continue;
-    const a = (s * rows + r) * 4 * H, t = (s * rows + r) * H, cPrev = t, cNow = t + rows * H, q = r * H;
+    const a = (s * rows + r) * 4 * H,
+      t = (s * rows + r) * H,
+      cPrev = t,
+      cNow = t + rows * H,
+      q = r * H;
     for (let j = 0; j < H; j++) {
-      const f = act[a + j], i = act[a + H + j], g = act[a + 2 * H + j], o = act[a + 3 * H + j];
-      const cp = cs[cPrev + j], c = cs[cNow + j], tc = tcs[t + j];
+      const f = act[a + j],
+        i = act[a + H + j],
+        g = act[a + 2 * H + j],
+        o = act[a + 3 * H + j];
+      const cp = cs[cPrev + j],
+        c = cs[cNow + j],
+        tc = tcs[t + j];
       const dhj = dh[q + j];
       let dO = dhj * tc;
       let dC = dc[q + j] + dhj * o * (L.outputActivation ? 1 - tc * tc : 1);
-      let dF = 0, dI = 0;
+      let dF = 0,
+        dI = 0;
       if (dRec !== null) {
         const x = r * 4 * H + j;
         dF = dRec[x];

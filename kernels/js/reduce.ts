@@ -13,12 +13,28 @@ export function sumAll(a: Buf, n: number): number {
  * a: [rows, cols] (rows lda apart, from offA), out: [cols] (from offOut). beta 0 overwrites, 1 accumulates.
  * Four columns at a time, so that each row is read in runs rather than one element per line.
  */
-export function rowSum(out: Buf, a: Buf, rows: number, cols: number, alpha: number, beta: number, offA = 0, lda = cols, offOut = 0): void {
+export function rowSum(
+  out: Buf,
+  a: Buf,
+  rows: number,
+  cols: number,
+  alpha: number,
+  beta: number,
+  offA = 0,
+  lda = cols,
+  offOut = 0,
+): void {
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let r = 0, q = offA + j; r < rows; r++, q += lda) {
-      s0 += a[q]; s1 += a[q + 1]; s2 += a[q + 2]; s3 += a[q + 3];
+      s0 += a[q];
+      s1 += a[q + 1];
+      s2 += a[q + 2];
+      s3 += a[q + 3];
     }
     storeSum(out, offOut + j, s0, alpha, beta);
     storeSum(out, offOut + j + 1, s1, alpha, beta);

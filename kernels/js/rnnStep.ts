@@ -14,9 +14,18 @@ import type { Buf, IndexBuf } from './types.js';
 
 export type RnnNonlinearity = 'tanh' | 'relu' | 'sigmoid';
 
-export function rnnStepForward(pre: Buf, hs: Buf, act: RnnNonlinearity, H: number, s: number, rows: number, lengths: IndexBuf): void {
+export function rnnStepForward(
+  pre: Buf,
+  hs: Buf,
+  act: RnnNonlinearity,
+  H: number,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+): void {
   for (let r = 0; r < rows; r++) {
-    const p = (s * rows + r) * H, next = p + rows * H;
+    const p = (s * rows + r) * H,
+      next = p + rows * H;
     if (carriedPastEnd(s, lengths[r], H, next, p, hs)) continue;
     if (act === 'relu') for (let j = 0; j < H; j++) hs[next + j] = pre[p + j] > 0 ? pre[p + j] : 0;
     else if (act === 'sigmoid') for (let j = 0; j < H; j++) hs[next + j] = sigmoidScalar(pre[p + j]);
@@ -28,9 +37,19 @@ export function rnnStepForward(pre: Buf, hs: Buf, act: RnnNonlinearity, H: numbe
  * dPre[s] = ∂h ⊙ act'(h) for active rows, where ∂h = dHs[s+1] ([T+1, B, H], the gradient
  * reaching h after step s). An inactive row gets dPre 0 and hands its gradient to dHs[s].
  */
-export function rnnStepBackward(dPre: Buf, hs: Buf, dHs: Buf, act: RnnNonlinearity, H: number, s: number, rows: number, lengths: IndexBuf): void {
+export function rnnStepBackward(
+  dPre: Buf,
+  hs: Buf,
+  dHs: Buf,
+  act: RnnNonlinearity,
+  H: number,
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+): void {
   for (let r = 0; r < rows; r++) {
-    const p = (s * rows + r) * H, h = p + rows * H;
+    const p = (s * rows + r) * H,
+      h = p + rows * H;
     if (zeroedPastEnd(s, lengths[r], p, H, dPre)) {
       addBlock(dHs, p, dHs, h, H);
       continue;

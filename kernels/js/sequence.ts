@@ -16,10 +16,19 @@ export function stepRows(rowOf: IndexBuf, lengths: IndexBuf, reverse: boolean, T
 }
 
 /** y[rowOf(s,b)] = h_s[b] for active rows, 0 for padded ones.  hs: [T+1, B, H], y: [T, B, H]. */
-export function scatterOutputs(y: Buf, hs: Buf, rowOf: IndexBuf, lengths: IndexBuf, T: number, B: number, H: number): void {
+export function scatterOutputs(
+  y: Buf,
+  hs: Buf,
+  rowOf: IndexBuf,
+  lengths: IndexBuf,
+  T: number,
+  B: number,
+  H: number,
+): void {
   for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) {
-      const to = rowOf[s * B + b] * H, from = ((s + 1) * B + b) * H;
+      const to = rowOf[s * B + b] * H,
+        from = ((s + 1) * B + b) * H;
       if (s < lengths[b]) for (let j = 0; j < H; j++) y[to + j] = hs[from + j];
       else y.fill(0, to, to + H);
     }
@@ -27,10 +36,20 @@ export function scatterOutputs(y: Buf, hs: Buf, rowOf: IndexBuf, lengths: IndexB
 }
 
 /** dh[at + b·H] += dy[rowOf(s,b)] for the active rows of step s (the output's gradient joins the carried one). */
-export function addOutputGrads(dh: Buf, dy: Buf, rowOf: IndexBuf, lengths: IndexBuf, s: number, B: number, H: number, at = 0): void {
+export function addOutputGrads(
+  dh: Buf,
+  dy: Buf,
+  rowOf: IndexBuf,
+  lengths: IndexBuf,
+  s: number,
+  B: number,
+  H: number,
+  at = 0,
+): void {
   for (let b = 0; b < B; b++) {
     if (s >= lengths[b]) continue;
-    const from = rowOf[s * B + b] * H, to = at + b * H;
+    const from = rowOf[s * B + b] * H,
+      to = at + b * H;
     for (let j = 0; j < H; j++) dh[to + j] += dy[from + j];
   }
 }
@@ -48,7 +67,15 @@ export function carryInactive(dst: Buf, src: Buf, lengths: IndexBuf, s: number, 
  * state at `next` is its state at `prev`, for h and (the LSTM's) c. True then, and the step
  * kernel skips the row.
  */
-export function carriedPastEnd(s: number, length: number, H: number, next: number, prev: number, h: Buf, c: Buf | null = null): boolean {
+export function carriedPastEnd(
+  s: number,
+  length: number,
+  H: number,
+  next: number,
+  prev: number,
+  h: Buf,
+  c: Buf | null = null,
+): boolean {
   if (s < length) return false;
   copyBlock(h, next, h, prev, H);
   if (c !== null) copyBlock(c, next, c, prev, H);

@@ -10,7 +10,12 @@
 import type { Buf, IndexBuf } from './types.js';
 
 export function softmaxCrossEntropyForward(
-  probs: Buf, rowLoss: Buf, logits: Buf, targets: IndexBuf, rows: number, classes: number,
+  probs: Buf,
+  rowLoss: Buf,
+  logits: Buf,
+  targets: IndexBuf,
+  rows: number,
+  classes: number,
 ): void {
   for (let r = 0; r < rows; r++) {
     const row = r * classes;
@@ -32,8 +37,13 @@ export function softmaxCrossEntropyForward(
  * (a padding mask, say) or 1 when rowWeight is null.
  */
 export function softmaxCrossEntropyBackward(
-  dlogits: Buf, probs: Buf, targets: IndexBuf, rowWeight: Buf | null, scale: number,
-  rows: number, classes: number,
+  dlogits: Buf,
+  probs: Buf,
+  targets: IndexBuf,
+  rowWeight: Buf | null,
+  scale: number,
+  rows: number,
+  classes: number,
 ): void {
   for (let r = 0; r < rows; r++) {
     const s = rowWeight === null ? scale : scale * rowWeight[r];

@@ -15,7 +15,8 @@ export interface ActivationKernels {
 }
 
 function emitMap(f: FunctionBuilder, [y, x, n]: Local[], emit: typeof emitSigmoid): void {
-  const s = new MathScratch(f), v = f.local(Type.v128);
+  const s = new MathScratch(f),
+    v = f.local(Type.v128);
   laneLoop(f, n, (io) => {
     io.load(x);
     f.localSet(v);

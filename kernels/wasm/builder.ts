@@ -13,7 +13,13 @@
 // instructions of the text format (f.localGet(i), f.f32x4Mul(), f.loop(() => ...)), so that a
 // kernel reads as a program, not as bytes.
 
-export const enum Type { i32 = 0x7f, i64 = 0x7e, f32 = 0x7d, f64 = 0x7c, v128 = 0x7b }
+export const enum Type {
+  i32 = 0x7f,
+  i64 = 0x7e,
+  f32 = 0x7d,
+  f64 = 0x7c,
+  v128 = 0x7b,
+}
 
 /** Bytes being written: unsigned and signed LEB128, raw bytes, names, and floats little-endian. */
 class Bytes {
@@ -67,7 +73,9 @@ class Bytes {
 
   /** A section: its id and its size in bytes, then its contents. */
   section(id: number, contents: Bytes): this {
-    return this.byte(id).u32(contents.out.length).byte(...contents.out);
+    return this.byte(id)
+      .u32(contents.out.length)
+      .byte(...contents.out);
   }
 }
 
@@ -94,7 +102,10 @@ export class FunctionBuilder {
   private readonly locals: Type[] = [];
   readonly params: Local[];
 
-  constructor(readonly paramTypes: readonly Type[], readonly resultTypes: readonly Type[]) {
+  constructor(
+    readonly paramTypes: readonly Type[],
+    readonly resultTypes: readonly Type[],
+  ) {
     this.params = paramTypes.map((type, index) => ({ index, type }));
   }
 
@@ -105,63 +116,146 @@ export class FunctionBuilder {
   }
 
   // Control (§5.4.1). A block's or loop's body is a callback; br/br_if count enclosing labels.
-  block(body: () => void): this { return this.structured(0x02, body); }
-  loop(body: () => void): this { return this.structured(0x03, body); }
-  if(body: () => void): this { return this.structured(0x04, body); }
-  br(depth: number): this { return this.withIndex(0x0c, depth); }
-  brIf(depth: number): this { return this.withIndex(0x0d, depth); }
+  block(body: () => void): this {
+    return this.structured(0x02, body);
+  }
+  loop(body: () => void): this {
+    return this.structured(0x03, body);
+  }
+  if(body: () => void): this {
+    return this.structured(0x04, body);
+  }
+  br(depth: number): this {
+    return this.withIndex(0x0c, depth);
+  }
+  brIf(depth: number): this {
+    return this.withIndex(0x0d, depth);
+  }
   /** Call a function of this module by its index (the order functions were added in). */
-  call(index: number): this { return this.withIndex(0x10, index); }
+  call(index: number): this {
+    return this.withIndex(0x10, index);
+  }
 
   // Variables (§5.4.4).
-  localGet(l: Local): this { return this.withIndex(0x20, l.index); }
-  localSet(l: Local): this { return this.withIndex(0x21, l.index); }
-  localTee(l: Local): this { return this.withIndex(0x22, l.index); }
+  localGet(l: Local): this {
+    return this.withIndex(0x20, l.index);
+  }
+  localSet(l: Local): this {
+    return this.withIndex(0x21, l.index);
+  }
+  localTee(l: Local): this {
+    return this.withIndex(0x22, l.index);
+  }
 
   // Memory (§5.4.6): memarg = alignment (log2), then offset.
-  f32Load(offset = 0): this { return this.mem(0x2a, ALIGN.f32, offset); }
-  f32Store(offset = 0): this { return this.mem(0x38, ALIGN.f32, offset); }
-  f64Store(offset = 0): this { return this.mem(0x39, ALIGN.f64, offset); }
+  f32Load(offset = 0): this {
+    return this.mem(0x2a, ALIGN.f32, offset);
+  }
+  f32Store(offset = 0): this {
+    return this.mem(0x38, ALIGN.f32, offset);
+  }
+  f64Store(offset = 0): this {
+    return this.mem(0x39, ALIGN.f64, offset);
+  }
 
   // Numeric (§5.4.7).
-  i32Const(v: number): this { this.code.byte(0x41).s32(v); return this; }
-  f32Const(v: number): this { this.code.byte(0x43).f32(v); return this; }
-  i32Eq(): this { return this.op(0x46); }
-  i32Ne(): this { return this.op(0x47); }
-  i32LtS(): this { return this.op(0x48); }
-  i32LtU(): this { return this.op(0x49); }
-  i32GtS(): this { return this.op(0x4a); }
-  i32LeS(): this { return this.op(0x4c); }
-  i32GeS(): this { return this.op(0x4e); }
-  i32Add(): this { return this.op(0x6a); }
-  i32Sub(): this { return this.op(0x6b); }
-  i32Mul(): this { return this.op(0x6c); }
-  i32And(): this { return this.op(0x71); }
-  f32Add(): this { return this.op(0x92); }
+  i32Const(v: number): this {
+    this.code.byte(0x41).s32(v);
+    return this;
+  }
+  f32Const(v: number): this {
+    this.code.byte(0x43).f32(v);
+    return this;
+  }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  i32GtS(): this {
+    return this.op(0x4a);
+  }
+  i32LeS(): this {
+    return this.op(0x4c);
+  }
+  i32GeS(): this {
+    return this.op(0x4e);
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32And(): this {
+    return this.op(0x71);
+  }
+  f32Add(): this {
+    return this.op(0x92);
+  }
   f64Const(v: number): this {
     const view = new DataView(new ArrayBuffer(8));
     view.setFloat64(0, v, true);
     this.code.byte(0x44, ...new Uint8Array(view.buffer));
     return this;
   }
-  f64Eq(): this { return this.op(0x61); }
-  f64Add(): this { return this.op(0xa0); }
-  f64Mul(): this { return this.op(0xa2); }
-  f64Div(): this { return this.op(0xa3); }
-  f32DemoteF64(): this { return this.op(0xb6); }
-  f64PromoteF32(): this { return this.op(0xbb); }
-  select(): this { return this.op(0x1b); }
+  f64Eq(): this {
+    return this.op(0x61);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
+  }
+  f32DemoteF64(): this {
+    return this.op(0xb6);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
   /** memory.fill (bulk memory, §5.4.6: 0xfc 11, memory 0): [address, byte value, count] → []. */
-  memoryFill(): this { this.code.byte(0xfc).u32(11).byte(0x00); return this; }
+  memoryFill(): this {
+    this.code.byte(0xfc).u32(11).byte(0x00);
+    return this;
+  }
 
   // SIMD (BinarySIMD.md): 0xfd, then the simdop as LEB128, then any immediates.
-  v128Load(offset = 0): this { return this.simdMem(0x00, ALIGN.v128, offset); }
-  v128Load32Splat(offset = 0): this { return this.simdMem(0x09, ALIGN.f32, offset); }
-  v128Store(offset = 0): this { return this.simdMem(0x0b, ALIGN.v128, offset); }
+  v128Load(offset = 0): this {
+    return this.simdMem(0x00, ALIGN.v128, offset);
+  }
+  v128Load32Splat(offset = 0): this {
+    return this.simdMem(0x09, ALIGN.f32, offset);
+  }
+  v128Store(offset = 0): this {
+    return this.simdMem(0x0b, ALIGN.v128, offset);
+  }
   /** One float into lane 0, the other lanes zero. */
-  v128Load32Zero(offset = 0): this { return this.simdMem(0x5c, ALIGN.f32, offset); }
+  v128Load32Zero(offset = 0): this {
+    return this.simdMem(0x5c, ALIGN.f32, offset);
+  }
   /** Store one lane's float. */
-  v128Store32Lane(lane: number, offset = 0): this { this.simdMem(0x5a, ALIGN.f32, offset); this.code.byte(lane); return this; }
+  v128Store32Lane(lane: number, offset = 0): this {
+    this.simdMem(0x5a, ALIGN.f32, offset);
+    this.code.byte(lane);
+    return this;
+  }
   /** A v128 constant of four float32 lanes. */
   v128Const(lanes: readonly [number, number, number, number]): this {
     return this.const16((view, q) => view.setFloat32(4 * q, lanes[q], true));
@@ -179,31 +273,81 @@ export class FunctionBuilder {
     for (const lane of lanes) this.code.byte(4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3);
     return this;
   }
-  f32x4Splat(): this { return this.simd(0x13); }
-  i32x4Splat(): this { return this.simd(0x11); }
-  f64x2ExtractLane(lane: number): this { this.simd(0x21); this.code.byte(lane); return this; }
-  f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.byte(lane); return this; }
-  f32x4Gt(): this { return this.simd(0x44); }
-  f32x4Ge(): this { return this.simd(0x46); }
-  v128Not(): this { return this.simd(0x4d); }
-  v128And(): this { return this.simd(0x4e); }
-  v128Or(): this { return this.simd(0x50); }
-  v128Xor(): this { return this.simd(0x51); }
-  v128Bitselect(): this { return this.simd(0x52); }
-  i32x4Shl(): this { return this.simd(0xab); }
-  i32x4ShrS(): this { return this.simd(0xac); }
-  i32x4Add(): this { return this.simd(0xae); }
-  i32x4Sub(): this { return this.simd(0xb1); }
-  f32x4Add(): this { return this.simd(0xe4); }
-  f32x4Sub(): this { return this.simd(0xe5); }
-  f32x4Mul(): this { return this.simd(0xe6); }
-  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Splat(): this {
+    return this.simd(0x13);
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  f64x2ExtractLane(lane: number): this {
+    this.simd(0x21);
+    this.code.byte(lane);
+    return this;
+  }
+  f32x4ExtractLane(lane: number): this {
+    this.simd(0x1f);
+    this.code.byte(lane);
+    return this;
+  }
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  f32x4Ge(): this {
+    return this.simd(0x46);
+  }
+  v128Not(): this {
+    return this.simd(0x4d);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  v128Xor(): this {
+    return this.simd(0x51);
+  }
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  i32x4ShrS(): this {
+    return this.simd(0xac);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  f32x4Add(): this {
+    return this.simd(0xe4);
+  }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
+  f32x4Mul(): this {
+    return this.simd(0xe6);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
   /** The pseudo-maximum pmax(a, b) = a < b ? b : a (a NaN a is kept): one maxps on x86, where max takes several. */
-  f32x4Pmax(): this { return this.simd(0xeb); }
-  f64x2Add(): this { return this.simd(0xf0); }
-  f64x2Mul(): this { return this.simd(0xf2); }
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
   /** The two low float lanes, widened to f64x2. */
-  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
 
   /** The function's code entry (§5.5.13): its locals, grouped by runs of one type, then its body and end. */
   encode(): number[] {
@@ -213,7 +357,10 @@ export class FunctionBuilder {
       if (last !== undefined && last[1] === t) last[0]++;
       else runs.push([1, t]);
     }
-    const body = new Bytes().vec(runs, ([count, type], out) => out.u32(count).byte(type)).byte(...this.code.out).byte(0x0b);
+    const body = new Bytes()
+      .vec(runs, ([count, type], out) => out.u32(count).byte(type))
+      .byte(...this.code.out)
+      .byte(0x0b);
     return new Bytes().u32(body.out.length).byte(...body.out).out;
   }
 
@@ -271,7 +418,12 @@ export class ModuleBuilder {
   constructor(readonly memory: { initial: number; maximum: number; shared: boolean }) {}
 
   /** Add a function, exported as `name`; `body` writes its instructions. */
-  function(name: string, params: readonly Type[], results: readonly Type[], body: (f: FunctionBuilder, ...args: Local[]) => void): this {
+  function(
+    name: string,
+    params: readonly Type[],
+    results: readonly Type[],
+    body: (f: FunctionBuilder, ...args: Local[]) => void,
+  ): this {
     const fn = new FunctionBuilder(params, results);
     body(fn, ...fn.params);
     this.functions.push({ name, fn });
@@ -284,15 +436,32 @@ export class ModuleBuilder {
     const signatures = [...new Set(this.functions.map((e) => sig(e.fn)))];
     const types = new Bytes().vec(signatures, (s, out) => {
       const [params, results] = s.split('>').map((part) => (part === '' ? [] : part.split(',').map(Number)));
-      out.byte(0x60).vec(params, (t) => out.byte(t)).vec(results, (t) => out.byte(t));
+      out
+        .byte(0x60)
+        .vec(params, (t) => out.byte(t))
+        .vec(results, (t) => out.byte(t));
     });
     const { initial, maximum, shared } = this.memory;
-    const imports = new Bytes().u32(1).name('env').name('memory').byte(0x02).byte(shared ? 0x03 : 0x01).u32(initial).u32(maximum);
+    const imports = new Bytes()
+      .u32(1)
+      .name('env')
+      .name('memory')
+      .byte(0x02)
+      .byte(shared ? 0x03 : 0x01)
+      .u32(initial)
+      .u32(maximum);
     const funcs = new Bytes().vec(this.functions, (e, out) => out.u32(signatures.indexOf(sig(e.fn))));
-    const exports = new Bytes().vec(this.functions, (e, out) => out.name(e.name).byte(0x00).u32(this.functions.indexOf(e)));
+    const exports = new Bytes().vec(this.functions, (e, out) =>
+      out.name(e.name).byte(0x00).u32(this.functions.indexOf(e)),
+    );
     const code = new Bytes().vec(this.functions, (e, out) => out.byte(...e.fn.encode()));
-    const module = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00)
-      .section(1, types).section(2, imports).section(3, funcs).section(7, exports).section(10, code);
+    const module = new Bytes()
+      .byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00)
+      .section(1, types)
+      .section(2, imports)
+      .section(3, funcs)
+      .section(7, exports)
+      .section(10, code);
     return Uint8Array.from(module.out);
   }
 }

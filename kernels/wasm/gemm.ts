@@ -35,21 +35,43 @@ const NR = 8;
  */
 function emitPanel(f: FunctionBuilder, args: Local[]): void {
   const [rowPanels, kc, pa, pb, c, ldc, add, cols, lastRows] = args;
-  const t = f.local(Type.i32), rows = f.local(Type.i32);
-  f.block(() => f.loop(() => {
-    f.localGet(t).localGet(rowPanels).i32GeS().brIf(1);
-    // rows ← t = rowPanels − 1 ? lastRows : 4
-    f.i32Const(MR).localSet(rows);
-    f.localGet(t).i32Const(1).i32Add().localGet(rowPanels).i32Eq().if(() => f.localGet(lastRows).localSet(rows));
-    emitTile(f, { kc, pa, pb, c, ldc, add, cols, rows });
-    f.localGet(pa).localGet(kc).i32Const(MR * 4).i32Mul().i32Add().localSet(pa);
-    f.localGet(c).localGet(ldc).i32Const(MR).i32Mul().i32Add().localSet(c);
-    f.localGet(t).i32Const(1).i32Add().localSet(t);
-    f.br(0);
-  }));
+  const t = f.local(Type.i32),
+    rows = f.local(Type.i32);
+  f.block(() =>
+    f.loop(() => {
+      f.localGet(t).localGet(rowPanels).i32GeS().brIf(1);
+      // rows ← t = rowPanels − 1 ? lastRows : 4
+      f.i32Const(MR).localSet(rows);
+      f.localGet(t)
+        .i32Const(1)
+        .i32Add()
+        .localGet(rowPanels)
+        .i32Eq()
+        .if(() => f.localGet(lastRows).localSet(rows));
+      emitTile(f, { kc, pa, pb, c, ldc, add, cols, rows });
+      f.localGet(pa)
+        .localGet(kc)
+        .i32Const(MR * 4)
+        .i32Mul()
+        .i32Add()
+        .localSet(pa);
+      f.localGet(c).localGet(ldc).i32Const(MR).i32Mul().i32Add().localSet(c);
+      f.localGet(t).i32Const(1).i32Add().localSet(t);
+      f.br(0);
+    }),
+  );
 }
 
-interface TileArgs { kc: Local; pa: Local; pb: Local; c: Local; ldc: Local; add: Local; cols: Local; rows: Local }
+interface TileArgs {
+  kc: Local;
+  pa: Local;
+  pb: Local;
+  c: Local;
+  ldc: Local;
+  add: Local;
+  cols: Local;
+  rows: Local;
+}
 
 /**
  * A 4 × 8 tile: the sums over k in eight v128 accumulators (one step of k a turn, the loop
@@ -57,51 +79,96 @@ interface TileArgs { kc: Local; pa: Local; pb: Local; c: Local; ldc: Local; add:
  */
 function emitTile(f: FunctionBuilder, t: TileArgs): void {
   const acc = Array.from({ length: MR }, () => [f.local(Type.v128), f.local(Type.v128)]);
-  const b0 = f.local(Type.v128), b1 = f.local(Type.v128), av = f.local(Type.v128);
-  const ap = f.local(Type.i32), bp = f.local(Type.i32), end = f.local(Type.i32);
+  const b0 = f.local(Type.v128),
+    b1 = f.local(Type.v128),
+    av = f.local(Type.v128);
+  const ap = f.local(Type.i32),
+    bp = f.local(Type.i32),
+    end = f.local(Type.i32);
   for (const [x, y] of acc) {
     f.v128Const([0, 0, 0, 0]).localSet(x);
     f.v128Const([0, 0, 0, 0]).localSet(y);
   }
   f.localGet(t.pa).localSet(ap);
   f.localGet(t.pb).localSet(bp);
-  f.localGet(t.pb).localGet(t.kc).i32Const(NR * 4).i32Mul().i32Add().localSet(end);
+  f.localGet(t.pb)
+    .localGet(t.kc)
+    .i32Const(NR * 4)
+    .i32Mul()
+    .i32Add()
+    .localSet(end);
   f.loop(() => {
     // B's two vectors at this step of k, then each row's value of A splat and multiplied in.
     f.localGet(bp).v128Load(0).localSet(b0);
     f.localGet(bp).v128Load(16).localSet(b1);
     acc.forEach(([x, y], r) => {
-      f.localGet(ap).v128Load32Splat(r * 4).localSet(av);
+      f.localGet(ap)
+        .v128Load32Splat(r * 4)
+        .localSet(av);
       f.localGet(x).localGet(av).localGet(b0).f32x4Mul().f32x4Add().localSet(x);
       f.localGet(y).localGet(av).localGet(b1).f32x4Mul().f32x4Add().localSet(y);
     });
-    f.localGet(ap).i32Const(MR * 4).i32Add().localSet(ap);
-    f.localGet(bp).i32Const(NR * 4).i32Add().localTee(bp).localGet(end).i32LtU().brIf(0);
+    f.localGet(ap)
+      .i32Const(MR * 4)
+      .i32Add()
+      .localSet(ap);
+    f.localGet(bp)
+      .i32Const(NR * 4)
+      .i32Add()
+      .localTee(bp)
+      .localGet(end)
+      .i32LtU()
+      .brIf(0);
   });
   acc.forEach(([x, y], r) => storeRow(f, t, r, x, y));
 }
 
 /** Row q of the tile into C, if it is one of C's rows: both vectors when all 8 columns are C's, else lane by lane up to cols. */
 function storeRow(f: FunctionBuilder, t: TileArgs, q: number, x: Local, y: Local): void {
-  const at = f.local(Type.i32), value = f.local(Type.f32);
-  f.localGet(t.rows).i32Const(q).i32GtS().if(() => {
-    f.localGet(t.c).localGet(t.ldc).i32Const(q).i32Mul().i32Add().localSet(at);
-    f.localGet(t.cols).i32Const(NR).i32Eq().if(() => {
-      f.localGet(t.add).if(() => {
-        f.localGet(x).localGet(at).v128Load(0).f32x4Add().localSet(x);
-        f.localGet(y).localGet(at).v128Load(16).f32x4Add().localSet(y);
-      });
-      f.localGet(at).localGet(x).v128Store(0);
-      f.localGet(at).localGet(y).v128Store(16);
+  const at = f.local(Type.i32),
+    value = f.local(Type.f32);
+  f.localGet(t.rows)
+    .i32Const(q)
+    .i32GtS()
+    .if(() => {
+      f.localGet(t.c).localGet(t.ldc).i32Const(q).i32Mul().i32Add().localSet(at);
+      f.localGet(t.cols)
+        .i32Const(NR)
+        .i32Eq()
+        .if(() => {
+          f.localGet(t.add).if(() => {
+            f.localGet(x).localGet(at).v128Load(0).f32x4Add().localSet(x);
+            f.localGet(y).localGet(at).v128Load(16).f32x4Add().localSet(y);
+          });
+          f.localGet(at).localGet(x).v128Store(0);
+          f.localGet(at).localGet(y).v128Store(16);
+        });
+      for (let j = 0; j < NR; j++) {
+        f.localGet(t.cols)
+          .i32Const(NR)
+          .i32Ne()
+          .localGet(t.cols)
+          .i32Const(j)
+          .i32GtS()
+          .i32And()
+          .if(() => {
+            f.localGet(j < 4 ? x : y)
+              .f32x4ExtractLane(j % 4)
+              .localSet(value);
+            f.localGet(t.add).if(() =>
+              f
+                .localGet(value)
+                .localGet(at)
+                .f32Load(4 * j)
+                .f32Add()
+                .localSet(value),
+            );
+            f.localGet(at)
+              .localGet(value)
+              .f32Store(4 * j);
+          });
+      }
     });
-    for (let j = 0; j < NR; j++) {
-      f.localGet(t.cols).i32Const(NR).i32Ne().localGet(t.cols).i32Const(j).i32GtS().i32And().if(() => {
-        f.localGet(j < 4 ? x : y).f32x4ExtractLane(j % 4).localSet(value);
-        f.localGet(t.add).if(() => f.localGet(value).localGet(at).f32Load(4 * j).f32Add().localSet(value));
-        f.localGet(at).localGet(value).f32Store(4 * j);
-      });
-    }
-  });
 }
 
 /**
@@ -110,22 +177,68 @@ function storeRow(f: FunctionBuilder, t: TileArgs, q: number, x: Local, y: Local
  */
 function emitPanels(f: FunctionBuilder, args: Local[], panelIndex: number): void {
   const [rowPanels, colPanels, kc, pa, pb, c, ldc, add, lastCols, lastRows] = args;
-  const q = f.local(Type.i32), cols = f.local(Type.i32);
-  f.block(() => f.loop(() => {
-    f.localGet(q).localGet(colPanels).i32GeS().brIf(1);
-    f.i32Const(NR).localSet(cols);
-    f.localGet(q).i32Const(1).i32Add().localGet(colPanels).i32Eq().if(() => f.localGet(lastCols).localSet(cols));
-    f.localGet(rowPanels).localGet(kc).localGet(pa).localGet(pb).localGet(c).localGet(ldc).localGet(add).localGet(cols).localGet(lastRows).call(panelIndex);
-    f.localGet(pb).localGet(kc).i32Const(NR * 4).i32Mul().i32Add().localSet(pb);
-    f.localGet(c).i32Const(NR * 4).i32Add().localSet(c);
-    f.localGet(q).i32Const(1).i32Add().localSet(q);
-    f.br(0);
-  }));
+  const q = f.local(Type.i32),
+    cols = f.local(Type.i32);
+  f.block(() =>
+    f.loop(() => {
+      f.localGet(q).localGet(colPanels).i32GeS().brIf(1);
+      f.i32Const(NR).localSet(cols);
+      f.localGet(q)
+        .i32Const(1)
+        .i32Add()
+        .localGet(colPanels)
+        .i32Eq()
+        .if(() => f.localGet(lastCols).localSet(cols));
+      f.localGet(rowPanels)
+        .localGet(kc)
+        .localGet(pa)
+        .localGet(pb)
+        .localGet(c)
+        .localGet(ldc)
+        .localGet(add)
+        .localGet(cols)
+        .localGet(lastRows)
+        .call(panelIndex);
+      f.localGet(pb)
+        .localGet(kc)
+        .i32Const(NR * 4)
+        .i32Mul()
+        .i32Add()
+        .localSet(pb);
+      f.localGet(c)
+        .i32Const(NR * 4)
+        .i32Add()
+        .localSet(c);
+      f.localGet(q).i32Const(1).i32Add().localSet(q);
+      f.br(0);
+    }),
+  );
 }
 
 export interface GemmKernels {
-  panel(rowPanels: number, kc: number, pa: number, pb: number, c: number, ldc: number, add: number, cols: number, lastRows: number): void;
-  panels(rowPanels: number, colPanels: number, kc: number, pa: number, pb: number, c: number, ldc: number, add: number, lastCols: number, lastRows: number): void;
+  panel(
+    rowPanels: number,
+    kc: number,
+    pa: number,
+    pb: number,
+    c: number,
+    ldc: number,
+    add: number,
+    cols: number,
+    lastRows: number,
+  ): void;
+  panels(
+    rowPanels: number,
+    colPanels: number,
+    kc: number,
+    pa: number,
+    pb: number,
+    c: number,
+    ldc: number,
+    add: number,
+    lastCols: number,
+    lastRows: number,
+  ): void;
   packB(dst: number, src: number, kc: number, n: number, sp: number, sj: number): void;
   packA(dst: number, src: number, kc: number, m: number, sp: number, si: number): void;
 }
@@ -159,17 +272,34 @@ export class WasmGemm {
   }
 
   gemm(
-    c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, beta: number,
-    offC: number, offA: number, offB: number, ldc: number, lda: number, ldb: number,
+    c: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    beta: number,
+    offC: number,
+    offA: number,
+    offB: number,
+    ldc: number,
+    lda: number,
+    ldb: number,
   ): boolean {
-    const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR), kc0 = Math.min(k, SIMD_KC);
-    const pa = this.room.fit((rowPanels * MR + colPanels * NR) * kc0 * 4), pb = pa + rowPanels * MR * kc0 * 4;
+    const rowPanels = Math.ceil(m / MR),
+      colPanels = Math.ceil(n / NR),
+      kc0 = Math.min(k, SIMD_KC);
+    const pa = this.room.fit((rowPanels * MR + colPanels * NR) * kc0 * 4),
+      pb = pa + rowPanels * MR * kc0 * 4;
     if (pa < 0) return false;
     if (m === 0 || n === 0) return true;
     if (k === 0 || (beta !== 0 && beta !== 1)) scaleRows(c, m, n, beta, offC, ldc);
     if (k === 0) return true;
-    const A = a.byteOffset + 4 * offA, B = b.byteOffset + 4 * offB, C = c.byteOffset + 4 * offC;
+    const A = a.byteOffset + 4 * offA,
+      B = b.byteOffset + 4 * offB,
+      C = c.byteOffset + 4 * offC;
     // Where element (p, i) of op(A) and (p, j) of op(B) lie: a step along k, a step across.
     const [ap, ai] = transA ? [4 * lda, 4] : [4, 4 * lda];
     const [bp, bj] = transB ? [4, 4 * ldb] : [4 * ldb, 4];
@@ -180,8 +310,20 @@ export class WasmGemm {
       const add = p0 === 0 && beta === 0 ? 0 : 1;
       // A block of MC rows of packed A at a time, so that it stays in L2 while every column panel passes it.
       for (let p = 0; p < rowPanels; p += MC / MR) {
-        const panels = Math.min(MC / MR, rowPanels - p), last = p + panels === rowPanels ? m - (rowPanels - 1) * MR : MR;
-        this.kernels.panels(panels, colPanels, kc, pa + p * MR * kc * 4, pb, C + p * MR * 4 * ldc, 4 * ldc, add, n - (colPanels - 1) * NR, last);
+        const panels = Math.min(MC / MR, rowPanels - p),
+          last = p + panels === rowPanels ? m - (rowPanels - 1) * MR : MR;
+        this.kernels.panels(
+          panels,
+          colPanels,
+          kc,
+          pa + p * MR * kc * 4,
+          pb,
+          C + p * MR * 4 * ldc,
+          4 * ldc,
+          add,
+          n - (colPanels - 1) * NR,
+          last,
+        );
       }
     }
     return true;
@@ -199,8 +341,21 @@ export class WasmGemm {
   }
 
   /** C = A·B + beta·C (beta 0 or 1) with B packed by prepack: A [m,k] row-major (lda), C [m,n] (ldc). */
-  gemmPrepacked(c: Float32Array, a: Float32Array, packed: number, m: number, n: number, k: number, beta: number, offC: number, offA: number, ldc: number, lda: number): boolean {
-    const rowPanels = Math.ceil(m / MR), colPanels = Math.ceil(n / NR);
+  gemmPrepacked(
+    c: Float32Array,
+    a: Float32Array,
+    packed: number,
+    m: number,
+    n: number,
+    k: number,
+    beta: number,
+    offC: number,
+    offA: number,
+    ldc: number,
+    lda: number,
+  ): boolean {
+    const rowPanels = Math.ceil(m / MR),
+      colPanels = Math.ceil(n / NR);
     const pa = this.room.fit(rowPanels * MR * k * 4);
     if (pa < 0) return false;
     if (m === 0 || n === 0) return true;
@@ -208,7 +363,18 @@ export class WasmGemm {
     if (k === 0) return true;
     this.kernels.packA(pa, a.byteOffset + 4 * offA, k, m, 4, 4 * lda);
     const C = c.byteOffset + 4 * offC;
-    this.kernels.panels(rowPanels, colPanels, k, pa, packed, C, 4 * ldc, beta === 0 ? 0 : 1, n - (colPanels - 1) * NR, m - (rowPanels - 1) * MR);
+    this.kernels.panels(
+      rowPanels,
+      colPanels,
+      k,
+      pa,
+      packed,
+      C,
+      4 * ldc,
+      beta === 0 ? 0 : 1,
+      n - (colPanels - 1) * NR,
+      m - (rowPanels - 1) * MR,
+    );
     return true;
   }
 }

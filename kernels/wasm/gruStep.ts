@@ -23,25 +23,78 @@ import type { GruBuffers, GruGradBuffers } from '../js/gruStep.js';
 import type { IndexBuf } from '../js/types.js';
 
 export interface GruRowKernels {
-  afterForward(n: number, xr: number, xz: number, xn: number, hr: number, hz: number, hn: number, ar: number, az: number, an: number, hPrev: number, hNext: number): void;
-  afterBackward(n: number, ar: number, az: number, an: number, hn: number, hPrev: number, dh: number,
-    dxr: number, dxz: number, dxn: number, dhr: number, dhz: number, dhn: number, dhPrev: number): void;
-  gatesForward(n: number, xr: number, xz: number, hr: number, hz: number, ar: number, az: number, hPrev: number, rh: number): void;
+  afterForward(
+    n: number,
+    xr: number,
+    xz: number,
+    xn: number,
+    hr: number,
+    hz: number,
+    hn: number,
+    ar: number,
+    az: number,
+    an: number,
+    hPrev: number,
+    hNext: number,
+  ): void;
+  afterBackward(
+    n: number,
+    ar: number,
+    az: number,
+    an: number,
+    hn: number,
+    hPrev: number,
+    dh: number,
+    dxr: number,
+    dxz: number,
+    dxn: number,
+    dhr: number,
+    dhz: number,
+    dhn: number,
+    dhPrev: number,
+  ): void;
+  gatesForward(
+    n: number,
+    xr: number,
+    xz: number,
+    hr: number,
+    hz: number,
+    ar: number,
+    az: number,
+    hPrev: number,
+    rh: number,
+  ): void;
   outputForward(n: number, xn: number, hn: number, az: number, an: number, hPrev: number, hNext: number): void;
   outputBackward(n: number, az: number, an: number, dh: number, dxn: number, dhn: number, dhPrev: number): void;
-  gatesBackward(n: number, ar: number, az: number, an: number, hPrev: number, dRh: number, dh: number, dxr: number, dxz: number, dhr: number, dhz: number, dhPrev: number): void;
+  gatesBackward(
+    n: number,
+    ar: number,
+    az: number,
+    an: number,
+    hPrev: number,
+    dRh: number,
+    dh: number,
+    dxr: number,
+    dxz: number,
+    dhr: number,
+    dhz: number,
+    dhPrev: number,
+  ): void;
 }
 
-
 /** A row kernel: `args` i32 addresses after n; `body` emits the lanes' arithmetic with named v128 locals to spare. */
-function rowKernel(f: FunctionBuilder, args: Local[], body: (io: LaneIO, a: Local[], v: () => Local, m: MathScratch) => void): void {
+function rowKernel(
+  f: FunctionBuilder,
+  args: Local[],
+  body: (io: LaneIO, a: Local[], v: () => Local, m: MathScratch) => void,
+): void {
   const [n, ...addresses] = args;
   const m = new MathScratch(f);
   const pool: Local[] = [];
   let next = 0;
   laneLoop(f, n, (io) => {
     next = 0;
-    body(io, addresses, () => (pool[next] ??= f.local(Type.v128), pool[next++]), m);
+    body(io, addresses, () => ((pool[next] ??= f.local(Type.v128)), pool[next++]), m);
   });
 }
 
@@ -75,96 +128,170 @@ function signed(f: FunctionBuilder, zWrites: boolean, into: Local): void {
 export function gruRowKernels(heap: WasmHeap, zWrites: boolean): GruRowKernels {
   const I = Type.i32;
   const module = WasmHeap.module()
-    .function('afterForward', new Array(12).fill(I), [], (f, ...args) => rowKernel(f, args, (io, [xr, xz, xn, hr, hz, hn, ar, az, an, hPrev, hNext], v, m) => {
-      const [r, z, nv, t] = [v(), v(), v(), v()];
-      sum(f, io, xr, hr, r);
-      emitSigmoid(f, m, r, r);
-      sum(f, io, xz, hz, z);
-      signed(f, zWrites, z);
-      emitSigmoid(f, m, z, z);
-      io.load(xn);
-      f.localGet(r);
-      io.load(hn);
-      f.f32x4Mul().f32x4Add().localSet(nv);
-      emitTanh(f, m, nv, nv);
-      io.store(ar, r);
-      io.store(az, z);
-      io.store(an, nv);
-      blend(f, io, z, nv, hPrev, hNext, t);
-    }))
-    .function('afterBackward', new Array(14).fill(I), [], (f, ...args) => rowKernel(f, args, (io, [ar, az, an, hn, hPrev, dh, dxr, dxz, dxn, dhr, dhz, dhn, dhPrev], v) => {
-      const [r, z, nv, d, daN, daZ, daR, t] = [v(), v(), v(), v(), v(), v(), v(), v()];
-      io.load(ar); f.localSet(r);
-      io.load(az); f.localSet(z);
-      io.load(an); f.localSet(nv);
-      io.load(dh); f.localSet(d);
-      // ∂a_n = ∂h (1 − z)(1 − n²)
-      f.localGet(d).v128Const(splat(1)).localGet(z).f32x4Sub().f32x4Mul().v128Const(splat(1)).localGet(nv).localGet(nv).f32x4Mul().f32x4Sub().f32x4Mul().localSet(daN);
-      // ∂a_z = ∂h (h₋₁ − n) z(1 − z)
-      timesSigmoidSlope(f, () => { f.localGet(d); io.load(hPrev); f.localGet(nv).f32x4Sub().f32x4Mul(); }, z, daZ);
-      signed(f, zWrites, daZ);
-      // ∂a_r = ∂a_n h_n r(1 − r)
-      timesSigmoidSlope(f, () => { f.localGet(daN); io.load(hn); f.f32x4Mul(); }, r, daR);
-      io.store(dxr, daR);
-      io.store(dxz, daZ);
-      io.store(dxn, daN);
-      io.store(dhr, daR);
-      io.store(dhz, daZ);
-      f.localGet(daN).localGet(r).f32x4Mul().localSet(t);
-      io.store(dhn, t);
-      f.localGet(d).localGet(z).f32x4Mul().localSet(t);
-      io.store(dhPrev, t);
-    }))
-    .function('gatesForward', new Array(9).fill(I), [], (f, ...args) => rowKernel(f, args, (io, [xr, xz, hr, hz, ar, az, hPrev, rh], v, m) => {
-      const [r, z, t] = [v(), v(), v()];
-      sum(f, io, xr, hr, r);
-      emitSigmoid(f, m, r, r);
-      io.store(ar, r);
-      sum(f, io, xz, hz, z);
-      signed(f, zWrites, z);
-      emitSigmoid(f, m, z, z);
-      io.store(az, z);
-      f.localGet(r);
-      io.load(hPrev);
-      f.f32x4Mul().localSet(t);
-      io.store(rh, t);
-    }))
-    .function('outputForward', new Array(7).fill(I), [], (f, ...args) => rowKernel(f, args, (io, [xn, hn, az, an, hPrev, hNext], v, m) => {
-      const [z, nv, t] = [v(), v(), v()];
-      io.load(az); f.localSet(z);
-      sum(f, io, xn, hn, nv);
-      emitTanh(f, m, nv, nv);
-      io.store(an, nv);
-      blend(f, io, z, nv, hPrev, hNext, t);
-    }))
-    .function('outputBackward', new Array(7).fill(I), [], (f, ...args) => rowKernel(f, args, (io, [az, an, dh, dxn, dhn, dhPrev], v) => {
-      const [z, nv, d, t] = [v(), v(), v(), v()];
-      io.load(az); f.localSet(z);
-      io.load(an); f.localSet(nv);
-      io.load(dh); f.localSet(d);
-      f.localGet(d).v128Const(splat(1)).localGet(z).f32x4Sub().f32x4Mul().v128Const(splat(1)).localGet(nv).localGet(nv).f32x4Mul().f32x4Sub().f32x4Mul().localSet(t);
-      io.store(dxn, t);
-      io.store(dhn, t);
-      f.localGet(d).localGet(z).f32x4Mul().localSet(t);
-      io.store(dhPrev, t);
-    }))
-    .function('gatesBackward', new Array(12).fill(I), [], (f, ...args) => rowKernel(f, args, (io, [ar, az, an, hPrev, dRh, dh, dxr, dxz, dhr, dhz, dhPrev], v) => {
-      const [r, z, h0, dr, daR, daZ, t] = [v(), v(), v(), v(), v(), v(), v()];
-      io.load(ar); f.localSet(r);
-      io.load(az); f.localSet(z);
-      io.load(hPrev); f.localSet(h0);
-      io.load(dRh); f.localSet(dr);
-      timesSigmoidSlope(f, () => f.localGet(dr).localGet(h0).f32x4Mul(), r, daR);
-      timesSigmoidSlope(f, () => { io.load(dh); f.localGet(h0); io.load(an); f.f32x4Sub().f32x4Mul(); }, z, daZ);
-      signed(f, zWrites, daZ);
-      io.store(dxr, daR);
-      io.store(dxz, daZ);
-      io.store(dhr, daR);
-      io.store(dhz, daZ);
-      io.load(dhPrev);
-      f.localGet(dr).localGet(r).f32x4Mul().f32x4Add().localSet(t);
-      io.store(dhPrev, t);
-    }));
+    .function('afterForward', new Array(12).fill(I), [], (f, ...args) =>
+      rowKernel(f, args, (io, [xr, xz, xn, hr, hz, hn, ar, az, an, hPrev, hNext], v, m) => {
+        const [r, z, nv, t] = [v(), v(), v(), v()];
+        sum(f, io, xr, hr, r);
+        emitSigmoid(f, m, r, r);
+        sum(f, io, xz, hz, z);
+        signed(f, zWrites, z);
+        emitSigmoid(f, m, z, z);
+        io.load(xn);
+        f.localGet(r);
+        io.load(hn);
+        f.f32x4Mul().f32x4Add().localSet(nv);
+        emitTanh(f, m, nv, nv);
+        io.store(ar, r);
+        io.store(az, z);
+        io.store(an, nv);
+        blend(f, io, z, nv, hPrev, hNext, t);
+      }),
+    )
+    .function('afterBackward', new Array(14).fill(I), [], (f, ...args) =>
+      rowKernel(f, args, (io, [ar, az, an, hn, hPrev, dh, dxr, dxz, dxn, dhr, dhz, dhn, dhPrev], v) => {
+        const [r, z, nv, d, daN, daZ, daR, t] = [v(), v(), v(), v(), v(), v(), v(), v()];
+        io.load(ar);
+        f.localSet(r);
+        io.load(az);
+        f.localSet(z);
+        io.load(an);
+        f.localSet(nv);
+        io.load(dh);
+        f.localSet(d);
+        // ∂a_n = ∂h (1 − z)(1 − n²)
+        f.localGet(d)
+          .v128Const(splat(1))
+          .localGet(z)
+          .f32x4Sub()
+          .f32x4Mul()
+          .v128Const(splat(1))
+          .localGet(nv)
+          .localGet(nv)
+          .f32x4Mul()
+          .f32x4Sub()
+          .f32x4Mul()
+          .localSet(daN);
+        // ∂a_z = ∂h (h₋₁ − n) z(1 − z)
+        timesSigmoidSlope(
+          f,
+          () => {
+            f.localGet(d);
+            io.load(hPrev);
+            f.localGet(nv).f32x4Sub().f32x4Mul();
+          },
+          z,
+          daZ,
+        );
+        signed(f, zWrites, daZ);
+        // ∂a_r = ∂a_n h_n r(1 − r)
+        timesSigmoidSlope(
+          f,
+          () => {
+            f.localGet(daN);
+            io.load(hn);
+            f.f32x4Mul();
+          },
+          r,
+          daR,
+        );
+        io.store(dxr, daR);
+        io.store(dxz, daZ);
+        io.store(dxn, daN);
+        io.store(dhr, daR);
+        io.store(dhz, daZ);
+        f.localGet(daN).localGet(r).f32x4Mul().localSet(t);
+        io.store(dhn, t);
+        f.localGet(d).localGet(z).f32x4Mul().localSet(t);
+        io.store(dhPrev, t);
+      }),
+    )
+    .function('gatesForward', new Array(9).fill(I), [], (f, ...args) =>
+      rowKernel(f, args, (io, [xr, xz, hr, hz, ar, az, hPrev, rh], v, m) => {
+        const [r, z, t] = [v(), v(), v()];
+        sum(f, io, xr, hr, r);
+        emitSigmoid(f, m, r, r);
+        io.store(ar, r);
+        sum(f, io, xz, hz, z);
+        signed(f, zWrites, z);
+        emitSigmoid(f, m, z, z);
+        io.store(az, z);
+        f.localGet(r);
+        io.load(hPrev);
+        f.f32x4Mul().localSet(t);
+        io.store(rh, t);
+      }),
+    )
+    .function('outputForward', new Array(7).fill(I), [], (f, ...args) =>
+      rowKernel(f, args, (io, [xn, hn, az, an, hPrev, hNext], v, m) => {
+        const [z, nv, t] = [v(), v(), v()];
+        io.load(az);
+        f.localSet(z);
+        sum(f, io, xn, hn, nv);
+        emitTanh(f, m, nv, nv);
+        io.store(an, nv);
+        blend(f, io, z, nv, hPrev, hNext, t);
+      }),
+    )
+    .function('outputBackward', new Array(7).fill(I), [], (f, ...args) =>
+      rowKernel(f, args, (io, [az, an, dh, dxn, dhn, dhPrev], v) => {
+        const [z, nv, d, t] = [v(), v(), v(), v()];
+        io.load(az);
+        f.localSet(z);
+        io.load(an);
+        f.localSet(nv);
+        io.load(dh);
+        f.localSet(d);
+        f.localGet(d)
+          .v128Const(splat(1))
+          .localGet(z)
+          .f32x4Sub()
+          .f32x4Mul()
+          .v128Const(splat(1))
+          .localGet(nv)
+          .localGet(nv)
+          .f32x4Mul()
+          .f32x4Sub()
+          .f32x4Mul()
+          .localSet(t);
+        io.store(dxn, t);
+        io.store(dhn, t);
+        f.localGet(d).localGet(z).f32x4Mul().localSet(t);
+        io.store(dhPrev, t);
+      }),
+    )
+    .function('gatesBackward', new Array(12).fill(I), [], (f, ...args) =>
+      rowKernel(f, args, (io, [ar, az, an, hPrev, dRh, dh, dxr, dxz, dhr, dhz, dhPrev], v) => {
+        const [r, z, h0, dr, daR, daZ, t] = [v(), v(), v(), v(), v(), v(), v()];
+        io.load(ar);
+        f.localSet(r);
+        io.load(az);
+        f.localSet(z);
+        io.load(hPrev);
+        f.localSet(h0);
+        io.load(dRh);
+        f.localSet(dr);
+        timesSigmoidSlope(f, () => f.localGet(dr).localGet(h0).f32x4Mul(), r, daR);
+        timesSigmoidSlope(
+          f,
+          () => {
+            io.load(dh);
+            f.localGet(h0);
+            io.load(an);
+            f.f32x4Sub().f32x4Mul();
+          },
+          z,
+          daZ,
+        );
+        signed(f, zWrites, daZ);
+        io.store(dxr, daR);
+        io.store(dxz, daZ);
+        io.store(dhr, daR);
+        io.store(dhz, daZ);
+        io.load(dhPrev);
+        f.localGet(dr).localGet(r).f32x4Mul().f32x4Add().localSet(t);
+        io.store(dhPrev, t);
+      }),
+    );
   return heap.instantiate<GruRowKernels>(module, 'gru step');
 }
 
@@ -174,60 +301,155 @@ export class WasmGruStep {
 
   forward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { xp, hp, act, hs } = b;
-    eachRow(s, rows, lengths, (r) => {
-      const g = (s * rows + r) * 3 * H, hPrev = (s * rows + r) * H;
-      const [x0, x1, x2] = blocks(xp, g, H), [h0, h1, h2] = blocks(hp, g, H), [a0, a1, a2] = blocks(act, g, H);
-      this.rows.afterForward(H, x0, x1, x2, h0, h1, h2, a0, a1, a2, at(hs, hPrev), at(hs, hPrev + rows * H));
-    }, carry(hs, s, rows, H));
+    eachRow(
+      s,
+      rows,
+      lengths,
+      (r) => {
+        const g = (s * rows + r) * 3 * H,
+          hPrev = (s * rows + r) * H;
+        const [x0, x1, x2] = blocks(xp, g, H),
+          [h0, h1, h2] = blocks(hp, g, H),
+          [a0, a1, a2] = blocks(act, g, H);
+        this.rows.afterForward(H, x0, x1, x2, h0, h1, h2, a0, a1, a2, at(hs, hPrev), at(hs, hPrev + rows * H));
+      },
+      carry(hs, s, rows, H),
+    );
   }
 
   backward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { hp, act, hs } = b;
     const { dXp, dHp, dh, dhPrev } = d;
-    eachRow(s, rows, lengths, (r) => {
-      const g = (s * rows + r) * 3 * H, q = r * H;
-      const [a0, a1, a2] = blocks(act, g, H), [x0, x1, x2] = blocks(dXp, g, H), [h0, h1, h2] = blocks(dHp, g, H);
-      this.rows.afterBackward(H, a0, a1, a2, at(hp, g + 2 * H), at(hs, (s * rows + r) * H), at(dh, q), x0, x1, x2, h0, h1, h2, at(dhPrev, q));
-    }, passThrough(d, s, rows, H));
+    eachRow(
+      s,
+      rows,
+      lengths,
+      (r) => {
+        const g = (s * rows + r) * 3 * H,
+          q = r * H;
+        const [a0, a1, a2] = blocks(act, g, H),
+          [x0, x1, x2] = blocks(dXp, g, H),
+          [h0, h1, h2] = blocks(dHp, g, H);
+        this.rows.afterBackward(
+          H,
+          a0,
+          a1,
+          a2,
+          at(hp, g + 2 * H),
+          at(hs, (s * rows + r) * H),
+          at(dh, q),
+          x0,
+          x1,
+          x2,
+          h0,
+          h1,
+          h2,
+          at(dhPrev, q),
+        );
+      },
+      passThrough(d, s, rows, H),
+    );
   }
 
   beforeGatesForward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { xp, hp, act, rh, hs } = b;
     eachRow(s, rows, lengths, (r) => {
-      const g = (s * rows + r) * 3 * H, t = (s * rows + r) * H;
-      this.rows.gatesForward(H, at(xp, g), at(xp, g + H), at(hp, g), at(hp, g + H), at(act, g), at(act, g + H), at(hs, t), at(rh, t));
+      const g = (s * rows + r) * 3 * H,
+        t = (s * rows + r) * H;
+      this.rows.gatesForward(
+        H,
+        at(xp, g),
+        at(xp, g + H),
+        at(hp, g),
+        at(hp, g + H),
+        at(act, g),
+        at(act, g + H),
+        at(hs, t),
+        at(rh, t),
+      );
     });
   }
 
   beforeOutputForward(b: GruBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { xp, hp, act, hs } = b;
-    eachRow(s, rows, lengths, (r) => {
-      const g = (s * rows + r) * 3 * H, hPrev = (s * rows + r) * H;
-      this.rows.outputForward(H, at(xp, g + 2 * H), at(hp, g + 2 * H), at(act, g + H), at(act, g + 2 * H), at(hs, hPrev), at(hs, hPrev + rows * H));
-    }, carry(hs, s, rows, H));
+    eachRow(
+      s,
+      rows,
+      lengths,
+      (r) => {
+        const g = (s * rows + r) * 3 * H,
+          hPrev = (s * rows + r) * H;
+        this.rows.outputForward(
+          H,
+          at(xp, g + 2 * H),
+          at(hp, g + 2 * H),
+          at(act, g + H),
+          at(act, g + 2 * H),
+          at(hs, hPrev),
+          at(hs, hPrev + rows * H),
+        );
+      },
+      carry(hs, s, rows, H),
+    );
   }
 
   beforeOutputBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { act } = b;
     const { dXp, dHp, dh, dhPrev } = d;
-    eachRow(s, rows, lengths, (r) => {
-      const g = (s * rows + r) * 3 * H, q = r * H;
-      this.rows.outputBackward(H, at(act, g + H), at(act, g + 2 * H), at(dh, q), at(dXp, g + 2 * H), at(dHp, g + 2 * H), at(dhPrev, q));
-    }, passThrough(d, s, rows, H));
+    eachRow(
+      s,
+      rows,
+      lengths,
+      (r) => {
+        const g = (s * rows + r) * 3 * H,
+          q = r * H;
+        this.rows.outputBackward(
+          H,
+          at(act, g + H),
+          at(act, g + 2 * H),
+          at(dh, q),
+          at(dXp, g + 2 * H),
+          at(dHp, g + 2 * H),
+          at(dhPrev, q),
+        );
+      },
+      passThrough(d, s, rows, H),
+    );
   }
 
   beforeGatesBackward(b: GruBuffers, d: GruGradBuffers, H: number, s: number, rows: number, lengths: IndexBuf): void {
     const { act, hs } = b;
     const { dXp, dHp, dh, dhPrev, dRh } = d;
     eachRow(s, rows, lengths, (r) => {
-      const g = (s * rows + r) * 3 * H, q = r * H, [a0, a1, a2] = blocks(act, g, H);
-      this.rows.gatesBackward(H, a0, a1, a2, at(hs, (s * rows + r) * H), at(dRh, q), at(dh, q), at(dXp, g), at(dXp, g + H), at(dHp, g), at(dHp, g + H), at(dhPrev, q));
+      const g = (s * rows + r) * 3 * H,
+        q = r * H,
+        [a0, a1, a2] = blocks(act, g, H);
+      this.rows.gatesBackward(
+        H,
+        a0,
+        a1,
+        a2,
+        at(hs, (s * rows + r) * H),
+        at(dRh, q),
+        at(dh, q),
+        at(dXp, g),
+        at(dXp, g + H),
+        at(dHp, g),
+        at(dHp, g + H),
+        at(dhPrev, q),
+      );
     });
   }
 }
 
 /** `active` for each row still inside its sequence at step s, `inactive` (when given) for the others. */
-function eachRow(s: number, rows: number, lengths: IndexBuf, active: (r: number) => void, inactive?: (r: number) => void): void {
+function eachRow(
+  s: number,
+  rows: number,
+  lengths: IndexBuf,
+  active: (r: number) => void,
+  inactive?: (r: number) => void,
+): void {
   for (let r = 0; r < rows; r++) {
     if (s < lengths[r]) active(r);
     else inactive?.(r);
@@ -252,7 +474,8 @@ function blocks(buf: { byteOffset: number }, g: number, H: number): [number, num
 /** A row past its length: no gradient to its gates, and ∂h passes straight to h₋₁. */
 function passThrough(d: GruGradBuffers, s: number, rows: number, H: number): (r: number) => void {
   return (r) => {
-    const g = (s * rows + r) * 3 * H, q = r * H;
+    const g = (s * rows + r) * 3 * H,
+      q = r * H;
     d.dXp.fill(0, g, g + 3 * H);
     d.dHp.fill(0, g, g + 3 * H);
     copyBlock(d.dhPrev, q, d.dh, q, H);

@@ -59,12 +59,17 @@ export class WasmHeap {
   private readonly bufferLimit: number;
 
   /** maxPages: the memory's maximum (MAX_PAGES; a spec makes a small heap to fill it). */
-  constructor(initialPages = 16, readonly maxPages = MAX_PAGES) {
+  constructor(
+    initialPages = 16,
+    readonly maxPages = MAX_PAGES,
+  ) {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxPages, shared: true });
     this.bufferLimit = maxPages * PAGE - Math.min(KERNEL_ROOM, (maxPages * PAGE) / 8);
     this.buffers.add(this.memory.buffer);
     this.registry = new FinalizationRegistry((block) => this.release(block));
-    const zeroing = WasmHeap.module().function('zero', [Type.i32, Type.i32], [], (f, at, bytes) => f.localGet(at).i32Const(0).localGet(bytes).memoryFill());
+    const zeroing = WasmHeap.module().function('zero', [Type.i32, Type.i32], [], (f, at, bytes) =>
+      f.localGet(at).i32Const(0).localGet(bytes).memoryFill(),
+    );
     this.zero = this.instantiate<{ zero: (at: number, bytes: number) => void }>(zeroing, 'heap').zero;
   }
 

@@ -23,7 +23,8 @@ export interface LaneIO {
 
 /** Emit `body` over n elements (n an i32 local); `body` may be called twice, so it must only emit. */
 export function laneLoop(f: FunctionBuilder, n: Local, body: (io: LaneIO) => void): void {
-  const j = f.local(Type.i32), end = f.local(Type.i32);
+  const j = f.local(Type.i32),
+    end = f.local(Type.i32);
   const at = (base: Local) => f.localGet(base).localGet(j).i32Add();
   const vector: LaneIO = {
     width: 4,
@@ -46,10 +47,12 @@ export function laneLoop(f: FunctionBuilder, n: Local, body: (io: LaneIO) => voi
 }
 
 function loopTo(f: FunctionBuilder, j: Local, end: Local, step: number, body: () => void): void {
-  f.block(() => f.loop(() => {
-    f.localGet(j).localGet(end).i32GeS().brIf(1);
-    body();
-    f.localGet(j).i32Const(step).i32Add().localSet(j);
-    f.br(0);
-  }));
+  f.block(() =>
+    f.loop(() => {
+      f.localGet(j).localGet(end).i32GeS().brIf(1);
+      body();
+      f.localGet(j).i32Const(step).i32Add().localSet(j);
+      f.br(0);
+    }),
+  );
 }

@@ -43,7 +43,12 @@ export class MathScratch {
  * chain of dependent operations is 3 multiply-adds deep instead of Horner's 7 (the kernels'
  * time goes to latency, not to arithmetic). powers = [x, x², x⁴], as far as needed.
  */
-function estrin(f: FunctionBuilder, powers: readonly Local[], c: readonly number[], level = Math.ceil(Math.log2(c.length)) - 1): void {
+function estrin(
+  f: FunctionBuilder,
+  powers: readonly Local[],
+  c: readonly number[],
+  level = Math.ceil(Math.log2(c.length)) - 1,
+): void {
   if (c.length === 1 || level < 0) {
     f.v128Const(splat(c[0]));
     return;
@@ -71,11 +76,26 @@ export function emitExpNeg(f: FunctionBuilder, s: MathScratch, x: Local, out: Lo
   f.localGet(x).v128Const(splat(-104)).f32x4Pmax().localSet(r);
   // n = x·log₂e rounded to an integer by adding 1.5·2²³: the sum's low mantissa bits are n,
   // so the sum's bits less the constant's are n as an int32 (s1), and the sum less the constant n as a float.
-  f.localGet(r).v128Const(splat(LOG2E)).f32x4Mul().v128Const(splat(SHIFTER)).f32x4Add().localTee(n)
-    .i32x4Const(splat(SHIFTER_BITS)).i32x4Sub().localSet(s1);
+  f.localGet(r)
+    .v128Const(splat(LOG2E))
+    .f32x4Mul()
+    .v128Const(splat(SHIFTER))
+    .f32x4Add()
+    .localTee(n)
+    .i32x4Const(splat(SHIFTER_BITS))
+    .i32x4Sub()
+    .localSet(s1);
   f.localGet(n).v128Const(splat(SHIFTER)).f32x4Sub().localSet(n);
-  f.localGet(r).localGet(n).v128Const(splat(LN2_HI)).f32x4Mul().f32x4Sub()
-    .localGet(n).v128Const(splat(LN2_LO)).f32x4Mul().f32x4Sub().localSet(r);
+  f.localGet(r)
+    .localGet(n)
+    .v128Const(splat(LN2_HI))
+    .f32x4Mul()
+    .f32x4Sub()
+    .localGet(n)
+    .v128Const(splat(LN2_LO))
+    .f32x4Mul()
+    .f32x4Sub()
+    .localSet(r);
   // eʳ = 1 + (r + r²·Q(r)), Q by Estrin's scheme, so that the last two additions round once each.
   const powers = squares(f, r, s.t[8], s.t[9]);
   estrin(f, powers, EXP_TAYLOR.slice(2));
@@ -83,7 +103,8 @@ export function emitExpNeg(f: FunctionBuilder, s: MathScratch, x: Local, out: Lo
   // 2^n1 and 2^n2 with n1 = ⌊n/2⌋ (an arithmetic shift), n2 = n − n1: (e + 127) << 23 is 2^e.
   f.localGet(s1).localTee(n).i32Const(1).i32x4ShrS().localSet(s1);
   f.localGet(n).localGet(s1).i32x4Sub().localSet(s2);
-  for (const e of [s1, s2]) f.localGet(e).i32x4Const([127, 127, 127, 127]).i32x4Add().i32Const(23).i32x4Shl().localSet(e);
+  for (const e of [s1, s2])
+    f.localGet(e).i32x4Const([127, 127, 127, 127]).i32x4Add().i32Const(23).i32x4Shl().localSet(e);
   f.localGet(p).localGet(s1).f32x4Mul().localGet(s2).f32x4Mul().localSet(out);
 }
 
@@ -93,8 +114,17 @@ export function emitSigmoid(f: FunctionBuilder, s: MathScratch, x: Local, out: L
   f.localGet(x).v128Const(splat(-0)).v128Or().localSet(z); // −|x|
   emitExpNeg(f, s, z, z);
   // (x ≥ 0 ? 1 : z) / (1 + z): one division, either way
-  f.v128Const(splat(1)).localGet(z).localGet(x).v128Const(splat(0)).f32x4Ge().v128Bitselect()
-    .v128Const(splat(1)).localGet(z).f32x4Add().f32x4Div().localSet(out);
+  f.v128Const(splat(1))
+    .localGet(z)
+    .localGet(x)
+    .v128Const(splat(0))
+    .f32x4Ge()
+    .v128Bitselect()
+    .v128Const(splat(1))
+    .localGet(z)
+    .f32x4Add()
+    .f32x4Div()
+    .localSet(out);
 }
 
 /** out ← tanh(x); out may be x. */
@@ -109,7 +139,16 @@ export function emitTanh(f: FunctionBuilder, s: MathScratch, x: Local, out: Loca
   f.localGet(a).v128Const(splat(-2)).f32x4Mul().localSet(z);
   emitExpNeg(f, s, z, z);
   f.v128Const(splat(1)).localGet(z).f32x4Sub().v128Const(splat(1)).localGet(z).f32x4Add().f32x4Div().localSet(z);
-  f.localGet(z).localGet(series).localGet(a).v128Const(splat(TANH_SERIES_BELOW)).f32x4Ge().v128Bitselect()
+  f.localGet(z)
+    .localGet(series)
+    .localGet(a)
+    .v128Const(splat(TANH_SERIES_BELOW))
+    .f32x4Ge()
+    .v128Bitselect()
     // x's sign bit back on
-    .localGet(x).v128Const(splat(-0)).v128And().v128Or().localSet(out);
+    .localGet(x)
+    .v128Const(splat(-0))
+    .v128And()
+    .v128Or()
+    .localSet(out);
 }

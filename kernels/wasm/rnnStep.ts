@@ -28,7 +28,8 @@ export function rnnRowKernels(heap: WasmHeap, act: RnnNonlinearity): RnnRowKerne
   const I = Type.i32;
   const module = WasmHeap.module()
     .function('forward', [I, I, I], [], (f, n, pre, h) => {
-      const m = new MathScratch(f), x = f.local(Type.v128);
+      const m = new MathScratch(f),
+        x = f.local(Type.v128);
       laneLoop(f, n, (io) => {
         io.load(pre);
         f.localSet(x);
@@ -39,7 +40,8 @@ export function rnnRowKernels(heap: WasmHeap, act: RnnNonlinearity): RnnRowKerne
       });
     })
     .function('backward', [I, I, I, I], [], (f, n, dPre, h, dh) => {
-      const y = f.local(Type.v128), d = f.local(Type.v128);
+      const y = f.local(Type.v128),
+        d = f.local(Type.v128);
       laneLoop(f, n, (io) => {
         io.load(h);
         f.localSet(y);
@@ -60,14 +62,17 @@ export class WasmRnnStep {
 
   forward(pre: Buf, hs: Buf, H: number, s: number, rows: number, lengths: IndexBuf): void {
     for (let r = 0; r < rows; r++) {
-      const p = (s * rows + r) * H, next = p + rows * H;
-      if (!carriedPastEnd(s, lengths[r], H, next, p, hs)) this.rows.forward(H, pre.byteOffset + 4 * p, hs.byteOffset + 4 * next);
+      const p = (s * rows + r) * H,
+        next = p + rows * H;
+      if (!carriedPastEnd(s, lengths[r], H, next, p, hs))
+        this.rows.forward(H, pre.byteOffset + 4 * p, hs.byteOffset + 4 * next);
     }
   }
 
   backward(dPre: Buf, hs: Buf, dHs: Buf, H: number, s: number, rows: number, lengths: IndexBuf): void {
     for (let r = 0; r < rows; r++) {
-      const p = (s * rows + r) * H, h = p + rows * H;
+      const p = (s * rows + r) * H,
+        h = p + rows * H;
       if (zeroedPastEnd(s, lengths[r], p, H, dPre)) addBlock(dHs, p, dHs, h, H);
       else this.rows.backward(H, dPre.byteOffset + 4 * p, hs.byteOffset + 4 * h, dHs.byteOffset + 4 * h);
     }

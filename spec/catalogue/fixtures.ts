@@ -3,7 +3,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, exportStateDict, ParamStore, RecurrentLayer, Tensor, loadCheckpoint, createRun, runKinds } from '../../index.js';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  exportStateDict,
+  ParamStore,
+  RecurrentLayer,
+  Tensor,
+  loadCheckpoint,
+  createRun,
+  runKinds,
+} from '../../index.js';
 
 export const dir = mkdtempSync(join(tmpdir(), 'rnnlab-catalogue-'));
 export const f64 = (shape: number[]) => Tensor.zeros(shape, 'f64');
@@ -32,8 +42,19 @@ export const savedRun = (() => {
 })();
 
 /** The saved run's file with one change, written beside it. */
-export function changedCheckpoint(name: string, change: (tensors: Record<string, { shape: number[]; data: Float32Array | Float64Array }>, metadata: Record<string, string>) => void): string {
-  const tensors = Object.fromEntries(Object.entries(savedRun.file.tensors).map(([k, v]) => [k, { shape: [...v.shape], data: (v.data as Float32Array).slice() }]));
+export function changedCheckpoint(
+  name: string,
+  change: (
+    tensors: Record<string, { shape: number[]; data: Float32Array | Float64Array }>,
+    metadata: Record<string, string>,
+  ) => void,
+): string {
+  const tensors = Object.fromEntries(
+    Object.entries(savedRun.file.tensors).map(([k, v]) => [
+      k,
+      { shape: [...v.shape], data: (v.data as Float32Array).slice() },
+    ]),
+  );
   const metadata = { ...savedRun.file.metadata };
   change(tensors, metadata);
   const path = join(dir, name);
@@ -51,4 +72,3 @@ export const runsDir = join(dir, 'runs');
 mkdirSync(runsDir);
 export const emptyDir = join(dir, 'empty');
 mkdirSync(emptyDir);
-

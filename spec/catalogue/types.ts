@@ -27,4 +27,3 @@ export interface CliCase {
   /** The flag or value the JSON error names, for a usage error. */
   argument?: string;
 }
-

@@ -15,7 +15,15 @@
 // W: [I+H, 3H], blocks r | z | n, rows 0..I−1 on x_t and I..I+H−1 on h_{t−1}.
 import { addRowAt, axpy, rowSum } from '../../../kernels/backend/pointwise.js';
 import type { GruBuffers, GruGradBuffers } from '../../../kernels/js/gruStep.js';
-import { columns, gemmPacked, inputGrads, projectInputs, StepView, view, weightGrads } from '../../../kernels/backend/matrix.js';
+import {
+  columns,
+  gemmPacked,
+  inputGrads,
+  projectInputs,
+  StepView,
+  view,
+  weightGrads,
+} from '../../../kernels/backend/matrix.js';
 import { addOutputGrads } from '../../../kernels/js/sequence.js';
 import { gruStepKernels } from '../../../kernels/backend/steps.js';
 import type { Buf } from '../../../kernels/js/types.js';
@@ -38,17 +46,29 @@ export class GruWorkspace extends SequenceWorkspace {
   readonly grads: GruGradBuffers;
   readonly dhPair: [Buf, Buf];
 
-  constructor(T: number, B: number, dtype: DType, readonly hiddenSize: number, I: number) {
+  constructor(
+    T: number,
+    B: number,
+    dtype: DType,
+    readonly hiddenSize: number,
+    I: number,
+  ) {
     super(T, B, dtype, I, hiddenSize, false, 3);
     const H = hiddenSize;
     this.buffers = {
-      xp: this.pinned(dtype, T * B * 3 * H), hp: this.pinned(dtype, T * B * 3 * H), act: this.pinned(dtype, T * B * 3 * H),
-      rh: this.pinned(dtype, T * B * H), hs: this.hs,
+      xp: this.pinned(dtype, T * B * 3 * H),
+      hp: this.pinned(dtype, T * B * 3 * H),
+      act: this.pinned(dtype, T * B * 3 * H),
+      rh: this.pinned(dtype, T * B * H),
+      hs: this.hs,
     };
     this.dhPair = [this.pinned(dtype, B * H), this.pinned(dtype, B * H)];
     this.grads = {
-      dXp: this.pinned(dtype, T * B * 3 * H), dHp: this.pinned(dtype, T * B * 3 * H),
-      dh: this.dhPair[0], dhPrev: this.dhPair[1], dRh: this.pinned(dtype, B * H),
+      dXp: this.pinned(dtype, T * B * 3 * H),
+      dHp: this.pinned(dtype, T * B * 3 * H),
+      dh: this.dhPair[0],
+      dhPrev: this.dhPair[1],
+      dRh: this.pinned(dtype, B * H),
     };
   }
 }
@@ -59,16 +79,44 @@ export interface GruForm {
   zWrites: boolean;
 }
 
-interface GruSaved { ws: GruWorkspace; generation: number; params: GruParams; sizes: PassSizes; form: GruForm }
+interface GruSaved {
+  ws: GruWorkspace;
+  generation: number;
+  params: GruParams;
+  sizes: PassSizes;
+  form: GruForm;
+}
 
 export function gruSequence(
-  tape: Tape | null, pool: WorkspacePool<GruWorkspace>, form: GruForm, params: GruParams,
-  x: Tensor, h0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
+  tape: Tape | null,
+  pool: WorkspacePool<GruWorkspace>,
+  form: GruForm,
+  params: GruParams,
+  x: Tensor,
+  h0: Tensor,
+  lengths: ArrayLike<number> | null,
+  reverse: boolean,
 ): PassOutputs {
   const { resetAfter } = form;
-  const H = params.W.shape[1] / 3, I = params.W.shape[0] - H, G = 3 * H;
-  const start = beginPass('gru (fused)', tape, pool, x, { h0 }, [params.W, params.bIh, params.bHh], I, H, lengths, reverse);
-  const { ws, sizes: { T, B } } = start;
+  const H = params.W.shape[1] / 3,
+    I = params.W.shape[0] - H,
+    G = 3 * H;
+  const start = beginPass(
+    'gru (fused)',
+    tape,
+    pool,
+    x,
+    { h0 },
+    [params.W, params.bIh, params.bHh],
+    I,
+    H,
+    lengths,
+    reverse,
+  );
+  const {
+    ws,
+    sizes: { T, B },
+  } = start;
   const buf = ws.buffers;
   const { Wx, Wh } = weightViews(params.W.data, I, H, G);
 
@@ -78,8 +126,11 @@ export function gruSequence(
   const packedWh = room.pack(resetAfter ? Wh : columns(Wh, 0, 2 * H), false);
   const packedWhn = resetAfter ? null : room.pack(columns(Wh, 2 * H, H), false);
   if (params.bIh !== null) addRowAt(buf.xp, 0, params.bIh.data, T * B, G);
-  const hPrev = new StepView(buf.hs, B, H), rhStep = new StepView(buf.rh, B, H);
-  const hpStep = new StepView(buf.hp, B, G), hpRz = new StepView(buf.hp, B, 2 * H, G), hpN = new StepView(buf.hp, B, H, G, 2 * H);
+  const hPrev = new StepView(buf.hs, B, H),
+    rhStep = new StepView(buf.rh, B, H);
+  const hpStep = new StepView(buf.hp, B, G),
+    hpRz = new StepView(buf.hp, B, 2 * H, G),
+    hpN = new StepView(buf.hp, B, H, G, 2 * H);
   const step = gruStepKernels(form.zWrites, buf, null);
   for (let s = 0; s < T; s++) {
     const at = s * B * G;
@@ -108,7 +159,8 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   const G = 3 * H;
   const [x, h0] = e.inputs;
   const [y, h] = e.outs;
-  const buf = ws.buffers, g = ws.grads;
+  const buf = ws.buffers,
+    g = ws.grads;
   const { Wx, Wh } = weightViews(params.W.data, I, H, G);
 
   // Reset after: W_hᵀ packed whole; reset before: W_h,nᵀ, then W_h,{r,z}ᵀ after it.
@@ -118,7 +170,9 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   let [dh, dhPrev] = ws.dhPair;
   let [dhView, dhPrevView] = [view(dh, B, H), view(dhPrev, B, H)];
   const dRh = view(g.dRh, B, H);
-  const dHpStep = new StepView(g.dHp, B, G), dHpRz = new StepView(g.dHp, B, 2 * H, G), dHpN = new StepView(g.dHp, B, H, G, 2 * H);
+  const dHpStep = new StepView(g.dHp, B, G),
+    dHpRz = new StepView(g.dHp, B, 2 * H, G),
+    dHpN = new StepView(g.dHp, B, H, G, 2 * H);
   dh.fill(0);
   if (h.grad !== null) dh.set(h.grad);
   const step = gruStepKernels(form.zWrites, buf, g, ws.dhPair);
@@ -140,7 +194,9 @@ function gruSequenceBackward(e: TapeEntry<GruSaved>): void {
   }
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, dh, B * H);
 
-  const all = T * B, dXp = view(g.dXp, all, G), dHp = view(g.dHp, all, G);
+  const all = T * B,
+    dXp = view(g.dXp, all, G),
+    dHp = view(g.dHp, all, G);
   if (params.W.requiresGrad) {
     const dW = weightViews(params.W.ensureGrad(), I, H, G);
     weightGrads(dW.Wx, view(ws.xs, all, I), dXp, ws.work);

@@ -18,7 +18,17 @@
 import { axpy, rowSum } from '../../../kernels/backend/pointwise.js';
 import type { LstmBuffers, LstmGradBuffers, LstmLayout } from '../../../kernels/js/lstmStep.js';
 import {
-  addRecurrent, columns, gemm, gemmPacked, inputGrads, projectInputs, rows, StepView, view, weightGrads, type MatrixView,
+  addRecurrent,
+  columns,
+  gemm,
+  gemmPacked,
+  inputGrads,
+  projectInputs,
+  rows,
+  StepView,
+  view,
+  weightGrads,
+  type MatrixView,
 } from '../../../kernels/backend/matrix.js';
 import { addOutputGrads, carryInactive } from '../../../kernels/js/sequence.js';
 import { lstmStepKernels } from '../../../kernels/backend/steps.js';
@@ -51,25 +61,49 @@ export class LstmWorkspace extends SequenceWorkspace {
   /** [G·H] b_ih + b_hh for the pass. */
   readonly biasSum: Buf;
 
-  constructor(T: number, B: number, dtype: DType, readonly layout: LstmLayout, I: number, gateRecurrence: boolean) {
-    const H = layout.hiddenSize, W = layout.width;
+  constructor(
+    T: number,
+    B: number,
+    dtype: DType,
+    readonly layout: LstmLayout,
+    I: number,
+    gateRecurrence: boolean,
+  ) {
+    const H = layout.hiddenSize,
+      W = layout.width;
     super(T, B, dtype, I, H, true, W / H);
     this.buffers = {
-      pre: this.pinned(dtype, T * B * W), act: this.pinned(dtype, T * B * 4 * H),
-      cs: this.cs!, tcs: this.pinned(dtype, T * B * H), hs: this.hs,
-      bias: null, pI: null, pF: null, pO: null,
+      pre: this.pinned(dtype, T * B * W),
+      act: this.pinned(dtype, T * B * 4 * H),
+      cs: this.cs!,
+      tcs: this.pinned(dtype, T * B * H),
+      hs: this.hs,
+      bias: null,
+      pI: null,
+      pF: null,
+      pO: null,
     };
     this.biasSum = this.pinned(dtype, W);
     this.dhPair = [this.pinned(dtype, B * H), this.pinned(dtype, B * H)];
     this.dRec = gateRecurrence ? this.pinned(dtype, B * 4 * H) : null;
     this.grads = {
-      dPre: this.pinned(dtype, T * B * W), dh: this.dhPair[0], dc: this.pinned(dtype, B * H),
-      dGateRecurrent: this.dRec, dpI: null, dpF: null, dpO: null,
+      dPre: this.pinned(dtype, T * B * W),
+      dh: this.dhPair[0],
+      dc: this.pinned(dtype, B * H),
+      dGateRecurrent: this.dRec,
+      dpI: null,
+      dpF: null,
+      dpO: null,
     };
   }
 }
 
-interface LstmSaved { ws: LstmWorkspace; generation: number; params: LstmParams; sizes: PassSizes }
+interface LstmSaved {
+  ws: LstmWorkspace;
+  generation: number;
+  params: LstmParams;
+  sizes: PassSizes;
+}
 
 /** The pass's outputs: y [T, B, H], the final h and c [B, H], all fresh. */
 export interface LstmPass {
@@ -86,13 +120,36 @@ export function weightViews(W: Buf, I: number, H: number, width: number): { Wx: 
 
 /** Run the fused LSTM over x [T, B, I] from h0, c0 [B, H]; the pool must make workspaces for this layout. */
 export function lstmSequence(
-  tape: Tape | null, pool: WorkspacePool<LstmWorkspace>, layout: LstmLayout, params: LstmParams,
-  x: Tensor, h0: Tensor, c0: Tensor, lengths: ArrayLike<number> | null, reverse: boolean,
+  tape: Tape | null,
+  pool: WorkspacePool<LstmWorkspace>,
+  layout: LstmLayout,
+  params: LstmParams,
+  x: Tensor,
+  h0: Tensor,
+  c0: Tensor,
+  lengths: ArrayLike<number> | null,
+  reverse: boolean,
 ): LstmPass {
-  const H = layout.hiddenSize, Wd = layout.width, I = params.W.shape[0] - H;
+  const H = layout.hiddenSize,
+    Wd = layout.width,
+    I = params.W.shape[0] - H;
   const { bIh, bHh, pI, pF, pO, fgr } = params;
-  const start = beginPass('lstm (fused)', tape, pool, x, { h0, c0 }, [params.W, bIh, bHh, pI, pF, pO, fgr], I, H, lengths, reverse);
-  const { ws, sizes: { T, B } } = start;
+  const start = beginPass(
+    'lstm (fused)',
+    tape,
+    pool,
+    x,
+    { h0, c0 },
+    [params.W, bIh, bHh, pI, pF, pO, fgr],
+    I,
+    H,
+    lengths,
+    reverse,
+  );
+  const {
+    ws,
+    sizes: { T, B },
+  } = start;
   const buf = ws.buffers;
   buf.pI = pI?.data ?? null;
   buf.pF = pF?.data ?? null;
@@ -102,7 +159,8 @@ export function lstmSequence(
   buf.bias = sumBiases(ws.biasSum, bIh, bHh);
   projectInputs(view(buf.pre, T * B, Wd), view(ws.xs, T * B, I), Wx, ws.work);
   const packedWh = ws.packRoom.start().pack(Wh, false);
-  const preStep = new StepView(buf.pre, B, Wd), hPrev = new StepView(buf.hs, B, H);
+  const preStep = new StepView(buf.pre, B, Wd),
+    hPrev = new StepView(buf.hs, B, H);
   const step = lstmStepKernels(layout, buf, fgr !== null, null);
   for (let s = 0; s < T; s++) {
     addRecurrent(preStep.at(s), hPrev.at(s), packedWh);
@@ -126,7 +184,13 @@ function sumBiases(sum: Buf, bIh: Tensor | null, bHh: Tensor | null): Buf | null
 // Full gate recurrence: the f, i, o pre-activations of step s also see f, i, o of step s−1.
 // act rows are [f | i | g | o] (4H wide), pre rows [f | i | g | o], W_fgr rows and columns [f | i | o].
 // Each product takes one source block (f,i or o) against the matching rows of W_fgr.
-function fgrBlocks(act: Buf, fgr: Buf, actRow: number, B: number, H: number): { gates: MatrixView; weights: MatrixView }[] {
+function fgrBlocks(
+  act: Buf,
+  fgr: Buf,
+  actRow: number,
+  B: number,
+  H: number,
+): { gates: MatrixView; weights: MatrixView }[] {
   const previous = view(act, B, 4 * H, actRow);
   const W = view(fgr, 3 * H, 3 * H);
   return [
@@ -150,7 +214,8 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   const Wd = ws.layout.width;
   const [x, h0, c0] = e.inputs;
   const [y, h, c] = e.outs;
-  const buf = ws.buffers, g = ws.grads;
+  const buf = ws.buffers,
+    g = ws.grads;
   const { Wx, Wh } = weightViews(params.W.data, I, H, Wd);
 
   let [dh, dhNext] = ws.dhPair;
@@ -182,7 +247,8 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
   if (h0.requiresGrad) axpy(h0.ensureGrad(), 1, dh, B * H);
   if (c0.requiresGrad) axpy(c0.ensureGrad(), 1, g.dc, B * H);
 
-  const all = T * B, dPre = view(g.dPre, all, Wd);
+  const all = T * B,
+    dPre = view(g.dPre, all, Wd);
   if (params.W.requiresGrad) {
     const dW = weightViews(params.W.ensureGrad(), I, H, Wd);
     weightGrads(dW.Wx, view(ws.xs, all, I), dPre, ws.work);
@@ -194,7 +260,8 @@ function lstmSequenceBackward(e: TapeEntry<LstmSaved>): void {
     rowSum(ws.biasSum, g.dPre, all, Wd, 1, 0);
     for (const b of biases) axpy(b!.ensureGrad(), 1, ws.biasSum, Wd);
   }
-  if (params.fgr !== null && params.fgr.requiresGrad && T > 1) gateRecurrenceWeightGrad(params.fgr.ensureGrad(), buf.act, g.dPre, T, B, H);
+  if (params.fgr !== null && params.fgr.requiresGrad && T > 1)
+    gateRecurrenceWeightGrad(params.fgr.ensureGrad(), buf.act, g.dPre, T, B, H);
   if (x.requiresGrad) {
     inputGrads(view(ws.dxs, all, I), dPre, Wx, ws.work);
     ws.scatterInputGrad(x, sizes);

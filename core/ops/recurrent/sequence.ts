@@ -33,15 +33,34 @@ export interface PassOutputs {
 }
 
 /** x [T, B, I] and a state [B, H] (h₀, c₀) must agree with the cell's sizes and dtype. */
-export function checkPassInputs(op: string, x: Tensor, states: Record<string, Tensor>, inputSize: number, hiddenSize: number, dtype: DType): PassSizes {
+export function checkPassInputs(
+  op: string,
+  x: Tensor,
+  states: Record<string, Tensor>,
+  inputSize: number,
+  hiddenSize: number,
+  dtype: DType,
+): PassSizes {
   if (!(x instanceof Tensor) || x.shape.length !== 3 || x.shape[2] !== inputSize) {
-    throw new ArgumentError(op, 'x', `[T, B, ${inputSize}] (time-major, input size ${inputSize})`, x instanceof Tensor ? shapeStr(x.shape) : x, x instanceof Tensor);
+    throw new ArgumentError(
+      op,
+      'x',
+      `[T, B, ${inputSize}] (time-major, input size ${inputSize})`,
+      x instanceof Tensor ? shapeStr(x.shape) : x,
+      x instanceof Tensor,
+    );
   }
   if (x.dtype !== dtype) throw new ArgumentError(op, 'x', `of dtype ${dtype} like the parameters`, x.dtype);
   const [T, B] = x.shape;
   for (const [name, t] of Object.entries(states)) {
     if (!(t instanceof Tensor) || t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== hiddenSize) {
-      throw new ArgumentError(op, name, `[${B}, ${hiddenSize}] (batch, hidden)`, t instanceof Tensor ? shapeStr(t.shape) : t, t instanceof Tensor);
+      throw new ArgumentError(
+        op,
+        name,
+        `[${B}, ${hiddenSize}] (batch, hidden)`,
+        t instanceof Tensor ? shapeStr(t.shape) : t,
+        t instanceof Tensor,
+      );
     }
     if (t.dtype !== dtype) throw new ArgumentError(op, name, `of dtype ${dtype} like the parameters`, t.dtype);
   }
@@ -74,11 +93,17 @@ export abstract class SequenceWorkspace extends Workspace {
   /** G: the gate blocks of the cell (4 LSTM, 3 GRU, 1 RNN), so that the GEMMs are G·H wide. */
   constructor(T: number, B: number, dtype: DType, I: number, H: number, withCell: boolean, G: number) {
     super(T, B, dtype);
-    const rowCount = Math.max(T * B, I, H), colCount = Math.max(G * H, I, H);
+    const rowCount = Math.max(T * B, I, H),
+      colCount = Math.max(G * H, I, H);
     this.work = alloc('f64', gemmPackSize(rowCount, colCount, Math.max(rowCount, colCount)));
     this.stepAt = Math.max(panelSize(G * H, H), panelSize(H, G * H));
     this.panels = alloc('f64', this.stepAt + panelSize(B, G * H));
-    this.packRoom = new PackRoom(this.panels, this.stepAt, wasmPackedFloats(H, G * H) + wasmPackedFloats(G * H, H), (n) => this.pinned('f32', n));
+    this.packRoom = new PackRoom(
+      this.panels,
+      this.stepAt,
+      wasmPackedFloats(H, G * H) + wasmPackedFloats(G * H, H),
+      (n) => this.pinned('f32', n),
+    );
     this.lengths = alloc('i32', B);
     this.rowOf = alloc('i32', T * B);
     this.xs = this.pinned(dtype, T * B * I);
@@ -114,12 +139,25 @@ export interface PassStart<W> {
  * (held when the pass will be recorded), put x in step order and h₀ (c₀) in slot 0.
  */
 export function beginPass<W extends SequenceWorkspace>(
-  op: string, tape: Tape | null, pool: WorkspacePool<W>, x: Tensor, states: { h0: Tensor; c0?: Tensor },
-  params: readonly (Tensor | null)[], inputSize: number, hiddenSize: number, lengths: ArrayLike<number> | null, reverse: boolean,
+  op: string,
+  tape: Tape | null,
+  pool: WorkspacePool<W>,
+  x: Tensor,
+  states: { h0: Tensor; c0?: Tensor },
+  params: readonly (Tensor | null)[],
+  inputSize: number,
+  hiddenSize: number,
+  lengths: ArrayLike<number> | null,
+  reverse: boolean,
 ): PassStart<W> {
   const dtype = params[0]!.dtype;
   const sizes = checkPassInputs(op, x, states, inputSize, hiddenSize, dtype);
-  const inputs = [x, states.h0, ...(states.c0 === undefined ? [] : [states.c0]), ...params.filter((p): p is Tensor => p !== null)];
+  const inputs = [
+    x,
+    states.h0,
+    ...(states.c0 === undefined ? [] : [states.c0]),
+    ...params.filter((p): p is Tensor => p !== null),
+  ];
   const recording = wantsGrad(tape, inputs);
   const ws = pool.acquire(sizes.T, sizes.B, dtype, recording);
   ws.prepare(op, x, lengths, reverse, sizes);
@@ -134,7 +172,10 @@ export function beginPass<W extends SequenceWorkspace>(
  * from the tape entry's outs: y, h, then c).
  */
 export function endPass<W extends SequenceWorkspace, S>(
-  tape: Tape | null, start: PassStart<W>, backward: Backward<S>, saved: S,
+  tape: Tape | null,
+  start: PassStart<W>,
+  backward: Backward<S>,
+  saved: S,
 ): PassOutputs {
   const { ws, sizes, recording, inputs } = start;
   const { T, B, H } = sizes;
@@ -152,17 +193,27 @@ export function endPass<W extends SequenceWorkspace, S>(
 /** Per-sequence lengths must be B integers, each in [1, T]. */
 export function checkLengths(where: string, lengths: ArrayLike<number>, T: number, B: number): void {
   if (lengths === null || typeof lengths !== 'object' || lengths.length !== B) {
-    const got = lengths === null || typeof lengths !== 'object' ? lengths : `${lengths.length} value${lengths.length === 1 ? '' : 's'}`;
+    const got =
+      lengths === null || typeof lengths !== 'object'
+        ? lengths
+        : `${lengths.length} value${lengths.length === 1 ? '' : 's'}`;
     throw new ArgumentError(where, 'lengths', `one length per sequence (${B})`, got, typeof got === 'string');
   }
   for (let b = 0; b < B; b++) {
     const n = lengths[b];
-    if (!Number.isInteger(n) || n < 1 || n > T) throw new ArgumentError(where, `lengths[${b}]`, `an integer in [1, ${T}] (x has ${T} steps)`, n);
+    if (!Number.isInteger(n) || n < 1 || n > T)
+      throw new ArgumentError(where, `lengths[${b}]`, `an integer in [1, ${T}] (x has ${T} steps)`, n);
   }
 }
 
 /** Copy checked per-sequence lengths into `out`; null (no lengths given) is T for every row. */
-export function copyLengths(where: string, out: IndexBuf, lengths: ArrayLike<number> | null, T: number, B: number): void {
+export function copyLengths(
+  where: string,
+  out: IndexBuf,
+  lengths: ArrayLike<number> | null,
+  T: number,
+  B: number,
+): void {
   if (lengths === null) {
     out.fill(T, 0, B);
     return;

@@ -21,7 +21,11 @@ export abstract class Workspace implements Releasable {
   /** The buffers made for this workspace, freed with it. */
   private readonly owned: Buf[] = [];
 
-  constructor(readonly steps: number, readonly batch: number, readonly dtype: DType) {}
+  constructor(
+    readonly steps: number,
+    readonly batch: number,
+    readonly dtype: DType,
+  ) {}
 
   /** A buffer for the workspace's life (long-lived, so pinned), freed when the workspace is dropped. */
   protected pinned(dtype: 'f32', length: number): Float32Array;
@@ -47,7 +51,7 @@ export abstract class Workspace implements Releasable {
     if (this.generation !== generation) {
       throw new Error(
         `${op}: this entry's saved activations were overwritten by a later forward of the same layer; ` +
-        'run backward before reusing the layer, or reset the tape and run forward again',
+          'run backward before reusing the layer, or reset the tape and run forward again',
       );
     }
   }
@@ -61,7 +65,9 @@ export class WorkspacePool<W extends Workspace> {
   /** A free workspace of this shape (made if there is none); claimed when `claim` is set. */
   acquire(steps: number, batch: number, dtype: DType, claim: boolean): W {
     const backend = getBackend();
-    let ws = this.items.find((w) => !w.claimed && w.steps === steps && w.batch === batch && w.dtype === dtype && w.backend === backend);
+    let ws = this.items.find(
+      (w) => !w.claimed && w.steps === steps && w.batch === batch && w.dtype === dtype && w.backend === backend,
+    );
     if (ws === undefined) {
       // Free workspaces of other shapes (or backends) are dropped, their memory freed at once: a
       // new batch shape replaces the old one. (No tape entry holds an unclaimed workspace, and
