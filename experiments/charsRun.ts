@@ -11,9 +11,8 @@ import { unigramBits } from '../data/index.js';
 import { CharLM, TokenStreams } from '../models/index.js';
 import type { Metric, RecurrentState, StepReport, Trainer } from '../train/index.js';
 import { BrownRun } from './brownRun.js';
-import { type RunTensor } from './runBase.js';
+import { trainerFor, type RunTensor } from './runBase.js';
 import { cellChoice, type RunSettings } from './settings.js';
-import { trainerFor } from './taskRun.js';
 
 export class CharsRun extends BrownRun {
   readonly lm: CharLM;

@@ -1,13 +1,13 @@
 // The genre of a Brown sentence: many-to-one classification into the corpus's 15
 // categories, scored by accuracy against always answering the commonest one.
 import type { Module } from '../cells/index.js';
+import { trainerFor } from './runBase.js';
 import { argmaxRows, ops, padTimeMajor, withScope } from '../core/index.js';
 import { brownCategories, frequentWords, majorityCategory, type BrownSplits, type Sentence } from '../data/index.js';
 import { SequenceModel } from '../models/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
 import { BatchOrder, corpus, lengthBatches, SentenceRun } from './brownRun.js';
 import { cellChoice, type RunSettings } from './settings.js';
-import { trainerFor } from './taskRun.js';
 
 export class GenreRun extends SentenceRun {
   readonly model: SequenceModel;

@@ -8,7 +8,7 @@ import type { Metric, StepReport, Trainer } from '../train/index.js';
 import type { EncodedSentence } from '../models/posTagger.js';
 import { BatchOrder, corpus, lengthBatches, SentenceRun } from './brownRun.js';
 import { cellChoice, type RunSettings } from './settings.js';
-import { trainerFor } from './taskRun.js';
+import { trainerFor } from './runBase.js';
 
 export class PosRun extends SentenceRun {
   readonly tagger: PosTagger;

@@ -10,14 +10,24 @@ import type { Module } from '../cells/index.js';
 import { FormatError, type Buf, type Rng } from '../core/index.js';
 import {
   loadCheckpoint,
+  makeOptimizer,
   readCheckpointInfo,
   saveCheckpoint,
+  Trainer,
   type Metric,
   type StepReport,
   type Trainable,
-  type Trainer,
 } from '../train/index.js';
 import { completeSettings, type RunSettings } from './settings.js';
+
+/** The trainer a run's settings describe: its optimizer, clipping (0: none) and NaN rule. */
+export function trainerFor(settings: RunSettings, store: Parameters<typeof makeOptimizer>[1]): Trainer {
+  return new Trainer({
+    optimizer: makeOptimizer(settings.optimizer, store, { lr: settings.lr }),
+    clip: settings.clip > 0 ? { mode: 'norm', max: settings.clip } : undefined,
+    onNonFinite: settings.onNonFinite,
+  });
+}
 
 /** A run the CLI and the specs drive: the loop's Trainable, plus its settings, trainer and final test. */
 export interface Run extends Trainable {

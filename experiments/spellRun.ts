@@ -7,9 +7,8 @@ import { Rng } from '../core/index.js';
 import { decodedAccuracy, OneToMany } from '../models/index.js';
 import { SPELL_INPUT, spellBatch, spellMajority, spellSplit, spellWords, type SpellBatch } from '../tasks/index.js';
 import type { Metric, StepReport, Trainer } from '../train/index.js';
-import { RunBase } from './runBase.js';
+import { RunBase, trainerFor } from './runBase.js';
 import { cellChoice, type RunSettings } from './settings.js';
-import { trainerFor } from './taskRun.js';
 
 /** The split is fixed (seed 1), whatever the run's seed: every run is tested on the same 200 numbers. */
 const SPLIT_SEED = 1;

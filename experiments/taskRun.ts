@@ -3,20 +3,11 @@
 // checkpoint that resumes it bit for bit.
 import type { Module } from '../cells/index.js';
 import { Rng, withScope } from '../core/index.js';
-import { initializeLayer, makeOptimizer, Trainer, type Metric, type StepReport } from '../train/index.js';
+import { initializeLayer, type Metric, type StepReport, type Trainer } from '../train/index.js';
 import { makeTask, type Task, type TaskBatch } from '../tasks/index.js';
 import { modelForTask, taskLoss, taskMetric } from './taskModel.js';
-import { RunBase } from './runBase.js';
+import { RunBase, trainerFor } from './runBase.js';
 import { cellChoice, type RunSettings } from './settings.js';
-
-/** The trainer a run's settings describe: its optimizer, clipping (0: none) and NaN rule. */
-export function trainerFor(settings: RunSettings, store: Parameters<typeof makeOptimizer>[1]): Trainer {
-  return new Trainer({
-    optimizer: makeOptimizer(settings.optimizer, store, { lr: settings.lr }),
-    clip: settings.clip > 0 ? { mode: 'norm', max: settings.clip } : undefined,
-    onNonFinite: settings.onNonFinite,
-  });
-}
 
 /** A fixed held-out set of `size` examples drawn from rng, in batches of at most 256. */
 export function heldOutBatches(task: Task, rng: Rng, size: number): TaskBatch[] {

@@ -10,9 +10,8 @@ import { tunedBigram, wordTokens, wordVocabulary, type BigramModel } from '../da
 import { TokenStreams, WordLM } from '../models/index.js';
 import type { Metric, RecurrentState, StepReport, Trainer } from '../train/index.js';
 import { BrownRun, corpus } from './brownRun.js';
-import { type RunTensor } from './runBase.js';
+import { trainerFor, type RunTensor } from './runBase.js';
 import { cellChoice, type RunSettings } from './settings.js';
-import { trainerFor } from './taskRun.js';
 
 export const WORDLM_VOCABULARY = 5000;
 
