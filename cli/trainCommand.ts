@@ -7,7 +7,7 @@
 // run's settings against the ones given.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cellKinds, getBackend, lstmVariants, withScope, writeFileAtomic } from '../index.js';
+import { getBackend, withScope, writeFileAtomic } from '../index.js';
 import { optionCell } from '../cells/index.js';
 import {
   createRun,
@@ -18,7 +18,7 @@ import {
   type Run,
   type RunSettings,
 } from '../experiments/index.js';
-import { optimizerNames, trainForAsync, type LoopResult } from '../train/index.js';
+import { trainForAsync, type LoopResult } from '../train/index.js';
 import { UsageError, type ParsedOptions } from './args.js';
 import { runSections } from './runSections.js';
 import { commonOptions, type Command } from './command.js';
@@ -26,29 +26,7 @@ import { Progress } from './progress.js';
 import { checkRunsRoot, makeRunFolder } from './runFolder.js';
 import { reportHtml } from './report.js';
 import { inFlagWords } from './settingsFlags.js';
-
-/** Each flag and the setting it sets (the flag's range is checked by the parser). */
-const flagSettings: [flag: string, setting: keyof RunSettings][] = [
-  ['cell', 'cell'],
-  ['hidden', 'hiddenSize'],
-  ['layers', 'numLayers'],
-  ['batch', 'batch'],
-  ['lr', 'lr'],
-  ['optimizer', 'optimizer'],
-  ['clip', 'clip'],
-  ['seed', 'seed'],
-  ['steps', 'steps'],
-  ['minutes', 'minutes'],
-  ['eval-every', 'evalEvery'],
-  ['on-nonfinite', 'onNonFinite'],
-  ['seq-len', 'seqLen'],
-  ['test-size', 'testSize'],
-  ['tagset', 'tagset'],
-  ['nonlinearity', 'nonlinearity'],
-  ['variant', 'variant'],
-  ['forget-bias', 'forgetBias'],
-  ['update-gate', 'updateGate'],
-];
+import { flagSettings, trainOptionSpecs } from './trainOptions.js';
 
 /** Settings a resumed run may change: how long it trains and how often it is evaluated. */
 const changeableOnResume = new Set<keyof RunSettings>(['steps', 'minutes', 'evalEvery']);
@@ -168,67 +146,7 @@ export const trainCommand: Command = {
   usage:
     '--task NAME [--cell NAME --nonlinearity F --variant LIST --forget-bias X --update-gate keeps|writes --seq-len N --hidden N --layers N --bidirectional --batch N --steps N --minutes M --lr X --optimizer NAME --clip X --seed N --save FILE --save-every N --resume FILE --summary --json]',
   options: {
-    task: { type: 'string', help: 'the task', choices: runNames },
-    cell: {
-      type: 'string',
-      help: "the recurrent cell (lstm; wordlm: rnn). train's lstm starts with forget bias 1; compare names that cell lstm-b, and its lstm is the paper's, bias 0",
-      choices: cellKinds,
-    },
-    nonlinearity: {
-      type: 'string',
-      help: 'rnn: the nonlinearity (tanh; wordlm: sigmoid)',
-      choices: ['tanh', 'relu', 'sigmoid'],
-    },
-    variant: { type: 'string', help: `lstm: variant switches, comma-separated (${lstmVariants.join(', ')}; none)` },
-    'forget-bias': { type: 'real', help: "lstm: the initial forget-gate bias (1; 0 is compare's lstm)" },
-    'update-gate': {
-      type: 'string',
-      help: "gru: z keeps h_{t−1} (PyTorch's convention) or writes the candidate (keeps)",
-      choices: ['keeps', 'writes'],
-    },
-    'seq-len': {
-      type: 'integer',
-      min: 1,
-      help: "a memory task's length: T (adding 50, copy 20, order 60, xml 60) or arith's digits (3)",
-    },
-    'test-size': { type: 'integer', min: 1, help: 'memory tasks: examples in the fixed test set (512)' },
-    tagset: { type: 'string', help: 'pos: the tags to predict (universal)', choices: ['universal', 'brown'] },
-    hidden: {
-      type: 'integer',
-      min: 1,
-      help: 'hidden units per layer and direction (memory tasks 32, pos 64, genre 64, chars 64)',
-    },
-    layers: { type: 'integer', min: 1, help: 'stacked layers (1)' },
-    bidirectional: {
-      type: 'flag',
-      help: 'run each layer in both directions (pos always does, unless --unidirectional)',
-    },
-    unidirectional: { type: 'flag', help: 'pos: read each sentence left to right only' },
-    concatenated: {
-      type: 'flag',
-      help: "pos: one RNN reading [x_t, x_{T+1−t}] at step t (the lectures' other bidirectional form)",
-    },
-    batch: { type: 'integer', min: 1, help: 'sequences (sentences, chunks) per step (64 memory tasks, 32 Brown)' },
-    steps: {
-      type: 'integer',
-      min: 1,
-      help: "training steps in all, counting a resumed run's (memory 1000, pos 1200, genre 1500; chars: no limit but time)",
-    },
-    minutes: { type: 'real', min: 0, help: 'stop after this many minutes of this session (chars: 1; 0: no limit)' },
-    lr: { type: 'real', min: 0, help: 'learning rate (memory 0.01, pos 0.005, genre 0.003, chars 0.01)' },
-    optimizer: { type: 'string', help: 'optimizer (adam)', choices: optimizerNames },
-    clip: {
-      type: 'real',
-      min: 0,
-      help: 'clip the global gradient norm to this, 0 for no clipping (memory 1, Brown 5)',
-    },
-    seed: { type: 'integer', min: 0, help: 'seed of the initialisation and the data (1)' },
-    'eval-every': { type: 'integer', min: 0, help: 'evaluate on held-out data every N steps (0: only at the end)' },
-    'on-nonfinite': {
-      type: 'string',
-      help: 'a NaN or infinite loss or gradient stops the run, or skips the step (stop)',
-      choices: ['stop', 'skip'],
-    },
+    ...trainOptionSpecs(),
     runs: { type: 'string', help: 'folder for the run folders', default: 'runs' },
     save: { type: 'string', help: 'also write the checkpoint here (it always goes to the run folder)' },
     'save-every': {

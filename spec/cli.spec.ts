@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { repoRoot } from './helpers.js';
 import { getBackend } from '../index.js';
+import { runKinds } from '../experiments/index.js';
 import { opCases } from '../checks/opCases.js';
 import { cellCases } from '../checks/cellCases.js';
 
@@ -27,6 +28,31 @@ test('gradcheck --json: every op and cell passes in float64 with relative error 
     assert.ok(op.ok && op.maxRelErr < 1e-6, `${op.name}: ${op.maxRelErr}`);
   }
   assert.match(r.out, /^case\s+dtype\s+worst \|a−n\| \/ \(atol \+ rtol·\|n\|\)\s+bounds\s+result \(pass: ≤ 1\)/m);
+});
+
+test("train --help states every task's default of each setting as the runs use it (wordlm's and spell's too)", () => {
+  const r = rnnlab('train', '--help');
+  assert.is(r.code, 0, r.err);
+  const lineOf = (flag: string) => r.out.split('\n').find((l) => l.trimStart().startsWith(`--${flag} `))!;
+  const flags: [string, keyof (typeof runKinds)['chars']['defaults']][] = [
+    ['hidden', 'hiddenSize'],
+    ['lr', 'lr'],
+    ['steps', 'steps'],
+    ['batch', 'batch'],
+    ['clip', 'clip'],
+    ['eval-every', 'evalEvery'],
+  ];
+  for (const [flag, setting] of flags) {
+    const line = lineOf(flag);
+    for (const task of Object.keys(runKinds)) {
+      const value = runKinds[task].defaults[setting];
+      const shown = value === null ? 'no limit' : String(value);
+      const named = new RegExp(`\\b${task}\\b[^;(]*? ${shown}|others ${shown}`).test(line);
+      assert.ok(named, `--${flag}: ${task}'s default ${shown} is not what the help says: ${line}`);
+    }
+  }
+  assert.match(lineOf('hidden'), /wordlm 100/);
+  assert.match(lineOf('steps'), /spell 400/);
 });
 
 test('gradcheck exits 1 and reports failures when float32 uses eps 1e-6', () => {
