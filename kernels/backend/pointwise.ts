@@ -169,9 +169,6 @@ export function rowSum(
   );
 }
 
-/** Room in the heap for the softmax's per-row statistics (m, S), grown as needed. */
-let statsRoom: Room | null = null;
-
 export function softmaxCrossEntropyForward(
   probs: Buf,
   rowLoss: Buf,
@@ -185,8 +182,8 @@ export function softmaxCrossEntropyForward(
     [whole(probs, n, true), whole(logits, n)],
     ([p, z]) => {
       const { heap } = wasmBackend();
-      statsRoom ??= new Room(heap);
-      const at = statsRoom.fit(16 * Math.max(1, rows));
+      // Room for the per-row statistics (m, S), one per heap, grown as needed.
+      const at = wasmModule('softmax statistics', (h) => new Room(h)).fit(16 * Math.max(1, rows));
       if (at < 0) throw new Error(`softmaxCrossEntropy: no room in the wasm heap for ${rows} rows of statistics`);
       if (n > 0) wasmModule('softmax', softmaxKernels).softmaxRows(p, z, rows, classes, at);
       const stats = new Float64Array(heap.memory.buffer, at, 2 * rows);
